@@ -1,0 +1,244 @@
+/**
+ * Turns batch results into step outputs, a JSON report file and the job summary.
+ *
+ * Counting and rendering are pure functions; `publish` is the only part that
+ * touches @actions/core and the file system. core.summary escapes nothing, so
+ * every user or API string passes through `escapeHtml` here.
+ */
+import * as core from '@actions/core'
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { formatDuration, type Plan } from './plan.js'
+import type { BatchResult, Outcome } from './scheduler.js'
+
+export type RunResult = 'success' | 'partial' | 'failure' | 'dry-run'
+
+export interface BatchRecord {
+  operation: string
+  resource: number
+  index: number
+  paths: string[]
+  outcome: Outcome
+  status: number | null
+  attempts: number
+  error: string | null
+  started: string | null
+  finished: string | null
+}
+
+export interface RunReport {
+  result: RunResult
+  resources: number[]
+  totalCount: number
+  prefetchedCount: number
+  purgedCount: number
+  failedCount: number
+  failedPaths: string[]
+  batches: BatchRecord[]
+  purge: boolean
+  cancelled: boolean
+  elapsedMs: number
+  estimateMs: number
+}
+
+/** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
+export const SUMMARY_BUDGET_BYTES = 1000 * 1024
+/** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
+export const OUTPUT_BUDGET_BYTES = 900 * 1000
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString()
+}
+
+export function toRecord(result: BatchResult): BatchRecord {
+  return {
+    operation: result.batch.operation,
+    resource: result.batch.resource,
+    index: result.batch.index,
+    paths: result.paths,
+    outcome: result.outcome,
+    status: result.status,
+    attempts: result.attempts,
+    error: result.error,
+    started: iso(result.started),
+    finished: iso(result.finished)
+  }
+}
+
+/** A path is prefetched (or purged) when every resource accepted it. */
+function acceptedByAll(plan: Plan, results: BatchResult[], operation: string): Set<string> {
+  const counts = new Map<string, number>()
+  for (const result of results) {
+    if (result.batch.operation !== operation || result.outcome !== 'succeeded') continue
+    for (const path of result.paths) counts.set(path, (counts.get(path) ?? 0) + 1)
+  }
+  return new Set(plan.paths.filter(path => counts.get(path) === plan.resources.length))
+}
+
+export function buildReport(
+  plan: Plan,
+  results: BatchResult[],
+  run: { purge: boolean; dryRun: boolean; cancelled: boolean; elapsedMs: number; estimateMs: number }
+): RunReport {
+  const prefetched = acceptedByAll(plan, results, 'prefetch')
+  const purged = run.purge ? acceptedByAll(plan, results, 'purge') : new Set<string>()
+  const failedPaths = run.dryRun ? [] : plan.paths.filter(path => !prefetched.has(path))
+  const total = plan.paths.length
+  let result: RunResult
+  if (run.dryRun) result = 'dry-run'
+  else if (failedPaths.length === 0) result = 'success'
+  else if (prefetched.size === 0) result = 'failure'
+  else result = 'partial'
+  return {
+    result,
+    resources: plan.resources,
+    totalCount: total,
+    prefetchedCount: prefetched.size,
+    purgedCount: purged.size,
+    failedCount: failedPaths.length,
+    failedPaths,
+    batches: results.map(toRecord),
+    purge: run.purge,
+    cancelled: run.cancelled,
+    elapsedMs: run.elapsedMs,
+    estimateMs: run.estimateMs
+  }
+}
+
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  // Markdown's active characters, so no text can turn into a link, table or code span.
+  '`': '&#96;',
+  '|': '&#124;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '\\': '&#92;',
+  '~': '&#126;',
+  '#': '&#35;',
+  '!': '&#33;'
+}
+
+/** Safe for HTML text and attributes and inert as markdown; line breaks become spaces. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`|*_[\]\\~#!]/g, char => HTML_ENTITIES[char]).replace(/[\r\n]+/g, ' ')
+}
+
+function duration(record: BatchRecord): string {
+  if (!record.started || !record.finished) return ''
+  return formatDuration(Date.parse(record.finished) - Date.parse(record.started))
+}
+
+/** Adds lines until the byte budget is spent; reports how many did not fit. */
+function fitLines(lines: string[], budget: number): { kept: string[]; cut: number; bytes: number } {
+  const kept: string[] = []
+  let bytes = 0
+  for (const line of lines) {
+    const size = Buffer.byteLength(line) + 1
+    if (bytes + size > budget) break
+    kept.push(line)
+    bytes += size
+  }
+  return { kept, cut: lines.length - kept.length, bytes }
+}
+
+export function renderSummary(report: RunReport, options: { budgetBytes?: number; reportFile?: string } = {}): string {
+  const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES
+  const resources = report.resources.join(', ')
+  const head = [
+    `## Gcore CDN prefetch: resource ${escapeHtml(resources)}`,
+    '',
+    `**${report.result}**${report.cancelled ? ' (cancelled)' : ''} · ${report.totalCount} paths · ` +
+      `${report.prefetchedCount} prefetched · ${report.purge ? `${report.purgedCount} purged · ` : ''}` +
+      `${report.failedCount} failed`,
+    '',
+    report.result === 'dry-run'
+      ? `Dry run: nothing was sent. Estimated time: ${formatDuration(report.estimateMs)}.`
+      : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`,
+    ''
+  ]
+  const rows = report.batches.map(
+    record =>
+      `<tr><td>${record.operation}</td><td>${record.resource}</td><td>${record.index}</td>` +
+      `<td>${record.paths.length}</td><td>${record.outcome}</td><td>${record.status ?? ''}</td>` +
+      `<td>${record.attempts}</td><td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`
+  )
+  const failed = report.failedPaths.map(escapeHtml)
+  const notes: string[] = []
+  const headBytes = Buffer.byteLength(head.join('\n')) + 2048 // room for the table frame and notes
+  const rowFit = fitLines(rows, Math.max(0, (budget - headBytes) * 0.5))
+  const failedFit = fitLines(failed, Math.max(0, budget - headBytes - rowFit.bytes))
+  const where = options.reportFile ? ` The full report is in ${escapeHtml(options.reportFile)} (output report-file).` : ''
+  if (rowFit.cut) notes.push(`${rowFit.cut} of ${rows.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
+  if (failedFit.cut) notes.push(`${failedFit.cut} of ${failed.length} failed paths were cut from this list.${where}`)
+
+  const body = [
+    '<table>',
+    '<tr><th>Operation</th><th>Resource</th><th>Batch</th><th>Paths</th><th>Outcome</th><th>HTTP</th><th>Attempts</th><th>Duration</th><th>Error</th></tr>',
+    ...rowFit.kept,
+    '</table>',
+    ''
+  ]
+  if (failed.length) {
+    body.push(
+      `<details><summary>Failed paths (${failed.length})</summary>`,
+      '',
+      '<pre>',
+      ...failedFit.kept,
+      '</pre>',
+      '</details>',
+      ''
+    )
+  }
+  for (const note of notes) body.push(`> ${note}`, '')
+  return [...head, ...body].join('\n')
+}
+
+/** Outputs as the issue names them; JSON outputs shortened only when GitHub could not carry them. */
+export function outputValues(report: RunReport, reportFile: string): Record<string, string> {
+  let failedPaths = JSON.stringify(report.failedPaths)
+  if (Buffer.byteLength(failedPaths) > OUTPUT_BUDGET_BYTES) {
+    const fit = fitLines(report.failedPaths.map(path => JSON.stringify(path)), OUTPUT_BUDGET_BYTES)
+    failedPaths = `[${fit.kept.join(',')}]`
+  }
+  let batches = JSON.stringify(report.batches)
+  if (Buffer.byteLength(batches) > OUTPUT_BUDGET_BYTES) {
+    batches = JSON.stringify(report.batches.map(record => ({ ...record, paths: [] })))
+  }
+  return {
+    result: report.result,
+    'total-count': String(report.totalCount),
+    'prefetched-count': String(report.prefetchedCount),
+    'purged-count': String(report.purgedCount),
+    'failed-count': String(report.failedCount),
+    'failed-paths': failedPaths,
+    batches,
+    'report-file': reportFile
+  }
+}
+
+export function reportFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.RUNNER_TEMP || tmpdir()
+  return join(dir, `gcore-cdn-prefetch-${Date.now()}-${process.pid}.json`)
+}
+
+/** Writes the report file, the outputs and the job summary. */
+export async function publish(report: RunReport): Promise<string> {
+  const reportFile = reportFilePath()
+  await writeFile(reportFile, JSON.stringify(report, null, 2))
+  const outputs = outputValues(report, reportFile)
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  if (outputs['failed-paths'].length < JSON.stringify(report.failedPaths).length) {
+    core.warning(`failed-paths lists only the first paths that fit in an output; all ${report.failedCount} are in ${reportFile}`)
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(renderSummary(report, { reportFile })).write()
+  }
+  return reportFile
+}
