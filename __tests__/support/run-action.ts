@@ -1,0 +1,128 @@
+/**
+ * Runs the committed dist/index.js the way the GitHub runner does: inputs as
+ * INPUT_<NAME> with action.yml's defaults filled in, GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files, and RUNNER_TEMP; then reads everything back.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+
+export const ROOT = new URL('../../', import.meta.url).pathname
+const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>
+  outputs: Record<string, unknown>
+}
+
+export interface ActionRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** Every file the run wrote, for leak checks. */
+  files: Record<string, string>
+  durationMs: number
+  workDir: string
+}
+
+export interface RunOptions {
+  env?: Record<string, string>
+  /** Send this signal after `afterMs`, or when `when(stdout)` first holds. */
+  signal?: { name: NodeJS.Signals; afterMs?: number; when?: (stdout: string) => boolean }
+  cwd?: string
+  timeoutMs?: number
+}
+
+export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [name, spec] of Object.entries(ACTION.inputs)) {
+    if (spec.default !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(spec.default)
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    if (!(name in ACTION.inputs)) throw new Error(`test uses input "${name}" that action.yml does not declare`)
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  return env
+}
+
+/** Parses the GITHUB_OUTPUT file format (`name<<delimiter` blocks). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i])
+    if (!match) continue
+    const [, name, delimiter] = match
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+    outputs[name] = value.join('\n')
+  }
+  return outputs
+}
+
+export function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const workDir = mkdtempSync(join(tmpdir(), 'gcore-action-'))
+  const outputFile = join(workDir, 'output.txt')
+  const summaryFile = join(workDir, 'summary.md')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? workDir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: workDir,
+    GITHUB_WORKSPACE: options.cwd ?? workDir,
+    ...inputEnv(inputs),
+    ...options.env
+  }
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { env, cwd: options.cwd ?? workDir })
+    let stdout = ''
+    let stderr = ''
+    let signalled = false
+    const sendSignal = (): void => {
+      if (signalled || !options.signal) return
+      signalled = true
+      child.kill(options.signal.name)
+    }
+    child.stdout.on('data', chunk => {
+      stdout += chunk
+      if (options.signal?.when?.(stdout)) sendSignal()
+    })
+    child.stderr.on('data', chunk => (stderr += chunk))
+    if (options.signal?.afterMs !== undefined) setTimeout(sendSignal, options.signal.afterMs)
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 25_000)
+    child.on('error', reject)
+    child.on('close', code => {
+      clearTimeout(killer)
+      const files: Record<string, string> = {}
+      for (const file of [outputFile, summaryFile]) files[file] = readFileSync(file, 'utf8')
+      const outputs = parseOutputFile(files[outputFile])
+      if (outputs['report-file']) {
+        try {
+          files[outputs['report-file']] = readFileSync(outputs['report-file'], 'utf8')
+        } catch {
+          // absent report file is asserted by the tests that care
+        }
+      }
+      resolve({
+        code,
+        stdout,
+        stderr,
+        outputs,
+        summary: files[summaryFile],
+        files,
+        durationMs: Date.now() - started,
+        workDir
+      })
+    })
+  })
+}
+
+export function declaredOutputs(): string[] {
+  return Object.keys(ACTION.outputs)
+}
