@@ -31925,7 +31925,7 @@ function renderSummary(report, options = {}) {
         `<td>${record.paths.length}</td><td>${record.outcome}</td><td>${record.status ?? ''}</td>` +
         `<td>${record.attempts}</td><td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`);
     const failed = report.failedPaths.map(escapeHtml);
-    const notes = [];
+    const notes = (options.notes ?? []).map(escapeHtml);
     const headBytes = Buffer.byteLength(head.join('\n')) + 2048; // room for the table frame and notes
     const rowFit = fitLines(rows, Math.max(0, (budget - headBytes) * 0.5));
     const failedFit = fitLines(failed, Math.max(0, budget - headBytes - rowFit.bytes));
@@ -31948,26 +31948,42 @@ function renderSummary(report, options = {}) {
         body.push(`> ${note}`, '');
     return [...head, ...body].join('\n');
 }
-/** Outputs as the issue names them; JSON outputs shortened only when GitHub could not carry them. */
+/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
+function jsonArrayWithin(items, budget) {
+    const json = JSON.stringify(items);
+    if (Buffer.byteLength(json) <= budget)
+        return { json, cut: 0 };
+    const fit = fitLines(items.map(item => JSON.stringify(item)), budget - 2);
+    return { json: `[${fit.kept.join(',')}]`, cut: fit.cut };
+}
+/**
+ * The step outputs. GitHub caps one output at 1 MB, so an oversized JSON output
+ * stays valid but shortened: `batches` first drops its path lists, then trailing
+ * records; `failed-paths` keeps the paths that fit. The report file has it all.
+ */
 function outputValues(report, reportFile) {
-    let failedPaths = JSON.stringify(report.failedPaths);
-    if (Buffer.byteLength(failedPaths) > OUTPUT_BUDGET_BYTES) {
-        const fit = fitLines(report.failedPaths.map(path => JSON.stringify(path)), OUTPUT_BUDGET_BYTES);
-        failedPaths = `[${fit.kept.join(',')}]`;
+    const notes = [];
+    const failed = jsonArrayWithin(report.failedPaths, OUTPUT_BUDGET_BYTES);
+    if (failed.cut) {
+        notes.push(`failed-paths lists the first ${report.failedCount - failed.cut} of ${report.failedCount} paths (GitHub's output limit); all are in report-file.`);
     }
-    let batches = JSON.stringify(report.batches);
-    if (Buffer.byteLength(batches) > OUTPUT_BUDGET_BYTES) {
-        batches = JSON.stringify(report.batches.map(record => ({ ...record, paths: [] })));
+    let batches = jsonArrayWithin(report.batches, OUTPUT_BUDGET_BYTES);
+    if (batches.cut) {
+        batches = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES);
+        notes.push(`batches leaves out the path lists${batches.cut ? ` and the last ${batches.cut} of ${report.batches.length} batches` : ''} (GitHub's output limit); report-file has them.`);
     }
     return {
-        result: report.result,
-        'total-count': String(report.totalCount),
-        'prefetched-count': String(report.prefetchedCount),
-        'purged-count': String(report.purgedCount),
-        'failed-count': String(report.failedCount),
-        'failed-paths': failedPaths,
-        batches,
-        'report-file': reportFile
+        values: {
+            result: report.result,
+            'total-count': String(report.totalCount),
+            'prefetched-count': String(report.prefetchedCount),
+            'purged-count': String(report.purgedCount),
+            'failed-count': String(report.failedCount),
+            'failed-paths': failed.json,
+            batches: batches.json,
+            'report-file': reportFile
+        },
+        notes
     };
 }
 function reportFilePath(env = process.env) {
@@ -31979,13 +31995,12 @@ async function publish(report) {
     const reportFile = reportFilePath();
     await (0,promises_namespaceObject.writeFile)(reportFile, JSON.stringify(report, null, 2));
     const outputs = outputValues(report, reportFile);
-    for (const [name, value] of Object.entries(outputs))
+    for (const [name, value] of Object.entries(outputs.values))
         setOutput(name, value);
-    if (outputs['failed-paths'].length < JSON.stringify(report.failedPaths).length) {
-        warning(`failed-paths lists only the first paths that fit in an output; all ${report.failedCount} are in ${reportFile}`);
-    }
+    for (const note of outputs.notes)
+        warning(note);
     if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary.addRaw(renderSummary(report, { reportFile })).write();
+        await summary.addRaw(renderSummary(report, { reportFile, notes: outputs.notes })).write();
     }
     return reportFile;
 }

@@ -148,7 +148,10 @@ function fitLines(lines: string[], budget: number): { kept: string[]; cut: numbe
   return { kept, cut: lines.length - kept.length, bytes }
 }
 
-export function renderSummary(report: RunReport, options: { budgetBytes?: number; reportFile?: string } = {}): string {
+export function renderSummary(
+  report: RunReport,
+  options: { budgetBytes?: number; reportFile?: string; notes?: string[] } = {}
+): string {
   const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const resources = report.resources.join(', ')
   const head = [
@@ -170,7 +173,7 @@ export function renderSummary(report: RunReport, options: { budgetBytes?: number
       `<td>${record.attempts}</td><td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`
   )
   const failed = report.failedPaths.map(escapeHtml)
-  const notes: string[] = []
+  const notes = (options.notes ?? []).map(escapeHtml)
   const headBytes = Buffer.byteLength(head.join('\n')) + 2048 // room for the table frame and notes
   const rowFit = fitLines(rows, Math.max(0, (budget - headBytes) * 0.5))
   const failedFit = fitLines(failed, Math.max(0, budget - headBytes - rowFit.bytes))
@@ -200,26 +203,56 @@ export function renderSummary(report: RunReport, options: { budgetBytes?: number
   return [...head, ...body].join('\n')
 }
 
-/** Outputs as the issue names them; JSON outputs shortened only when GitHub could not carry them. */
-export function outputValues(report: RunReport, reportFile: string): Record<string, string> {
-  let failedPaths = JSON.stringify(report.failedPaths)
-  if (Buffer.byteLength(failedPaths) > OUTPUT_BUDGET_BYTES) {
-    const fit = fitLines(report.failedPaths.map(path => JSON.stringify(path)), OUTPUT_BUDGET_BYTES)
-    failedPaths = `[${fit.kept.join(',')}]`
+/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
+function jsonArrayWithin(items: unknown[], budget: number): { json: string; cut: number } {
+  const json = JSON.stringify(items)
+  if (Buffer.byteLength(json) <= budget) return { json, cut: 0 }
+  const fit = fitLines(
+    items.map(item => JSON.stringify(item)),
+    budget - 2
+  )
+  return { json: `[${fit.kept.join(',')}]`, cut: fit.cut }
+}
+
+export interface Outputs {
+  values: Record<string, string>
+  /** Why a JSON output is shorter than the report file, for the summary and the log. */
+  notes: string[]
+}
+
+/**
+ * The step outputs. GitHub caps one output at 1 MB, so an oversized JSON output
+ * stays valid but shortened: `batches` first drops its path lists, then trailing
+ * records; `failed-paths` keeps the paths that fit. The report file has it all.
+ */
+export function outputValues(report: RunReport, reportFile: string): Outputs {
+  const notes: string[] = []
+  const failed = jsonArrayWithin(report.failedPaths, OUTPUT_BUDGET_BYTES)
+  if (failed.cut) {
+    notes.push(`failed-paths lists the first ${report.failedCount - failed.cut} of ${report.failedCount} paths (GitHub's output limit); all are in report-file.`)
   }
-  let batches = JSON.stringify(report.batches)
-  if (Buffer.byteLength(batches) > OUTPUT_BUDGET_BYTES) {
-    batches = JSON.stringify(report.batches.map(record => ({ ...record, paths: [] })))
+  let batches = jsonArrayWithin(report.batches, OUTPUT_BUDGET_BYTES)
+  if (batches.cut) {
+    batches = jsonArrayWithin(
+      report.batches.map(record => ({ ...record, paths: [] })),
+      OUTPUT_BUDGET_BYTES
+    )
+    notes.push(
+      `batches leaves out the path lists${batches.cut ? ` and the last ${batches.cut} of ${report.batches.length} batches` : ''} (GitHub's output limit); report-file has them.`
+    )
   }
   return {
-    result: report.result,
-    'total-count': String(report.totalCount),
-    'prefetched-count': String(report.prefetchedCount),
-    'purged-count': String(report.purgedCount),
-    'failed-count': String(report.failedCount),
-    'failed-paths': failedPaths,
-    batches,
-    'report-file': reportFile
+    values: {
+      result: report.result,
+      'total-count': String(report.totalCount),
+      'prefetched-count': String(report.prefetchedCount),
+      'purged-count': String(report.purgedCount),
+      'failed-count': String(report.failedCount),
+      'failed-paths': failed.json,
+      batches: batches.json,
+      'report-file': reportFile
+    },
+    notes
   }
 }
 
@@ -233,12 +266,10 @@ export async function publish(report: RunReport): Promise<string> {
   const reportFile = reportFilePath()
   await writeFile(reportFile, JSON.stringify(report, null, 2))
   const outputs = outputValues(report, reportFile)
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
-  if (outputs['failed-paths'].length < JSON.stringify(report.failedPaths).length) {
-    core.warning(`failed-paths lists only the first paths that fit in an output; all ${report.failedCount} are in ${reportFile}`)
-  }
+  for (const [name, value] of Object.entries(outputs.values)) core.setOutput(name, value)
+  for (const note of outputs.notes) core.warning(note)
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderSummary(report, { reportFile })).write()
+    await core.summary.addRaw(renderSummary(report, { reportFile, notes: outputs.notes })).write()
   }
   return reportFile
 }

@@ -1,0 +1,233 @@
+import { describe, expect, it } from '@jest/globals'
+import { GcoreError, type GcoreApi, type Operation, type SendResult } from '../src/gcore-client.js'
+import { buildPlan } from '../src/plan.js'
+import { backoffMs, execute, parseRetryAfter, type ScheduleOptions } from '../src/scheduler.js'
+import { FakeClock, recordingLogger } from './support/fake-clock.js'
+
+interface Call {
+  at: number
+  operation: Operation
+  resource: number
+  paths: string[]
+}
+
+/** An API on the fake clock: answers after `latencyMs`, with `answer(call, n)` deciding how. */
+class FakeApi implements GcoreApi {
+  readonly calls: Call[] = []
+  constructor(
+    private readonly clock: FakeClock,
+    private readonly answer: (call: Call, n: number) => SendResult | GcoreError = () => ({ status: 201 }),
+    private readonly latencyMs = 0
+  ) {}
+
+  async send(operation: Operation, resource: number, paths: string[]): Promise<SendResult> {
+    const call = { at: this.clock.elapsed(), operation, resource, paths }
+    this.calls.push(call)
+    const n = this.calls.filter(c => c.operation === operation && c.resource === resource).length
+    await this.clock.sleep(this.latencyMs)
+    const result = this.answer(call, n)
+    if (result instanceof GcoreError) throw result
+    return result
+  }
+}
+
+const paths = (count: number): string[] => Array.from({ length: count }, (_, i) => `/f${i}.iso`)
+const MINUTE = 60_000
+
+function setup(
+  options: { count?: number; purge?: boolean; resources?: number[]; batchSize?: number; latencyMs?: number } = {},
+  answer?: (call: Call, n: number) => SendResult | GcoreError
+) {
+  const clock = new FakeClock()
+  const api = new FakeApi(clock, answer, options.latencyMs ?? 0)
+  const logger = recordingLogger()
+  const plan = buildPlan(paths(options.count ?? 250), {
+    resources: options.resources ?? [1],
+    purge: options.purge ?? false,
+    batchSize: options.batchSize ?? 100,
+    purgeBatchSize: 100
+  })
+  const schedule: ScheduleOptions = {
+    prefetchIntervalMs: MINUTE,
+    purgeIntervalMs: MINUTE / 2,
+    maxAttempts: 5,
+    clock,
+    logger,
+    random: () => 1
+  }
+  return { clock, api, logger, plan, schedule }
+}
+
+const times = (calls: Call[], operation: Operation = 'prefetch'): number[] =>
+  calls.filter(call => call.operation === operation).map(call => call.at)
+
+describe('execute', () => {
+  it('sends N batches (N-1) intervals apart, counted from each answer', async () => {
+    const { api, plan, schedule, clock } = setup({ count: 250, latencyMs: 150 })
+    const results = await execute(plan, api, schedule)
+
+    expect(times(api.calls)).toEqual([0, MINUTE + 150, 2 * MINUTE + 300])
+    expect(clock.elapsed()).toBe(2 * MINUTE + 450)
+    expect(results.map(r => [r.outcome, r.status, r.attempts])).toEqual([
+      ['succeeded', 201, 1],
+      ['succeeded', 201, 1],
+      ['succeeded', 201, 1]
+    ])
+  })
+
+  it('pipelines purge and prefetch: prefetch k waits only for purge k', async () => {
+    const { api, plan, schedule } = setup({ count: 300, purge: true, latencyMs: 100 })
+    await execute(plan, api, schedule)
+
+    expect(times(api.calls, 'purge')).toEqual([0, 30_100, 60_200])
+    // Prefetch 1 right after purge 1 was accepted, then one interval after each answer.
+    expect(times(api.calls, 'prefetch')).toEqual([100, 60_200, 120_300])
+    const purgedAt = new Map(api.calls.filter(c => c.operation === 'purge').flatMap(c => c.paths.map(p => [p, c.at + 100])))
+    for (const call of api.calls.filter(c => c.operation === 'prefetch')) {
+      for (const path of call.paths) expect(purgedAt.get(path)).toBeLessThanOrEqual(call.at)
+    }
+  })
+
+  it('does not prefetch paths whose purge failed', async () => {
+    const { api, plan, schedule } = setup({ count: 200, purge: true }, (call, n) =>
+      call.operation === 'purge' && n === 1 ? new GcoreError('HTTP 400: bad', 'rejected', 400) : { status: 201 }
+    )
+    const results = await execute(plan, api, schedule)
+
+    expect(api.calls.filter(c => c.operation === 'prefetch').map(c => c.paths[0])).toEqual(['/f100.iso'])
+    const prefetch1 = results.find(r => r.batch.operation === 'prefetch' && r.batch.index === 1)!
+    expect(prefetch1.outcome).toBe('not-attempted')
+    expect(prefetch1.error).toMatch(/purge of these paths failed/)
+  })
+
+  it('runs resources concurrently, each under its own limit', async () => {
+    const { api, plan, schedule, clock } = setup({ count: 250, resources: [101, 202] })
+    await execute(plan, api, schedule)
+
+    for (const resource of [101, 202]) {
+      expect(api.calls.filter(c => c.resource === resource).map(c => c.at)).toEqual([0, MINUTE, 2 * MINUTE])
+    }
+    expect(clock.elapsed()).toBe(2 * MINUTE)
+  })
+
+  it('waits one full interval after a 429 without Retry-After', async () => {
+    const { api, plan, schedule } = setup({ count: 100 }, (_, n) =>
+      n === 1 ? new GcoreError('HTTP 429: throttled', 'rate-limited', 429) : { status: 201 }
+    )
+    const [result] = await execute(plan, api, schedule)
+
+    expect(times(api.calls)).toEqual([0, MINUTE])
+    expect(result).toMatchObject({ outcome: 'succeeded', attempts: 2, status: 201, error: null })
+  })
+
+  it('waits what Retry-After says, in seconds or as an HTTP date', async () => {
+    const start = new FakeClock().now()
+    const date = new Date(start + 42_000).toUTCString()
+    const { api, plan, schedule } = setup({ count: 100 }, (_, n) =>
+      n === 1
+        ? new GcoreError('HTTP 429', 'rate-limited', 429, '7')
+        : n === 2
+          ? new GcoreError('HTTP 429', 'rate-limited', 429, date)
+          : { status: 201 }
+    )
+    await execute(plan, api, schedule)
+
+    expect(times(api.calls)).toEqual([0, 7000, 42_000])
+  })
+
+  it('fails a batch that is still throttled after max-attempts, and moves on', async () => {
+    const { api, plan, schedule } = setup({ count: 200 }, (_, n) =>
+      n <= 5 ? new GcoreError('HTTP 429: throttled', 'rate-limited', 429) : { status: 201 }
+    )
+    const results = await execute(plan, api, schedule)
+
+    expect(times(api.calls)).toEqual([0, 1, 2, 3, 4, 5].map(k => k * MINUTE))
+    expect(results[0]).toMatchObject({ outcome: 'failed', attempts: 5, status: 429 })
+    expect(results[0].error).toMatch(/gave up after 5 attempts/)
+    expect(results[1]).toMatchObject({ outcome: 'succeeded', attempts: 1 })
+  })
+
+  it('backs off exponentially on 5xx and network errors', async () => {
+    const { api, plan, schedule } = setup({ count: 100 }, (_, n) =>
+      n <= 3 ? new GcoreError('HTTP 503', 'transient', 503) : { status: 201 }
+    )
+    const [result] = await execute(plan, api, schedule)
+
+    // random() = 1 gives the full backoff: 1 s, 2 s, 4 s.
+    expect(times(api.calls)).toEqual([0, 1000, 3000, 7000])
+    expect(result).toMatchObject({ outcome: 'succeeded', attempts: 4 })
+  })
+
+  it('does not retry other 4xx; the batch fails with the message and the others go on', async () => {
+    const { api, plan, schedule } = setup({ count: 300 }, (_, n) =>
+      n === 2 ? new GcoreError('HTTP 400: paths[3]: This field may not be blank.', 'rejected', 400) : { status: 201 }
+    )
+    const results = await execute(plan, api, schedule)
+
+    expect(api.calls).toHaveLength(3)
+    expect(results.map(r => r.outcome)).toEqual(['succeeded', 'failed', 'succeeded'])
+    expect(results[1]).toMatchObject({ status: 400, attempts: 1, error: 'HTTP 400: paths[3]: This field may not be blank.' })
+  })
+
+  it('stops everything on 401 and reports the rest as not attempted', async () => {
+    const { api, plan, schedule } = setup({ count: 300, purge: true }, (call, n) =>
+      call.operation === 'prefetch' && n === 2 ? new GcoreError('HTTP 401: bad key', 'auth', 401) : { status: 201 }
+    )
+    const results = await execute(plan, api, schedule)
+
+    const prefetches = results.filter(r => r.batch.operation === 'prefetch')
+    expect(prefetches.map(r => r.outcome)).toEqual(['succeeded', 'failed', 'not-attempted'])
+    expect(prefetches[1].attempts).toBe(1)
+    expect(prefetches[2].error).toMatch(/refused the key/)
+    expect(results.every(r => r.outcome !== 'planned')).toBe(true)
+  })
+
+  it('on cancel while waiting: sends nothing more and marks the rest cancelled', async () => {
+    const { api, plan, schedule, clock } = setup({ count: 300 })
+    const controller = new AbortController()
+    void clock.sleep(30_000).then(() => controller.abort())
+    const results = await execute(plan, api, { ...schedule, signal: controller.signal })
+
+    expect(api.calls).toHaveLength(1)
+    expect(results.map(r => r.outcome)).toEqual(['succeeded', 'cancelled', 'cancelled'])
+    expect(clock.elapsed()).toBe(30_000)
+  })
+
+  it('on cancel during a request in flight: stops waiting for it and says so', async () => {
+    const { api, plan, schedule, clock } = setup({ count: 100, latencyMs: 20_000 })
+    const controller = new AbortController()
+    void clock.sleep(5000).then(() => controller.abort())
+    const [result] = await execute(plan, api, { ...schedule, signal: controller.signal })
+
+    expect(result.outcome).toBe('cancelled')
+    expect(result.error).toMatch(/in flight/)
+    expect(clock.elapsed()).toBeLessThan(20_000)
+  })
+
+  it('logs one group per request and the wait before the next', async () => {
+    const { api, plan, schedule, logger } = setup({ count: 150 })
+    await execute(plan, api, schedule)
+
+    expect(logger.lines).toContain('prefetch 1/2 (resource 1) · 100 paths · attempt 1/5 · HTTP 201 · 0.00 s')
+    expect(logger.lines).toContain('prefetch 2/2 (resource 1): waiting 60.0 s for the next slot')
+  })
+})
+
+describe('backoffMs and parseRetryAfter', () => {
+  it('doubles up to the cap, with 50-100 % jitter', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map(a => backoffMs(a, 30_000, () => 1))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000
+    ])
+    expect(backoffMs(3, 30_000, () => 0)).toBe(2000)
+  })
+
+  it('reads seconds and HTTP dates, ignores junk', () => {
+    const now = Date.UTC(2026, 0, 1)
+    expect(parseRetryAfter('12', now)).toBe(12_000)
+    expect(parseRetryAfter('1.5', now)).toBe(1500)
+    expect(parseRetryAfter(new Date(now + 90_000).toUTCString(), now)).toBe(90_000)
+    expect(parseRetryAfter(new Date(now - 5000).toUTCString(), now)).toBe(0)
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter(undefined, now)).toBeUndefined()
+  })
+})
