@@ -10,6 +10,11 @@ describe('readSettings', () => {
       apiKey: 'k',
       resourceIds: [123],
       paths: '/a.iso',
+      pathsFile: '',
+      files: [],
+      baseDir: '.',
+      pathPrefix: '',
+      sizeCheck: 'warn',
       purge: false,
       apiUrl: 'https://api.gcore.com',
       batchSize: 100,
@@ -65,7 +70,8 @@ describe('readSettings', () => {
     ['purge', 'yes'],
     ['fail-on-error', '1'],
     ['dry-run', 'on'],
-    ['if-no-paths', 'fail']
+    ['if-no-paths', 'fail'],
+    ['size-check', 'strict']
   ])('rejects %s = %j, naming the input and the value', (name, value) => {
     const read = () => settingsFrom({ ...valid, [name]: value })
     expect(read).toThrow(InputError)

@@ -3,7 +3,7 @@ import { buildPlan } from '../src/plan.js'
 import { buildReport, escapeHtml, OUTPUT_BUDGET_BYTES, outputValues, renderSummary } from '../src/report.js'
 import { plannedResults, type BatchResult } from '../src/scheduler.js'
 
-const run = { purge: false, dryRun: false, cancelled: false, elapsedMs: 61_000, estimateMs: 60_000 }
+const run = { skipped: [] as string[], files: [], purge: false, dryRun: false, cancelled: false, elapsedMs: 61_000, estimateMs: 60_000 }
 
 function finished(paths: string[], outcomes: BatchResult['outcome'][], error: string | null = null) {
   const plan = buildPlan(paths, { resources: [9], purge: false, batchSize: 2, purgeBatchSize: 100 })

@@ -6,13 +6,25 @@
  * InputError that names the input and quotes the value (never the key's value).
  */
 import { isIP } from 'node:net'
+import { InputError } from './input-error.js'
+import { normalisePrefix } from './paths.js'
+
+export { InputError }
 
 export type IfNoPaths = 'error' | 'warn' | 'ignore'
+export type SizeCheck = 'warn' | 'skip' | 'off'
 
 export interface Settings {
   apiKey: string
   resourceIds: number[]
   paths: string
+  pathsFile: string
+  /** Glob patterns, one per line of `files`. */
+  files: string[]
+  baseDir: string
+  /** Normalised: '' or `/dir/sub`, no trailing slash. */
+  pathPrefix: string
+  sizeCheck: SizeCheck
   purge: boolean
   apiUrl: string
   batchSize: number
@@ -32,13 +44,6 @@ export const DOCUMENTED_LIMITS = {
   purgeIntervalSeconds: 30
 } as const
 
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'InputError'
-  }
-}
-
 export type InputReader = (name: string) => string
 
 export function readSettings(getInput: InputReader): Settings {
@@ -47,6 +52,14 @@ export function readSettings(getInput: InputReader): Settings {
     apiKey: parseApiKey(read('api-key')),
     resourceIds: parseResourceIds(read('resource-id')),
     paths: getInput('paths'),
+    pathsFile: read('paths-file'),
+    files: getInput('files')
+      .split(/\r?\n/)
+      .map(line => line.trim())
+      .filter(line => line !== ''),
+    baseDir: read('base-dir') || '.',
+    pathPrefix: normalisePrefix(getInput('path-prefix')),
+    sizeCheck: parseChoice('size-check', read('size-check'), ['warn', 'skip', 'off'] as const, 'warn'),
     purge: parseBoolean('purge', read('purge'), false),
     apiUrl: parseApiUrl(read('api-url')),
     batchSize: parseInteger('batch-size', read('batch-size'), DOCUMENTED_LIMITS.batchSize, 1, 100),

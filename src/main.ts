@@ -5,10 +5,10 @@
 import * as core from '@actions/core'
 import { GcoreClient } from './gcore-client.js'
 import { InputError, readSettings, type Settings } from './inputs.js'
-import { normaliseCdnPath, splitPathList, uniquePaths } from './paths.js'
 import { buildPlan, estimateMs, formatDuration, type Plan } from './plan.js'
 import { buildReport, publish } from './report.js'
 import { execute, plannedResults, systemClock, type Logger } from './scheduler.js'
+import { collectPaths, type CollectedPaths } from './sources.js'
 
 const PURGE_MAX_URLS = 100
 
@@ -21,11 +21,6 @@ const coreLogger: Logger = {
     for (const line of lines) core.info(line)
     core.endGroup()
   }
-}
-
-export function collectPaths(settings: Settings): string[] {
-  const entries = splitPathList(settings.paths, 'input "paths"')
-  return uniquePaths(entries.map(entry => normaliseCdnPath(entry.raw, entry.origin)))
 }
 
 function describePlan(plan: Plan, settings: Settings, estimate: number): string {
@@ -54,17 +49,21 @@ export async function run(): Promise<void> {
   process.on('SIGTERM', () => cancel('SIGTERM'))
 
   let settings: Settings
-  let paths: string[]
+  let collected: CollectedPaths
   try {
     settings = readSettings(name => core.getInput(name))
-    paths = collectPaths(settings)
+    collected = await collectPaths(settings, process.env.GITHUB_WORKSPACE || process.cwd())
   } catch (error) {
     if (error instanceof InputError) return core.setFailed(error.message)
     throw error
   }
+  for (const warning of collected.warnings) core.warning(warning)
+  const { paths } = collected
 
   if (paths.length === 0) {
-    const message = 'No paths to prefetch: set "paths".'
+    const message = collected.skipped.length
+      ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
+      : 'No paths to prefetch: "paths", "paths-file" and "files" gave none.'
     if (settings.ifNoPaths === 'error') return core.setFailed(message)
     if (settings.ifNoPaths === 'warn') core.warning(message)
     else core.info(message)
@@ -96,6 +95,8 @@ export async function run(): Promise<void> {
       )
   const cancelled = controller.signal.aborted
   const report = buildReport(plan, results, {
+    skipped: collected.skipped,
+    files: collected.files,
     purge: settings.purge,
     dryRun: settings.dryRun,
     cancelled,

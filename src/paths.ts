@@ -6,7 +6,7 @@
  * the encoding (it is what browsers use), and add only what it leaves alone:
  * a lone `%` that starts no valid escape becomes `%25`.
  */
-import { InputError } from './inputs.js'
+import { InputError } from './input-error.js'
 
 /** Where a path came from, for error messages: `input "paths"` or `file list.txt`. */
 export type PathOrigin = string
@@ -77,6 +77,17 @@ export function splitPathList(text: string, origin: PathOrigin): { raw: string; 
     if (line.trim() !== '') entries.push({ raw: line, origin: `${origin}, line ${index + 1}` })
   })
   return entries
+}
+
+/** `path-prefix` as a CDN path without a trailing slash ('' for the root). */
+export function normalisePrefix(raw: string): string {
+  const text = raw.trim().replace(/\/+$/, '')
+  if (text === '') return ''
+  const prefix = normaliseCdnPath(text, 'input "path-prefix"')
+  if (prefix.includes('?')) {
+    throw new InputError(`Input "path-prefix" must be a plain path without a query, got ${JSON.stringify(raw)}.`)
+  }
+  return prefix
 }
 
 /** Keeps the first occurrence of each path, in order. */

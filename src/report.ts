@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatDuration, type Plan } from './plan.js'
 import type { BatchResult, Outcome } from './scheduler.js'
+import { formatBytes } from './files.js'
+import type { ListedFile } from './sources.js'
 
 export type RunResult = 'success' | 'partial' | 'failure' | 'dry-run'
 
@@ -35,6 +37,9 @@ export interface RunReport {
   purgedCount: number
   failedCount: number
   failedPaths: string[]
+  skippedCount: number
+  skippedPaths: string[]
+  files: ListedFile[]
   batches: BatchRecord[]
   purge: boolean
   cancelled: boolean
@@ -79,12 +84,23 @@ function acceptedByAll(plan: Plan, results: BatchResult[], operation: string): S
 export function buildReport(
   plan: Plan,
   results: BatchResult[],
-  run: { purge: boolean; dryRun: boolean; cancelled: boolean; elapsedMs: number; estimateMs: number }
+  run: {
+    skipped: string[]
+    files: ListedFile[]
+    purge: boolean
+    dryRun: boolean
+    cancelled: boolean
+    elapsedMs: number
+    estimateMs: number
+  }
 ): RunReport {
   const prefetched = acceptedByAll(plan, results, 'prefetch')
   const purged = run.purge ? acceptedByAll(plan, results, 'purge') : new Set<string>()
+  // A dry run sends nothing: its planned paths count as skipped, so that
+  // prefetched + failed + skipped = total holds for every run.
   const failedPaths = run.dryRun ? [] : plan.paths.filter(path => !prefetched.has(path))
-  const total = plan.paths.length
+  const skippedPaths = run.dryRun ? [...run.skipped, ...plan.paths] : run.skipped
+  const total = plan.paths.length + run.skipped.length
   let result: RunResult
   if (run.dryRun) result = 'dry-run'
   else if (failedPaths.length === 0) result = 'success'
@@ -98,6 +114,9 @@ export function buildReport(
     purgedCount: purged.size,
     failedCount: failedPaths.length,
     failedPaths,
+    skippedCount: skippedPaths.length,
+    skippedPaths,
+    files: run.files,
     batches: results.map(toRecord),
     purge: run.purge,
     cancelled: run.cancelled,
@@ -159,7 +178,7 @@ export function renderSummary(
     '',
     `**${report.result}**${report.cancelled ? ' (cancelled)' : ''} · ${report.totalCount} paths · ` +
       `${report.prefetchedCount} prefetched · ${report.purge ? `${report.purgedCount} purged · ` : ''}` +
-      `${report.failedCount} failed`,
+      `${report.failedCount} failed${report.skippedCount ? ` · ${report.skippedCount} skipped` : ''}`,
     '',
     report.result === 'dry-run'
       ? `Dry run: nothing was sent. Estimated time: ${formatDuration(report.estimateMs)}.`
@@ -172,13 +191,20 @@ export function renderSummary(
       `<td>${record.paths.length}</td><td>${record.outcome}</td><td>${record.status ?? ''}</td>` +
       `<td>${record.attempts}</td><td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`
   )
+  const fileRows = report.files.map(
+    file =>
+      `<tr><td>${escapeHtml(file.file)}</td><td>${formatBytes(file.size)}</td><td>${escapeHtml(file.cdnPath)}</td>` +
+      `<td>${file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : ''}</td></tr>`
+  )
   const failed = report.failedPaths.map(escapeHtml)
   const notes = (options.notes ?? []).map(escapeHtml)
-  const headBytes = Buffer.byteLength(head.join('\n')) + 2048 // room for the table frame and notes
-  const rowFit = fitLines(rows, Math.max(0, (budget - headBytes) * 0.5))
-  const failedFit = fitLines(failed, Math.max(0, budget - headBytes - rowFit.bytes))
+  const headBytes = Buffer.byteLength(head.join('\n')) + 4096 // room for the table frames and notes
+  const rowFit = fitLines(rows, Math.max(0, (budget - headBytes) * 0.4))
+  const fileFit = fitLines(fileRows, Math.max(0, (budget - headBytes) * 0.3))
+  const failedFit = fitLines(failed, Math.max(0, budget - headBytes - rowFit.bytes - fileFit.bytes))
   const where = options.reportFile ? ` The full report is in ${escapeHtml(options.reportFile)} (output report-file).` : ''
   if (rowFit.cut) notes.push(`${rowFit.cut} of ${rows.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
+  if (fileFit.cut) notes.push(`${fileFit.cut} of ${fileRows.length} matched files were cut from the files table.${where}`)
   if (failedFit.cut) notes.push(`${failedFit.cut} of ${failed.length} failed paths were cut from this list.${where}`)
 
   const body = [
@@ -188,6 +214,18 @@ export function renderSummary(
     '</table>',
     ''
   ]
+  if (fileRows.length) {
+    body.push(
+      `<details><summary>Matched files (${fileRows.length})</summary>`,
+      '',
+      '<table>',
+      '<tr><th>File</th><th>Size</th><th>CDN path</th><th>Size window</th></tr>',
+      ...fileFit.kept,
+      '</table>',
+      '</details>',
+      ''
+    )
+  }
   if (failed.length) {
     body.push(
       `<details><summary>Failed paths (${failed.length})</summary>`,
@@ -228,6 +266,10 @@ export interface Outputs {
 export function outputValues(report: RunReport, reportFile: string): Outputs {
   const notes: string[] = []
   const failed = jsonArrayWithin(report.failedPaths, OUTPUT_BUDGET_BYTES)
+  const skipped = jsonArrayWithin(report.skippedPaths, OUTPUT_BUDGET_BYTES)
+  if (skipped.cut) {
+    notes.push(`skipped-paths lists the first ${report.skippedCount - skipped.cut} of ${report.skippedCount} paths (GitHub's output limit); all are in report-file.`)
+  }
   if (failed.cut) {
     notes.push(`failed-paths lists the first ${report.failedCount - failed.cut} of ${report.failedCount} paths (GitHub's output limit); all are in report-file.`)
   }
@@ -249,6 +291,8 @@ export function outputValues(report: RunReport, reportFile: string): Outputs {
       'purged-count': String(report.purgedCount),
       'failed-count': String(report.failedCount),
       'failed-paths': failed.json,
+      'skipped-count': String(report.skippedCount),
+      'skipped-paths': skipped.json,
       batches: batches.json,
       'report-file': reportFile
     },
