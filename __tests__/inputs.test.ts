@@ -15,6 +15,9 @@ describe('readSettings', () => {
       baseDir: '.',
       pathPrefix: '',
       sizeCheck: 'warn',
+      releaseAssets: false,
+      releaseTag: '',
+      githubToken: '',
       purge: false,
       apiUrl: 'https://api.gcore.com',
       batchSize: 100,
@@ -71,7 +74,8 @@ describe('readSettings', () => {
     ['fail-on-error', '1'],
     ['dry-run', 'on'],
     ['if-no-paths', 'fail'],
-    ['size-check', 'strict']
+    ['size-check', 'strict'],
+    ['release-assets', 'sure']
   ])('rejects %s = %j, naming the input and the value', (name, value) => {
     const read = () => settingsFrom({ ...valid, [name]: value })
     expect(read).toThrow(InputError)

@@ -25,6 +25,9 @@ export interface Settings {
   /** Normalised: '' or `/dir/sub`, no trailing slash. */
   pathPrefix: string
   sizeCheck: SizeCheck
+  releaseAssets: boolean
+  releaseTag: string
+  githubToken: string
   purge: boolean
   apiUrl: string
   batchSize: number
@@ -60,6 +63,9 @@ export function readSettings(getInput: InputReader): Settings {
     baseDir: read('base-dir') || '.',
     pathPrefix: normalisePrefix(getInput('path-prefix')),
     sizeCheck: parseChoice('size-check', read('size-check'), ['warn', 'skip', 'off'] as const, 'warn'),
+    releaseAssets: parseBoolean('release-assets', read('release-assets'), false),
+    releaseTag: read('release-tag'),
+    githubToken: read('github-token'),
     purge: parseBoolean('purge', read('purge'), false),
     apiUrl: parseApiUrl(read('api-url')),
     batchSize: parseInteger('batch-size', read('batch-size'), DOCUMENTED_LIMITS.batchSize, 1, 100),

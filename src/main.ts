@@ -9,6 +9,8 @@ import { buildPlan, estimateMs, formatDuration, type Plan } from './plan.js'
 import { buildReport, publish } from './report.js'
 import { execute, plannedResults, systemClock, type Logger } from './scheduler.js'
 import { collectPaths, type CollectedPaths } from './sources.js'
+import { releaseAssets, runContext, type ReleaseAsset } from './release.js'
+import { renderContextLine } from './report.js'
 
 const PURGE_MAX_URLS = 100
 
@@ -38,6 +40,12 @@ export async function run(): Promise<void> {
   // Mask the key before anything else can print it.
   const rawKey = core.getInput('api-key')
   if (rawKey) core.setSecret(rawKey)
+  const githubToken = core.getInput('github-token')
+  if (githubToken) core.setSecret(githubToken)
+
+  const context = runContext()
+  const contextLine = renderContextLine(context, 'text')
+  if (contextLine) core.info(contextLine)
 
   const controller = new AbortController()
   const cancel = (signal: string): void => {
@@ -52,7 +60,13 @@ export async function run(): Promise<void> {
   let collected: CollectedPaths
   try {
     settings = readSettings(name => core.getInput(name))
-    collected = await collectPaths(settings, process.env.GITHUB_WORKSPACE || process.cwd())
+    let assets: ReleaseAsset[] = []
+    if (settings.releaseAssets) {
+      const release = await releaseAssets({ tag: settings.releaseTag, token: settings.githubToken })
+      core.info(`Release ${release.tag}: ${release.assets.length} assets`)
+      assets = release.assets
+    }
+    collected = await collectPaths(settings, process.env.GITHUB_WORKSPACE || process.cwd(), assets)
   } catch (error) {
     if (error instanceof InputError) return core.setFailed(error.message)
     throw error
@@ -63,7 +77,7 @@ export async function run(): Promise<void> {
   if (paths.length === 0) {
     const message = collected.skipped.length
       ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
-      : 'No paths to prefetch: "paths", "paths-file" and "files" gave none.'
+      : 'No paths to prefetch: "paths", "paths-file", "files" and "release-assets" gave none.'
     if (settings.ifNoPaths === 'error') return core.setFailed(message)
     if (settings.ifNoPaths === 'warn') core.warning(message)
     else core.info(message)
@@ -103,7 +117,7 @@ export async function run(): Promise<void> {
     elapsedMs: Date.now() - started,
     estimateMs: estimate
   })
-  await publish(report)
+  await publish(report, context)
 
   core.info(
     `${report.result}: ${report.prefetchedCount} of ${report.totalCount} paths prefetched` +

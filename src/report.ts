@@ -13,6 +13,7 @@ import { formatDuration, type Plan } from './plan.js'
 import type { BatchResult, Outcome } from './scheduler.js'
 import { formatBytes } from './files.js'
 import type { ListedFile } from './sources.js'
+import type { RunContext } from './release.js'
 
 export type RunResult = 'success' | 'partial' | 'failure' | 'dry-run'
 
@@ -167,13 +168,22 @@ function fitLines(lines: string[], budget: number): { kept: string[]; cut: numbe
   return { kept, cut: lines.length - kept.length, bytes }
 }
 
+/** Repository · event · ref or tag · commit · run link: the first line of the log and the summary. */
+export function renderContextLine(context: RunContext, format: 'text' | 'html'): string {
+  const parts = [context.repository, context.event, context.ref, context.sha].filter(part => part !== '')
+  if (format === 'text') return [...parts, context.runUrl ?? ''].filter(part => part !== '').join(' · ')
+  const link = context.runUrl ? [`<a href="${escapeHtml(context.runUrl)}">run</a>`] : []
+  return [...parts.map(part => `<code>${escapeHtml(part)}</code>`), ...link].join(' · ')
+}
+
 export function renderSummary(
   report: RunReport,
-  options: { budgetBytes?: number; reportFile?: string; notes?: string[] } = {}
+  options: { budgetBytes?: number; reportFile?: string; notes?: string[]; context?: RunContext } = {}
 ): string {
   const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const resources = report.resources.join(', ')
   const head = [
+    ...(options.context && options.context.repository ? [renderContextLine(options.context, 'html'), ''] : []),
     `## Gcore CDN prefetch: resource ${escapeHtml(resources)}`,
     '',
     `**${report.result}**${report.cancelled ? ' (cancelled)' : ''} · ${report.totalCount} paths · ` +
@@ -306,14 +316,14 @@ export function reportFilePath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Writes the report file, the outputs and the job summary. */
-export async function publish(report: RunReport): Promise<string> {
+export async function publish(report: RunReport, context?: RunContext): Promise<string> {
   const reportFile = reportFilePath()
   await writeFile(reportFile, JSON.stringify(report, null, 2))
   const outputs = outputValues(report, reportFile)
   for (const [name, value] of Object.entries(outputs.values)) core.setOutput(name, value)
   for (const note of outputs.notes) core.warning(note)
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderSummary(report, { reportFile, notes: outputs.notes })).write()
+    await core.summary.addRaw(renderSummary(report, { reportFile, notes: outputs.notes, context })).write()
   }
   return reportFile
 }

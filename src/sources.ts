@@ -1,6 +1,6 @@
 /**
  * Combines every source of paths into one ordered, de-duplicated list:
- * `paths`, then `paths-file`, then `files` (then release assets). The first
+ * `paths`, then `paths-file`, then `files`, then release assets. The first
  * occurrence of a path wins its place, and decides whether it is skipped.
  */
 import { readFile, stat } from 'node:fs/promises'
@@ -9,6 +9,7 @@ import { formatBytes, localFiles, type LocalFile } from './files.js'
 import { InputError } from './input-error.js'
 import type { Settings } from './inputs.js'
 import { normaliseCdnPath, splitPathList } from './paths.js'
+import { assetFiles, type ReleaseAsset } from './release.js'
 
 /** Larger lists are refused: an upload step's list of 100,000 paths is about 6 MB. */
 export const MAX_PATHS_FILE_BYTES = 64 * 1024 * 1024
@@ -31,7 +32,11 @@ interface Candidate {
   skip: boolean
 }
 
-export async function collectPaths(settings: Settings, workspace: string): Promise<CollectedPaths> {
+export async function collectPaths(
+  settings: Settings,
+  workspace: string,
+  releaseAssets: ReleaseAsset[] = []
+): Promise<CollectedPaths> {
   const candidates: Candidate[] = []
   const warnings: string[] = []
   const add = (entries: { raw: string; origin: string }[]): void => {
@@ -41,24 +46,28 @@ export async function collectPaths(settings: Settings, workspace: string): Promi
   add(splitPathList(settings.paths, 'input "paths"'))
   if (settings.pathsFile) add(await readPathsFile(settings.pathsFile, workspace))
 
-  let files: ListedFile[] = []
+  // Local files and release assets have sizes: the size window applies to both.
+  const skip = settings.sizeCheck === 'skip'
+  const files: ListedFile[] = []
   if (settings.files.length) {
     const baseDir = await resolveBaseDir(settings.baseDir, workspace)
     const found = await localFiles(settings.files, baseDir, settings.pathPrefix)
-    for (const pattern of found.unmatched) warnings.push(`Pattern ${JSON.stringify(pattern)} in input "files" matched no file under ${settings.baseDir}.`)
-    const skip = settings.sizeCheck === 'skip'
-    files = found.files.map(file => ({ ...file, skipped: skip && file.outsideWindow }))
-    const outside = files.filter(file => file.outsideWindow)
-    if (outside.length && settings.sizeCheck !== 'off') {
-      const names = outside.slice(0, 20).map(file => `${file.file} (${formatBytes(file.size)})`)
-      const more = outside.length > 20 ? ` and ${outside.length - 20} more` : ''
-      warnings.push(
-        `${outside.length} file(s) outside Gcore's recommended 200 MB – 5 GB prefetch window` +
-          `${skip ? ' are skipped' : ''}: ${names.join(', ')}${more}.`
-      )
+    for (const pattern of found.unmatched) {
+      warnings.push(`Pattern ${JSON.stringify(pattern)} in input "files" matched no file under ${settings.baseDir}.`)
     }
-    candidates.push(...files.map(file => ({ path: file.cdnPath, skip: file.skipped })))
+    files.push(...found.files.map(file => ({ ...file, skipped: skip && file.outsideWindow })))
   }
+  files.push(...assetFiles(releaseAssets, settings.pathPrefix, skip))
+  const outside = files.filter(file => file.outsideWindow)
+  if (outside.length && settings.sizeCheck !== 'off') {
+    const names = outside.slice(0, 20).map(file => `${file.file} (${formatBytes(file.size)})`)
+    const more = outside.length > 20 ? ` and ${outside.length - 20} more` : ''
+    warnings.push(
+      `${outside.length} file(s) outside Gcore's recommended 200 MB – 5 GB prefetch window` +
+        `${skip ? ' are skipped' : ''}: ${names.join(', ')}${more}.`
+    )
+  }
+  candidates.push(...files.map(file => ({ path: file.cdnPath, skip: file.skipped })))
 
   const first = new Map<string, boolean>()
   for (const candidate of candidates) if (!first.has(candidate.path)) first.set(candidate.path, candidate.skip)

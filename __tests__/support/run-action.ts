@@ -35,10 +35,14 @@ export interface RunOptions {
   timeoutMs?: number
 }
 
+/** The runner evaluates expressions in defaults; this is the only one action.yml uses. */
+export const RUNNER_TOKEN = 'ghs_runnerTokenForTests'
+const evaluate = (value: string): string => value.replace(/\$\{\{\s*github\.token\s*\}\}/g, RUNNER_TOKEN)
+
 export function inputEnv(inputs: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, spec] of Object.entries(ACTION.inputs)) {
-    if (spec.default !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(spec.default)
+    if (spec.default !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = evaluate(String(spec.default))
   }
   for (const [name, value] of Object.entries(inputs)) {
     if (!(name in ACTION.inputs)) throw new Error(`test uses input "${name}" that action.yml does not declare`)
