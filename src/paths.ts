@@ -26,7 +26,7 @@ function pathError(raw: string, origin: PathOrigin, problem: string): InputError
  * Normalises one user-written path or full URL. Throws InputError naming the
  * path and its origin for anything that cannot be prefetched.
  */
-export function normaliseCdnPath(raw: string, origin: PathOrigin): string {
+export function normaliseCdnPath(raw: string, origin: PathOrigin, allowRoot = false): string {
   const text = raw.trim()
   if (text === '') throw pathError(raw, origin, 'is empty')
   if (CONTROL_CHARACTER.test(text)) throw pathError(raw, origin, 'contains a control character')
@@ -48,8 +48,9 @@ export function normaliseCdnPath(raw: string, origin: PathOrigin): string {
     throw pathError(raw, origin, 'is not a valid path or URL')
   }
 
-  const path = (url.pathname + url.search).replace(LONE_PERCENT, '%25')
-  if (path === '/' || path.startsWith('/?')) throw pathError(raw, origin, 'names no file')
+  // A leading `//` would read as a host (`//evil.example/x`): one slash is the path.
+  const path = (url.pathname + url.search).replace(LONE_PERCENT, '%25').replace(/^\/{2,}/, '/')
+  if (!allowRoot && (path === '/' || path.startsWith('/?'))) throw pathError(raw, origin, 'names no file')
   return path
 }
 
@@ -70,7 +71,9 @@ export function splitPathList(text: string, origin: PathOrigin): { raw: string; 
     if (!Array.isArray(parsed) || parsed.some(item => typeof item !== 'string')) {
       throw new InputError(`${origin} is JSON but not an array of strings.`)
     }
-    return (parsed as string[]).map((raw, index) => ({ raw, origin: `${origin}, item ${index + 1}` }))
+    return (parsed as string[])
+      .map((raw, index) => ({ raw, origin: `${origin}, item ${index + 1}` }))
+      .filter(entry => entry.raw.trim() !== '') // like blank lines
   }
   const entries: { raw: string; origin: PathOrigin }[] = []
   text.split(/\r?\n/).forEach((line, index) => {
@@ -81,9 +84,8 @@ export function splitPathList(text: string, origin: PathOrigin): { raw: string; 
 
 /** `path-prefix` as a CDN path without a trailing slash ('' for the root). */
 export function normalisePrefix(raw: string): string {
-  const text = raw.trim().replace(/\/+$/, '')
-  if (text === '') return ''
-  const prefix = normaliseCdnPath(text, 'input "path-prefix"')
+  if (raw.trim() === '') return ''
+  const prefix = normaliseCdnPath(raw, 'input "path-prefix"', true).replace(/\/+$/, '')
   if (prefix.includes('?')) {
     throw new InputError(`Input "path-prefix" must be a plain path without a query, got ${JSON.stringify(raw)}.`)
   }
