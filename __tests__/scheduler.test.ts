@@ -231,3 +231,24 @@ describe('backoffMs and parseRetryAfter', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined()
   })
 })
+
+describe('an unreachable API', () => {
+  it('fails the first batch after its retries and does not grind through the rest', async () => {
+    const { api, plan, schedule } = setup({ count: 300 }, () => new GcoreError('connection refused', 'transient', null))
+    const results = await execute(plan, api, schedule)
+
+    expect(api.calls).toHaveLength(5)
+    expect(results.map(r => r.outcome)).toEqual(['failed', 'not-attempted', 'not-attempted'])
+    expect(results[1].error).toBe('not attempted: the API could not be reached (connection refused (gave up after 5 attempts))')
+  })
+
+  it('keeps going when the API answered before and then went away', async () => {
+    const { api, plan, schedule } = setup({ count: 300 }, (_, n) =>
+      n === 1 ? { status: 201 } : new GcoreError('connection reset', 'transient', null)
+    )
+    const results = await execute(plan, api, { ...schedule, maxAttempts: 2 })
+
+    expect(api.calls).toHaveLength(5)
+    expect(results.map(r => r.outcome)).toEqual(['succeeded', 'failed', 'failed'])
+  })
+})

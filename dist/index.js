@@ -34884,7 +34884,7 @@ function pathError(raw, origin, problem) {
  * Normalises one user-written path or full URL. Throws InputError naming the
  * path and its origin for anything that cannot be prefetched.
  */
-function normaliseCdnPath(raw, origin) {
+function normaliseCdnPath(raw, origin, allowRoot = false) {
     const text = raw.trim();
     if (text === '')
         throw pathError(raw, origin, 'is empty');
@@ -34910,8 +34910,9 @@ function normaliseCdnPath(raw, origin) {
             throw error;
         throw pathError(raw, origin, 'is not a valid path or URL');
     }
-    const path = (url.pathname + url.search).replace(LONE_PERCENT, '%25');
-    if (path === '/' || path.startsWith('/?'))
+    // A leading `//` would read as a host (`//evil.example/x`): one slash is the path.
+    const path = (url.pathname + url.search).replace(LONE_PERCENT, '%25').replace(/^\/{2,}/, '/');
+    if (!allowRoot && (path === '/' || path.startsWith('/?')))
         throw pathError(raw, origin, 'names no file');
     return path;
 }
@@ -34933,7 +34934,9 @@ function splitPathList(text, origin) {
         if (!Array.isArray(parsed) || parsed.some(item => typeof item !== 'string')) {
             throw new InputError(`${origin} is JSON but not an array of strings.`);
         }
-        return parsed.map((raw, index) => ({ raw, origin: `${origin}, item ${index + 1}` }));
+        return parsed
+            .map((raw, index) => ({ raw, origin: `${origin}, item ${index + 1}` }))
+            .filter(entry => entry.raw.trim() !== ''); // like blank lines
     }
     const entries = [];
     text.split(/\r?\n/).forEach((line, index) => {
@@ -34944,10 +34947,9 @@ function splitPathList(text, origin) {
 }
 /** `path-prefix` as a CDN path without a trailing slash ('' for the root). */
 function normalisePrefix(raw) {
-    const text = raw.trim().replace(/\/+$/, '');
-    if (text === '')
+    if (raw.trim() === '')
         return '';
-    const prefix = normaliseCdnPath(text, 'input "path-prefix"');
+    const prefix = normaliseCdnPath(raw, 'input "path-prefix"', true).replace(/\/+$/, '');
     if (prefix.includes('?')) {
         throw new InputError(`Input "path-prefix" must be a plain path without a query, got ${JSON.stringify(raw)}.`);
     }
@@ -36327,6 +36329,9 @@ function renderSummary(report, options = {}) {
     }
     for (const note of notes)
         body.push(`> ${note}`, '');
+    if (notes.length && options.reportFile) {
+        body.push(`The full report is in <code>${escapeHtml(options.reportFile)}</code> (output <code>report-file</code>).`, '');
+    }
     return [...head, ...body].join('\n');
 }
 /** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
@@ -36410,13 +36415,23 @@ const systemClock = {
     sleep: (ms, signal) => new Promise(resolve => {
         if (signal?.aborted)
             return resolve();
-        const timer = setTimeout(done, Math.max(0, ms));
-        signal?.addEventListener('abort', done, { once: true });
+        const until = Date.now() + ms;
+        let timer;
+        // Timers may fire a millisecond early by Date.now(); never wake before `until`,
+        // or a request could reach Gcore just inside the previous one's interval.
+        const arm = () => {
+            const left = until - Date.now();
+            if (left <= 0)
+                return done();
+            timer = setTimeout(arm, left + 1);
+        };
         function done() {
             clearTimeout(timer);
             signal?.removeEventListener('abort', done);
             resolve();
         }
+        signal?.addEventListener('abort', done, { once: true });
+        arm();
     })
 };
 /** Longest Retry-After we honour; beyond it the batch fails rather than hang the job. */
@@ -36456,6 +36471,9 @@ async function execute(plan, api, options) {
     const finished = new Map();
     // Set once: why every lane must stop sending.
     let haltReason = null;
+    // Whether the API has answered anything yet: until it has, an unreachable API
+    // is a configuration problem, not a reason to grind through every batch.
+    let reachedApi = false;
     const halt = () => {
         if (!haltReason && signal?.aborted) {
             haltReason = { outcome: 'cancelled', error: 'cancelled before it was sent' };
@@ -36488,6 +36506,8 @@ async function execute(plan, api, options) {
                 return;
             }
             const title = `${label} · ${result.paths.length} paths · attempt ${result.attempts}/${options.maxAttempts}`;
+            if (!(answer instanceof Error) || (answer instanceof GcoreError && answer.status !== null))
+                reachedApi = true;
             if (!(answer instanceof Error)) {
                 result.outcome = 'succeeded';
                 result.status = answer.status;
@@ -36550,6 +36570,9 @@ async function execute(plan, api, options) {
                 return;
             }
             await sendBatch(result, slot);
+            if (result.outcome === 'failed' && result.status === null && !reachedApi) {
+                haltReason ??= { outcome: 'not-attempted', error: `not attempted: the API could not be reached (${result.error})` };
+            }
         }
         if (result.outcome === 'planned') {
             result.outcome = haltReason.outcome;
@@ -41799,6 +41822,7 @@ async function run() {
     };
     process.on('SIGINT', () => cancel('SIGINT'));
     process.on('SIGTERM', () => cancel('SIGTERM'));
+    const planningStarted = performance.now();
     let settings;
     let collected;
     try {
@@ -41837,8 +41861,9 @@ async function run() {
         purgeBatchSize: PURGE_MAX_URLS
     });
     const estimate = estimateMs(plan, { prefetchMs: settings.prefetchIntervalMs, purgeMs: settings.purgeIntervalMs });
+    const planningMs = Math.round(performance.now() - planningStarted);
     if (paths.length)
-        info(describePlan(plan, settings, estimate));
+        info(`${describePlan(plan, settings, estimate)} (planned in ${planningMs} ms)`);
     const started = Date.now();
     const results = settings.dryRun
         ? plannedResults(plan)

@@ -56,6 +56,7 @@ export async function run(): Promise<void> {
   process.on('SIGINT', () => cancel('SIGINT'))
   process.on('SIGTERM', () => cancel('SIGTERM'))
 
+  const planningStarted = performance.now()
   let settings: Settings
   let collected: CollectedPaths
   try {
@@ -90,7 +91,8 @@ export async function run(): Promise<void> {
     purgeBatchSize: PURGE_MAX_URLS
   })
   const estimate = estimateMs(plan, { prefetchMs: settings.prefetchIntervalMs, purgeMs: settings.purgeIntervalMs })
-  if (paths.length) core.info(describePlan(plan, settings, estimate))
+  const planningMs = Math.round(performance.now() - planningStarted)
+  if (paths.length) core.info(`${describePlan(plan, settings, estimate)} (planned in ${planningMs} ms)`)
 
   const started = Date.now()
   const results = settings.dryRun

@@ -248,6 +248,9 @@ export function renderSummary(
     )
   }
   for (const note of notes) body.push(`> ${note}`, '')
+  if (notes.length && options.reportFile) {
+    body.push(`The full report is in <code>${escapeHtml(options.reportFile)}</code> (output <code>report-file</code>).`, '')
+  }
   return [...head, ...body].join('\n')
 }
 

@@ -24,13 +24,22 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise(resolve => {
       if (signal?.aborted) return resolve()
-      const timer = setTimeout(done, Math.max(0, ms))
-      signal?.addEventListener('abort', done, { once: true })
+      const until = Date.now() + ms
+      let timer: NodeJS.Timeout
+      // Timers may fire a millisecond early by Date.now(); never wake before `until`,
+      // or a request could reach Gcore just inside the previous one's interval.
+      const arm = (): void => {
+        const left = until - Date.now()
+        if (left <= 0) return done()
+        timer = setTimeout(arm, left + 1)
+      }
       function done(): void {
         clearTimeout(timer)
         signal?.removeEventListener('abort', done)
         resolve()
       }
+      signal?.addEventListener('abort', done, { once: true })
+      arm()
     })
 }
 
@@ -106,6 +115,9 @@ export async function execute(plan: Plan, api: GcoreApi, options: ScheduleOption
   const finished = new Map<Batch, Promise<void>>()
   // Set once: why every lane must stop sending.
   let haltReason: { outcome: Outcome; error: string } | null = null
+  // Whether the API has answered anything yet: until it has, an unreachable API
+  // is a configuration problem, not a reason to grind through every batch.
+  let reachedApi = false
 
   const halt = (): boolean => {
     if (!haltReason && signal?.aborted) {
@@ -140,6 +152,7 @@ export async function execute(plan: Plan, api: GcoreApi, options: ScheduleOption
         return
       }
       const title = `${label} · ${result.paths.length} paths · attempt ${result.attempts}/${options.maxAttempts}`
+      if (!(answer instanceof Error) || (answer instanceof GcoreError && answer.status !== null)) reachedApi = true
       if (!(answer instanceof Error)) {
         result.outcome = 'succeeded'
         result.status = answer.status
@@ -207,6 +220,9 @@ export async function execute(plan: Plan, api: GcoreApi, options: ScheduleOption
         return
       }
       await sendBatch(result, slot)
+      if (result.outcome === 'failed' && result.status === null && !reachedApi) {
+        haltReason ??= { outcome: 'not-attempted', error: `not attempted: the API could not be reached (${result.error})` }
+      }
     }
     if (result.outcome === 'planned') {
       result.outcome = haltReason!.outcome

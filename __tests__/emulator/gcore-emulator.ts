@@ -10,6 +10,7 @@
  * and every request is logged for assertions.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
 export type RateKind = 'prefetch' | 'purge_by_url' | 'purge_by_pattern' | 'purge_all'
@@ -51,6 +52,8 @@ export interface EmulatorOptions {
   maxPurgePatterns?: number
   /** Delay before each answer, to emulate a round trip. */
   latencyMs?: number
+  /** Serve https with this key and certificate (PEM). */
+  tls?: { key: string; cert: string }
 }
 
 const DEFAULT_RATES: Record<RateKind, number> = { prefetch: 1, purge_by_url: 2, purge_by_pattern: 1, purge_all: 1 }
@@ -62,7 +65,7 @@ export class GcoreEmulator {
   private readonly counts = new Map<string, number>()
   private readonly sockets = new Set<Socket>()
   private readonly server: Server
-  private readonly options: Required<Omit<EmulatorOptions, 'rates'>> & { rates: Record<RateKind, number> }
+  private readonly options: Required<Omit<EmulatorOptions, 'rates' | 'tls'>> & { rates: Record<RateKind, number> }
   url = ''
 
   constructor(options: EmulatorOptions) {
@@ -75,8 +78,9 @@ export class GcoreEmulator {
       ...options,
       rates: { ...DEFAULT_RATES, ...options.rates }
     }
-    this.server = createServer((req, res) => void this.handle(req, res))
-    this.server.on('connection', socket => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res)
+    this.server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler)
+    this.server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
@@ -84,8 +88,16 @@ export class GcoreEmulator {
 
   async start(): Promise<string> {
     await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    this.url = `http${this.secure ? 's' : ''}://127.0.0.1:${this.port}`
     return this.url
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port
+  }
+
+  private get secure(): boolean {
+    return 'setSecureContext' in this.server
   }
 
   async stop(): Promise<void> {

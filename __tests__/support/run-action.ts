@@ -33,6 +33,8 @@ export interface RunOptions {
   signal?: { name: NodeJS.Signals; afterMs?: number; when?: (stdout: string) => boolean }
   cwd?: string
   timeoutMs?: number
+  /** Extra node flags, for example `--import` of a probe. */
+  nodeArgs?: string[]
 }
 
 /** The runner evaluates expressions in defaults; this is the only one action.yml uses. */
@@ -84,7 +86,10 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
   }
   const started = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { env, cwd: options.cwd ?? workDir })
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'dist/index.js')], {
+      env,
+      cwd: options.cwd ?? workDir
+    })
     let stdout = ''
     let stderr = ''
     let signalled = false
