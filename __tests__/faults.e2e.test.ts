@@ -234,7 +234,7 @@ describe('load', () => {
     const result = await run({ 'paths-file': file, 'dry-run': 'true' }, { cwd: dir, nodeArgs: probe })
 
     expect(result.code).toBe(0)
-    expect(gcore.log).toHaveLength(0)
+    expect(gcore.log.map(entry => entry.operation)).toEqual(['limits']) // a dry run reads the limits, sends nothing
     expect(maxRssMiB(result)).toBeLessThan(200)
     expect(planningMs(result)).toBeLessThan(1000)
     expect(result.outputs).toMatchObject({ result: 'dry-run', 'total-count': '100000', 'skipped-count': '100000' })
@@ -253,7 +253,7 @@ describe('load', () => {
     expect(result.code).toBe(0)
     expect(gcore.acceptedRequests('prefetch')).toHaveLength(1000)
     expect(new Set(gcore.acceptedRequests('prefetch').flatMap(entry => (entry.body as { paths: string[] }).paths)).size).toBe(100_000)
-    expect(gcore.log.filter(entry => entry.answer !== 201)).toEqual([])
+    expect(gcore.log.filter(entry => entry.operation === 'prefetch' && entry.answer !== 201)).toEqual([])
     expect(maxRssMiB(result)).toBeLessThan(200)
     expect(result.outputs).toMatchObject({ result: 'success', 'prefetched-count': '100000', 'failed-count': '0' })
     expectWellFormed(result, 100_000)
@@ -316,12 +316,13 @@ describe('hostile input', () => {
     try {
       const proxied = await run({ paths: '/a.iso', 'api-url': 'https://api.gcore.test' }, { env })
       expect(proxied.code).toBe(0)
-      expect(proxy.tunnels).toEqual(['api.gcore.test:443'])
-      expect(gcore.acceptedRequests('prefetch')).toHaveLength(1)
+      // One tunnel per request: the account's limits, then the prefetch.
+      expect(proxy.tunnels).toEqual(['api.gcore.test:443', 'api.gcore.test:443'])
+      expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'prefetch'])
 
       const bypassed = await run({ paths: '/a.iso', 'api-url': 'https://api.gcore.test', 'max-attempts': '1' }, { env: { ...env, no_proxy: 'api.gcore.test' } })
       expect(bypassed.code).toBe(1)
-      expect(proxy.tunnels).toHaveLength(1)
+      expect(proxy.tunnels).toHaveLength(2)
       expect(bypassed.stdout).toContain('host not found (api.gcore.test)')
     } finally {
       await proxy.stop()

@@ -20,9 +20,17 @@ describe('readSettings', () => {
       githubToken: '',
       purge: false,
       apiUrl: 'https://api.gcore.com',
-      batchSize: 100,
-      prefetchIntervalMs: 60_000,
-      purgeIntervalMs: 30_000,
+      batchSize: undefined,
+      prefetchIntervalMs: undefined,
+      purgeIntervalMs: undefined,
+      limits: 'auto',
+      waitForPurge: true,
+      purgeTimeoutMs: 300_000,
+      purgeSettleMs: 10_000,
+      verifyUrls: [],
+      verifyTimeoutMs: 0,
+      verifyConcurrency: 8,
+      verifyRequired: false,
       maxAttempts: 5,
       requestTimeoutMs: 30_000,
       failOnError: true,
@@ -41,7 +49,11 @@ describe('readSettings', () => {
     ['api-url', 'http://127.0.0.1:8080/', { apiUrl: 'http://127.0.0.1:8080' }],
     ['api-url', 'http://[::1]:9000', { apiUrl: 'http://[::1]:9000' }],
     ['api-url', 'http://localhost:1', { apiUrl: 'http://localhost:1' }],
-    ['if-no-paths', 'warn', { ifNoPaths: 'warn' }]
+    ['if-no-paths', 'warn', { ifNoPaths: 'warn' }],
+    ['limits', 'documented', { limits: 'documented' }],
+    ['purge-settle', '0', { purgeSettleMs: 0 }],
+    ['verify-timeout', '0', { verifyTimeoutMs: 0 }],
+    ['verify-url', 'https://cdn.example.com/', { verifyUrls: ['https://cdn.example.com'] }]
   ])('accepts %s = %j', (name, value, expected) => {
     expect(settingsFrom({ ...valid, [name]: value })).toMatchObject(expected)
   })
@@ -75,7 +87,16 @@ describe('readSettings', () => {
     ['dry-run', 'on'],
     ['if-no-paths', 'fail'],
     ['size-check', 'strict'],
-    ['release-assets', 'sure']
+    ['release-assets', 'sure'],
+    ['limits', 'account'],
+    ['wait-for-purge', 'always'],
+    ['purge-timeout', '0'],
+    ['purge-settle', '-1'],
+    ['verify-url', 'ftp://cdn.example.com'],
+    ['verify-url', 'cdn.example.com'],
+    ['verify-timeout', 'later'],
+    ['verify-concurrency', '0'],
+    ['verify-required', 'please']
   ])('rejects %s = %j, naming the input and the value', (name, value) => {
     const read = () => settingsFrom({ ...valid, [name]: value })
     expect(read).toThrow(InputError)

@@ -49,7 +49,7 @@ describe('estimateMs', () => {
 describe('formatDuration', () => {
   it.each([
     [0, '0 s'],
-    [400, '0.4 s'],
+    [400, '400 ms'],
     [59_000, '59 s'],
     [120_000, '2 min'],
     [125_000, '2 min 5 s'],

@@ -31719,7 +31719,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6788);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5145);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31728,7 +31728,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6788:
+/***/ 5145:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31761,7 +31761,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -34575,7 +34575,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -34583,7 +34583,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function core_warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -34591,7 +34591,7 @@ function core_warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -34687,7 +34687,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/gcore-client.ts
 /**
- * The Gcore CDN API over @actions/http-client: purge by URL and prefetch.
+ * The Gcore CDN API over @actions/http-client: purge by URL, prefetch, and the
+ * GETs for account limits and purge statuses.
  *
  * One call is one HTTP request: retries and pacing belong to the scheduler. Every
  * failure is a GcoreError whose `kind` tells the scheduler what to do, and whose
@@ -34724,19 +34725,32 @@ class GcoreClient {
         });
     }
     async send(operation, resourceId, paths) {
-        const url = `${this.options.apiUrl}/cdn/resources/${resourceId}/${operation}`;
         // Purge by URL takes `urls`; prefetch takes `paths` (`paths` on purge means patterns).
         const body = JSON.stringify(operation === 'purge' ? { urls: paths } : { paths });
+        const { status } = await this.request('POST', `/cdn/resources/${resourceId}/${operation}`, body, paths);
+        return { status };
+    }
+    /** GET a JSON document, e.g. `/cdn/clients/me/limits`. Same errors as `send`. */
+    async getJson(path) {
+        const { text } = await this.request('GET', path);
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new GcoreError(`GET ${path.split('?')[0]}: the answer is not JSON`, 'rejected', 200);
+        }
+    }
+    async request(method, path, body, sent = []) {
+        const url = `${this.options.apiUrl}${path}`;
+        const headers = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' };
         let status;
         let text;
         let retryAfter;
         let location;
         try {
-            const response = await this.http.post(url, body, {
-                Authorization: `APIKey ${this.options.apiKey}`,
-                'Content-Type': 'application/json',
-                Accept: 'application/json'
-            });
+            const response = method === 'POST'
+                ? await this.http.post(url, body ?? '', { ...headers, 'Content-Type': 'application/json' })
+                : await this.http.get(url, headers);
             status = response.message.statusCode ?? 0;
             retryAfter = headerValue(response.message.headers['retry-after']);
             location = headerValue(response.message.headers.location);
@@ -34746,10 +34760,10 @@ class GcoreClient {
             throw new GcoreError(this.redact(describeNetworkError(error, this.options.timeoutMs)), 'transient', null);
         }
         if (status >= 200 && status < 300)
-            return { status };
+            return { status, text };
         const detail = status >= 300 && status < 400
             ? `redirect to ${redirectHost(location)} not followed, so the key stays with api-url; check api-url`
-            : describeErrorBody(text, paths);
+            : describeErrorBody(text, sent);
         const message = this.redact(`HTTP ${status}: ${detail}`);
         throw new GcoreError(message, classify(status), status, retryAfter);
     }
@@ -34975,14 +34989,16 @@ function uniquePaths(paths) {
 /** Gcore's documented limits: 100 paths a request, prefetch 1/min, purge by URL 2/min. */
 const DOCUMENTED_LIMITS = {
     batchSize: 100,
+    purgeMaxUrls: 100,
     prefetchIntervalSeconds: 60,
     purgeIntervalSeconds: 30
 };
 function readSettings(getInput) {
     const read = (name) => getInput(name).trim();
+    const resourceIds = parseResourceIds(read('resource-id'));
     return {
         apiKey: parseApiKey(read('api-key')),
-        resourceIds: parseResourceIds(read('resource-id')),
+        resourceIds,
         paths: getInput('paths'),
         pathsFile: read('paths-file'),
         files: getInput('files')
@@ -34997,9 +35013,17 @@ function readSettings(getInput) {
         githubToken: read('github-token'),
         purge: parseBoolean('purge', read('purge'), false),
         apiUrl: parseApiUrl(read('api-url')),
-        batchSize: parseInteger('batch-size', read('batch-size'), DOCUMENTED_LIMITS.batchSize, 1, 100),
-        prefetchIntervalMs: parseSeconds('prefetch-interval', read('prefetch-interval'), DOCUMENTED_LIMITS.prefetchIntervalSeconds),
-        purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), DOCUMENTED_LIMITS.purgeIntervalSeconds),
+        batchSize: parseInteger('batch-size', read('batch-size'), undefined, 1, 100),
+        prefetchIntervalMs: parseSeconds('prefetch-interval', read('prefetch-interval'), undefined),
+        purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), undefined),
+        limits: parseChoice('limits', read('limits'), ['auto', 'documented'], 'auto'),
+        waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
+        purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
+        purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
+        verifyUrls: parseVerifyUrls(read('verify-url'), resourceIds.length),
+        verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
+        verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
+        verifyRequired: parseBoolean('verify-required', read('verify-required'), false),
         maxAttempts: parseInteger('max-attempts', read('max-attempts'), 5, 1, 100),
         requestTimeoutMs: parseSeconds('request-timeout', read('request-timeout'), 30),
         failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
@@ -35056,15 +35080,41 @@ function parseInteger(name, value, fallback, min, max) {
     }
     return number;
 }
-/** Seconds (decimals allowed, > 0) → milliseconds. */
-function parseSeconds(name, value, fallbackSeconds) {
+/** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
+function parseSeconds(name, value, fallbackSeconds, allowZero = false) {
     if (value === '')
-        return fallbackSeconds * 1000;
+        return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000);
     const seconds = Number(value);
-    if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(seconds > 0) || seconds > 86400) {
-        throw new InputError(`Input "${name}" must be a number of seconds greater than 0, got ${quote(value)}.`);
+    if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
+        const bound = allowZero ? '0 or more' : 'greater than 0';
+        throw new InputError(`Input "${name}" must be a number of seconds ${bound}, got ${quote(value)}.`);
     }
     return Math.round(seconds * 1000);
+}
+/** One CDN base URL, or one per resource in the same order (newlines or commas). */
+function parseVerifyUrls(value, resourceCount) {
+    if (value === '')
+        return [];
+    const urls = value
+        .split(/[\n,]/)
+        .map(part => part.trim())
+        .filter(part => part !== '');
+    for (const text of urls) {
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            // reported below
+        }
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+            throw new InputError(`Input "verify-url" must be http(s) base URLs such as https://cdn.example.com, got ${quote(text)}.`);
+        }
+    }
+    if (urls.length !== 1 && urls.length !== resourceCount) {
+        throw new InputError(`Input "verify-url" needs one URL, or one per resource (${resourceCount}), got ${urls.length}: ${quote(value)}.`);
+    }
+    return urls.map(url => url.replace(/\/+$/, ''));
 }
 function parseChoice(name, value, choices, fallback) {
     if (value === '')
@@ -35096,6 +35146,78 @@ function parseApiUrl(value) {
         throw new InputError(`Input "api-url" must be a plain base URL without credentials, query or fragment, got ${quote(value)}.`);
     }
     return url.href.replace(/\/+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/limits.ts
+/**
+ * The limits a run works within, and where each came from.
+ *
+ * Gcore's limits differ per account (`GET /cdn/clients/me/limits` can allow twice
+ * the documented prefetch rate). With `limits: auto` the account's values are used
+ * where readable; inputs the user set explicitly always win; anything unreadable
+ * falls back to the documented values, with a notice, never a failure.
+ */
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 };
+/** `N/s`, `N/m`, `N/h` → milliseconds between two requests. Undefined when unreadable. */
+function parseRate(text) {
+    if (typeof text !== 'string')
+        return undefined;
+    const match = /^\s*(\d+)\s*\/\s*([smh])\s*$/i.exec(text);
+    if (!match || Number(match[1]) < 1)
+        return undefined;
+    return Math.ceil(UNIT_MS[match[2].toLowerCase()] / Number(match[1]));
+}
+function positiveInteger(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+function pick(explicit, account, raw, documented) {
+    if (explicit !== undefined)
+        return { value: explicit, source: 'input' };
+    if (account !== undefined)
+        return { value: account, source: 'account', raw: String(raw) };
+    return { value: documented, source: 'documented' };
+}
+function resolveLimits(explicit, account) {
+    const a = account ?? {};
+    return {
+        batchSize: pick(explicit.batchSize, positiveInteger(a.prefetch_pattern_limit), a.prefetch_pattern_limit, DOCUMENTED_LIMITS.batchSize),
+        prefetchIntervalMs: pick(explicit.prefetchIntervalMs, parseRate(a.prefetch_request_limit), a.prefetch_request_limit, DOCUMENTED_LIMITS.prefetchIntervalSeconds * 1000),
+        // A prefetch batch is purged in one request when the purge limit allows it.
+        purgeBatchSize: pick(undefined, positiveInteger(a.purge_max_urls_limit), a.purge_max_urls_limit, DOCUMENTED_LIMITS.purgeMaxUrls),
+        purgeIntervalMs: pick(explicit.purgeIntervalMs, parseRate(a.purge_by_urls_request_limit), a.purge_by_urls_request_limit, DOCUMENTED_LIMITS.purgeIntervalSeconds * 1000)
+    };
+}
+/** `batch size 40 (account: 40)`, for the log and the summary. */
+function describeLimits(limits) {
+    const from = (limit) => limit.source === 'account' ? `account: ${limit.raw}` : limit.source === 'input' ? 'input' : 'Gcore documented';
+    const seconds = (ms) => `${Number((ms / 1000).toFixed(3))} s`;
+    return [
+        `prefetch batch size ${limits.batchSize.value} (${from(limits.batchSize)})`,
+        `prefetch interval ${seconds(limits.prefetchIntervalMs.value)} (${from(limits.prefetchIntervalMs)})`,
+        `purge batch size ${limits.purgeBatchSize.value} (${from(limits.purgeBatchSize)})`,
+        `purge interval ${seconds(limits.purgeIntervalMs.value)} (${from(limits.purgeIntervalMs)})`
+    ];
+}
+/**
+ * Reads the account's limits once (a transient failure is retried once, quietly).
+ * Never throws: a failure is returned as `problem`, and the documented values apply.
+ */
+async function readAccountLimits(api, sleep) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            const body = await api.getJson('/cdn/clients/me/limits');
+            if (body && typeof body === 'object' && !Array.isArray(body))
+                return { account: body };
+            return { account: null, problem: 'the answer is not a JSON object' };
+        }
+        catch (error) {
+            const transient = error.kind === 'transient' || error.kind === 'rate-limited';
+            if (attempt >= 2 || !transient)
+                return { account: null, problem: error.message };
+            await sleep(1000);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
@@ -35150,9 +35272,11 @@ function estimateMs(plan, intervals) {
     return longest;
 }
 function formatDuration(ms) {
+    if (ms > 0 && ms < 1000)
+        return `${Math.round(ms)} ms`;
     const seconds = Math.round(ms / 1000);
     if (seconds < 60)
-        return ms < 1000 && ms > 0 ? `${(ms / 1000).toFixed(1)} s` : `${seconds} s`;
+        return `${seconds} s`;
     const minutes = Math.floor(seconds / 60);
     const rest = seconds % 60;
     if (minutes < 60)
@@ -35160,1455 +35284,89 @@ function formatDuration(ms) {
     return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "url"
-const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-;// CONCATENATED MODULE: external "module"
-const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
-
-
-
-
-//#region rolldown:runtime
-var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
-
-//#endregion
-//#region src/utils.ts
-function cleanPath(path) {
-	let normalized = (0,external_path_namespaceObject.normalize)(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
-	return normalized;
-}
-const SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path, separator) {
-	return path.replace(SLASHES_REGEX, separator);
-}
-const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path) {
-	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
-}
-function normalizePath(path, options) {
-	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
-	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
-	if (path === ".") return "";
-	const needsSeperator = path[path.length - 1] !== pathSeparator;
-	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/join-path.ts
-function joinPathWithBasePath(filename, directoryPath) {
-	return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-	return function(filename, directoryPath) {
-		const sameRoot = directoryPath.startsWith(root);
-		if (sameRoot) return directoryPath.slice(root.length) + filename;
-		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-	};
-}
-function joinPath(filename) {
-	return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-	return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-	const { relativePaths, includeBasePath } = options;
-	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-
-//#endregion
-//#region src/api/functions/push-directory.ts
-function pushDirectoryWithRelativePath(root) {
-	return function(directoryPath, paths) {
-		paths.push(directoryPath.substring(root.length) || ".");
-	};
-}
-function pushDirectoryFilterWithRelativePath(root) {
-	return function(directoryPath, paths, filters) {
-		const relativePath = directoryPath.substring(root.length) || ".";
-		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-	};
-}
-const pushDirectory = (directoryPath, paths) => {
-	paths.push(directoryPath || ".");
-};
-const pushDirectoryFilter = (directoryPath, paths, filters) => {
-	const path = directoryPath || ".";
-	if (filters.every((filter) => filter(path, true))) paths.push(path);
-};
-const empty$2 = () => {};
-function build$6(root, options) {
-	const { includeDirs, filters, relativePaths } = options;
-	if (!includeDirs) return empty$2;
-	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-
-//#endregion
-//#region src/api/functions/push-file.ts
-const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-const pushFileFilter = (filename, paths, _counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-const pushFileCount = (_filename, _paths, counts, _filters) => {
-	counts.files++;
-};
-const pushFile = (filename, paths) => {
-	paths.push(filename);
-};
-const empty$1 = () => {};
-function build$5(options) {
-	const { excludeFiles, filters, onlyCounts } = options;
-	if (excludeFiles) return empty$1;
-	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-	else if (onlyCounts) return pushFileCount;
-	else return pushFile;
-}
-
-//#endregion
-//#region src/api/functions/get-array.ts
-const getArray = (paths) => {
-	return paths;
-};
-const getArrayGroup = () => {
-	return [""].slice(0, 0);
-};
-function build$4(options) {
-	return options.group ? getArrayGroup : getArray;
-}
-
-//#endregion
-//#region src/api/functions/group-files.ts
-const groupFiles = (groups, directory, files) => {
-	groups.push({
-		directory,
-		files,
-		dir: directory
-	});
-};
-const empty = () => {};
-function build$3(options) {
-	return options.group ? groupFiles : empty;
-}
-
-//#endregion
-//#region src/api/functions/resolve-symlink.ts
-const resolveSymlinksAsync = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	fs.realpath(path, (error, resolvedPath) => {
-		if (error) return queue.dequeue(suppressErrors ? null : error, state);
-		fs.stat(resolvedPath, (error$1, stat) => {
-			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-			callback$1(stat, resolvedPath);
-			queue.dequeue(null, state);
-		});
-	});
-};
-const resolveSymlinks = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	try {
-		const resolvedPath = fs.realpathSync(path);
-		const stat = fs.statSync(resolvedPath);
-		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-		callback$1(stat, resolvedPath);
-	} catch (e) {
-		if (!suppressErrors) throw e;
-	}
-};
-function build$2(options, isSynchronous) {
-	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path, resolved, state) {
-	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-	let parent = (0,external_path_namespaceObject.dirname)(path);
-	let depth = 1;
-	while (parent !== state.root && depth < 2) {
-		const resolvedPath = state.symlinks.get(parent);
-		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-		if (isSameRoot) depth++;
-		else parent = (0,external_path_namespaceObject.dirname)(parent);
-	}
-	state.symlinks.set(path, resolved);
-	return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-	return state.visited.includes(resolved + state.options.pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/invoke-callback.ts
-const onlyCountsSync = (state) => {
-	return state.counts;
-};
-const groupsSync = (state) => {
-	return state.groups;
-};
-const defaultSync = (state) => {
-	return state.paths;
-};
-const limitFilesSync = (state) => {
-	return state.paths.slice(0, state.options.maxFiles);
-};
-const onlyCountsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.counts, state.options.suppressErrors);
-	return null;
-};
-const defaultAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths, state.options.suppressErrors);
-	return null;
-};
-const limitFilesAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-	return null;
-};
-const groupsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.groups, state.options.suppressErrors);
-	return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-	if (error && !suppressErrors) callback$1(error, output);
-	else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-	const { onlyCounts, group, maxFiles } = options;
-	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-	else if (group) return isSynchronous ? groupsSync : groupsAsync;
-	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-	else return isSynchronous ? defaultSync : defaultAsync;
-}
-
-//#endregion
-//#region src/api/functions/walk-directory.ts
-const readdirOpts = { withFileTypes: true };
-const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	state.queue.enqueue();
-	if (currentDepth < 0) return state.queue.dequeue(null, state);
-	const { fs } = state;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-		callback$1(entries, directoryPath, currentDepth);
-		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-	});
-};
-const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	const { fs } = state;
-	if (currentDepth < 0) return;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	let entries = [];
-	try {
-		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-	} catch (e) {
-		if (!state.options.suppressErrors) throw e;
-	}
-	callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-	return isSynchronous ? walkSync : walkAsync;
-}
-
-//#endregion
-//#region src/api/queue.ts
-/**
-* This is a custom stateless queue to track concurrent async fs calls.
-* It increments a counter whenever a call is queued and decrements it
-* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
-*/
-var Queue = class {
-	count = 0;
-	constructor(onQueueEmpty) {
-		this.onQueueEmpty = onQueueEmpty;
-	}
-	enqueue() {
-		this.count++;
-		return this.count;
-	}
-	dequeue(error, output) {
-		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-			this.onQueueEmpty(error, output);
-			if (error) {
-				output.controller.abort();
-				this.onQueueEmpty = void 0;
-			}
-		}
-	}
-};
-
-//#endregion
-//#region src/api/counter.ts
-var Counter = class {
-	_files = 0;
-	_directories = 0;
-	set files(num) {
-		this._files = num;
-	}
-	get files() {
-		return this._files;
-	}
-	set directories(num) {
-		this._directories = num;
-	}
-	get directories() {
-		return this._directories;
-	}
-	/**
-	* @deprecated use `directories` instead
-	*/
-	/* c8 ignore next 3 */
-	get dirs() {
-		return this._directories;
-	}
-};
-
-//#endregion
-//#region src/api/aborter.ts
-/**
-* AbortController is not supported on Node 14 so we use this until we can drop
-* support for Node 14.
-*/
-var Aborter = class {
-	aborted = false;
-	abort() {
-		this.aborted = true;
-	}
-};
-
-//#endregion
-//#region src/api/walker.ts
-var Walker = class {
-	root;
-	isSynchronous;
-	state;
-	joinPath;
-	pushDirectory;
-	pushFile;
-	getArray;
-	groupFiles;
-	resolveSymlink;
-	walkDirectory;
-	callbackInvoker;
-	constructor(root, options, callback$1) {
-		this.isSynchronous = !callback$1;
-		this.callbackInvoker = build$1(options, this.isSynchronous);
-		this.root = normalizePath(root, options);
-		this.state = {
-			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-			paths: [""].slice(0, 0),
-			groups: [],
-			counts: new Counter(),
-			options,
-			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-			symlinks: /* @__PURE__ */ new Map(),
-			visited: [""].slice(0, 0),
-			controller: new Aborter(),
-			fs: options.fs || external_fs_namespaceObject_0
-		};
-		this.joinPath = build$7(this.root, options);
-		this.pushDirectory = build$6(this.root, options);
-		this.pushFile = build$5(options);
-		this.getArray = build$4(options);
-		this.groupFiles = build$3(options);
-		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build(this.isSynchronous);
-	}
-	start() {
-		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-	}
-	walk = (entries, directoryPath, depth) => {
-		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-		const files = this.getArray(this.state.paths);
-		for (let i = 0; i < entries.length; ++i) {
-			const entry = entries[i];
-			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-				const filename = this.joinPath(entry.name, directoryPath);
-				this.pushFile(filename, files, this.state.counts, filters);
-			} else if (entry.isDirectory()) {
-				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-				if (exclude && exclude(entry.name, path)) continue;
-				this.pushDirectory(path, paths, filters);
-				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
-				let path = joinPathWithBasePath(entry.name, directoryPath);
-				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
-					if (stat.isDirectory()) {
-						resolvedPath = normalizePath(resolvedPath, this.state.options);
-						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
-						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
-					} else {
-						resolvedPath = useRealPaths ? resolvedPath : path;
-						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
-						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
-						resolvedPath = this.joinPath(filename, directoryPath$1);
-						this.pushFile(resolvedPath, files, this.state.counts, filters);
-					}
-				});
-			}
-		}
-		this.groupFiles(this.state.groups, directoryPath, files);
-	};
-};
-
-//#endregion
-//#region src/api/async.ts
-function promise(root, options) {
-	return new Promise((resolve$1, reject) => {
-		callback(root, options, (err, output) => {
-			if (err) return reject(err);
-			resolve$1(output);
-		});
-	});
-}
-function callback(root, options, callback$1) {
-	let walker = new Walker(root, options, callback$1);
-	walker.start();
-}
-
-//#endregion
-//#region src/api/sync.ts
-function sync(root, options) {
-	const walker = new Walker(root, options);
-	return walker.start();
-}
-
-//#endregion
-//#region src/builder/api-builder.ts
-var APIBuilder = class {
-	constructor(root, options) {
-		this.root = root;
-		this.options = options;
-	}
-	withPromise() {
-		return promise(this.root, this.options);
-	}
-	withCallback(cb) {
-		callback(this.root, this.options, cb);
-	}
-	sync() {
-		return sync(this.root, this.options);
-	}
-};
-
-//#endregion
-//#region src/builder/index.ts
-let dist_pm = null;
-/* c8 ignore next 6 */
-try {
-	__require.resolve("picomatch");
-	dist_pm = __require("picomatch");
-} catch {}
-var Builder = class {
-	globCache = {};
-	options = {
-		maxDepth: Infinity,
-		suppressErrors: true,
-		pathSeparator: external_path_namespaceObject.sep,
-		filters: []
-	};
-	globFunction;
-	constructor(options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		this.globFunction = this.options.globFunction;
-	}
-	group() {
-		this.options.group = true;
-		return this;
-	}
-	withPathSeparator(separator) {
-		this.options.pathSeparator = separator;
-		return this;
-	}
-	withBasePath() {
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withRelativePaths() {
-		this.options.relativePaths = true;
-		return this;
-	}
-	withDirs() {
-		this.options.includeDirs = true;
-		return this;
-	}
-	withMaxDepth(depth) {
-		this.options.maxDepth = depth;
-		return this;
-	}
-	withMaxFiles(limit) {
-		this.options.maxFiles = limit;
-		return this;
-	}
-	withFullPaths() {
-		this.options.resolvePaths = true;
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withErrors() {
-		this.options.suppressErrors = false;
-		return this;
-	}
-	withSymlinks({ resolvePaths = true } = {}) {
-		this.options.resolveSymlinks = true;
-		this.options.useRealPaths = resolvePaths;
-		return this.withFullPaths();
-	}
-	withAbortSignal(signal) {
-		this.options.signal = signal;
-		return this;
-	}
-	normalize() {
-		this.options.normalizePath = true;
-		return this;
-	}
-	filter(predicate) {
-		this.options.filters.push(predicate);
-		return this;
-	}
-	onlyDirs() {
-		this.options.excludeFiles = true;
-		this.options.includeDirs = true;
-		return this;
-	}
-	exclude(predicate) {
-		this.options.exclude = predicate;
-		return this;
-	}
-	onlyCounts() {
-		this.options.onlyCounts = true;
-		return this;
-	}
-	crawl(root) {
-		return new APIBuilder(root || ".", this.options);
-	}
-	withGlobFunction(fn) {
-		this.globFunction = fn;
-		return this;
-	}
-	/**
-	* @deprecated Pass options using the constructor instead:
-	* ```ts
-	* new fdir(options).crawl("/path/to/root");
-	* ```
-	* This method will be removed in v7.0
-	*/
-	/* c8 ignore next 4 */
-	crawlWithOptions(root, options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		return new APIBuilder(root || ".", this.options);
-	}
-	glob(...patterns) {
-		if (this.globFunction) return this.globWithOptions(patterns);
-		return this.globWithOptions(patterns, ...[{ dot: true }]);
-	}
-	globWithOptions(patterns, ...options) {
-		const globFn = this.globFunction || dist_pm;
-		/* c8 ignore next 5 */
-		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-		var isMatch = this.globCache[patterns.join("\0")];
-		if (!isMatch) {
-			isMatch = globFn(patterns, ...options);
-			this.globCache[patterns.join("\0")] = isMatch;
-		}
-		this.options.filters.push((path) => isMatch(path));
-		return this;
-	}
-};
-
-//#endregion
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
-
-
-
-
-
-//#region src/utils.ts
-const isReadonlyArray = Array.isArray;
-const BACKSLASHES = /\\/g;
-const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-const isWin = process.platform === "win32";
-const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-	const patternsCount = patterns.length;
-	const patternsParts = Array(patternsCount);
-	const matchers = Array(patternsCount);
-	let i, j;
-	for (i = 0; i < patternsCount; i++) {
-		const parts = splitPattern(patterns[i]);
-		patternsParts[i] = parts;
-		const partsCount = parts.length;
-		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
-		matchers[i] = partMatchers;
-	}
-	return (input) => {
-		const inputParts = input.split("/");
-		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-		for (i = 0; i < patternsCount; i++) {
-			const patternParts = patternsParts[i];
-			const matcher = matchers[i];
-			const inputPatternCount = inputParts.length;
-			const minParts = Math.min(inputPatternCount, patternParts.length);
-			j = 0;
-			while (j < minParts) {
-				const part = patternParts[j];
-				if (part.includes("/")) return true;
-				if (!matcher[j](inputParts[j])) break;
-				if (!options.noglobstar && part === "**") return true;
-				j++;
-			}
-			if (j === inputPatternCount) return true;
-		}
-		return false;
-	};
-}
-/* node:coverage ignore next 2 */
-const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-	if (cwd === root || root.startsWith(`${cwd}/`)) {
-		if (absolute) {
-			const start = cwd.length + +!isRoot(cwd);
-			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-		}
-		const prefix = root.slice(cwd.length + 1);
-		if (prefix) return (p, isDir) => {
-			if (p === ".") return prefix;
-			const result = `${prefix}/${p}`;
-			return isDir ? result.slice(0, -1) : result;
-		};
-		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-	}
-	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
-	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-	if (root.startsWith(`${cwd}/`)) {
-		const prefix = root.slice(cwd.length + 1);
-		return (p) => `${prefix}/${p}`;
-	}
-	return (p) => {
-		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
-		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-	};
-}
-function ensureNonDriveRelativePath(path) {
-	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-const splitPatternOptions = { parts: true };
-function splitPattern(path) {
-	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
-	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
-}
-const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
-function convertPosixPathToPattern(path) {
-	return escapePosixPath(path);
-}
-function convertWin32PathToPattern(path) {
-	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
-}
-/**
-* Converts a path to a pattern depending on the platform.
-* Identical to {@link escapePath} on POSIX systems.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
-*/
-/* node:coverage ignore next 3 */
-const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
-const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-/**
-* Escapes a path's special characters depending on the platform.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
-*/
-/* node:coverage ignore next */
-const escapePath = isWin ? escapeWin32Path : escapePosixPath;
-/**
-* Checks if a pattern has dynamic parts.
-*
-* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
-*
-* - Doesn't necessarily return `false` on patterns that include `\`.
-* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
-* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
-* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
-*
-* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
-*/
-function isDynamicPattern(pattern, options) {
-	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-	const scan = picomatch.scan(pattern);
-	return scan.isGlob || scan.negated;
-}
-function log(...tasks) {
-	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-//#endregion
-//#region src/patterns.ts
-const PARENT_DIRECTORY = /^(\/?\.\.)+/;
-const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-	var _PARENT_DIRECTORY$exe;
-	const cwd = opts.cwd;
-	let result = pattern;
-	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-	const escapedCwd = escapePath(cwd);
-	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
-	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-	const parts = splitPattern(result);
-	if (parentDir) {
-		const n = (parentDir.length + 1) / 3;
-		let i = 0;
-		const cwdParts = escapedCwd.split("/");
-		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-			i++;
-		}
-		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
-		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-			props.root = ensureNonDriveRelativePath(potentialRoot);
-			props.depthOffset = -n + i;
-		}
-	}
-	if (!isIgnore && props.depthOffset >= 0) {
-		var _props$commonPath;
-		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-		const newCommonPath = [];
-		const length = Math.min(props.commonPath.length, parts.length);
-		for (let i = 0; i < length; i++) {
-			const part = parts[i];
-			if (part === "**" && !parts[i + 1]) {
-				newCommonPath.pop();
-				break;
-			}
-			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-			newCommonPath.push(part);
-		}
-		props.depthOffset = newCommonPath.length;
-		props.commonPath = newCommonPath;
-		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
-	}
-	return result;
-}
-function processPatterns(options, patterns, props) {
-	const matchPatterns = [];
-	const ignorePatterns = [];
-	for (const pattern of options.ignore) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-	}
-	for (const pattern of patterns) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-	}
-	return {
-		match: matchPatterns,
-		ignore: ignorePatterns
-	};
-}
-//#endregion
-//#region src/crawler.ts
-function buildCrawler(options, patterns) {
-	const cwd = options.cwd;
-	const props = {
-		root: cwd,
-		depthOffset: 0
-	};
-	const processed = processPatterns(options, patterns, props);
-	if (options.debug) log("internal processing patterns:", processed);
-	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-	const root = props.root.replace(BACKSLASHES, "");
-	const matchOptions = {
-		dot,
-		nobrace: options.braceExpansion === false,
-		nocase: !caseSensitiveMatch,
-		noextglob: options.extglob === false,
-		noglobstar: options.globstar === false,
-		posix: true
-	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
-	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-	const format = buildFormat(cwd, root, absolute);
-	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-	const excludePredicate = (_, p) => {
-		const relativePath = excludeFormatter(p, true);
-		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-	};
-	let maxDepth;
-	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-	const crawler = new Builder({
-		filters: [debug ? (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			const matches = matcher(path) && !ignore(path);
-			if (matches) log(`matched ${path}`);
-			return matches;
-		} : (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			return matcher(path) && !ignore(path);
-		}],
-		exclude: debug ? (_, p) => {
-			const skipped = excludePredicate(_, p);
-			log(`${skipped ? "skipped" : "crawling"} ${p}`);
-			return skipped;
-		} : excludePredicate,
-		fs: options.fs,
-		pathSeparator: "/",
-		relativePaths: !absolute,
-		resolvePaths: absolute,
-		includeBasePath: absolute,
-		resolveSymlinks: followSymbolicLinks,
-		excludeSymlinks: !followSymbolicLinks,
-		excludeFiles: onlyDirectories,
-		includeDirs: onlyDirectories || !options.onlyFiles,
-		maxDepth,
-		signal: options.signal
-	}).crawl(root);
-	if (options.debug) log("internal properties:", {
-		...props,
-		root
-	});
-	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-//#endregion
-//#region src/index.ts
-function formatPaths(paths, mapper) {
-	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-	return paths;
-}
-const defaultOptions = {
-	caseSensitiveMatch: true,
-	debug: !!process.env.TINYGLOBBY_DEBUG,
-	expandDirectories: true,
-	followSymbolicLinks: true,
-	onlyFiles: true
-};
-function getOptions(options) {
-	const opts = Object.assign({}, options);
-	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-	opts.ignore = ensureStringArray(opts.ignore);
-	opts.fs && (opts.fs = {
-		readdir: opts.fs.readdir || external_fs_namespaceObject.readdir,
-		readdirSync: opts.fs.readdirSync || external_fs_namespaceObject.readdirSync,
-		realpath: opts.fs.realpath || external_fs_namespaceObject.realpath,
-		realpathSync: opts.fs.realpathSync || external_fs_namespaceObject.realpathSync,
-		stat: opts.fs.stat || external_fs_namespaceObject.stat,
-		statSync: opts.fs.statSync || external_fs_namespaceObject.statSync
-	});
-	if (opts.debug) log("globbing with options:", opts);
-	return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-	var _ref;
-	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-	const options = getOptions(isModern ? inputOptions : globInput);
-	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
-}
-function globSync(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(crawler.sync(), relative) : [];
-}
-//#endregion
-
-
-;// CONCATENATED MODULE: ./src/files.ts
-/**
- * Local files as CDN paths: globbing under `base-dir`, mapping each match to
- * `path-prefix` + its path relative to `base-dir`, and Gcore's size window.
- *
- * Globbing uses tinyglobby: @actions/glob takes about 50 × as long as `find` on a
- * tree of 100,000 files, tinyglobby about 2 × (see bench/).
- */
-
-
-
-
-const MiB = 1024 * 1024;
-/** Gcore recommends prefetch for files over 200 MB and under 5 GB. */
-const SIZE_WINDOW = { min: 200 * MiB, max: 5 * 1024 * MiB };
-function isOutsideWindow(size) {
-    return size < SIZE_WINDOW.min || size > SIZE_WINDOW.max;
-}
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
+;// CONCATENATED MODULE: ./src/purge-status.ts
+// Runner and Gcore clocks may differ a little: look back a bit before the request.
+const CLOCK_SKEW_MS = 10_000;
+const PAGE_SIZE = 100;
+const MAX_PAGES = 5;
+const MAX_STATUS_FAILURES = 3;
+/** A payload URL may carry the host; compare by path and query. */
+function pathOf(url) {
+    try {
+        const parsed = new URL(url, 'http://placeholder.invalid');
+        return parsed.pathname + parsed.search;
     }
-    return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-/**
- * One file-name segment as a browser requests it: UTF-8 percent-encoding of
- * everything a URL path cannot carry literally, including `%`, `#`, `?` and
- * `*` (a name is data, never an escape, a fragment, a query or a wildcard).
- */
-function encodeFileSegment(name) {
-    return encodeURIComponent(name)
-        .replace(/%(24|26|2B|2C|3B|3D|3A|40)/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
-        .replace(/\*/g, '%2A');
-}
-/**
- * The CDN path of a file: prefix + `/` + its path relative to base-dir, with `/`
- * separators on every OS. `pathModule` is node:path's posix or win32 flavour.
- */
-function fileCdnPath(file, baseDir, prefix, pathModule = (external_node_path_default())) {
-    const relative = pathModule.relative(baseDir, pathModule.resolve(baseDir, file));
-    if (relative === '' || relative.startsWith('..') || pathModule.isAbsolute(relative)) {
-        throw new InputError(`Input "files" matched ${JSON.stringify(file)}, which is outside base-dir ${JSON.stringify(baseDir)}.`);
+    catch {
+        return url;
     }
-    const segments = relative.split(/[\\/]/).filter(segment => segment !== '');
-    return `${prefix}/${segments.map(encodeFileSegment).join('/')}`;
 }
-/**
- * Matches glob patterns under baseDir: files only, `!` excludes, dot-files only
- * when a pattern names them. Each positive pattern is globbed on its own so a
- * pattern that matches nothing can be named. Order: by pattern, then path.
- */
-async function matchFiles(patterns, baseDir) {
-    const excludes = patterns.filter(pattern => pattern.startsWith('!'));
-    const includes = patterns.filter(pattern => !pattern.startsWith('!'));
-    const seen = new Set();
-    const unmatched = [];
-    for (const pattern of includes) {
-        const matches = await glob([pattern, ...excludes], {
-            cwd: baseDir,
-            onlyFiles: true,
-            dot: false,
-            expandDirectories: false,
-            followSymbolicLinks: true
-        });
-        if (matches.length === 0)
-            unmatched.push(pattern);
-        for (const match of matches.sort())
-            seen.add(match);
-    }
-    return { files: [...seen], unmatched };
-}
-/** Stats the matched files and maps them to CDN paths. */
-async function localFiles(patterns, baseDir, prefix) {
-    const { files, unmatched } = await matchFiles(patterns, baseDir);
-    const mapped = files.map(file => ({ file, cdnPath: fileCdnPath(file, baseDir, prefix) }));
-    const sizes = await mapLimit(mapped, 64, async ({ file }) => (await (0,promises_namespaceObject.stat)(external_node_path_default().join(baseDir, file))).size);
-    return {
-        files: mapped.map((entry, i) => ({ ...entry, size: sizes[i], outsideWindow: isOutsideWindow(sizes[i]) })),
-        unmatched
-    };
-}
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-/**
- * Turns batch results into step outputs, a JSON report file and the job summary.
- *
- * Counting and rendering are pure functions; `publish` is the only part that
- * touches @actions/core and the file system. core.summary escapes nothing, so
- * every user or API string passes through `escapeHtml` here.
- */
-
-
-
-
-
-
-/** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
-const SUMMARY_BUDGET_BYTES = 1000 * 1024;
-/** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
-const OUTPUT_BUDGET_BYTES = 900 * 1000;
-function iso(ms) {
-    return ms === null ? null : new Date(ms).toISOString();
-}
-function toRecord(result) {
-    return {
-        operation: result.batch.operation,
-        resource: result.batch.resource,
-        index: result.batch.index,
-        paths: result.paths,
-        outcome: result.outcome,
-        status: result.status,
-        attempts: result.attempts,
-        error: result.error,
-        started: iso(result.started),
-        finished: iso(result.finished)
-    };
-}
-/** A path is prefetched (or purged) when every resource accepted it. */
-function acceptedByAll(plan, results, operation) {
-    const counts = new Map();
-    for (const result of results) {
-        if (result.batch.operation !== operation || result.outcome !== 'succeeded')
-            continue;
-        for (const path of result.paths)
-            counts.set(path, (counts.get(path) ?? 0) + 1);
-    }
-    return new Set(plan.paths.filter(path => counts.get(path) === plan.resources.length));
-}
-function buildReport(plan, results, run) {
-    const prefetched = acceptedByAll(plan, results, 'prefetch');
-    const purged = run.purge ? acceptedByAll(plan, results, 'purge') : new Set();
-    // A dry run sends nothing: its planned paths count as skipped, so that
-    // prefetched + failed + skipped = total holds for every run.
-    const failedPaths = run.dryRun ? [] : plan.paths.filter(path => !prefetched.has(path));
-    const skippedPaths = run.dryRun ? [...run.skipped, ...plan.paths] : run.skipped;
-    const total = plan.paths.length + run.skipped.length;
-    let result;
-    if (run.dryRun)
-        result = 'dry-run';
-    else if (failedPaths.length === 0)
-        result = 'success';
-    else if (prefetched.size === 0)
-        result = 'failure';
-    else
-        result = 'partial';
-    return {
-        result,
-        resources: plan.resources,
-        totalCount: total,
-        prefetchedCount: prefetched.size,
-        purgedCount: purged.size,
-        failedCount: failedPaths.length,
-        failedPaths,
-        skippedCount: skippedPaths.length,
-        skippedPaths,
-        files: run.files,
-        batches: results.map(toRecord),
-        purge: run.purge,
-        cancelled: run.cancelled,
-        elapsedMs: run.elapsedMs,
-        estimateMs: run.estimateMs
-    };
-}
-const HTML_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    // Markdown's active characters, so no text can turn into a link, table or code span.
-    '`': '&#96;',
-    '|': '&#124;',
-    '*': '&#42;',
-    _: '&#95;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '\\': '&#92;',
-    '~': '&#126;',
-    '#': '&#35;',
-    '!': '&#33;'
-};
-/** Safe for HTML text and attributes and inert as markdown; line breaks become spaces. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"'`|*_[\]\\~#!]/g, char => HTML_ENTITIES[char]).replace(/[\r\n]+/g, ' ');
-}
-function duration(record) {
-    if (!record.started || !record.finished)
-        return '';
-    return formatDuration(Date.parse(record.finished) - Date.parse(record.started));
-}
-/** Adds lines until the byte budget is spent; reports how many did not fit. */
-function fitLines(lines, budget) {
-    const kept = [];
-    let bytes = 0;
-    for (const line of lines) {
-        const size = Buffer.byteLength(line) + 1;
-        if (bytes + size > budget)
-            break;
-        kept.push(line);
-        bytes += size;
-    }
-    return { kept, cut: lines.length - kept.length, bytes };
-}
-/** Repository · event · ref or tag · commit · run link: the first line of the log and the summary. */
-function renderContextLine(context, format) {
-    const parts = [context.repository, context.event, context.ref, context.sha].filter(part => part !== '');
-    if (format === 'text')
-        return [...parts, context.runUrl ?? ''].filter(part => part !== '').join(' · ');
-    const link = context.runUrl ? [`<a href="${escapeHtml(context.runUrl)}">run</a>`] : [];
-    return [...parts.map(part => `<code>${escapeHtml(part)}</code>`), ...link].join(' · ');
-}
-function renderSummary(report, options = {}) {
-    const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES;
-    const resources = report.resources.join(', ');
-    const head = [
-        ...(options.context && options.context.repository ? [renderContextLine(options.context, 'html'), ''] : []),
-        `## Gcore CDN prefetch: resource ${escapeHtml(resources)}`,
-        '',
-        `**${report.result}**${report.cancelled ? ' (cancelled)' : ''} · ${report.totalCount} paths · ` +
-            `${report.prefetchedCount} prefetched · ${report.purge ? `${report.purgedCount} purged · ` : ''}` +
-            `${report.failedCount} failed${report.skippedCount ? ` · ${report.skippedCount} skipped` : ''}`,
-        '',
-        report.result === 'dry-run'
-            ? `Dry run: nothing was sent. Estimated time: ${formatDuration(report.estimateMs)}.`
-            : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`,
-        ''
-    ];
-    const rows = report.batches.map(record => `<tr><td>${record.operation}</td><td>${record.resource}</td><td>${record.index}</td>` +
-        `<td>${record.paths.length}</td><td>${record.outcome}</td><td>${record.status ?? ''}</td>` +
-        `<td>${record.attempts}</td><td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`);
-    const fileRows = report.files.map(file => `<tr><td>${escapeHtml(file.file)}</td><td>${formatBytes(file.size)}</td><td>${escapeHtml(file.cdnPath)}</td>` +
-        `<td>${file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : ''}</td></tr>`);
-    const failed = report.failedPaths.map(escapeHtml);
-    const notes = (options.notes ?? []).map(escapeHtml);
-    const headBytes = Buffer.byteLength(head.join('\n')) + 4096; // room for the table frames and notes
-    const rowFit = fitLines(rows, Math.max(0, (budget - headBytes) * 0.4));
-    const fileFit = fitLines(fileRows, Math.max(0, (budget - headBytes) * 0.3));
-    const failedFit = fitLines(failed, Math.max(0, budget - headBytes - rowFit.bytes - fileFit.bytes));
-    const where = options.reportFile ? ` The full report is in ${escapeHtml(options.reportFile)} (output report-file).` : '';
-    if (rowFit.cut)
-        notes.push(`${rowFit.cut} of ${rows.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`);
-    if (fileFit.cut)
-        notes.push(`${fileFit.cut} of ${fileRows.length} matched files were cut from the files table.${where}`);
-    if (failedFit.cut)
-        notes.push(`${failedFit.cut} of ${failed.length} failed paths were cut from this list.${where}`);
-    const body = [
-        '<table>',
-        '<tr><th>Operation</th><th>Resource</th><th>Batch</th><th>Paths</th><th>Outcome</th><th>HTTP</th><th>Attempts</th><th>Duration</th><th>Error</th></tr>',
-        ...rowFit.kept,
-        '</table>',
-        ''
-    ];
-    if (fileRows.length) {
-        body.push(`<details><summary>Matched files (${fileRows.length})</summary>`, '', '<table>', '<tr><th>File</th><th>Size</th><th>CDN path</th><th>Size window</th></tr>', ...fileFit.kept, '</table>', '</details>', '');
-    }
-    if (failed.length) {
-        body.push(`<details><summary>Failed paths (${failed.length})</summary>`, '', '<pre>', ...failedFit.kept, '</pre>', '</details>', '');
-    }
-    for (const note of notes)
-        body.push(`> ${note}`, '');
-    if (notes.length && options.reportFile) {
-        body.push(`The full report is in <code>${escapeHtml(options.reportFile)}</code> (output <code>report-file</code>).`, '');
-    }
-    return [...head, ...body].join('\n');
-}
-/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
-function jsonArrayWithin(items, budget) {
-    const json = JSON.stringify(items);
-    if (Buffer.byteLength(json) <= budget)
-        return { json, cut: 0 };
-    const fit = fitLines(items.map(item => JSON.stringify(item)), budget - 2);
-    return { json: `[${fit.kept.join(',')}]`, cut: fit.cut };
-}
-/**
- * The step outputs. GitHub caps one output at 1 MB, so an oversized JSON output
- * stays valid but shortened: `batches` first drops its path lists, then trailing
- * records; `failed-paths` keeps the paths that fit. The report file has it all.
- */
-function outputValues(report, reportFile) {
-    const notes = [];
-    const failed = jsonArrayWithin(report.failedPaths, OUTPUT_BUDGET_BYTES);
-    const skipped = jsonArrayWithin(report.skippedPaths, OUTPUT_BUDGET_BYTES);
-    if (skipped.cut) {
-        notes.push(`skipped-paths lists the first ${report.skippedCount - skipped.cut} of ${report.skippedCount} paths (GitHub's output limit); all are in report-file.`);
-    }
-    if (failed.cut) {
-        notes.push(`failed-paths lists the first ${report.failedCount - failed.cut} of ${report.failedCount} paths (GitHub's output limit); all are in report-file.`);
-    }
-    let batches = jsonArrayWithin(report.batches, OUTPUT_BUDGET_BYTES);
-    if (batches.cut) {
-        batches = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES);
-        notes.push(`batches leaves out the path lists${batches.cut ? ` and the last ${batches.cut} of ${report.batches.length} batches` : ''} (GitHub's output limit); report-file has them.`);
-    }
-    return {
-        values: {
-            result: report.result,
-            'total-count': String(report.totalCount),
-            'prefetched-count': String(report.prefetchedCount),
-            'purged-count': String(report.purgedCount),
-            'failed-count': String(report.failedCount),
-            'failed-paths': failed.json,
-            'skipped-count': String(report.skippedCount),
-            'skipped-paths': skipped.json,
-            batches: batches.json,
-            'report-file': reportFile
-        },
-        notes
-    };
-}
-function reportFilePath(env = process.env) {
-    const dir = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-    return (0,external_node_path_namespaceObject.join)(dir, `gcore-cdn-prefetch-${Date.now()}-${process.pid}.json`);
-}
-/** Writes the report file, the outputs and the job summary. */
-async function publish(report, context) {
-    const reportFile = reportFilePath();
-    await (0,promises_namespaceObject.writeFile)(reportFile, JSON.stringify(report, null, 2));
-    const outputs = outputValues(report, reportFile);
-    for (const [name, value] of Object.entries(outputs.values))
-        setOutput(name, value);
-    for (const note of outputs.notes)
-        core_warning(note);
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary.addRaw(renderSummary(report, { reportFile, notes: outputs.notes, context })).write();
-    }
-    return reportFile;
-}
-
-;// CONCATENATED MODULE: ./src/scheduler.ts
-/**
- * Runs a plan's batches under Gcore's per-resource rate limits.
- *
- * Each resource has two lanes, purge and prefetch, each sending one request at a
- * time. A lane's next request waits one interval after the previous answer
- * arrived: Gcore measures arrivals, so this never causes a 429 of our own. All
- * lanes run concurrently; a prefetch batch also waits for its own purges.
- *
- * Time comes from a Clock so tests can run hour-long schedules in milliseconds.
- * Every batch ends with an outcome: nothing is lost to a fault or a cancel.
- */
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const until = Date.now() + ms;
-        let timer;
-        // Timers may fire a millisecond early by Date.now(); never wake before `until`,
-        // or a request could reach Gcore just inside the previous one's interval.
-        const arm = () => {
-            const left = until - Date.now();
-            if (left <= 0)
-                return done();
-            timer = setTimeout(arm, left + 1);
-        };
-        function done() {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-        arm();
-    })
-};
-/** Longest Retry-After we honour; beyond it the batch fails rather than hang the job. */
-const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
-const BACKOFF_BASE_MS = 1000;
-/** Exponential backoff with jitter: 50-100 % of base × 2^(attempt-1), capped. */
-function backoffMs(attempt, capMs, random) {
-    const full = Math.min(capMs, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-    return Math.round(full * (0.5 + random() / 2));
-}
-/** Retry-After is either delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.ceil(Number(text) * 1000);
-    const date = Date.parse(text);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-function plannedResults(plan) {
-    return plan.batches.map(batch => ({
-        batch,
-        paths: batch.paths,
-        outcome: 'planned',
-        status: null,
-        attempts: 0,
-        error: null,
-        started: null,
-        finished: null
-    }));
-}
-async function execute(plan, api, options) {
-    const { clock, logger, signal } = options;
-    const random = options.random ?? Math.random;
-    const results = new Map(plannedResults(plan).map(result => [result.batch, result]));
-    const finished = new Map();
-    // Set once: why every lane must stop sending.
-    let haltReason = null;
-    // Whether the API has answered anything yet: until it has, an unreachable API
-    // is a configuration problem, not a reason to grind through every batch.
-    let reachedApi = false;
-    const halt = () => {
-        if (!haltReason && signal?.aborted) {
-            haltReason = { outcome: 'cancelled', error: 'cancelled before it was sent' };
-        }
-        return haltReason !== null;
-    };
-    const intervalOf = (batch) => batch.operation === 'purge' ? options.purgeIntervalMs : options.prefetchIntervalMs;
-    async function sendBatch(result, slot) {
-        const { batch } = result;
-        const interval = intervalOf(batch);
-        const label = `${batch.operation} ${batch.index}/${batch.of} (resource ${batch.resource})`;
-        while (result.attempts < options.maxAttempts) {
-            const wait = slot.next - clock.now();
-            if (wait > 0) {
-                if (wait >= 1000)
-                    logger.info(`${label}: waiting ${(wait / 1000).toFixed(1)} s for the next slot`);
-                await clock.sleep(wait, signal);
-            }
-            if (halt())
-                return;
-            result.attempts++;
-            result.started ??= clock.now();
-            const began = clock.now();
-            const answer = await raceAbort(api.send(batch.operation, batch.resource, result.paths), signal);
-            result.finished = clock.now();
-            const duration = `${((result.finished - began) / 1000).toFixed(2)} s`;
-            if (answer === ABORTED) {
-                result.outcome = 'cancelled';
-                result.error = 'cancelled while the request was in flight; Gcore may have accepted it';
-                return;
-            }
-            const title = `${label} · ${result.paths.length} paths · attempt ${result.attempts}/${options.maxAttempts}`;
-            if (!(answer instanceof Error) || (answer instanceof GcoreError && answer.status !== null))
-                reachedApi = true;
-            if (!(answer instanceof Error)) {
-                result.outcome = 'succeeded';
-                result.status = answer.status;
-                result.error = null;
-                slot.next = clock.now() + interval;
-                logger.group(`${title} · HTTP ${answer.status} · ${duration}`, result.paths);
-                return;
-            }
-            const error = answer instanceof GcoreError ? answer : new GcoreError(`unexpected error: ${answer.message}`, 'rejected', null);
-            result.status = error.status;
-            result.error = error.message;
-            logger.group(`${title} · ${error.status ? `HTTP ${error.status}` : 'no answer'} · ${duration}`, [
-                `error: ${error.message}`,
-                ...result.paths
-            ]);
-            if (error.kind === 'auth') {
-                result.outcome = 'failed';
-                haltReason ??= {
-                    outcome: 'not-attempted',
-                    error: `not attempted: the API refused the key (HTTP ${error.status}) earlier in this run`
-                };
-                return;
-            }
-            if (error.kind === 'rejected') {
-                result.outcome = 'failed';
-                slot.next = clock.now() + interval;
-                return;
-            }
-            const retryAfter = error.kind === 'rate-limited' ? parseRetryAfter(error.retryAfter, clock.now()) : undefined;
-            if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) {
-                result.outcome = 'failed';
-                result.error = `${error.message} (Retry-After ${Math.round(retryAfter / 1000)} s is longer than we wait)`;
-                return;
-            }
-            const delay = error.kind === 'rate-limited'
-                ? (retryAfter ?? interval) // someone else used the slot: never hammer
-                : backoffMs(result.attempts, Math.max(interval, BACKOFF_BASE_MS), random);
-            slot.next = clock.now() + delay;
-            if (result.attempts < options.maxAttempts) {
-                logger.info(`${label}: retrying in ${(delay / 1000).toFixed(1)} s (${error.message})`);
-            }
-        }
-        result.outcome = 'failed';
-        result.error = `${result.error} (gave up after ${result.attempts} attempts)`;
-    }
-    // Every batch gets its completion promise before any lane starts, so a prefetch
-    // lane can wait for a purge that has not begun yet.
-    const settle = new Map();
-    for (const batch of plan.batches)
-        finished.set(batch, new Promise(resolve => settle.set(batch, resolve)));
-    async function runBatch(batch, slot) {
-        const result = results.get(batch);
-        await Promise.all(batch.after.map(purge => finished.get(purge)));
-        if (!halt()) {
-            const unpurged = new Set(batch.after.filter(purge => results.get(purge).outcome !== 'succeeded').flatMap(purge => purge.paths));
-            result.paths = batch.paths.filter(path => !unpurged.has(path));
-            if (result.paths.length === 0) {
-                result.outcome = 'not-attempted';
-                result.error = 'not attempted: the purge of these paths failed';
-                return;
-            }
-            await sendBatch(result, slot);
-            if (result.outcome === 'failed' && result.status === null && !reachedApi) {
-                haltReason ??= { outcome: 'not-attempted', error: `not attempted: the API could not be reached (${result.error})` };
-            }
-        }
-        if (result.outcome === 'planned') {
-            result.outcome = haltReason.outcome;
-            result.error = haltReason.error;
-        }
-    }
-    const lanes = plan.resources.flatMap(resource => ['purge', 'prefetch'].map(operation => plan.batches.filter(batch => batch.resource === resource && batch.operation === operation)));
-    await Promise.all(lanes.map(async (lane) => {
-        const slot = { next: 0 };
-        for (const batch of lane) {
-            try {
-                await runBatch(batch, slot);
-            }
-            finally {
-                settle.get(batch)();
-            }
-        }
-    }));
-    return plan.batches.map(batch => results.get(batch));
-}
-const ABORTED = Symbol('aborted');
-/** Resolves to the promise's value or error, or to ABORTED as soon as the signal fires. */
-function raceAbort(promise, signal) {
-    const settled = promise.then(value => value, (error) => (error instanceof Error ? error : new Error(String(error))));
-    if (!signal)
-        return settled;
-    if (signal.aborted)
-        return Promise.resolve(ABORTED);
-    return new Promise(resolve => {
-        const onAbort = () => resolve(ABORTED);
-        signal.addEventListener('abort', onAbort, { once: true });
-        void settled.then(value => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        });
+function findPurge(entries, resource, paths) {
+    const matches = entries.filter(entry => {
+        if (entry.resource?.id !== resource)
+            return false;
+        if (entry.purge_type !== undefined && entry.purge_type !== 'purge_by_url')
+            return false;
+        const urls = Array.isArray(entry.payload?.urls) ? new Set(entry.payload.urls.map(String).map(pathOf)) : null;
+        return urls !== null && paths.every(path => urls.has(path));
     });
+    return matches.sort((a, b) => String(b.created).localeCompare(String(a.created)))[0];
+}
+async function fetchEntries(api, sentAt) {
+    const fromCreated = new Date(sentAt - CLOCK_SKEW_MS).toISOString();
+    const entries = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const query = `purge_type=purge_by_url&from_created=${encodeURIComponent(fromCreated)}&limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`;
+        const body = (await api.getJson(`/cdn/purge_statuses?${query}`));
+        if (Array.isArray(body))
+            return [...entries, ...body];
+        entries.push(...(Array.isArray(body?.results) ? body.results : []));
+        if (!body?.next)
+            break;
+    }
+    return entries;
+}
+async function awaitPurge(api, batch, sentAt, options) {
+    const { clock, logger, signal } = options;
+    const label = `purge ${batch.index} (resource ${batch.resource})`;
+    const deadline = clock.now() + options.timeoutMs;
+    const settle = async (why) => {
+        logger.notice(`${label}: ${why}; waiting purge-settle (${options.settleMs / 1000} s) before prefetching its paths`);
+        await clock.sleep(options.settleMs, signal);
+        return { ok: true };
+    };
+    let failures = 0;
+    for (;;) {
+        if (signal?.aborted)
+            return { ok: false, error: 'cancelled while waiting for the purge to finish' };
+        let entries;
+        try {
+            entries = await fetchEntries(api, sentAt);
+            failures = 0;
+        }
+        catch (error) {
+            if (++failures >= MAX_STATUS_FAILURES)
+                return settle(`the purge status endpoint failed (${error.message})`);
+            logger.debug(`${label}: purge status request failed (${error.message}); trying again`);
+            await clock.sleep(options.pollMs, signal);
+            continue;
+        }
+        const entry = findPurge(entries, batch.resource, batch.paths);
+        if (!entry)
+            return settle('no matching entry in the purge history');
+        if (entry.status === 'Successful') {
+            logger.info(`${label}: purge finished (Successful)`);
+            return { ok: true };
+        }
+        if (entry.status === 'Failed')
+            return { ok: false, error: 'purge accepted, but Gcore reports it Failed' };
+        if (entry.status === 'Status report disabled')
+            return settle('purge status reports are disabled for this account');
+        if (clock.now() >= deadline) {
+            logger.warning(`${label}: purge still ${String(entry.status)} after purge-timeout (${options.timeoutMs / 1000} s); prefetching anyway`);
+            return { ok: true };
+        }
+        await clock.sleep(options.pollMs, signal);
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -41609,6 +40367,999 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "url"
+const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+;// CONCATENATED MODULE: external "module"
+const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
+
+
+
+
+//#region rolldown:runtime
+var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
+
+//#endregion
+//#region src/utils.ts
+function cleanPath(path) {
+	let normalized = (0,external_path_namespaceObject.normalize)(path);
+	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
+	return normalized;
+}
+const SLASHES_REGEX = /[\\/]/g;
+function convertSlashes(path, separator) {
+	return path.replace(SLASHES_REGEX, separator);
+}
+const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+function isRootDirectory(path) {
+	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
+}
+function normalizePath(path, options) {
+	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
+	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
+	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
+	if (path === ".") return "";
+	const needsSeperator = path[path.length - 1] !== pathSeparator;
+	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/join-path.ts
+function joinPathWithBasePath(filename, directoryPath) {
+	return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+	return function(filename, directoryPath) {
+		const sameRoot = directoryPath.startsWith(root);
+		if (sameRoot) return directoryPath.slice(root.length) + filename;
+		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+	};
+}
+function joinPath(filename) {
+	return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+	return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+	const { relativePaths, includeBasePath } = options;
+	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+
+//#endregion
+//#region src/api/functions/push-directory.ts
+function pushDirectoryWithRelativePath(root) {
+	return function(directoryPath, paths) {
+		paths.push(directoryPath.substring(root.length) || ".");
+	};
+}
+function pushDirectoryFilterWithRelativePath(root) {
+	return function(directoryPath, paths, filters) {
+		const relativePath = directoryPath.substring(root.length) || ".";
+		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+	};
+}
+const pushDirectory = (directoryPath, paths) => {
+	paths.push(directoryPath || ".");
+};
+const pushDirectoryFilter = (directoryPath, paths, filters) => {
+	const path = directoryPath || ".";
+	if (filters.every((filter) => filter(path, true))) paths.push(path);
+};
+const empty$2 = () => {};
+function build$6(root, options) {
+	const { includeDirs, filters, relativePaths } = options;
+	if (!includeDirs) return empty$2;
+	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+
+//#endregion
+//#region src/api/functions/push-file.ts
+const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) counts.files++;
+};
+const pushFileFilter = (filename, paths, _counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+};
+const pushFileCount = (_filename, _paths, counts, _filters) => {
+	counts.files++;
+};
+const pushFile = (filename, paths) => {
+	paths.push(filename);
+};
+const empty$1 = () => {};
+function build$5(options) {
+	const { excludeFiles, filters, onlyCounts } = options;
+	if (excludeFiles) return empty$1;
+	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+	else if (onlyCounts) return pushFileCount;
+	else return pushFile;
+}
+
+//#endregion
+//#region src/api/functions/get-array.ts
+const getArray = (paths) => {
+	return paths;
+};
+const getArrayGroup = () => {
+	return [""].slice(0, 0);
+};
+function build$4(options) {
+	return options.group ? getArrayGroup : getArray;
+}
+
+//#endregion
+//#region src/api/functions/group-files.ts
+const groupFiles = (groups, directory, files) => {
+	groups.push({
+		directory,
+		files,
+		dir: directory
+	});
+};
+const empty = () => {};
+function build$3(options) {
+	return options.group ? groupFiles : empty;
+}
+
+//#endregion
+//#region src/api/functions/resolve-symlink.ts
+const resolveSymlinksAsync = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	fs.realpath(path, (error, resolvedPath) => {
+		if (error) return queue.dequeue(suppressErrors ? null : error, state);
+		fs.stat(resolvedPath, (error$1, stat) => {
+			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+			callback$1(stat, resolvedPath);
+			queue.dequeue(null, state);
+		});
+	});
+};
+const resolveSymlinks = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	try {
+		const resolvedPath = fs.realpathSync(path);
+		const stat = fs.statSync(resolvedPath);
+		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+		callback$1(stat, resolvedPath);
+	} catch (e) {
+		if (!suppressErrors) throw e;
+	}
+};
+function build$2(options, isSynchronous) {
+	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive(path, resolved, state) {
+	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+	let parent = (0,external_path_namespaceObject.dirname)(path);
+	let depth = 1;
+	while (parent !== state.root && depth < 2) {
+		const resolvedPath = state.symlinks.get(parent);
+		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+		if (isSameRoot) depth++;
+		else parent = (0,external_path_namespaceObject.dirname)(parent);
+	}
+	state.symlinks.set(path, resolved);
+	return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+	return state.visited.includes(resolved + state.options.pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/invoke-callback.ts
+const onlyCountsSync = (state) => {
+	return state.counts;
+};
+const groupsSync = (state) => {
+	return state.groups;
+};
+const defaultSync = (state) => {
+	return state.paths;
+};
+const limitFilesSync = (state) => {
+	return state.paths.slice(0, state.options.maxFiles);
+};
+const onlyCountsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.counts, state.options.suppressErrors);
+	return null;
+};
+const defaultAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths, state.options.suppressErrors);
+	return null;
+};
+const limitFilesAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+	return null;
+};
+const groupsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.groups, state.options.suppressErrors);
+	return null;
+};
+function report(error, callback$1, output, suppressErrors) {
+	if (error && !suppressErrors) callback$1(error, output);
+	else callback$1(null, output);
+}
+function build$1(options, isSynchronous) {
+	const { onlyCounts, group, maxFiles } = options;
+	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+	else if (group) return isSynchronous ? groupsSync : groupsAsync;
+	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+	else return isSynchronous ? defaultSync : defaultAsync;
+}
+
+//#endregion
+//#region src/api/functions/walk-directory.ts
+const readdirOpts = { withFileTypes: true };
+const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	state.queue.enqueue();
+	if (currentDepth < 0) return state.queue.dequeue(null, state);
+	const { fs } = state;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
+		callback$1(entries, directoryPath, currentDepth);
+		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
+	});
+};
+const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	const { fs } = state;
+	if (currentDepth < 0) return;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	let entries = [];
+	try {
+		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
+	} catch (e) {
+		if (!state.options.suppressErrors) throw e;
+	}
+	callback$1(entries, directoryPath, currentDepth);
+};
+function build(isSynchronous) {
+	return isSynchronous ? walkSync : walkAsync;
+}
+
+//#endregion
+//#region src/api/queue.ts
+/**
+* This is a custom stateless queue to track concurrent async fs calls.
+* It increments a counter whenever a call is queued and decrements it
+* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
+*/
+var Queue = class {
+	count = 0;
+	constructor(onQueueEmpty) {
+		this.onQueueEmpty = onQueueEmpty;
+	}
+	enqueue() {
+		this.count++;
+		return this.count;
+	}
+	dequeue(error, output) {
+		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
+			this.onQueueEmpty(error, output);
+			if (error) {
+				output.controller.abort();
+				this.onQueueEmpty = void 0;
+			}
+		}
+	}
+};
+
+//#endregion
+//#region src/api/counter.ts
+var Counter = class {
+	_files = 0;
+	_directories = 0;
+	set files(num) {
+		this._files = num;
+	}
+	get files() {
+		return this._files;
+	}
+	set directories(num) {
+		this._directories = num;
+	}
+	get directories() {
+		return this._directories;
+	}
+	/**
+	* @deprecated use `directories` instead
+	*/
+	/* c8 ignore next 3 */
+	get dirs() {
+		return this._directories;
+	}
+};
+
+//#endregion
+//#region src/api/aborter.ts
+/**
+* AbortController is not supported on Node 14 so we use this until we can drop
+* support for Node 14.
+*/
+var Aborter = class {
+	aborted = false;
+	abort() {
+		this.aborted = true;
+	}
+};
+
+//#endregion
+//#region src/api/walker.ts
+var Walker = class {
+	root;
+	isSynchronous;
+	state;
+	joinPath;
+	pushDirectory;
+	pushFile;
+	getArray;
+	groupFiles;
+	resolveSymlink;
+	walkDirectory;
+	callbackInvoker;
+	constructor(root, options, callback$1) {
+		this.isSynchronous = !callback$1;
+		this.callbackInvoker = build$1(options, this.isSynchronous);
+		this.root = normalizePath(root, options);
+		this.state = {
+			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+			paths: [""].slice(0, 0),
+			groups: [],
+			counts: new Counter(),
+			options,
+			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
+			symlinks: /* @__PURE__ */ new Map(),
+			visited: [""].slice(0, 0),
+			controller: new Aborter(),
+			fs: options.fs || external_fs_namespaceObject_0
+		};
+		this.joinPath = build$7(this.root, options);
+		this.pushDirectory = build$6(this.root, options);
+		this.pushFile = build$5(options);
+		this.getArray = build$4(options);
+		this.groupFiles = build$3(options);
+		this.resolveSymlink = build$2(options, this.isSynchronous);
+		this.walkDirectory = build(this.isSynchronous);
+	}
+	start() {
+		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+	}
+	walk = (entries, directoryPath, depth) => {
+		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+		const files = this.getArray(this.state.paths);
+		for (let i = 0; i < entries.length; ++i) {
+			const entry = entries[i];
+			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+				const filename = this.joinPath(entry.name, directoryPath);
+				this.pushFile(filename, files, this.state.counts, filters);
+			} else if (entry.isDirectory()) {
+				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+				if (exclude && exclude(entry.name, path)) continue;
+				this.pushDirectory(path, paths, filters);
+				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
+			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
+				let path = joinPathWithBasePath(entry.name, directoryPath);
+				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
+					if (stat.isDirectory()) {
+						resolvedPath = normalizePath(resolvedPath, this.state.options);
+						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
+						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
+					} else {
+						resolvedPath = useRealPaths ? resolvedPath : path;
+						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
+						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
+						resolvedPath = this.joinPath(filename, directoryPath$1);
+						this.pushFile(resolvedPath, files, this.state.counts, filters);
+					}
+				});
+			}
+		}
+		this.groupFiles(this.state.groups, directoryPath, files);
+	};
+};
+
+//#endregion
+//#region src/api/async.ts
+function promise(root, options) {
+	return new Promise((resolve$1, reject) => {
+		callback(root, options, (err, output) => {
+			if (err) return reject(err);
+			resolve$1(output);
+		});
+	});
+}
+function callback(root, options, callback$1) {
+	let walker = new Walker(root, options, callback$1);
+	walker.start();
+}
+
+//#endregion
+//#region src/api/sync.ts
+function sync(root, options) {
+	const walker = new Walker(root, options);
+	return walker.start();
+}
+
+//#endregion
+//#region src/builder/api-builder.ts
+var APIBuilder = class {
+	constructor(root, options) {
+		this.root = root;
+		this.options = options;
+	}
+	withPromise() {
+		return promise(this.root, this.options);
+	}
+	withCallback(cb) {
+		callback(this.root, this.options, cb);
+	}
+	sync() {
+		return sync(this.root, this.options);
+	}
+};
+
+//#endregion
+//#region src/builder/index.ts
+let dist_pm = null;
+/* c8 ignore next 6 */
+try {
+	__require.resolve("picomatch");
+	dist_pm = __require("picomatch");
+} catch {}
+var Builder = class {
+	globCache = {};
+	options = {
+		maxDepth: Infinity,
+		suppressErrors: true,
+		pathSeparator: external_path_namespaceObject.sep,
+		filters: []
+	};
+	globFunction;
+	constructor(options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		this.globFunction = this.options.globFunction;
+	}
+	group() {
+		this.options.group = true;
+		return this;
+	}
+	withPathSeparator(separator) {
+		this.options.pathSeparator = separator;
+		return this;
+	}
+	withBasePath() {
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withRelativePaths() {
+		this.options.relativePaths = true;
+		return this;
+	}
+	withDirs() {
+		this.options.includeDirs = true;
+		return this;
+	}
+	withMaxDepth(depth) {
+		this.options.maxDepth = depth;
+		return this;
+	}
+	withMaxFiles(limit) {
+		this.options.maxFiles = limit;
+		return this;
+	}
+	withFullPaths() {
+		this.options.resolvePaths = true;
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withErrors() {
+		this.options.suppressErrors = false;
+		return this;
+	}
+	withSymlinks({ resolvePaths = true } = {}) {
+		this.options.resolveSymlinks = true;
+		this.options.useRealPaths = resolvePaths;
+		return this.withFullPaths();
+	}
+	withAbortSignal(signal) {
+		this.options.signal = signal;
+		return this;
+	}
+	normalize() {
+		this.options.normalizePath = true;
+		return this;
+	}
+	filter(predicate) {
+		this.options.filters.push(predicate);
+		return this;
+	}
+	onlyDirs() {
+		this.options.excludeFiles = true;
+		this.options.includeDirs = true;
+		return this;
+	}
+	exclude(predicate) {
+		this.options.exclude = predicate;
+		return this;
+	}
+	onlyCounts() {
+		this.options.onlyCounts = true;
+		return this;
+	}
+	crawl(root) {
+		return new APIBuilder(root || ".", this.options);
+	}
+	withGlobFunction(fn) {
+		this.globFunction = fn;
+		return this;
+	}
+	/**
+	* @deprecated Pass options using the constructor instead:
+	* ```ts
+	* new fdir(options).crawl("/path/to/root");
+	* ```
+	* This method will be removed in v7.0
+	*/
+	/* c8 ignore next 4 */
+	crawlWithOptions(root, options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		return new APIBuilder(root || ".", this.options);
+	}
+	glob(...patterns) {
+		if (this.globFunction) return this.globWithOptions(patterns);
+		return this.globWithOptions(patterns, ...[{ dot: true }]);
+	}
+	globWithOptions(patterns, ...options) {
+		const globFn = this.globFunction || dist_pm;
+		/* c8 ignore next 5 */
+		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+		var isMatch = this.globCache[patterns.join("\0")];
+		if (!isMatch) {
+			isMatch = globFn(patterns, ...options);
+			this.globCache[patterns.join("\0")] = isMatch;
+		}
+		this.options.filters.push((path) => isMatch(path));
+		return this;
+	}
+};
+
+//#endregion
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
+
+
+
+
+
+//#region src/utils.ts
+const isReadonlyArray = Array.isArray;
+const BACKSLASHES = /\\/g;
+const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+const isWin = process.platform === "win32";
+const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+function getPartialMatcher(patterns, options = {}) {
+	const patternsCount = patterns.length;
+	const patternsParts = Array(patternsCount);
+	const matchers = Array(patternsCount);
+	let i, j;
+	for (i = 0; i < patternsCount; i++) {
+		const parts = splitPattern(patterns[i]);
+		patternsParts[i] = parts;
+		const partsCount = parts.length;
+		const partMatchers = Array(partsCount);
+		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
+		matchers[i] = partMatchers;
+	}
+	return (input) => {
+		const inputParts = input.split("/");
+		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
+		for (i = 0; i < patternsCount; i++) {
+			const patternParts = patternsParts[i];
+			const matcher = matchers[i];
+			const inputPatternCount = inputParts.length;
+			const minParts = Math.min(inputPatternCount, patternParts.length);
+			j = 0;
+			while (j < minParts) {
+				const part = patternParts[j];
+				if (part.includes("/")) return true;
+				if (!matcher[j](inputParts[j])) break;
+				if (!options.noglobstar && part === "**") return true;
+				j++;
+			}
+			if (j === inputPatternCount) return true;
+		}
+		return false;
+	};
+}
+/* node:coverage ignore next 2 */
+const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+function buildFormat(cwd, root, absolute) {
+	if (cwd === root || root.startsWith(`${cwd}/`)) {
+		if (absolute) {
+			const start = cwd.length + +!isRoot(cwd);
+			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+		}
+		const prefix = root.slice(cwd.length + 1);
+		if (prefix) return (p, isDir) => {
+			if (p === ".") return prefix;
+			const result = `${prefix}/${p}`;
+			return isDir ? result.slice(0, -1) : result;
+		};
+		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+	}
+	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
+	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+	if (root.startsWith(`${cwd}/`)) {
+		const prefix = root.slice(cwd.length + 1);
+		return (p) => `${prefix}/${p}`;
+	}
+	return (p) => {
+		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
+		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
+	};
+}
+function ensureNonDriveRelativePath(path) {
+	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+const splitPatternOptions = { parts: true };
+function splitPattern(path) {
+	var _result$parts;
+	const result = picomatch.scan(path, splitPatternOptions);
+	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
+}
+const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
+function convertPosixPathToPattern(path) {
+	return escapePosixPath(path);
+}
+function convertWin32PathToPattern(path) {
+	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
+}
+/**
+* Converts a path to a pattern depending on the platform.
+* Identical to {@link escapePath} on POSIX systems.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
+*/
+/* node:coverage ignore next 3 */
+const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
+const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+/**
+* Escapes a path's special characters depending on the platform.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
+*/
+/* node:coverage ignore next */
+const escapePath = isWin ? escapeWin32Path : escapePosixPath;
+/**
+* Checks if a pattern has dynamic parts.
+*
+* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
+*
+* - Doesn't necessarily return `false` on patterns that include `\`.
+* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
+* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
+* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
+*
+* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
+*/
+function isDynamicPattern(pattern, options) {
+	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
+	const scan = picomatch.scan(pattern);
+	return scan.isGlob || scan.negated;
+}
+function log(...tasks) {
+	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value) {
+	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
+}
+//#endregion
+//#region src/patterns.ts
+const PARENT_DIRECTORY = /^(\/?\.\.)+/;
+const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+function normalizePattern(pattern, opts, props, isIgnore) {
+	var _PARENT_DIRECTORY$exe;
+	const cwd = opts.cwd;
+	let result = pattern;
+	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
+	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
+	const escapedCwd = escapePath(cwd);
+	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
+	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+	const parts = splitPattern(result);
+	if (parentDir) {
+		const n = (parentDir.length + 1) / 3;
+		let i = 0;
+		const cwdParts = escapedCwd.split("/");
+		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
+			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
+			i++;
+		}
+		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
+		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
+			props.root = ensureNonDriveRelativePath(potentialRoot);
+			props.depthOffset = -n + i;
+		}
+	}
+	if (!isIgnore && props.depthOffset >= 0) {
+		var _props$commonPath;
+		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
+		const newCommonPath = [];
+		const length = Math.min(props.commonPath.length, parts.length);
+		for (let i = 0; i < length; i++) {
+			const part = parts[i];
+			if (part === "**" && !parts[i + 1]) {
+				newCommonPath.pop();
+				break;
+			}
+			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
+			newCommonPath.push(part);
+		}
+		props.depthOffset = newCommonPath.length;
+		props.commonPath = newCommonPath;
+		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
+	}
+	return result;
+}
+function processPatterns(options, patterns, props) {
+	const matchPatterns = [];
+	const ignorePatterns = [];
+	for (const pattern of options.ignore) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
+	}
+	for (const pattern of patterns) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
+		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
+	}
+	return {
+		match: matchPatterns,
+		ignore: ignorePatterns
+	};
+}
+//#endregion
+//#region src/crawler.ts
+function buildCrawler(options, patterns) {
+	const cwd = options.cwd;
+	const props = {
+		root: cwd,
+		depthOffset: 0
+	};
+	const processed = processPatterns(options, patterns, props);
+	if (options.debug) log("internal processing patterns:", processed);
+	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+	const root = props.root.replace(BACKSLASHES, "");
+	const matchOptions = {
+		dot,
+		nobrace: options.braceExpansion === false,
+		nocase: !caseSensitiveMatch,
+		noextglob: options.extglob === false,
+		noglobstar: options.globstar === false,
+		posix: true
+	};
+	const matcher = picomatch(processed.match, matchOptions);
+	const ignore = picomatch(processed.ignore, matchOptions);
+	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+	const format = buildFormat(cwd, root, absolute);
+	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
+	const excludePredicate = (_, p) => {
+		const relativePath = excludeFormatter(p, true);
+		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
+	};
+	let maxDepth;
+	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
+	const crawler = new Builder({
+		filters: [debug ? (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			const matches = matcher(path) && !ignore(path);
+			if (matches) log(`matched ${path}`);
+			return matches;
+		} : (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			return matcher(path) && !ignore(path);
+		}],
+		exclude: debug ? (_, p) => {
+			const skipped = excludePredicate(_, p);
+			log(`${skipped ? "skipped" : "crawling"} ${p}`);
+			return skipped;
+		} : excludePredicate,
+		fs: options.fs,
+		pathSeparator: "/",
+		relativePaths: !absolute,
+		resolvePaths: absolute,
+		includeBasePath: absolute,
+		resolveSymlinks: followSymbolicLinks,
+		excludeSymlinks: !followSymbolicLinks,
+		excludeFiles: onlyDirectories,
+		includeDirs: onlyDirectories || !options.onlyFiles,
+		maxDepth,
+		signal: options.signal
+	}).crawl(root);
+	if (options.debug) log("internal properties:", {
+		...props,
+		root
+	});
+	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+//#endregion
+//#region src/index.ts
+function formatPaths(paths, mapper) {
+	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
+	return paths;
+}
+const defaultOptions = {
+	caseSensitiveMatch: true,
+	debug: !!process.env.TINYGLOBBY_DEBUG,
+	expandDirectories: true,
+	followSymbolicLinks: true,
+	onlyFiles: true
+};
+function getOptions(options) {
+	const opts = Object.assign({}, options);
+	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
+	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+	opts.ignore = ensureStringArray(opts.ignore);
+	opts.fs && (opts.fs = {
+		readdir: opts.fs.readdir || external_fs_namespaceObject.readdir,
+		readdirSync: opts.fs.readdirSync || external_fs_namespaceObject.readdirSync,
+		realpath: opts.fs.realpath || external_fs_namespaceObject.realpath,
+		realpathSync: opts.fs.realpathSync || external_fs_namespaceObject.realpathSync,
+		stat: opts.fs.stat || external_fs_namespaceObject.stat,
+		statSync: opts.fs.statSync || external_fs_namespaceObject.statSync
+	});
+	if (opts.debug) log("globbing with options:", opts);
+	return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+	var _ref;
+	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+	const options = getOptions(isModern ? inputOptions : globInput);
+	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
+}
+function globSync(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(crawler.sync(), relative) : [];
+}
+//#endregion
+
+
+;// CONCATENATED MODULE: ./src/map-limit.ts
+/** `Promise.all(items.map(fn))` with at most `limit` calls in flight, results in order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/files.ts
+/**
+ * Local files as CDN paths: globbing under `base-dir`, mapping each match to
+ * `path-prefix` + its path relative to `base-dir`, and Gcore's size window.
+ *
+ * Globbing uses tinyglobby: @actions/glob takes about 50 × as long as `find` on a
+ * tree of 100,000 files, tinyglobby about 2 × (see bench/).
+ */
+
+
+
+
+
+const MiB = 1024 * 1024;
+/** Gcore recommends prefetch for files over 200 MB and under 5 GB. */
+const SIZE_WINDOW = { min: 200 * MiB, max: 5 * 1024 * MiB };
+function isOutsideWindow(size) {
+    return size < SIZE_WINDOW.min || size > SIZE_WINDOW.max;
+}
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+/**
+ * One file-name segment as a browser requests it: UTF-8 percent-encoding of
+ * everything a URL path cannot carry literally, including `%`, `#`, `?` and
+ * `*` (a name is data, never an escape, a fragment, a query or a wildcard).
+ */
+function encodeFileSegment(name) {
+    return encodeURIComponent(name)
+        .replace(/%(24|26|2B|2C|3B|3D|3A|40)/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+        .replace(/\*/g, '%2A');
+}
+/**
+ * The CDN path of a file: prefix + `/` + its path relative to base-dir, with `/`
+ * separators on every OS. `pathModule` is node:path's posix or win32 flavour.
+ */
+function fileCdnPath(file, baseDir, prefix, pathModule = (external_node_path_default())) {
+    const relative = pathModule.relative(baseDir, pathModule.resolve(baseDir, file));
+    if (relative === '' || relative.startsWith('..') || pathModule.isAbsolute(relative)) {
+        throw new InputError(`Input "files" matched ${JSON.stringify(file)}, which is outside base-dir ${JSON.stringify(baseDir)}.`);
+    }
+    const segments = relative.split(/[\\/]/).filter(segment => segment !== '');
+    return `${prefix}/${segments.map(encodeFileSegment).join('/')}`;
+}
+/**
+ * Matches glob patterns under baseDir: files only, `!` excludes, dot-files only
+ * when a pattern names them. Each positive pattern is globbed on its own so a
+ * pattern that matches nothing can be named. Order: by pattern, then path.
+ */
+async function matchFiles(patterns, baseDir) {
+    const excludes = patterns.filter(pattern => pattern.startsWith('!'));
+    const includes = patterns.filter(pattern => !pattern.startsWith('!'));
+    const seen = new Set();
+    const unmatched = [];
+    for (const pattern of includes) {
+        const matches = await glob([pattern, ...excludes], {
+            cwd: baseDir,
+            onlyFiles: true,
+            dot: false,
+            expandDirectories: false,
+            followSymbolicLinks: true
+        });
+        if (matches.length === 0)
+            unmatched.push(pattern);
+        for (const match of matches.sort())
+            seen.add(match);
+    }
+    return { files: [...seen], unmatched };
+}
+/** Stats the matched files and maps them to CDN paths. */
+async function localFiles(patterns, baseDir, prefix) {
+    const { files, unmatched } = await matchFiles(patterns, baseDir);
+    const mapped = files.map(file => ({ file, cdnPath: fileCdnPath(file, baseDir, prefix) }));
+    const sizes = await mapLimit(mapped, 64, async ({ file }) => (await (0,promises_namespaceObject.stat)(external_node_path_default().join(baseDir, file))).size);
+    return {
+        files: mapped.map((entry, i) => ({ ...entry, size: sizes[i], outsideWindow: isOutsideWindow(sizes[i]) })),
+        unmatched
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/release.ts
 /**
  * The run's GitHub context, and a release's assets as CDN paths.
@@ -41683,6 +41434,524 @@ function assetFiles(assets, prefix, skipOutsideWindow) {
             outsideWindow,
             skipped: skipOutsideWindow && outsideWindow
         };
+    });
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * Turns batch results into step outputs, a JSON report file and the job summary.
+ *
+ * Counting and rendering are pure functions; `publish` is the only part that
+ * touches @actions/core and the file system. core.summary escapes nothing, so
+ * every user or API string passes through `escapeHtml` here.
+ */
+
+
+
+
+
+
+/** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
+const SUMMARY_BUDGET_BYTES = 1000 * 1024;
+/** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
+const OUTPUT_BUDGET_BYTES = 900 * 1000;
+function iso(ms) {
+    return ms === null ? null : new Date(ms).toISOString();
+}
+function toRecord(result) {
+    return {
+        operation: result.batch.operation,
+        resource: result.batch.resource,
+        index: result.batch.index,
+        paths: result.paths,
+        outcome: result.outcome,
+        status: result.status,
+        attempts: result.attempts,
+        error: result.error,
+        started: iso(result.started),
+        finished: iso(result.finished)
+    };
+}
+/** A path is prefetched (or purged) when every resource accepted it. */
+function acceptedByAll(plan, results, operation) {
+    const counts = new Map();
+    for (const result of results) {
+        if (result.batch.operation !== operation || result.outcome !== 'succeeded')
+            continue;
+        for (const path of result.paths)
+            counts.set(path, (counts.get(path) ?? 0) + 1);
+    }
+    return new Set(plan.paths.filter(path => counts.get(path) === plan.resources.length));
+}
+function buildReport(plan, results, run) {
+    const prefetched = acceptedByAll(plan, results, 'prefetch');
+    const purged = run.purge ? acceptedByAll(plan, results, 'purge') : new Set();
+    // A dry run sends nothing: its planned paths count as skipped, so that
+    // prefetched + failed + skipped = total holds for every run.
+    const failedPaths = run.dryRun ? [] : plan.paths.filter(path => !prefetched.has(path));
+    const skippedPaths = run.dryRun ? [...run.skipped, ...plan.paths] : run.skipped;
+    const total = plan.paths.length + run.skipped.length;
+    let result;
+    if (run.dryRun)
+        result = 'dry-run';
+    else if (failedPaths.length === 0)
+        result = 'success';
+    else if (prefetched.size === 0)
+        result = 'failure';
+    else
+        result = 'partial';
+    return {
+        result,
+        resources: plan.resources,
+        totalCount: total,
+        prefetchedCount: prefetched.size,
+        purgedCount: purged.size,
+        failedCount: failedPaths.length,
+        failedPaths,
+        skippedCount: skippedPaths.length,
+        skippedPaths,
+        files: run.files,
+        limits: run.limits ?? [],
+        verify: run.verify ?? [],
+        verifiedCount: (run.verify ?? []).filter(entry => entry.result === 'HIT').length,
+        batches: results.map(toRecord),
+        purge: run.purge,
+        cancelled: run.cancelled,
+        elapsedMs: run.elapsedMs,
+        estimateMs: run.estimateMs
+    };
+}
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    // Markdown's active characters, so no text can turn into a link, table or code span.
+    '`': '&#96;',
+    '|': '&#124;',
+    '*': '&#42;',
+    _: '&#95;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '\\': '&#92;',
+    '~': '&#126;',
+    '#': '&#35;',
+    '!': '&#33;'
+};
+/** Safe for HTML text and attributes and inert as markdown; line breaks become spaces. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"'`|*_[\]\\~#!]/g, char => HTML_ENTITIES[char]).replace(/[\r\n]+/g, ' ');
+}
+function duration(record) {
+    if (!record.started || !record.finished)
+        return '';
+    return formatDuration(Date.parse(record.finished) - Date.parse(record.started));
+}
+/** Adds lines until the byte budget is spent; reports how many did not fit. */
+function fitLines(lines, budget) {
+    const kept = [];
+    let bytes = 0;
+    for (const line of lines) {
+        const size = Buffer.byteLength(line) + 1;
+        if (bytes + size > budget)
+            break;
+        kept.push(line);
+        bytes += size;
+    }
+    return { kept, cut: lines.length - kept.length, bytes };
+}
+/** Repository · event · ref or tag · commit · run link: the first line of the log and the summary. */
+function renderContextLine(context, format) {
+    const parts = [context.repository, context.event, context.ref, context.sha].filter(part => part !== '');
+    if (format === 'text')
+        return [...parts, context.runUrl ?? ''].filter(part => part !== '').join(' · ');
+    const link = context.runUrl ? [`<a href="${escapeHtml(context.runUrl)}">run</a>`] : [];
+    return [...parts.map(part => `<code>${escapeHtml(part)}</code>`), ...link].join(' · ');
+}
+function batchRow(record) {
+    return (`<tr><td>${record.operation}</td><td>${record.index}</td><td>${record.paths.length}</td>` +
+        `<td>${record.outcome}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
+        `<td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`);
+}
+function fileRow(file) {
+    const mark = file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : '';
+    return `<tr><td>${escapeHtml(file.file)}</td><td>${formatBytes(file.size)}</td><td>${escapeHtml(file.cdnPath)}</td><td>${mark}</td></tr>`;
+}
+function verifyRow(entry) {
+    return (`<tr><td>${entry.resource}</td><td>${escapeHtml(entry.path)}</td><td>${escapeHtml(entry.result)}</td>` +
+        `<td>${entry.status ?? ''}</td><td>${entry.attempts}</td><td>${escapeHtml(entry.error ?? '')}</td></tr>`);
+}
+/** A table of `rows` (or as many as fit), optionally in a collapsed <details>. */
+function table(header, rows, fit, summary) {
+    const lines = ['<table>', `<tr>${header}</tr>`, ...fit.kept, '</table>'];
+    return summary ? [`<details><summary>${summary} (${rows.length})</summary>`, '', ...lines, '</details>', ''] : [...lines, ''];
+}
+function renderSummary(report, options = {}) {
+    const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES;
+    const resources = report.resources.join(', ');
+    const verifyLine = report.verify.length ? ` · ${report.verifiedCount} of ${report.verify.length} HIT at the edge` : '';
+    const head = [
+        ...(options.context && options.context.repository ? [renderContextLine(options.context, 'html'), ''] : []),
+        `## Gcore CDN prefetch: resource${report.resources.length > 1 ? 's' : ''} ${escapeHtml(resources)}`,
+        '',
+        `**${report.result}**${report.cancelled ? ' (cancelled)' : ''} · ${report.totalCount} paths · ` +
+            `${report.prefetchedCount} prefetched · ${report.purge ? `${report.purgedCount} purged · ` : ''}` +
+            `${report.failedCount} failed${report.skippedCount ? ` · ${report.skippedCount} skipped` : ''}${verifyLine}`,
+        '',
+        report.result === 'dry-run'
+            ? `Dry run: nothing was sent. Estimated time: ${formatDuration(report.estimateMs)}.`
+            : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`,
+        '',
+        ...(report.limits.length ? [`Limits: ${report.limits.map(escapeHtml).join(' · ')}.`, ''] : [])
+    ];
+    const failed = report.failedPaths.map(escapeHtml);
+    const fileRows = report.files.map(fileRow);
+    const verifyRows = report.verify.map(verifyRow);
+    const notes = (options.notes ?? []).map(escapeHtml);
+    const where = options.reportFile ? ` The full report is in ${escapeHtml(options.reportFile)} (output report-file).` : '';
+    // Share the byte budget: batches first, then files, verification, failed paths.
+    let left = budget - Buffer.byteLength(head.join('\n')) - 8192; // table frames, headings, notes
+    const take = (rows, share) => {
+        const fit = fitLines(rows, Math.max(0, left * share));
+        left -= fit.bytes;
+        return fit;
+    };
+    const body = [];
+    let batchRowsCut = 0;
+    report.resources.forEach((resource, i) => {
+        const rows = report.batches.filter(record => record.resource === resource).map(batchRow);
+        const fit = take(rows, 0.5 / (report.resources.length - i));
+        batchRowsCut += fit.cut;
+        if (report.resources.length > 1)
+            body.push(`### Resource ${resource}`, '');
+        body.push(...table('<th>Operation</th><th>Batch</th><th>Paths</th><th>Outcome</th><th>HTTP</th><th>Attempts</th><th>Duration</th><th>Error</th>', rows, fit));
+    });
+    if (batchRowsCut)
+        notes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`);
+    if (fileRows.length) {
+        const fit = take(fileRows, 0.5);
+        if (fit.cut)
+            notes.push(`${fit.cut} of ${fileRows.length} matched files were cut from the files table.${where}`);
+        body.push(...table('<th>File</th><th>Size</th><th>CDN path</th><th>Size window</th>', fileRows, fit, 'Matched files'));
+    }
+    if (verifyRows.length) {
+        const fit = take(verifyRows, 0.5);
+        if (fit.cut)
+            notes.push(`${fit.cut} of ${verifyRows.length} edge checks were cut from the table.${where}`);
+        body.push('### Edge verification', '', 'One HIT shows that one edge server (the one that answered) has the file, not every edge server.', '', ...table('<th>Resource</th><th>Path</th><th>Cache</th><th>HTTP</th><th>Attempts</th><th>Error</th>', verifyRows, fit, 'Edge checks'));
+    }
+    if (failed.length) {
+        const fit = take(failed, 1);
+        if (fit.cut)
+            notes.push(`${fit.cut} of ${failed.length} failed paths were cut from this list.${where}`);
+        body.push(`<details><summary>Failed paths (${failed.length})</summary>`, '', '<pre>', ...fit.kept, '</pre>', '</details>', '');
+    }
+    for (const note of notes)
+        body.push(`> ${note}`, '');
+    if (notes.length && options.reportFile) {
+        body.push(`The full report is in <code>${escapeHtml(options.reportFile)}</code> (output <code>report-file</code>).`, '');
+    }
+    return [...head, ...body].join('\n');
+}
+/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
+function jsonArrayWithin(items, budget) {
+    const json = JSON.stringify(items);
+    if (Buffer.byteLength(json) <= budget)
+        return { json, cut: 0 };
+    const fit = fitLines(items.map(item => JSON.stringify(item)), budget - 2);
+    return { json: `[${fit.kept.join(',')}]`, cut: fit.cut };
+}
+/**
+ * The step outputs. GitHub caps one output at 1 MB, so an oversized JSON output
+ * stays valid but shortened: `batches` first drops its path lists, then trailing
+ * records; `failed-paths` keeps the paths that fit. The report file has it all.
+ */
+function outputValues(report, reportFile) {
+    const notes = [];
+    const failed = jsonArrayWithin(report.failedPaths, OUTPUT_BUDGET_BYTES);
+    const skipped = jsonArrayWithin(report.skippedPaths, OUTPUT_BUDGET_BYTES);
+    const verify = jsonArrayWithin(report.verify, OUTPUT_BUDGET_BYTES);
+    if (verify.cut)
+        notes.push(`verify lists the first ${report.verify.length - verify.cut} of ${report.verify.length} edge checks (GitHub's output limit); all are in report-file.`);
+    if (skipped.cut) {
+        notes.push(`skipped-paths lists the first ${report.skippedCount - skipped.cut} of ${report.skippedCount} paths (GitHub's output limit); all are in report-file.`);
+    }
+    if (failed.cut) {
+        notes.push(`failed-paths lists the first ${report.failedCount - failed.cut} of ${report.failedCount} paths (GitHub's output limit); all are in report-file.`);
+    }
+    let batches = jsonArrayWithin(report.batches, OUTPUT_BUDGET_BYTES);
+    if (batches.cut) {
+        batches = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES);
+        notes.push(`batches leaves out the path lists${batches.cut ? ` and the last ${batches.cut} of ${report.batches.length} batches` : ''} (GitHub's output limit); report-file has them.`);
+    }
+    return {
+        values: {
+            result: report.result,
+            'total-count': String(report.totalCount),
+            'prefetched-count': String(report.prefetchedCount),
+            'purged-count': String(report.purgedCount),
+            'failed-count': String(report.failedCount),
+            'failed-paths': failed.json,
+            'skipped-count': String(report.skippedCount),
+            'skipped-paths': skipped.json,
+            'verified-count': String(report.verifiedCount),
+            verify: verify.json,
+            batches: batches.json,
+            'report-file': reportFile
+        },
+        notes
+    };
+}
+function reportFilePath(env = process.env) {
+    const dir = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+    return (0,external_node_path_namespaceObject.join)(dir, `gcore-cdn-prefetch-${Date.now()}-${process.pid}.json`);
+}
+/** Writes the report file, the outputs and the job summary. */
+async function publish(report, context) {
+    const reportFile = reportFilePath();
+    await (0,promises_namespaceObject.writeFile)(reportFile, JSON.stringify(report, null, 2));
+    const outputs = outputValues(report, reportFile);
+    for (const [name, value] of Object.entries(outputs.values))
+        setOutput(name, value);
+    for (const note of outputs.notes)
+        core_warning(note);
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await summary.addRaw(renderSummary(report, { reportFile, notes: outputs.notes, context })).write();
+    }
+    return reportFile;
+}
+
+;// CONCATENATED MODULE: ./src/scheduler.ts
+/**
+ * Runs a plan's batches under Gcore's per-resource rate limits.
+ *
+ * Each resource has two lanes, purge and prefetch, each sending one request at a
+ * time. A lane's next request waits one interval after the previous answer
+ * arrived: Gcore measures arrivals, so this never causes a 429 of our own. All
+ * lanes run concurrently; a prefetch batch also waits for its own purges.
+ *
+ * Time comes from a Clock so tests can run hour-long schedules in milliseconds.
+ * Every batch ends with an outcome: nothing is lost to a fault or a cancel.
+ */
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const until = Date.now() + ms;
+        let timer;
+        // Timers may fire a millisecond early by Date.now(); never wake before `until`,
+        // or a request could reach Gcore just inside the previous one's interval.
+        const arm = () => {
+            const left = until - Date.now();
+            if (left <= 0)
+                return done();
+            timer = setTimeout(arm, left + 1);
+        };
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+        arm();
+    })
+};
+/** Longest Retry-After we honour; beyond it the batch fails rather than hang the job. */
+const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
+const BACKOFF_BASE_MS = 1000;
+/** Exponential backoff with jitter: 50-100 % of base × 2^(attempt-1), capped. */
+function backoffMs(attempt, capMs, random) {
+    const full = Math.min(capMs, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+    return Math.round(full * (0.5 + random() / 2));
+}
+/** Retry-After is either delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.ceil(Number(text) * 1000);
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function plannedResults(plan) {
+    return plan.batches.map(batch => ({
+        batch,
+        paths: batch.paths,
+        outcome: 'planned',
+        status: null,
+        attempts: 0,
+        error: null,
+        started: null,
+        finished: null
+    }));
+}
+async function execute(plan, api, options) {
+    const { clock, logger, signal } = options;
+    const random = options.random ?? Math.random;
+    const results = new Map(plannedResults(plan).map(result => [result.batch, result]));
+    const finished = new Map();
+    // Set once: why every lane must stop sending.
+    let haltReason = null;
+    // Whether the API has answered anything yet: until it has, an unreachable API
+    // is a configuration problem, not a reason to grind through every batch.
+    let reachedApi = false;
+    const halt = () => {
+        if (!haltReason && signal?.aborted) {
+            haltReason = { outcome: 'cancelled', error: 'cancelled before it was sent' };
+        }
+        return haltReason !== null;
+    };
+    const intervalOf = (batch) => batch.operation === 'purge' ? options.purgeIntervalMs : options.prefetchIntervalMs;
+    async function sendBatch(result, slot) {
+        const { batch } = result;
+        const interval = intervalOf(batch);
+        const label = `${batch.operation} ${batch.index}/${batch.of} (resource ${batch.resource})`;
+        while (result.attempts < options.maxAttempts) {
+            const wait = slot.next - clock.now();
+            if (wait > 0) {
+                if (wait >= 1000)
+                    logger.info(`${label}: waiting ${(wait / 1000).toFixed(1)} s for the next slot`);
+                await clock.sleep(wait, signal);
+            }
+            if (halt())
+                return;
+            result.attempts++;
+            result.started ??= clock.now();
+            const began = clock.now();
+            const answer = await raceAbort(api.send(batch.operation, batch.resource, result.paths), signal);
+            result.finished = clock.now();
+            const duration = `${((result.finished - began) / 1000).toFixed(2)} s`;
+            if (answer === ABORTED) {
+                result.outcome = 'cancelled';
+                result.error = 'cancelled while the request was in flight; Gcore may have accepted it';
+                return;
+            }
+            const title = `${label} · ${result.paths.length} paths · attempt ${result.attempts}/${options.maxAttempts}`;
+            if (!(answer instanceof Error) || (answer instanceof GcoreError && answer.status !== null))
+                reachedApi = true;
+            if (!(answer instanceof Error)) {
+                result.outcome = 'succeeded';
+                result.status = answer.status;
+                result.error = null;
+                slot.next = clock.now() + interval;
+                logger.group(`${title} · HTTP ${answer.status} · ${duration}`, result.paths);
+                return;
+            }
+            const error = answer instanceof GcoreError ? answer : new GcoreError(`unexpected error: ${answer.message}`, 'rejected', null);
+            result.status = error.status;
+            result.error = error.message;
+            logger.group(`${title} · ${error.status ? `HTTP ${error.status}` : 'no answer'} · ${duration}`, [
+                `error: ${error.message}`,
+                ...result.paths
+            ]);
+            if (error.kind === 'auth') {
+                result.outcome = 'failed';
+                haltReason ??= {
+                    outcome: 'not-attempted',
+                    error: `not attempted: the API refused the key (HTTP ${error.status}) earlier in this run`
+                };
+                return;
+            }
+            if (error.kind === 'rejected') {
+                result.outcome = 'failed';
+                slot.next = clock.now() + interval;
+                return;
+            }
+            const retryAfter = error.kind === 'rate-limited' ? parseRetryAfter(error.retryAfter, clock.now()) : undefined;
+            if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) {
+                result.outcome = 'failed';
+                result.error = `${error.message} (Retry-After ${Math.round(retryAfter / 1000)} s is longer than we wait)`;
+                return;
+            }
+            const delay = error.kind === 'rate-limited'
+                ? (retryAfter ?? interval) // someone else used the slot: never hammer
+                : backoffMs(result.attempts, Math.max(interval, BACKOFF_BASE_MS), random);
+            slot.next = clock.now() + delay;
+            if (result.attempts < options.maxAttempts) {
+                logger.info(`${label}: retrying in ${(delay / 1000).toFixed(1)} s (${error.message})`);
+            }
+        }
+        result.outcome = 'failed';
+        result.error = `${result.error} (gave up after ${result.attempts} attempts)`;
+    }
+    // Every batch gets its completion promise before any lane starts, so a prefetch
+    // lane can wait for a purge that has not begun yet.
+    const settle = new Map();
+    for (const batch of plan.batches)
+        finished.set(batch, new Promise(resolve => settle.set(batch, resolve)));
+    async function runBatch(batch, slot) {
+        const result = results.get(batch);
+        await Promise.all(batch.after.map(purge => finished.get(purge)));
+        if (!halt()) {
+            const unpurged = new Set(batch.after.filter(purge => results.get(purge).outcome !== 'succeeded').flatMap(purge => purge.paths));
+            result.paths = batch.paths.filter(path => !unpurged.has(path));
+            if (result.paths.length === 0) {
+                result.outcome = 'not-attempted';
+                result.error = 'not attempted: the purge of these paths failed';
+                return;
+            }
+            await sendBatch(result, slot);
+            if (result.outcome === 'failed' && result.status === null && !reachedApi) {
+                haltReason ??= { outcome: 'not-attempted', error: `not attempted: the API could not be reached (${result.error})` };
+            }
+        }
+        if (result.outcome === 'planned') {
+            result.outcome = haltReason.outcome;
+            result.error = haltReason.error;
+        }
+    }
+    const lanes = plan.resources.flatMap(resource => ['purge', 'prefetch'].map(operation => plan.batches.filter(batch => batch.resource === resource && batch.operation === operation)));
+    const completions = [];
+    const complete = async (batch) => {
+        const result = results.get(batch);
+        try {
+            if (batch.operation === 'purge' && result.outcome === 'succeeded' && options.afterPurge) {
+                const completion = await options.afterPurge(batch, result.started);
+                if (!completion.ok) {
+                    result.outcome = 'failed';
+                    result.error = completion.error;
+                }
+            }
+        }
+        finally {
+            settle.get(batch)();
+        }
+    };
+    await Promise.all(lanes.map(async (lane) => {
+        const slot = { next: 0 };
+        for (const batch of lane) {
+            try {
+                await runBatch(batch, slot);
+            }
+            finally {
+                completions.push(complete(batch));
+            }
+        }
+    }));
+    await Promise.all(completions);
+    return plan.batches.map(batch => results.get(batch));
+}
+const ABORTED = Symbol('aborted');
+/** Resolves to the promise's value or error, or to ABORTED as soon as the signal fires. */
+function raceAbort(promise, signal) {
+    const settled = promise.then(value => value, (error) => (error instanceof Error ? error : new Error(String(error))));
+    if (!signal)
+        return settled;
+    if (signal.aborted)
+        return Promise.resolve(ABORTED);
+    return new Promise(resolve => {
+        const onAbort = () => resolve(ABORTED);
+        signal.addEventListener('abort', onAbort, { once: true });
+        void settled.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        });
     });
 }
 
@@ -41768,10 +42037,73 @@ async function resolveBaseDir(baseDir, workspace) {
     return full;
 }
 
+;// CONCATENATED MODULE: ./src/verify.ts
+/**
+ * Edge verification: after prefetch, ask the CDN itself whether it has the files.
+ *
+ * Sends HEAD for each prefetched path to the CDN base URL and reads Gcore's
+ * `Cache` header (HIT, MISS, BYPASS). Paths not yet HIT are asked again until
+ * `verify-timeout`. One HIT proves one edge server has the file, not all of them.
+ */
+
+
+function httpEdgeProbe(timeoutMs) {
+    const http = new lib_HttpClient('gcore-cdn-prefetch', [], { socketTimeout: timeoutMs, keepAlive: false });
+    return {
+        async head(url) {
+            const response = await http.head(url);
+            await response.readBody();
+            const headers = response.message.headers;
+            const cache = headers['cache'] ?? headers['x-cache'];
+            return { status: response.message.statusCode ?? 0, cache: Array.isArray(cache) ? cache[0] : cache };
+        }
+    };
+}
+/** `HIT`, `MISS`, … from a header such as `HIT` or `hit, MISS`: the first verdict. */
+function cacheVerdict(header) {
+    const first = header?.split(/[,\s]+/).find(token => token !== '');
+    return first ? first.toUpperCase() : 'no-header';
+}
+async function verifyEdges(targets, probe, options) {
+    const { clock, logger, signal } = options;
+    const results = targets.flatMap(target => target.paths.map((path) => ({ resource: target.resource, path, url: `${target.baseUrl}${path}`, result: 'unchecked', status: null, error: null, attempts: 0 })));
+    const check = async (entry) => {
+        if (signal?.aborted)
+            return;
+        entry.attempts++;
+        try {
+            const { status, cache } = await probe.head(entry.url);
+            entry.status = status;
+            const ok = status >= 200 && status < 400;
+            entry.result = ok ? cacheVerdict(cache) : 'error';
+            entry.error = ok ? null : `HTTP ${status}`;
+        }
+        catch (error) {
+            entry.result = 'error';
+            entry.status = null;
+            entry.error = error.message;
+        }
+    };
+    const deadline = clock.now() + options.timeoutMs;
+    let pending = results;
+    for (let pass = 1; pending.length && !signal?.aborted; pass++) {
+        await mapLimit(pending, options.concurrency, check);
+        pending = results.filter(entry => entry.result !== 'HIT');
+        const hits = results.length - pending.length;
+        logger.info(`Edge verification pass ${pass}: ${hits} of ${results.length} HIT`);
+        const left = deadline - clock.now();
+        if (!pending.length || left <= 0)
+            break;
+        await clock.sleep(Math.min(options.pollMs ?? 5000, left), signal);
+    }
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * Wires the steps: inputs → paths → plan → execute → report. The only module that
- * fails the step; everything it calls takes plain values and a logger.
+ * Wires the steps: inputs → paths → limits → plan → execute → verify → report.
+ * The only module that fails the step; everything it calls takes plain values
+ * and a logger.
  */
 
 
@@ -41782,9 +42114,11 @@ async function resolveBaseDir(baseDir, workspace) {
 
 
 
-const PURGE_MAX_URLS = 100;
+
+
 const coreLogger = {
     info: message => info(message),
+    notice: message => notice(message),
     warning: message => core_warning(message),
     debug: message => core_debug(message),
     group(title, lines) {
@@ -41794,21 +42128,52 @@ const coreLogger = {
         endGroup();
     }
 };
-function describePlan(plan, settings, estimate) {
+function describePlan(plan, limits, estimate) {
     const count = (operation) => plan.batches.filter(batch => batch.operation === operation && batch.resource === plan.resources[0]).length;
-    const purges = settings.purge ? `${count('purge')} purge and ` : '';
+    const purges = count('purge') ? `${count('purge')} purge and ` : '';
     const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : '';
-    return (`${plan.paths.length} paths: ${purges}${count('prefetch')} prefetch batches of up to ${settings.batchSize}` +
-        `${resources}, one prefetch every ${settings.prefetchIntervalMs / 1000} s: about ${formatDuration(estimate)}`);
+    return (`${plan.paths.length} paths: ${purges}${count('prefetch')} prefetch batches of up to ${limits.batchSize.value}` +
+        `${resources}, one prefetch every ${limits.prefetchIntervalMs.value / 1000} s: about ${formatDuration(estimate)}`);
+}
+/** Settings, release assets and paths; an InputError means nothing was sent. */
+async function prepare() {
+    const settings = readSettings(name => getInput(name));
+    let assets = [];
+    if (settings.releaseAssets) {
+        const release = await releaseAssets({ tag: settings.releaseTag, token: settings.githubToken });
+        info(`Release ${release.tag}: ${release.assets.length} assets`);
+        assets = release.assets;
+    }
+    const collected = await collectPaths(settings, process.env.GITHUB_WORKSPACE || process.cwd(), assets);
+    return { settings, collected };
+}
+async function effectiveLimits(settings, client) {
+    const explicit = {
+        batchSize: settings.batchSize,
+        prefetchIntervalMs: settings.prefetchIntervalMs,
+        purgeIntervalMs: settings.purgeIntervalMs
+    };
+    if (settings.limits === 'documented')
+        return resolveLimits(explicit, null);
+    const { account, problem } = await readAccountLimits(client, ms => systemClock.sleep(ms));
+    if (problem)
+        notice(`Could not read the account's limits (${problem}); using Gcore's documented limits.`);
+    return resolveLimits(explicit, account);
+}
+function edgeTargets(settings, plan, results) {
+    return plan.resources.map((resource, i) => ({
+        resource,
+        baseUrl: settings.verifyUrls[settings.verifyUrls.length === 1 ? 0 : i],
+        paths: results
+            .filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded')
+            .flatMap(r => r.paths)
+    }));
 }
 async function run() {
-    // Mask the key before anything else can print it.
-    const rawKey = getInput('api-key');
-    if (rawKey)
-        core_setSecret(rawKey);
-    const githubToken = getInput('github-token');
-    if (githubToken)
-        core_setSecret(githubToken);
+    // Mask the secrets before anything else can print them.
+    for (const secret of [getInput('api-key'), getInput('github-token')])
+        if (secret)
+            core_setSecret(secret);
     const context = runContext();
     const contextLine = renderContextLine(context, 'text');
     if (contextLine)
@@ -41826,14 +42191,8 @@ async function run() {
     let settings;
     let collected;
     try {
-        settings = readSettings(name => getInput(name));
-        let assets = [];
-        if (settings.releaseAssets) {
-            const release = await releaseAssets({ tag: settings.releaseTag, token: settings.githubToken });
-            info(`Release ${release.tag}: ${release.assets.length} assets`);
-            assets = release.assets;
-        }
-        collected = await collectPaths(settings, process.env.GITHUB_WORKSPACE || process.cwd(), assets);
+        ;
+        ({ settings, collected } = await prepare());
     }
     catch (error) {
         if (error instanceof InputError)
@@ -41854,31 +42213,53 @@ async function run() {
         else
             info(message);
     }
+    const client = new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs });
+    const limits = paths.length ? await effectiveLimits(settings, client) : resolveLimits(settings, null);
     const plan = buildPlan(paths, {
         resources: settings.resourceIds,
         purge: settings.purge,
-        batchSize: settings.batchSize,
-        purgeBatchSize: PURGE_MAX_URLS
+        batchSize: limits.batchSize.value,
+        purgeBatchSize: limits.purgeBatchSize.value
     });
-    const estimate = estimateMs(plan, { prefetchMs: settings.prefetchIntervalMs, purgeMs: settings.purgeIntervalMs });
+    const intervals = { prefetchMs: limits.prefetchIntervalMs.value, purgeMs: limits.purgeIntervalMs.value };
+    const estimate = estimateMs(plan, intervals);
     const planningMs = Math.round(performance.now() - planningStarted);
-    if (paths.length)
-        info(`${describePlan(plan, settings, estimate)} (planned in ${planningMs} ms)`);
+    if (paths.length) {
+        info(`Limits: ${describeLimits(limits).join(', ')}`);
+        info(`${describePlan(plan, limits, estimate)} (planned in ${planningMs} ms)`);
+    }
     const started = Date.now();
-    const results = settings.dryRun
-        ? plannedResults(plan)
-        : await execute(plan, new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs }), {
-            prefetchIntervalMs: settings.prefetchIntervalMs,
-            purgeIntervalMs: settings.purgeIntervalMs,
-            maxAttempts: settings.maxAttempts,
-            clock: systemClock,
-            logger: coreLogger,
-            signal: controller.signal
+    const schedule = {
+        prefetchIntervalMs: intervals.prefetchMs,
+        purgeIntervalMs: intervals.purgeMs,
+        maxAttempts: settings.maxAttempts,
+        clock: systemClock,
+        logger: coreLogger,
+        signal: controller.signal
+    };
+    const afterPurge = settings.waitForPurge
+        ? (batch, sentAt) => awaitPurge(client, batch, sentAt, {
+            ...schedule,
+            timeoutMs: settings.purgeTimeoutMs,
+            settleMs: settings.purgeSettleMs,
+            pollMs: Math.min(5000, intervals.purgeMs)
+        })
+        : undefined;
+    const results = settings.dryRun ? plannedResults(plan) : await execute(plan, client, { ...schedule, afterPurge });
+    let verify = [];
+    if (settings.verifyUrls.length && !settings.dryRun && !controller.signal.aborted) {
+        verify = await verifyEdges(edgeTargets(settings, plan, results), httpEdgeProbe(settings.requestTimeoutMs), {
+            ...schedule,
+            timeoutMs: settings.verifyTimeoutMs,
+            concurrency: settings.verifyConcurrency
         });
+    }
     const cancelled = controller.signal.aborted;
     const report = buildReport(plan, results, {
         skipped: collected.skipped,
         files: collected.files,
+        limits: describeLimits(limits),
+        verify,
         purge: settings.purge,
         dryRun: settings.dryRun,
         cancelled,
@@ -41898,6 +42279,9 @@ async function run() {
         const firstError = report.batches.find(batch => batch.error)?.error;
         setFailed(`${report.failedCount} of ${report.totalCount} paths were not prefetched` +
             `${firstError ? `; first error: ${firstError}` : ''}`);
+    }
+    else if (settings.verifyRequired && report.verifiedCount < verify.length) {
+        setFailed(`Edge verification: ${verify.length - report.verifiedCount} of ${verify.length} paths are not HIT (verify-required).`);
     }
 }
 

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises'
 import nodePath from 'node:path'
 import { glob } from 'tinyglobby'
 import { InputError } from './input-error.js'
+import { mapLimit } from './map-limit.js'
 
 const MiB = 1024 * 1024
 /** Gcore recommends prefetch for files over 200 MB and under 5 GB. */
@@ -94,17 +95,4 @@ export async function localFiles(patterns: string[], baseDir: string, prefix: st
     files: mapped.map((entry, i) => ({ ...entry, size: sizes[i], outsideWindow: isOutsideWindow(sizes[i]) })),
     unmatched
   }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await fn(items[index])
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
 }

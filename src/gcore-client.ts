@@ -1,5 +1,6 @@
 /**
- * The Gcore CDN API over @actions/http-client: purge by URL and prefetch.
+ * The Gcore CDN API over @actions/http-client: purge by URL, prefetch, and the
+ * GETs for account limits and purge statuses.
  *
  * One call is one HTTP request: retries and pacing belong to the scheduler. Every
  * failure is a GcoreError whose `kind` tells the scheduler what to do, and whose
@@ -63,19 +64,34 @@ export class GcoreClient implements GcoreApi {
   }
 
   async send(operation: Operation, resourceId: number, paths: string[]): Promise<SendResult> {
-    const url = `${this.options.apiUrl}/cdn/resources/${resourceId}/${operation}`
     // Purge by URL takes `urls`; prefetch takes `paths` (`paths` on purge means patterns).
     const body = JSON.stringify(operation === 'purge' ? { urls: paths } : { paths })
+    const { status } = await this.request('POST', `/cdn/resources/${resourceId}/${operation}`, body, paths)
+    return { status }
+  }
+
+  /** GET a JSON document, e.g. `/cdn/clients/me/limits`. Same errors as `send`. */
+  async getJson(path: string): Promise<unknown> {
+    const { text } = await this.request('GET', path)
+    try {
+      return JSON.parse(text)
+    } catch {
+      throw new GcoreError(`GET ${path.split('?')[0]}: the answer is not JSON`, 'rejected', 200)
+    }
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, body?: string, sent: string[] = []): Promise<{ status: number; text: string }> {
+    const url = `${this.options.apiUrl}${path}`
+    const headers = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' }
     let status: number
     let text: string
     let retryAfter: string | undefined
     let location: string | undefined
     try {
-      const response = await this.http.post(url, body, {
-        Authorization: `APIKey ${this.options.apiKey}`,
-        'Content-Type': 'application/json',
-        Accept: 'application/json'
-      })
+      const response =
+        method === 'POST'
+          ? await this.http.post(url, body ?? '', { ...headers, 'Content-Type': 'application/json' })
+          : await this.http.get(url, headers)
       status = response.message.statusCode ?? 0
       retryAfter = headerValue(response.message.headers['retry-after'])
       location = headerValue(response.message.headers.location)
@@ -83,11 +99,11 @@ export class GcoreClient implements GcoreApi {
     } catch (error) {
       throw new GcoreError(this.redact(describeNetworkError(error, this.options.timeoutMs)), 'transient', null)
     }
-    if (status >= 200 && status < 300) return { status }
+    if (status >= 200 && status < 300) return { status, text }
     const detail =
       status >= 300 && status < 400
         ? `redirect to ${redirectHost(location)} not followed, so the key stays with api-url; check api-url`
-        : describeErrorBody(text, paths)
+        : describeErrorBody(text, sent)
     const message = this.redact(`HTTP ${status}: ${detail}`)
     throw new GcoreError(message, classify(status), status, retryAfter)
   }

@@ -13,6 +13,7 @@ export { InputError }
 
 export type IfNoPaths = 'error' | 'warn' | 'ignore'
 export type SizeCheck = 'warn' | 'skip' | 'off'
+export type LimitsMode = 'auto' | 'documented'
 
 export interface Settings {
   apiKey: string
@@ -30,9 +31,19 @@ export interface Settings {
   githubToken: string
   purge: boolean
   apiUrl: string
-  batchSize: number
-  prefetchIntervalMs: number
-  purgeIntervalMs: number
+  /** Undefined when the input is empty: the account's or the documented limit applies. */
+  batchSize?: number
+  prefetchIntervalMs?: number
+  purgeIntervalMs?: number
+  limits: LimitsMode
+  waitForPurge: boolean
+  purgeTimeoutMs: number
+  purgeSettleMs: number
+  /** CDN base URLs for edge verification: none, one, or one per resource. */
+  verifyUrls: string[]
+  verifyTimeoutMs: number
+  verifyConcurrency: number
+  verifyRequired: boolean
   maxAttempts: number
   requestTimeoutMs: number
   failOnError: boolean
@@ -43,6 +54,7 @@ export interface Settings {
 /** Gcore's documented limits: 100 paths a request, prefetch 1/min, purge by URL 2/min. */
 export const DOCUMENTED_LIMITS = {
   batchSize: 100,
+  purgeMaxUrls: 100,
   prefetchIntervalSeconds: 60,
   purgeIntervalSeconds: 30
 } as const
@@ -51,9 +63,10 @@ export type InputReader = (name: string) => string
 
 export function readSettings(getInput: InputReader): Settings {
   const read = (name: string): string => getInput(name).trim()
+  const resourceIds = parseResourceIds(read('resource-id'))
   return {
     apiKey: parseApiKey(read('api-key')),
-    resourceIds: parseResourceIds(read('resource-id')),
+    resourceIds,
     paths: getInput('paths'),
     pathsFile: read('paths-file'),
     files: getInput('files')
@@ -68,13 +81,17 @@ export function readSettings(getInput: InputReader): Settings {
     githubToken: read('github-token'),
     purge: parseBoolean('purge', read('purge'), false),
     apiUrl: parseApiUrl(read('api-url')),
-    batchSize: parseInteger('batch-size', read('batch-size'), DOCUMENTED_LIMITS.batchSize, 1, 100),
-    prefetchIntervalMs: parseSeconds(
-      'prefetch-interval',
-      read('prefetch-interval'),
-      DOCUMENTED_LIMITS.prefetchIntervalSeconds
-    ),
-    purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), DOCUMENTED_LIMITS.purgeIntervalSeconds),
+    batchSize: parseInteger('batch-size', read('batch-size'), undefined, 1, 100),
+    prefetchIntervalMs: parseSeconds('prefetch-interval', read('prefetch-interval'), undefined),
+    purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), undefined),
+    limits: parseChoice('limits', read('limits'), ['auto', 'documented'] as const, 'auto'),
+    waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
+    purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
+    purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
+    verifyUrls: parseVerifyUrls(read('verify-url'), resourceIds.length),
+    verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
+    verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
+    verifyRequired: parseBoolean('verify-required', read('verify-required'), false),
     maxAttempts: parseInteger('max-attempts', read('max-attempts'), 5, 1, 100),
     requestTimeoutMs: parseSeconds('request-timeout', read('request-timeout'), 30),
     failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
@@ -121,7 +138,7 @@ export function parseBoolean(name: string, value: string, fallback: boolean): bo
   throw new InputError(`Input "${name}" must be true or false, got ${quote(value)}.`)
 }
 
-export function parseInteger(name: string, value: string, fallback: number, min: number, max: number): number {
+export function parseInteger<F extends number | undefined>(name: string, value: string, fallback: F, min: number, max: number): number | F {
   if (value === '') return fallback
   const number = Number(value)
   if (!/^[0-9]+$/.test(value) || number < min || number > max) {
@@ -130,14 +147,46 @@ export function parseInteger(name: string, value: string, fallback: number, min:
   return number
 }
 
-/** Seconds (decimals allowed, > 0) → milliseconds. */
-export function parseSeconds(name: string, value: string, fallbackSeconds: number): number {
-  if (value === '') return fallbackSeconds * 1000
+/** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
+export function parseSeconds<F extends number | undefined>(
+  name: string,
+  value: string,
+  fallbackSeconds: F,
+  allowZero = false
+): number | F {
+  if (value === '') return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000) as F
   const seconds = Number(value)
-  if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(seconds > 0) || seconds > 86400) {
-    throw new InputError(`Input "${name}" must be a number of seconds greater than 0, got ${quote(value)}.`)
+  if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
+    const bound = allowZero ? '0 or more' : 'greater than 0'
+    throw new InputError(`Input "${name}" must be a number of seconds ${bound}, got ${quote(value)}.`)
   }
   return Math.round(seconds * 1000)
+}
+
+/** One CDN base URL, or one per resource in the same order (newlines or commas). */
+export function parseVerifyUrls(value: string, resourceCount: number): string[] {
+  if (value === '') return []
+  const urls = value
+    .split(/[\n,]/)
+    .map(part => part.trim())
+    .filter(part => part !== '')
+  for (const text of urls) {
+    let url: URL | undefined
+    try {
+      url = new URL(text)
+    } catch {
+      // reported below
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+      throw new InputError(`Input "verify-url" must be http(s) base URLs such as https://cdn.example.com, got ${quote(text)}.`)
+    }
+  }
+  if (urls.length !== 1 && urls.length !== resourceCount) {
+    throw new InputError(
+      `Input "verify-url" needs one URL, or one per resource (${resourceCount}), got ${urls.length}: ${quote(value)}.`
+    )
+  }
+  return urls.map(url => url.replace(/\/+$/, ''))
 }
 
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[], fallback: T): T {

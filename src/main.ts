@@ -1,21 +1,23 @@
 /**
- * Wires the steps: inputs → paths → plan → execute → report. The only module that
- * fails the step; everything it calls takes plain values and a logger.
+ * Wires the steps: inputs → paths → limits → plan → execute → verify → report.
+ * The only module that fails the step; everything it calls takes plain values
+ * and a logger.
  */
 import * as core from '@actions/core'
 import { GcoreClient } from './gcore-client.js'
 import { InputError, readSettings, type Settings } from './inputs.js'
+import { describeLimits, readAccountLimits, resolveLimits, type EffectiveLimits } from './limits.js'
 import { buildPlan, estimateMs, formatDuration, type Plan } from './plan.js'
-import { buildReport, publish } from './report.js'
-import { execute, plannedResults, systemClock, type Logger } from './scheduler.js'
-import { collectPaths, type CollectedPaths } from './sources.js'
+import { awaitPurge } from './purge-status.js'
 import { releaseAssets, runContext, type ReleaseAsset } from './release.js'
-import { renderContextLine } from './report.js'
-
-const PURGE_MAX_URLS = 100
+import { buildReport, publish, renderContextLine } from './report.js'
+import { execute, plannedResults, systemClock, type BatchResult, type Logger } from './scheduler.js'
+import { collectPaths, type CollectedPaths } from './sources.js'
+import { httpEdgeProbe, verifyEdges, type VerifyResult } from './verify.js'
 
 const coreLogger: Logger = {
   info: message => core.info(message),
+  notice: message => core.notice(message),
   warning: message => core.warning(message),
   debug: message => core.debug(message),
   group(title, lines) {
@@ -25,23 +27,55 @@ const coreLogger: Logger = {
   }
 }
 
-function describePlan(plan: Plan, settings: Settings, estimate: number): string {
+function describePlan(plan: Plan, limits: EffectiveLimits, estimate: number): string {
   const count = (operation: string): number =>
     plan.batches.filter(batch => batch.operation === operation && batch.resource === plan.resources[0]).length
-  const purges = settings.purge ? `${count('purge')} purge and ` : ''
+  const purges = count('purge') ? `${count('purge')} purge and ` : ''
   const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : ''
   return (
-    `${plan.paths.length} paths: ${purges}${count('prefetch')} prefetch batches of up to ${settings.batchSize}` +
-    `${resources}, one prefetch every ${settings.prefetchIntervalMs / 1000} s: about ${formatDuration(estimate)}`
+    `${plan.paths.length} paths: ${purges}${count('prefetch')} prefetch batches of up to ${limits.batchSize.value}` +
+    `${resources}, one prefetch every ${limits.prefetchIntervalMs.value / 1000} s: about ${formatDuration(estimate)}`
   )
 }
 
+/** Settings, release assets and paths; an InputError means nothing was sent. */
+async function prepare(): Promise<{ settings: Settings; collected: CollectedPaths }> {
+  const settings = readSettings(name => core.getInput(name))
+  let assets: ReleaseAsset[] = []
+  if (settings.releaseAssets) {
+    const release = await releaseAssets({ tag: settings.releaseTag, token: settings.githubToken })
+    core.info(`Release ${release.tag}: ${release.assets.length} assets`)
+    assets = release.assets
+  }
+  const collected = await collectPaths(settings, process.env.GITHUB_WORKSPACE || process.cwd(), assets)
+  return { settings, collected }
+}
+
+async function effectiveLimits(settings: Settings, client: GcoreClient): Promise<EffectiveLimits> {
+  const explicit = {
+    batchSize: settings.batchSize,
+    prefetchIntervalMs: settings.prefetchIntervalMs,
+    purgeIntervalMs: settings.purgeIntervalMs
+  }
+  if (settings.limits === 'documented') return resolveLimits(explicit, null)
+  const { account, problem } = await readAccountLimits(client, ms => systemClock.sleep(ms))
+  if (problem) core.notice(`Could not read the account's limits (${problem}); using Gcore's documented limits.`)
+  return resolveLimits(explicit, account)
+}
+
+function edgeTargets(settings: Settings, plan: Plan, results: BatchResult[]) {
+  return plan.resources.map((resource, i) => ({
+    resource,
+    baseUrl: settings.verifyUrls[settings.verifyUrls.length === 1 ? 0 : i],
+    paths: results
+      .filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded')
+      .flatMap(r => r.paths)
+  }))
+}
+
 export async function run(): Promise<void> {
-  // Mask the key before anything else can print it.
-  const rawKey = core.getInput('api-key')
-  if (rawKey) core.setSecret(rawKey)
-  const githubToken = core.getInput('github-token')
-  if (githubToken) core.setSecret(githubToken)
+  // Mask the secrets before anything else can print them.
+  for (const secret of [core.getInput('api-key'), core.getInput('github-token')]) if (secret) core.setSecret(secret)
 
   const context = runContext()
   const contextLine = renderContextLine(context, 'text')
@@ -60,14 +94,7 @@ export async function run(): Promise<void> {
   let settings: Settings
   let collected: CollectedPaths
   try {
-    settings = readSettings(name => core.getInput(name))
-    let assets: ReleaseAsset[] = []
-    if (settings.releaseAssets) {
-      const release = await releaseAssets({ tag: settings.releaseTag, token: settings.githubToken })
-      core.info(`Release ${release.tag}: ${release.assets.length} assets`)
-      assets = release.assets
-    }
-    collected = await collectPaths(settings, process.env.GITHUB_WORKSPACE || process.cwd(), assets)
+    ;({ settings, collected } = await prepare())
   } catch (error) {
     if (error instanceof InputError) return core.setFailed(error.message)
     throw error
@@ -84,35 +111,57 @@ export async function run(): Promise<void> {
     else core.info(message)
   }
 
+  const client = new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs })
+  const limits = paths.length ? await effectiveLimits(settings, client) : resolveLimits(settings, null)
   const plan = buildPlan(paths, {
     resources: settings.resourceIds,
     purge: settings.purge,
-    batchSize: settings.batchSize,
-    purgeBatchSize: PURGE_MAX_URLS
+    batchSize: limits.batchSize.value,
+    purgeBatchSize: limits.purgeBatchSize.value
   })
-  const estimate = estimateMs(plan, { prefetchMs: settings.prefetchIntervalMs, purgeMs: settings.purgeIntervalMs })
+  const intervals = { prefetchMs: limits.prefetchIntervalMs.value, purgeMs: limits.purgeIntervalMs.value }
+  const estimate = estimateMs(plan, intervals)
   const planningMs = Math.round(performance.now() - planningStarted)
-  if (paths.length) core.info(`${describePlan(plan, settings, estimate)} (planned in ${planningMs} ms)`)
+  if (paths.length) {
+    core.info(`Limits: ${describeLimits(limits).join(', ')}`)
+    core.info(`${describePlan(plan, limits, estimate)} (planned in ${planningMs} ms)`)
+  }
 
   const started = Date.now()
-  const results = settings.dryRun
-    ? plannedResults(plan)
-    : await execute(
-        plan,
-        new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs }),
-        {
-          prefetchIntervalMs: settings.prefetchIntervalMs,
-          purgeIntervalMs: settings.purgeIntervalMs,
-          maxAttempts: settings.maxAttempts,
-          clock: systemClock,
-          logger: coreLogger,
-          signal: controller.signal
-        }
-      )
+  const schedule = {
+    prefetchIntervalMs: intervals.prefetchMs,
+    purgeIntervalMs: intervals.purgeMs,
+    maxAttempts: settings.maxAttempts,
+    clock: systemClock,
+    logger: coreLogger,
+    signal: controller.signal
+  }
+  const afterPurge = settings.waitForPurge
+    ? (batch: { resource: number; index: number; paths: string[] }, sentAt: number) =>
+        awaitPurge(client, batch, sentAt, {
+          ...schedule,
+          timeoutMs: settings.purgeTimeoutMs,
+          settleMs: settings.purgeSettleMs,
+          pollMs: Math.min(5000, intervals.purgeMs)
+        })
+    : undefined
+  const results = settings.dryRun ? plannedResults(plan) : await execute(plan, client, { ...schedule, afterPurge })
+
+  let verify: VerifyResult[] = []
+  if (settings.verifyUrls.length && !settings.dryRun && !controller.signal.aborted) {
+    verify = await verifyEdges(edgeTargets(settings, plan, results), httpEdgeProbe(settings.requestTimeoutMs), {
+      ...schedule,
+      timeoutMs: settings.verifyTimeoutMs,
+      concurrency: settings.verifyConcurrency
+    })
+  }
+
   const cancelled = controller.signal.aborted
   const report = buildReport(plan, results, {
     skipped: collected.skipped,
     files: collected.files,
+    limits: describeLimits(limits),
+    verify,
     purge: settings.purge,
     dryRun: settings.dryRun,
     cancelled,
@@ -137,5 +186,7 @@ export async function run(): Promise<void> {
       `${report.failedCount} of ${report.totalCount} paths were not prefetched` +
         `${firstError ? `; first error: ${firstError}` : ''}`
     )
+  } else if (settings.verifyRequired && report.verifiedCount < verify.length) {
+    core.setFailed(`Edge verification: ${verify.length - report.verifiedCount} of ${verify.length} paths are not HIT (verify-required).`)
   }
 }

@@ -91,8 +91,9 @@ export function estimateMs(plan: Plan, intervals: { prefetchMs: number; purgeMs:
 }
 
 export function formatDuration(ms: number): string {
+  if (ms > 0 && ms < 1000) return `${Math.round(ms)} ms`
   const seconds = Math.round(ms / 1000)
-  if (seconds < 60) return ms < 1000 && ms > 0 ? `${(ms / 1000).toFixed(1)} s` : `${seconds} s`
+  if (seconds < 60) return `${seconds} s`
   const minutes = Math.floor(seconds / 60)
   const rest = seconds % 60
   if (minutes < 60) return rest ? `${minutes} min ${rest} s` : `${minutes} min`

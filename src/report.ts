@@ -14,6 +14,7 @@ import type { BatchResult, Outcome } from './scheduler.js'
 import { formatBytes } from './files.js'
 import type { ListedFile } from './sources.js'
 import type { RunContext } from './release.js'
+import type { VerifyResult } from './verify.js'
 
 export type RunResult = 'success' | 'partial' | 'failure' | 'dry-run'
 
@@ -41,6 +42,10 @@ export interface RunReport {
   skippedCount: number
   skippedPaths: string[]
   files: ListedFile[]
+  /** How each limit was chosen, e.g. `prefetch interval 30 s (account: 2/m)`. */
+  limits: string[]
+  verify: VerifyResult[]
+  verifiedCount: number
   batches: BatchRecord[]
   purge: boolean
   cancelled: boolean
@@ -88,6 +93,8 @@ export function buildReport(
   run: {
     skipped: string[]
     files: ListedFile[]
+    limits?: string[]
+    verify?: VerifyResult[]
     purge: boolean
     dryRun: boolean
     cancelled: boolean
@@ -118,6 +125,9 @@ export function buildReport(
     skippedCount: skippedPaths.length,
     skippedPaths,
     files: run.files,
+    limits: run.limits ?? [],
+    verify: run.verify ?? [],
+    verifiedCount: (run.verify ?? []).filter(entry => entry.result === 'HIT').length,
     batches: results.map(toRecord),
     purge: run.purge,
     cancelled: run.cancelled,
@@ -176,76 +186,96 @@ export function renderContextLine(context: RunContext, format: 'text' | 'html'):
   return [...parts.map(part => `<code>${escapeHtml(part)}</code>`), ...link].join(' · ')
 }
 
+function batchRow(record: BatchRecord): string {
+  return (
+    `<tr><td>${record.operation}</td><td>${record.index}</td><td>${record.paths.length}</td>` +
+    `<td>${record.outcome}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
+    `<td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`
+  )
+}
+
+function fileRow(file: ListedFile): string {
+  const mark = file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : ''
+  return `<tr><td>${escapeHtml(file.file)}</td><td>${formatBytes(file.size)}</td><td>${escapeHtml(file.cdnPath)}</td><td>${mark}</td></tr>`
+}
+
+function verifyRow(entry: VerifyResult): string {
+  return (
+    `<tr><td>${entry.resource}</td><td>${escapeHtml(entry.path)}</td><td>${escapeHtml(entry.result)}</td>` +
+    `<td>${entry.status ?? ''}</td><td>${entry.attempts}</td><td>${escapeHtml(entry.error ?? '')}</td></tr>`
+  )
+}
+
+/** A table of `rows` (or as many as fit), optionally in a collapsed <details>. */
+function table(header: string, rows: string[], fit: { kept: string[] }, summary?: string): string[] {
+  const lines = ['<table>', `<tr>${header}</tr>`, ...fit.kept, '</table>']
+  return summary ? [`<details><summary>${summary} (${rows.length})</summary>`, '', ...lines, '</details>', ''] : [...lines, '']
+}
+
 export function renderSummary(
   report: RunReport,
   options: { budgetBytes?: number; reportFile?: string; notes?: string[]; context?: RunContext } = {}
 ): string {
   const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const resources = report.resources.join(', ')
+  const verifyLine = report.verify.length ? ` · ${report.verifiedCount} of ${report.verify.length} HIT at the edge` : ''
   const head = [
     ...(options.context && options.context.repository ? [renderContextLine(options.context, 'html'), ''] : []),
-    `## Gcore CDN prefetch: resource ${escapeHtml(resources)}`,
+    `## Gcore CDN prefetch: resource${report.resources.length > 1 ? 's' : ''} ${escapeHtml(resources)}`,
     '',
     `**${report.result}**${report.cancelled ? ' (cancelled)' : ''} · ${report.totalCount} paths · ` +
       `${report.prefetchedCount} prefetched · ${report.purge ? `${report.purgedCount} purged · ` : ''}` +
-      `${report.failedCount} failed${report.skippedCount ? ` · ${report.skippedCount} skipped` : ''}`,
+      `${report.failedCount} failed${report.skippedCount ? ` · ${report.skippedCount} skipped` : ''}${verifyLine}`,
     '',
     report.result === 'dry-run'
       ? `Dry run: nothing was sent. Estimated time: ${formatDuration(report.estimateMs)}.`
       : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`,
-    ''
+    '',
+    ...(report.limits.length ? [`Limits: ${report.limits.map(escapeHtml).join(' · ')}.`, ''] : [])
   ]
-  const rows = report.batches.map(
-    record =>
-      `<tr><td>${record.operation}</td><td>${record.resource}</td><td>${record.index}</td>` +
-      `<td>${record.paths.length}</td><td>${record.outcome}</td><td>${record.status ?? ''}</td>` +
-      `<td>${record.attempts}</td><td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`
-  )
-  const fileRows = report.files.map(
-    file =>
-      `<tr><td>${escapeHtml(file.file)}</td><td>${formatBytes(file.size)}</td><td>${escapeHtml(file.cdnPath)}</td>` +
-      `<td>${file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : ''}</td></tr>`
-  )
   const failed = report.failedPaths.map(escapeHtml)
+  const fileRows = report.files.map(fileRow)
+  const verifyRows = report.verify.map(verifyRow)
   const notes = (options.notes ?? []).map(escapeHtml)
-  const headBytes = Buffer.byteLength(head.join('\n')) + 4096 // room for the table frames and notes
-  const rowFit = fitLines(rows, Math.max(0, (budget - headBytes) * 0.4))
-  const fileFit = fitLines(fileRows, Math.max(0, (budget - headBytes) * 0.3))
-  const failedFit = fitLines(failed, Math.max(0, budget - headBytes - rowFit.bytes - fileFit.bytes))
   const where = options.reportFile ? ` The full report is in ${escapeHtml(options.reportFile)} (output report-file).` : ''
-  if (rowFit.cut) notes.push(`${rowFit.cut} of ${rows.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
-  if (fileFit.cut) notes.push(`${fileFit.cut} of ${fileRows.length} matched files were cut from the files table.${where}`)
-  if (failedFit.cut) notes.push(`${failedFit.cut} of ${failed.length} failed paths were cut from this list.${where}`)
 
-  const body = [
-    '<table>',
-    '<tr><th>Operation</th><th>Resource</th><th>Batch</th><th>Paths</th><th>Outcome</th><th>HTTP</th><th>Attempts</th><th>Duration</th><th>Error</th></tr>',
-    ...rowFit.kept,
-    '</table>',
-    ''
-  ]
+  // Share the byte budget: batches first, then files, verification, failed paths.
+  let left = budget - Buffer.byteLength(head.join('\n')) - 8192 // table frames, headings, notes
+  const take = (rows: string[], share: number): ReturnType<typeof fitLines> => {
+    const fit = fitLines(rows, Math.max(0, left * share))
+    left -= fit.bytes
+    return fit
+  }
+  const body: string[] = []
+  let batchRowsCut = 0
+  report.resources.forEach((resource, i) => {
+    const rows = report.batches.filter(record => record.resource === resource).map(batchRow)
+    const fit = take(rows, 0.5 / (report.resources.length - i))
+    batchRowsCut += fit.cut
+    if (report.resources.length > 1) body.push(`### Resource ${resource}`, '')
+    body.push(...table('<th>Operation</th><th>Batch</th><th>Paths</th><th>Outcome</th><th>HTTP</th><th>Attempts</th><th>Duration</th><th>Error</th>', rows, fit))
+  })
+  if (batchRowsCut) notes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
   if (fileRows.length) {
+    const fit = take(fileRows, 0.5)
+    if (fit.cut) notes.push(`${fit.cut} of ${fileRows.length} matched files were cut from the files table.${where}`)
+    body.push(...table('<th>File</th><th>Size</th><th>CDN path</th><th>Size window</th>', fileRows, fit, 'Matched files'))
+  }
+  if (verifyRows.length) {
+    const fit = take(verifyRows, 0.5)
+    if (fit.cut) notes.push(`${fit.cut} of ${verifyRows.length} edge checks were cut from the table.${where}`)
     body.push(
-      `<details><summary>Matched files (${fileRows.length})</summary>`,
+      '### Edge verification',
       '',
-      '<table>',
-      '<tr><th>File</th><th>Size</th><th>CDN path</th><th>Size window</th></tr>',
-      ...fileFit.kept,
-      '</table>',
-      '</details>',
-      ''
+      'One HIT shows that one edge server (the one that answered) has the file, not every edge server.',
+      '',
+      ...table('<th>Resource</th><th>Path</th><th>Cache</th><th>HTTP</th><th>Attempts</th><th>Error</th>', verifyRows, fit, 'Edge checks')
     )
   }
   if (failed.length) {
-    body.push(
-      `<details><summary>Failed paths (${failed.length})</summary>`,
-      '',
-      '<pre>',
-      ...failedFit.kept,
-      '</pre>',
-      '</details>',
-      ''
-    )
+    const fit = take(failed, 1)
+    if (fit.cut) notes.push(`${fit.cut} of ${failed.length} failed paths were cut from this list.${where}`)
+    body.push(`<details><summary>Failed paths (${failed.length})</summary>`, '', '<pre>', ...fit.kept, '</pre>', '</details>', '')
   }
   for (const note of notes) body.push(`> ${note}`, '')
   if (notes.length && options.reportFile) {
@@ -280,6 +310,8 @@ export function outputValues(report: RunReport, reportFile: string): Outputs {
   const notes: string[] = []
   const failed = jsonArrayWithin(report.failedPaths, OUTPUT_BUDGET_BYTES)
   const skipped = jsonArrayWithin(report.skippedPaths, OUTPUT_BUDGET_BYTES)
+  const verify = jsonArrayWithin(report.verify, OUTPUT_BUDGET_BYTES)
+  if (verify.cut) notes.push(`verify lists the first ${report.verify.length - verify.cut} of ${report.verify.length} edge checks (GitHub's output limit); all are in report-file.`)
   if (skipped.cut) {
     notes.push(`skipped-paths lists the first ${report.skippedCount - skipped.cut} of ${report.skippedCount} paths (GitHub's output limit); all are in report-file.`)
   }
@@ -306,6 +338,8 @@ export function outputValues(report: RunReport, reportFile: string): Outputs {
       'failed-paths': failed.json,
       'skipped-count': String(report.skippedCount),
       'skipped-paths': skipped.json,
+      'verified-count': String(report.verifiedCount),
+      verify: verify.json,
       batches: batches.json,
       'report-file': reportFile
     },

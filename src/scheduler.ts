@@ -11,6 +11,7 @@
  */
 import { GcoreError, type GcoreApi } from './gcore-client.js'
 import type { Batch, Plan } from './plan.js'
+import type { PurgeCompletion } from './purge-status.js'
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -45,6 +46,7 @@ export const systemClock: Clock = {
 
 export interface Logger {
   info(message: string): void
+  notice(message: string): void
   warning(message: string): void
   debug(message: string): void
   /** A collapsible block, written at once so concurrent lanes never interleave inside it. */
@@ -74,6 +76,11 @@ export interface ScheduleOptions {
   signal?: AbortSignal
   /** [0, 1); injectable so backoff jitter is reproducible in tests. */
   random?: () => number
+  /**
+   * Called when a purge was accepted; its prefetch waits until this resolves (the
+   * purge lane does not). A failed completion fails the purge and its paths.
+   */
+  afterPurge?: (batch: Batch, sentAt: number) => Promise<PurgeCompletion>
 }
 
 /** Longest Retry-After we honour; beyond it the batch fails rather than hang the job. */
@@ -235,6 +242,21 @@ export async function execute(plan: Plan, api: GcoreApi, options: ScheduleOption
       plan.batches.filter(batch => batch.resource === resource && batch.operation === operation)
     )
   )
+  const completions: Promise<void>[] = []
+  const complete = async (batch: Batch): Promise<void> => {
+    const result = results.get(batch)!
+    try {
+      if (batch.operation === 'purge' && result.outcome === 'succeeded' && options.afterPurge) {
+        const completion = await options.afterPurge(batch, result.started!)
+        if (!completion.ok) {
+          result.outcome = 'failed'
+          result.error = completion.error
+        }
+      }
+    } finally {
+      settle.get(batch)!()
+    }
+  }
   await Promise.all(
     lanes.map(async lane => {
       const slot = { next: 0 }
@@ -242,11 +264,12 @@ export async function execute(plan: Plan, api: GcoreApi, options: ScheduleOption
         try {
           await runBatch(batch, slot)
         } finally {
-          settle.get(batch)!()
+          completions.push(complete(batch))
         }
       }
     })
   )
+  await Promise.all(completions)
   return plan.batches.map(batch => results.get(batch)!)
 }
 

@@ -28,11 +28,13 @@ export interface FaultRule {
   fault: Fault
 }
 
+export type LoggedOperation = 'prefetch' | 'purge' | 'limits' | 'purge-status' | 'other'
+
 export interface LoggedRequest {
   at: number
   method: string
   url: string
-  operation: 'prefetch' | 'purge' | 'other'
+  operation: LoggedOperation
   resource: number | null
   authorization: string | undefined
   body: unknown
@@ -54,6 +56,19 @@ export interface EmulatorOptions {
   latencyMs?: number
   /** Serve https with this key and certificate (PEM). */
   tls?: { key: string; cert: string }
+  /** The answer of GET /cdn/clients/me/limits; by default derived from the options above. */
+  limits?: { status: number; body: unknown }
+  /** How purge statuses evolve: 'In progress' for `purgeDurationMs`, then Successful; or a fixed status. */
+  purgeStatus?: { durationMs?: number; fixed?: 'Failed' | 'Status report disabled' | 'In progress' }
+}
+
+export interface PurgeRecord {
+  purge_id: number
+  created: string
+  createdAt: number
+  resource: { id: number; cname: string }
+  payload: { urls?: string[]; paths?: string[] }
+  purge_type: 'purge_by_url' | 'purge_by_pattern' | 'purge_all'
 }
 
 const DEFAULT_RATES: Record<RateKind, number> = { prefetch: 1, purge_by_url: 2, purge_by_pattern: 1, purge_all: 1 }
@@ -61,11 +76,14 @@ const DEFAULT_RATES: Record<RateKind, number> = { prefetch: 1, purge_by_url: 2, 
 export class GcoreEmulator {
   readonly log: LoggedRequest[] = []
   readonly faults: FaultRule[] = []
+  readonly purges: PurgeRecord[] = []
+  private edges: Server[] = []
   private readonly accepted = new Map<string, number[]>()
   private readonly counts = new Map<string, number>()
   private readonly sockets = new Set<Socket>()
   private readonly server: Server
-  private readonly options: Required<Omit<EmulatorOptions, 'rates' | 'tls'>> & { rates: Record<RateKind, number> }
+  private readonly options: Required<Omit<EmulatorOptions, 'rates' | 'tls' | 'limits' | 'purgeStatus'>> &
+    Pick<EmulatorOptions, 'limits' | 'purgeStatus'> & { rates: Record<RateKind, number> }
   url = ''
 
   constructor(options: EmulatorOptions) {
@@ -102,7 +120,25 @@ export class GcoreEmulator {
 
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy()
-    await new Promise<void>(resolve => this.server.close(() => resolve()))
+    for (const edge of this.edges) edge.closeAllConnections()
+    await Promise.all([this.server, ...this.edges].map(server => new Promise<void>(resolve => server.close(() => resolve()))))
+  }
+
+  /**
+   * A CDN edge for verification: HEAD answers `Cache: HIT` for paths Gcore accepted
+   * a prefetch of (for `resource`, or any resource), `MISS` otherwise.
+   */
+  async startEdge(resource?: number): Promise<string> {
+    const edge = createServer((req, res) => {
+      const path = req.url ?? '/'
+      const hit = this.acceptedRequests('prefetch').some(
+        entry => (resource === undefined || entry.resource === resource) && (entry.body as { paths: string[] }).paths.includes(path)
+      )
+      res.writeHead(200, { Cache: hit ? 'HIT' : 'MISS', 'Content-Length': '0' }).end()
+    })
+    this.edges.push(edge)
+    await new Promise<void>(resolve => edge.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(edge.address() as AddressInfo).port}`
   }
 
   inject(rule: FaultRule): this {
@@ -119,12 +155,20 @@ export class GcoreEmulator {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const text = Buffer.concat(chunks).toString('utf8')
-    const match = /^\/cdn\/resources\/([^/]+)\/(prefetch|purge)$/.exec(new URL(req.url ?? '/', 'http://x').pathname)
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname
+    const match = /^\/cdn\/resources\/([^/]+)\/(prefetch|purge)$/.exec(pathname)
+    const operation: LoggedOperation = match
+      ? (match[2] as 'prefetch' | 'purge')
+      : pathname === '/cdn/clients/me/limits'
+        ? 'limits'
+        : pathname === '/cdn/purge_statuses'
+          ? 'purge-status'
+          : 'other'
     const entry: LoggedRequest = {
       at: Date.now(),
       method: req.method ?? '',
       url: req.url ?? '',
-      operation: (match?.[2] as 'prefetch' | 'purge') ?? 'other',
+      operation,
       resource: match && /^\d+$/.test(match[1]) ? Number(match[1]) : null,
       authorization: req.headers.authorization,
       body: safeJson(text),
@@ -174,7 +218,9 @@ export class GcoreEmulator {
     if (scheme?.toLowerCase() !== 'apikey' || rest.join(' ') !== this.options.apiKey) {
       return [401, { detail: 'Invalid authentication credentials.' }]
     }
-    if (entry.operation === 'other' || req.method !== 'POST') return [404, { detail: 'Not found.' }]
+    if (entry.operation === 'limits' && req.method === 'GET') return this.limitsAnswer()
+    if (entry.operation === 'purge-status' && req.method === 'GET') return this.purgeStatuses(new URL(req.url ?? '/', 'http://x').searchParams)
+    if ((entry.operation !== 'prefetch' && entry.operation !== 'purge') || req.method !== 'POST') return [404, { detail: 'Not found.' }]
     if (entry.resource === null) return [404, { detail: 'Not found.' }]
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return [415, { detail: `Unsupported media type "${req.headers['content-type'] ?? ''}" in request.` }]
@@ -195,7 +241,69 @@ export class GcoreEmulator {
     if (!this.takeSlot(entry.resource, checked.kind)) {
       return [429, { detail: 'Request was throttled.' }]
     }
+    if (entry.operation === 'purge') this.recordPurge(entry.resource, checked.kind, fields)
     return [201, undefined]
+  }
+
+  private limitsAnswer(): [number, unknown] {
+    if (this.options.limits) return [this.options.limits.status, this.options.limits.body]
+    const unit = { 1000: 's', 60_000: 'm', 3_600_000: 'h' }[this.options.windowMs]
+    const rate = (kind: RateKind): string => (unit ? `${this.options.rates[kind]}/${unit}` : `${this.options.rates[kind]}/m`)
+    return [
+      200,
+      {
+        id: 1,
+        resources_limit: 30,
+        prefetch_pattern_limit: this.options.maxPrefetchPaths,
+        prefetch_request_limit: rate('prefetch'),
+        purge_max_urls_limit: this.options.maxPurgeUrls,
+        purge_by_urls_request_limit: rate('purge_by_url'),
+        purge_pattern_limit: this.options.maxPurgePatterns,
+        purge_request_limit: rate('purge_by_pattern')
+      }
+    ]
+  }
+
+  private recordPurge(resource: number, kind: RateKind, fields: Record<string, unknown>): void {
+    const now = Date.now()
+    const cname = `cdn${resource}.example.com`
+    // Gcore's history shows purge-by-URL payloads with the host, as its docs' example does.
+    const payload = kind === 'purge_by_url' ? { urls: (fields.urls as string[]).map(url => `http://${cname}${url}`) } : { paths: fields.paths as string[] }
+    this.purges.push({
+      purge_id: this.purges.length + 1,
+      created: new Date(now).toISOString(),
+      createdAt: now,
+      resource: { id: resource, cname },
+      payload,
+      purge_type: kind as PurgeRecord['purge_type']
+    })
+  }
+
+  private statusOf(purge: PurgeRecord): string {
+    const behaviour = this.options.purgeStatus ?? {}
+    if (behaviour.fixed) return behaviour.fixed
+    return Date.now() - purge.createdAt < (behaviour.durationMs ?? 0) ? 'In progress' : 'Successful'
+  }
+
+  /** GET /cdn/purge_statuses: filters, and a plain list without `limit`, paginated with it. */
+  private purgeStatuses(query: URLSearchParams): [number, unknown] {
+    const limit = query.get('limit')
+    if (limit !== null && (!/^\d+$/.test(limit) || Number(limit) > 100 || Number(limit) < 1)) {
+      return [400, { errors: { limit: ['Ensure this value is less than or equal to 100.'] } }]
+    }
+    const from = query.get('from_created')
+    if (from !== null && Number.isNaN(Date.parse(from))) return [400, { errors: { from_created: ['Enter a valid date/time.'] } }]
+    const items = this.purges
+      .filter(purge => !query.get('purge_type') || purge.purge_type === query.get('purge_type'))
+      .filter(purge => !from || purge.createdAt >= Date.parse(from))
+      .filter(purge => !query.get('cname') || purge.resource.cname === query.get('cname'))
+      .map(({ createdAt: _createdAt, ...purge }) => ({ ...purge, status: this.statusOf({ createdAt: _createdAt, ...purge }) }))
+      .filter(purge => !query.get('status') || purge.status === query.get('status'))
+    if (limit === null) return [200, items]
+    const offset = Number(query.get('offset') ?? '0')
+    const page = items.slice(offset, offset + Number(limit))
+    const next = offset + Number(limit) < items.length ? `${this.url}/cdn/purge_statuses?limit=${limit}&offset=${offset + Number(limit)}` : null
+    return [200, { count: items.length, next, previous: null, results: page }]
   }
 
   private checkPrefetch(fields: Record<string, unknown>): { kind: RateKind } | { error: unknown } {

@@ -66,6 +66,7 @@ export function recordingLogger(): Logger & { lines: string[] } {
   return {
     lines,
     info: message => lines.push(message),
+    notice: message => lines.push(`notice: ${message}`),
     warning: message => lines.push(`warning: ${message}`),
     debug: message => lines.push(`debug: ${message}`),
     group: (title, body) => lines.push(title, ...body.map(line => `  ${line}`))
