@@ -252,3 +252,25 @@ describe('an unreachable API', () => {
     expect(results.map(r => r.outcome)).toEqual(['succeeded', 'failed', 'failed'])
   })
 })
+
+describe('waiting for purges to finish', () => {
+  it('holds each prefetch until its own purge completed, without holding later purges', async () => {
+    const { api, plan, schedule, clock } = setup({ count: 300, purge: true })
+    const completedAt: number[] = []
+    const results = await execute(plan, api, {
+      ...schedule,
+      afterPurge: async batch => {
+        await clock.sleep(45_000) // Gcore takes 45 s to finish each purge
+        completedAt[batch.index] = clock.elapsed()
+        return batch.index === 2 ? { ok: false, error: 'purge accepted, but Gcore reports it Failed' } : { ok: true }
+      }
+    })
+
+    expect(times(api.calls, 'purge')).toEqual([0, 30_000, 60_000])
+    expect(times(api.calls, 'prefetch')).toEqual([45_000, 105_000])
+    expect(api.calls.filter(c => c.operation === 'prefetch').map(c => c.paths[0])).toEqual(['/f0.iso', '/f200.iso'])
+    const purge2 = results.find(r => r.batch.operation === 'purge' && r.batch.index === 2)!
+    expect(purge2).toMatchObject({ outcome: 'failed', error: 'purge accepted, but Gcore reports it Failed' })
+    expect(completedAt.slice(1)).toEqual([45_000, 75_000, 105_000])
+  })
+})

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals'
+import { GcoreError } from '../src/gcore-client.js'
+import { describeLimits, parseRate, readAccountLimits, resolveLimits } from '../src/limits.js'
+
+describe('parseRate', () => {
+  it.each([
+    ['1/m', 60_000],
+    ['2/m', 30_000],
+    ['3/s', 334],
+    ['1/h', 3_600_000],
+    [' 2 / M ', 30_000]
+  ])('%j → %d ms between requests', (text, ms) => expect(parseRate(text)).toBe(ms))
+
+  it.each(['', '0/m', '2/d', 'two/m', '2', 2, null, undefined])('%j is unreadable', text => expect(parseRate(text)).toBeUndefined())
+})
+
+describe('resolveLimits', () => {
+  const account = { prefetch_pattern_limit: 40, prefetch_request_limit: '2/m', purge_max_urls_limit: 50, purge_by_urls_request_limit: '4/m' }
+
+  it('takes the account values where readable', () => {
+    expect(resolveLimits({}, account)).toEqual({
+      batchSize: { value: 40, source: 'account', raw: '40' },
+      prefetchIntervalMs: { value: 30_000, source: 'account', raw: '2/m' },
+      purgeBatchSize: { value: 50, source: 'account', raw: '50' },
+      purgeIntervalMs: { value: 15_000, source: 'account', raw: '4/m' }
+    })
+  })
+
+  it('lets explicit inputs win', () => {
+    const limits = resolveLimits({ batchSize: 10, prefetchIntervalMs: 5000, purgeIntervalMs: 1000 }, account)
+    expect([limits.batchSize, limits.prefetchIntervalMs, limits.purgeIntervalMs]).toEqual([
+      { value: 10, source: 'input' },
+      { value: 5000, source: 'input' },
+      { value: 1000, source: 'input' }
+    ])
+  })
+
+  it('falls back to the documented values for anything missing or unreadable', () => {
+    const limits = resolveLimits({}, { prefetch_pattern_limit: 'lots', prefetch_request_limit: '1/fortnight' })
+    expect(describeLimits(limits)).toEqual([
+      'prefetch batch size 100 (Gcore documented)',
+      'prefetch interval 60 s (Gcore documented)',
+      'purge batch size 100 (Gcore documented)',
+      'purge interval 30 s (Gcore documented)'
+    ])
+    expect(resolveLimits({}, null).prefetchIntervalMs).toEqual({ value: 60_000, source: 'documented' })
+  })
+})
+
+describe('readAccountLimits', () => {
+  const noSleep = async () => undefined
+
+  it('returns the account object', async () => {
+    await expect(readAccountLimits({ getJson: async () => ({ prefetch_pattern_limit: 40 }) }, noSleep)).resolves.toEqual({ account: { prefetch_pattern_limit: 40 } })
+  })
+
+  it('never throws: a 403 is a problem to report, not retried', async () => {
+    let calls = 0
+    const api = { getJson: async () => { calls++; throw new GcoreError('HTTP 403: forbidden', 'auth', 403) } }
+    await expect(readAccountLimits(api, noSleep)).resolves.toEqual({ account: null, problem: 'HTTP 403: forbidden' })
+    expect(calls).toBe(1)
+  })
+
+  it('retries a transient failure once, quietly', async () => {
+    let calls = 0
+    const api = { getJson: async () => (++calls === 1 ? Promise.reject(new GcoreError('HTTP 503', 'transient', 503)) : { id: 1 }) }
+    await expect(readAccountLimits(api, noSleep)).resolves.toEqual({ account: { id: 1 } })
+    expect(calls).toBe(2)
+  })
+})
