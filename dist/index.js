@@ -31719,7 +31719,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5145);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9222);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31728,7 +31728,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5145:
+/***/ 9222:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34582,7 +34582,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_warning(message, properties = {}) {
+function warning(message, properties = {}) {
     command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -41717,7 +41717,7 @@ async function publish(report, context) {
     for (const [name, value] of Object.entries(outputs.values))
         setOutput(name, value);
     for (const note of outputs.notes)
-        core_warning(note);
+        warning(note);
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(renderSummary(report, { reportFile, notes: outputs.notes, context })).write();
     }
@@ -42099,11 +42099,12 @@ async function verifyEdges(targets, probe, options) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/engine.ts
 /**
- * Wires the steps: inputs → paths → limits → plan → execute → verify → report.
- * The only module that fails the step; everything it calls takes plain values
- * and a logger.
+ * The whole warm-up, free of @actions/core: inputs → paths → limits → plan →
+ * execute → verify → report. The action (main.ts) and the CLI (cli.ts) are thin
+ * front ends over it: they supply inputs, a logger and a cancel signal, and
+ * publish the report their own way.
  */
 
 
@@ -42115,19 +42116,6 @@ async function verifyEdges(targets, probe, options) {
 
 
 
-
-const coreLogger = {
-    info: message => info(message),
-    notice: message => notice(message),
-    warning: message => core_warning(message),
-    debug: message => core_debug(message),
-    group(title, lines) {
-        startGroup(title);
-        for (const line of lines)
-            info(line);
-        endGroup();
-    }
-};
 function describePlan(plan, limits, estimate) {
     const count = (operation) => plan.batches.filter(batch => batch.operation === operation && batch.resource === plan.resources[0]).length;
     const purges = count('purge') ? `${count('purge')} purge and ` : '';
@@ -42135,30 +42123,25 @@ function describePlan(plan, limits, estimate) {
     return (`${plan.paths.length} paths: ${purges}${count('prefetch')} prefetch batches of up to ${limits.batchSize.value}` +
         `${resources}, one prefetch every ${limits.prefetchIntervalMs.value / 1000} s: about ${formatDuration(estimate)}`);
 }
-/** Settings, release assets and paths; an InputError means nothing was sent. */
-async function prepare() {
-    const settings = readSettings(name => getInput(name));
+/** Settings, release assets and paths; an InputError here means nothing was sent. */
+async function prepare(options) {
+    const settings = readSettings(options.getInput);
     let assets = [];
     if (settings.releaseAssets) {
         const release = await releaseAssets({ tag: settings.releaseTag, token: settings.githubToken });
-        info(`Release ${release.tag}: ${release.assets.length} assets`);
+        options.logger.info(`Release ${release.tag}: ${release.assets.length} assets`);
         assets = release.assets;
     }
-    const collected = await collectPaths(settings, process.env.GITHUB_WORKSPACE || process.cwd(), assets);
+    const collected = await collectPaths(settings, options.workspace, assets);
     return { settings, collected };
 }
-async function effectiveLimits(settings, client) {
-    const explicit = {
-        batchSize: settings.batchSize,
-        prefetchIntervalMs: settings.prefetchIntervalMs,
-        purgeIntervalMs: settings.purgeIntervalMs
-    };
+async function effectiveLimits(settings, client, logger) {
     if (settings.limits === 'documented')
-        return resolveLimits(explicit, null);
+        return resolveLimits(settings, null);
     const { account, problem } = await readAccountLimits(client, ms => systemClock.sleep(ms));
     if (problem)
-        notice(`Could not read the account's limits (${problem}); using Gcore's documented limits.`);
-    return resolveLimits(explicit, account);
+        logger.notice(`Could not read the account's limits (${problem}); using Gcore's documented limits.`);
+    return resolveLimits(settings, account);
 }
 function edgeTargets(settings, plan, results) {
     return plan.resources.map((resource, i) => ({
@@ -42169,6 +42152,129 @@ function edgeTargets(settings, plan, results) {
             .flatMap(r => r.paths)
     }));
 }
+function verdictOf(report, settings) {
+    if (report.cancelled) {
+        return { failed: true, message: `Cancelled: ${report.failedCount} paths were not prefetched (see failed-paths).` };
+    }
+    if (report.failedCount > 0 && settings.failOnError) {
+        const firstError = report.batches.find(batch => batch.error)?.error;
+        const message = `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}`;
+        return { failed: true, message };
+    }
+    const notHit = report.verify.length - report.verifiedCount;
+    if (settings.verifyRequired && notHit > 0) {
+        return { failed: true, message: `Edge verification: ${notHit} of ${report.verify.length} paths are not HIT (verify-required).` };
+    }
+    return { failed: false, message: report.result };
+}
+async function warm(options) {
+    const { logger, signal } = options;
+    const planningStarted = performance.now();
+    let settings;
+    let collected;
+    try {
+        ;
+        ({ settings, collected } = await prepare(options));
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            return { kind: 'invalid-input', message: error.message };
+        throw error;
+    }
+    for (const warning of collected.warnings)
+        logger.warning(warning);
+    const { paths } = collected;
+    if (paths.length === 0) {
+        const message = collected.skipped.length
+            ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
+            : 'No paths to prefetch: "paths", "paths-file", "files" and "release-assets" gave none.';
+        if (settings.ifNoPaths === 'error')
+            return { kind: 'no-paths', message, fail: true };
+        if (settings.ifNoPaths === 'warn')
+            logger.warning(message);
+        else
+            logger.info(message);
+    }
+    const client = new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs });
+    const limits = paths.length ? await effectiveLimits(settings, client, logger) : resolveLimits(settings, null);
+    const plan = buildPlan(paths, {
+        resources: settings.resourceIds,
+        purge: settings.purge,
+        batchSize: limits.batchSize.value,
+        purgeBatchSize: limits.purgeBatchSize.value
+    });
+    const intervals = { prefetchMs: limits.prefetchIntervalMs.value, purgeMs: limits.purgeIntervalMs.value };
+    const estimate = estimateMs(plan, intervals);
+    const planningMs = Math.round(performance.now() - planningStarted);
+    if (paths.length) {
+        logger.info(`Limits: ${describeLimits(limits).join(', ')}`);
+        logger.info(`${describePlan(plan, limits, estimate)} (planned in ${planningMs} ms)`);
+    }
+    const started = Date.now();
+    const schedule = {
+        prefetchIntervalMs: intervals.prefetchMs,
+        purgeIntervalMs: intervals.purgeMs,
+        maxAttempts: settings.maxAttempts,
+        clock: systemClock,
+        logger,
+        signal
+    };
+    const afterPurge = settings.waitForPurge
+        ? (batch, sentAt) => awaitPurge(client, batch, sentAt, {
+            ...schedule,
+            timeoutMs: settings.purgeTimeoutMs,
+            settleMs: settings.purgeSettleMs,
+            pollMs: Math.min(5000, intervals.purgeMs)
+        })
+        : undefined;
+    const results = settings.dryRun ? plannedResults(plan) : await execute(plan, client, { ...schedule, afterPurge });
+    let verify = [];
+    if (settings.verifyUrls.length && !settings.dryRun && !signal.aborted) {
+        verify = await verifyEdges(edgeTargets(settings, plan, results), httpEdgeProbe(settings.requestTimeoutMs), {
+            ...schedule,
+            timeoutMs: settings.verifyTimeoutMs,
+            concurrency: settings.verifyConcurrency
+        });
+    }
+    const report = buildReport(plan, results, {
+        skipped: collected.skipped,
+        files: collected.files,
+        limits: describeLimits(limits),
+        verify,
+        purge: settings.purge,
+        dryRun: settings.dryRun,
+        cancelled: signal.aborted,
+        elapsedMs: Date.now() - started,
+        estimateMs: estimate
+    });
+    logger.info(`${report.result}: ${report.prefetchedCount} of ${report.totalCount} paths prefetched` +
+        `${settings.purge ? `, ${report.purgedCount} purged` : ''}, ${report.failedCount} failed ` +
+        `in ${formatDuration(report.elapsedMs)}`);
+    return { kind: 'done', report, verdict: verdictOf(report, settings) };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * The GitHub Action: @actions/core around the engine. Masks the secrets, turns
+ * the runner's cancel signals into an abort, publishes outputs and the job
+ * summary, and is the only place that fails the step.
+ */
+
+
+
+
+const coreLogger = {
+    info: message => info(message),
+    notice: message => notice(message),
+    warning: message => warning(message),
+    debug: message => core_debug(message),
+    group(title, lines) {
+        startGroup(title);
+        for (const line of lines)
+            info(line);
+        endGroup();
+    }
+};
 async function run() {
     // Mask the secrets before anything else can print them.
     for (const secret of [getInput('api-key'), getInput('github-token')])
@@ -42182,107 +42288,28 @@ async function run() {
     const cancel = (signal) => {
         if (controller.signal.aborted)
             return;
-        core_warning(`${signal} received: sending nothing more, reporting what is left as cancelled`);
+        warning(`${signal} received: sending nothing more, reporting what is left as cancelled`);
         controller.abort();
     };
     process.on('SIGINT', () => cancel('SIGINT'));
     process.on('SIGTERM', () => cancel('SIGTERM'));
-    const planningStarted = performance.now();
-    let settings;
-    let collected;
-    try {
-        ;
-        ({ settings, collected } = await prepare());
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            return setFailed(error.message);
-        throw error;
-    }
-    for (const warning of collected.warnings)
-        core_warning(warning);
-    const { paths } = collected;
-    if (paths.length === 0) {
-        const message = collected.skipped.length
-            ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
-            : 'No paths to prefetch: "paths", "paths-file", "files" and "release-assets" gave none.';
-        if (settings.ifNoPaths === 'error')
-            return setFailed(message);
-        if (settings.ifNoPaths === 'warn')
-            core_warning(message);
-        else
-            info(message);
-    }
-    const client = new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs });
-    const limits = paths.length ? await effectiveLimits(settings, client) : resolveLimits(settings, null);
-    const plan = buildPlan(paths, {
-        resources: settings.resourceIds,
-        purge: settings.purge,
-        batchSize: limits.batchSize.value,
-        purgeBatchSize: limits.purgeBatchSize.value
-    });
-    const intervals = { prefetchMs: limits.prefetchIntervalMs.value, purgeMs: limits.purgeIntervalMs.value };
-    const estimate = estimateMs(plan, intervals);
-    const planningMs = Math.round(performance.now() - planningStarted);
-    if (paths.length) {
-        info(`Limits: ${describeLimits(limits).join(', ')}`);
-        info(`${describePlan(plan, limits, estimate)} (planned in ${planningMs} ms)`);
-    }
-    const started = Date.now();
-    const schedule = {
-        prefetchIntervalMs: intervals.prefetchMs,
-        purgeIntervalMs: intervals.purgeMs,
-        maxAttempts: settings.maxAttempts,
-        clock: systemClock,
+    const outcome = await warm({
+        getInput: name => getInput(name),
         logger: coreLogger,
-        signal: controller.signal
-    };
-    const afterPurge = settings.waitForPurge
-        ? (batch, sentAt) => awaitPurge(client, batch, sentAt, {
-            ...schedule,
-            timeoutMs: settings.purgeTimeoutMs,
-            settleMs: settings.purgeSettleMs,
-            pollMs: Math.min(5000, intervals.purgeMs)
-        })
-        : undefined;
-    const results = settings.dryRun ? plannedResults(plan) : await execute(plan, client, { ...schedule, afterPurge });
-    let verify = [];
-    if (settings.verifyUrls.length && !settings.dryRun && !controller.signal.aborted) {
-        verify = await verifyEdges(edgeTargets(settings, plan, results), httpEdgeProbe(settings.requestTimeoutMs), {
-            ...schedule,
-            timeoutMs: settings.verifyTimeoutMs,
-            concurrency: settings.verifyConcurrency
-        });
-    }
-    const cancelled = controller.signal.aborted;
-    const report = buildReport(plan, results, {
-        skipped: collected.skipped,
-        files: collected.files,
-        limits: describeLimits(limits),
-        verify,
-        purge: settings.purge,
-        dryRun: settings.dryRun,
-        cancelled,
-        elapsedMs: Date.now() - started,
-        estimateMs: estimate
+        signal: controller.signal,
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd()
     });
-    await publish(report, context);
-    info(`${report.result}: ${report.prefetchedCount} of ${report.totalCount} paths prefetched` +
-        `${settings.purge ? `, ${report.purgedCount} purged` : ''}, ${report.failedCount} failed ` +
-        `in ${formatDuration(report.elapsedMs)}`);
-    if (cancelled) {
-        setFailed(`Cancelled: ${report.failedCount} paths were not prefetched (see failed-paths).`);
-        // A request may still be in flight; do not let its socket hold the runner.
+    if (outcome.kind !== 'done') {
+        if (outcome.kind === 'invalid-input' || outcome.fail)
+            setFailed(outcome.message);
+        return;
+    }
+    await publish(outcome.report, context);
+    if (outcome.verdict.failed)
+        setFailed(outcome.verdict.message);
+    // A request may still be in flight after a cancel; do not let its socket hold the runner.
+    if (outcome.report.cancelled)
         process.exit(1);
-    }
-    if (report.failedCount > 0 && settings.failOnError) {
-        const firstError = report.batches.find(batch => batch.error)?.error;
-        setFailed(`${report.failedCount} of ${report.totalCount} paths were not prefetched` +
-            `${firstError ? `; first error: ${firstError}` : ''}`);
-    }
-    else if (settings.verifyRequired && report.verifiedCount < verify.length) {
-        setFailed(`Edge verification: ${verify.length - report.verifiedCount} of ${verify.length} paths are not HIT (verify-required).`);
-    }
 }
 
 

@@ -1,0 +1,85 @@
+// action.yml is the one source of truth for inputs and outputs. This writes what
+// is derived from it: the README's input and output tables, and src/action-spec.ts
+// (the CLI's flags and --help). `npm run docs` rewrites both; `--check` only
+// reports whether they are current (the docs test checks the same).
+import { readFileSync, writeFileSync } from 'node:fs'
+import { parse } from 'yaml'
+
+const root = new URL('../', import.meta.url)
+const action = parse(readFileSync(new URL('action.yml', root), 'utf8'))
+const cell = text => String(text).replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
+
+export function inputsTable() {
+  const rows = Object.entries(action.inputs).map(([name, input]) => {
+    const value = input.required ? 'required' : `\`${input.default === '' ? "''" : input.default}\``
+    return `| \`${name}\` | ${value} | ${cell(input.description)} |`
+  })
+  return ['| input | default | description |', '| --- | --- | --- |', ...rows].join('\n')
+}
+
+export function outputsTable() {
+  const rows = Object.entries(action.outputs).map(([name, output]) => `| \`${name}\` | ${cell(output.description)} |`)
+  return ['| output | description |', '| --- | --- |', ...rows].join('\n')
+}
+
+export function renderReadme(readme) {
+  const replace = (text, name, table) => {
+    const start = `<!-- ${name}:start -->`
+    const end = `<!-- ${name}:end -->`
+    const pattern = new RegExp(`${start}[\\s\\S]*?${end}`)
+    if (!pattern.test(text)) throw new Error(`README.md has no ${start} … ${end} markers`)
+    return text.replace(pattern, () => `${start}\n${table}\n${end}`)
+  }
+  return replace(replace(readme, 'inputs', inputsTable()), 'outputs', outputsTable())
+}
+
+export function renderSpec() {
+  const plain = text => String(text).replace(/\s+/g, ' ').trim()
+  const inputs = Object.entries(action.inputs).map(([name, input]) => ({
+    name,
+    description: plain(input.description),
+    default: input.required ? null : String(input.default ?? ''),
+    required: Boolean(input.required)
+  }))
+  const outputs = Object.entries(action.outputs).map(([name, output]) => ({ name, description: plain(output.description) }))
+  return [
+    '// Generated from action.yml by scripts/sync-action-spec.mjs (npm run docs). Do not edit.',
+    '',
+    'export interface InputSpec {',
+    '  name: string',
+    '  description: string',
+    '  /** null for a required input. */',
+    '  default: string | null',
+    '  required: boolean',
+    '}',
+    '',
+    `export const ACTION_INPUTS: InputSpec[] = ${JSON.stringify(inputs, null, 2)}`,
+    '',
+    `export const ACTION_OUTPUTS: { name: string; description: string }[] = ${JSON.stringify(outputs, null, 2)}`,
+    ''
+  ].join('\n')
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const targets = [
+    [new URL('README.md', root), text => renderReadme(text)],
+    [new URL('src/action-spec.ts', root), () => renderSpec()]
+  ]
+  let stale = false
+  for (const [file, render] of targets) {
+    let current = ''
+    try {
+      current = readFileSync(file, 'utf8')
+    } catch {
+      // written below
+    }
+    const rendered = render(current)
+    if (rendered === current) continue
+    stale = true
+    if (!process.argv.includes('--check')) writeFileSync(file, rendered)
+  }
+  if (stale && process.argv.includes('--check')) {
+    console.error('README.md or src/action-spec.ts is stale: run npm run docs')
+    process.exit(1)
+  }
+}

@@ -1,0 +1,237 @@
+// Generated from action.yml by scripts/sync-action-spec.mjs (npm run docs). Do not edit.
+
+export interface InputSpec {
+  name: string
+  description: string
+  /** null for a required input. */
+  default: string | null
+  required: boolean
+}
+
+export const ACTION_INPUTS: InputSpec[] = [
+  {
+    "name": "api-key",
+    "description": "Gcore API token, sent as `Authorization: APIKey <token>`. Pass it from a secret; it is masked at once.",
+    "default": null,
+    "required": true
+  },
+  {
+    "name": "resource-id",
+    "description": "CDN resource ID, a positive integer; several IDs separated by newlines or commas warm every path on each resource.",
+    "default": null,
+    "required": true
+  },
+  {
+    "name": "paths",
+    "description": "Newline-separated CDN paths (or full URLs) to prefetch. Blank lines are ignored, a missing leading `/` is added, duplicates are sent once.",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "paths-file",
+    "description": "A text file with one CDN path per line, or a JSON array of paths (for example written by an upload step), relative to the workspace.",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "files",
+    "description": "Newline-separated glob patterns of local files, relative to `base-dir`: `**` recurses, a leading `!` excludes, files only, dot-files only when a pattern names them.",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "base-dir",
+    "description": "The local directory that maps to the CDN root (or to `path-prefix`), relative to the workspace.",
+    "default": ".",
+    "required": false
+  },
+  {
+    "name": "path-prefix",
+    "description": "CDN path prefix for files from `files`, for example `/downloads/v2.1.0`.",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "size-check",
+    "description": "For files from `files`: `warn` names the files outside Gcore's recommended 200 MB – 5 GB window, `skip` leaves them out, `off` does neither.",
+    "default": "warn",
+    "required": false
+  },
+  {
+    "name": "release-assets",
+    "description": "Add one CDN path per asset of the release: `path-prefix` + `/` + the asset's name. On a `release` event the assets come from the event; otherwise the release is read by `release-tag`.",
+    "default": "false",
+    "required": false
+  },
+  {
+    "name": "release-tag",
+    "description": "Tag of the release whose assets to add, outside a `release` event (for example on `workflow_dispatch`).",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "github-token",
+    "description": "Token to read the release from the GitHub API when `release-tag` is used.",
+    "default": "${{ github.token }}",
+    "required": false
+  },
+  {
+    "name": "purge",
+    "description": "Purge the same paths by URL before prefetching them.",
+    "default": "false",
+    "required": false
+  },
+  {
+    "name": "api-url",
+    "description": "Gcore API base URL. https only, except http to a loopback address for local emulators.",
+    "default": "https://api.gcore.com",
+    "required": false
+  },
+  {
+    "name": "limits",
+    "description": "`auto` reads the account's limits (`GET /cdn/clients/me/limits`) for batch sizes and intervals; `documented` uses Gcore's documented limits. Inputs set explicitly always win.",
+    "default": "auto",
+    "required": false
+  },
+  {
+    "name": "batch-size",
+    "description": "Paths per request, 1 to 100 (empty means the account's limit, or Gcore's documented 100).",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "prefetch-interval",
+    "description": "Seconds between two prefetch requests to one resource (empty means the account's rate, or Gcore's documented 60). Decimals allowed.",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "purge-interval",
+    "description": "Seconds between two purge requests to one resource (empty means the account's rate, or 30 from Gcore's documented 2 per minute).",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "wait-for-purge",
+    "description": "After a purge is accepted, wait until Gcore reports it finished before prefetching its paths.",
+    "default": "true",
+    "required": false
+  },
+  {
+    "name": "purge-timeout",
+    "description": "Seconds to wait for one purge to finish; after that its paths are prefetched anyway, with a warning.",
+    "default": "300",
+    "required": false
+  },
+  {
+    "name": "purge-settle",
+    "description": "Seconds to wait after a purge when its status cannot be read (status reports disabled, no matching entry, endpoint failing).",
+    "default": "10",
+    "required": false
+  },
+  {
+    "name": "max-attempts",
+    "description": "Tries per request for retryable failures (429, 5xx, timeouts, connection errors), at least 1.",
+    "default": "5",
+    "required": false
+  },
+  {
+    "name": "request-timeout",
+    "description": "Seconds before one HTTP request is abandoned (and retried).",
+    "default": "30",
+    "required": false
+  },
+  {
+    "name": "verify-url",
+    "description": "CDN base URL to verify the prefetch at the edge (HEAD each path, read the `Cache` header), for example `https://cdn.example.com`; one, or one per resource in the same order.",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "verify-timeout",
+    "description": "Seconds to keep asking the edge for paths not yet HIT (0 means one pass).",
+    "default": "0",
+    "required": false
+  },
+  {
+    "name": "verify-concurrency",
+    "description": "Edge checks in flight at once.",
+    "default": "8",
+    "required": false
+  },
+  {
+    "name": "verify-required",
+    "description": "Fail the step when any verified path is not HIT.",
+    "default": "false",
+    "required": false
+  },
+  {
+    "name": "fail-on-error",
+    "description": "Fail the step when any path could not be purged or prefetched.",
+    "default": "true",
+    "required": false
+  },
+  {
+    "name": "if-no-paths",
+    "description": "What to do when there is nothing to prefetch: `error`, `warn` or `ignore`.",
+    "default": "error",
+    "required": false
+  },
+  {
+    "name": "dry-run",
+    "description": "Plan and report the batches, send nothing.",
+    "default": "false",
+    "required": false
+  }
+]
+
+export const ACTION_OUTPUTS: { name: string; description: string }[] = [
+  {
+    "name": "result",
+    "description": "`success`, `partial` (some paths failed), `failure` (none prefetched) or `dry-run`."
+  },
+  {
+    "name": "total-count",
+    "description": "Number of unique paths."
+  },
+  {
+    "name": "prefetched-count",
+    "description": "Paths whose prefetch Gcore accepted."
+  },
+  {
+    "name": "purged-count",
+    "description": "Paths whose purge Gcore accepted (0 without `purge`)."
+  },
+  {
+    "name": "failed-count",
+    "description": "Paths not prefetched: failed, not attempted or cancelled."
+  },
+  {
+    "name": "failed-paths",
+    "description": "JSON array of the paths not prefetched, ready to feed back into `paths` in a later step."
+  },
+  {
+    "name": "skipped-count",
+    "description": "Paths left out on purpose (outside the size window with `size-check: skip`, or every path in a dry run)."
+  },
+  {
+    "name": "skipped-paths",
+    "description": "JSON array of the skipped paths."
+  },
+  {
+    "name": "verified-count",
+    "description": "Edge checks that answered `Cache: HIT` (0 without `verify-url`)."
+  },
+  {
+    "name": "verify",
+    "description": "JSON array of edge checks: `resource`, `path`, `url`, `result` (HIT, MISS, BYPASS, no-header or error), `status`, `error`, `attempts`."
+  },
+  {
+    "name": "batches",
+    "description": "JSON array, one object per request batch: `operation`, `resource`, `index`, `paths`, `outcome`, `status`, `attempts`, `error`, `started`, `finished`."
+  },
+  {
+    "name": "report-file",
+    "description": "Path of a JSON file under `RUNNER_TEMP` with the full report (every batch and path), handy as an artifact."
+  }
+]
