@@ -1,13 +1,21 @@
-/** The README must not drift from the code: its reliability table names the fault tests one to one. */
+/**
+ * Docs and metadata that cannot drift: action.yml against GitHub's schema, the
+ * README tables and the CLI spec generated from it, every workflow and example
+ * using only real inputs, and the Reliability table naming the fault tests.
+ */
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { Ajv } from 'ajv'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import nodePath from 'node:path'
+import { parse } from 'yaml'
 import { ROOT } from './support/run-action.js'
 
 const read = (file: string) => readFileSync(nodePath.join(ROOT, file), 'utf8')
+const action = parse(read('action.yml')) as { inputs: Record<string, { required?: boolean }>; outputs: Record<string, unknown> }
 
 /** A README section's table: rows as arrays of cells (pipes escaped as \| stay in the cell). */
-export function tableRows(markdown: string, heading: string): string[][] {
+function tableRows(markdown: string, heading: string): string[][] {
   const section = markdown.split(/^## /m).find(part => part.startsWith(`${heading}\n`)) ?? ''
   return section
     .split('\n')
@@ -25,9 +33,106 @@ function testTitles(source: string): string[] {
   return titles.map(title => title.replace(/\\'/g, "'"))
 }
 
-describe('README', () => {
+interface Step {
+  uses?: string
+  with?: Record<string, unknown>
+}
+
+/** Every step of a workflow that uses this action (`./` or `…/gcore-cdn-prefetch@…`). */
+function ourSteps(workflow: { jobs?: Record<string, { steps?: Step[] }> }): Step[] {
+  return Object.values(workflow.jobs ?? {})
+    .flatMap(job => job.steps ?? [])
+    .filter(step => step.uses === './' || /\/gcore-cdn-prefetch@/.test(step.uses ?? ''))
+}
+
+function expectRealInputs(steps: Step[], where: string): void {
+  expect(steps.length).toBeGreaterThan(0)
+  for (const step of steps) {
+    const used = Object.keys(step.with ?? {})
+    expect({ where, unknown: used.filter(name => !(name in action.inputs)) }).toEqual({ where, unknown: [] })
+    const required = Object.entries(action.inputs).filter(([, input]) => input.required).map(([name]) => name)
+    expect({ where, missing: required.filter(name => !used.includes(name)) }).toEqual({ where, missing: [] })
+  }
+}
+
+describe('action.yml', () => {
+  const schemas = ['__tests__/fixtures/github-action.schema.json', '../shared/github-action.schema.json'].filter(file => existsSync(nodePath.join(ROOT, file)))
+
+  it.each(schemas)('is valid against %s', file => {
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(read(file)))
+    expect(validate(action) ? [] : validate.errors).toEqual([])
+  })
+
+  it('declares node24, dist/index.js, branding, and a description for every input and output', () => {
+    expect(action).toMatchObject({ runs: { using: 'node24', main: 'dist/index.js' }, branding: { icon: expect.any(String), color: expect.any(String) } })
+    for (const spec of [...Object.values(action.inputs), ...Object.values(action.outputs)]) {
+      expect((spec as { description?: string }).description).toEqual(expect.any(String))
+    }
+  })
+})
+
+describe('README and CLI spec', () => {
+  it('are current with action.yml (npm run docs)', () => {
+    expect(() => execFileSync(process.execPath, ['scripts/sync-action-spec.mjs', '--check'], { cwd: ROOT, stdio: 'pipe' })).not.toThrow()
+  })
+
+  it('list every input and output with its default and description', () => {
+    const readme = read('README.md')
+    const inputs = tableRows(readme, 'Inputs')
+    expect(inputs.map(row => row[0].replace(/`/g, ''))).toEqual(Object.keys(action.inputs))
+    const outputs = tableRows(readme, 'Outputs')
+    expect(outputs.map(row => row[0].replace(/`/g, ''))).toEqual(Object.keys(action.outputs))
+  })
+
+  it('opens with the two commands a newcomer runs', () => {
+    const start = read('README.md').split('\n## ')[0]
+    expect(start).toContain('npm ci && npm run demo')
+    expect(start).toContain('npm ci && npm test')
+  })
+
   it('lists every fault test in the Reliability table, and nothing else', () => {
     const documented = tableRows(read('README.md'), 'Reliability').map(row => row[2].replace(/^`|`$/g, ''))
     expect(documented.sort()).toEqual(testTitles(read('__tests__/faults.e2e.test.ts')).sort())
+  })
+})
+
+describe('workflows and examples', () => {
+  const files = [
+    ...readdirSync(nodePath.join(ROOT, '.github/workflows')).map(file => `.github/workflows/${file}`),
+    ...readdirSync(nodePath.join(ROOT, 'examples')).map(file => `examples/${file}`)
+  ]
+
+  it.each(files)('%s parses as a workflow', file => {
+    const workflow = parse(read(file))
+    expect(workflow).toMatchObject({ on: expect.anything(), jobs: expect.any(Object) })
+  })
+
+  it.each(['examples/after-deploy.yml', 'examples/release.yml', 'examples/manual.yml', '.github/workflows/ci.yml'])('%s uses only real inputs', file => {
+    expectRealInputs(ourSteps(parse(read(file))), file)
+  })
+
+  it('the examples cover a deploy job, release: published with the tag in path-prefix, and workflow_dispatch', () => {
+    const release = parse(read('examples/release.yml'))
+    expect(release.on).toEqual({ release: { types: ['published'] } })
+    expect(ourSteps(release)[0].with?.['path-prefix']).toContain('github.event.release.tag_name')
+    expect(parse(read('examples/manual.yml')).on).toHaveProperty('workflow_dispatch')
+    expect(parse(read('examples/after-deploy.yml')).on).toHaveProperty('push')
+  })
+
+  it('every workflow snippet in the README uses only real inputs', () => {
+    const blocks = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map(match => match[1])
+    const steps: Step[] = []
+    for (const block of blocks) {
+      let doc: unknown
+      try {
+        doc = parse(block)
+      } catch {
+        continue // a fragment of `with:` lines, not a document
+      }
+      if (Array.isArray(doc)) steps.push(...(doc as Step[]).filter(step => /\/gcore-cdn-prefetch@/.test(step?.uses ?? '')))
+      else if (doc && typeof doc === 'object' && 'jobs' in doc) steps.push(...ourSteps(doc as { jobs: Record<string, { steps?: Step[] }> }))
+    }
+    expect(steps.length).toBeGreaterThanOrEqual(3)
+    expectRealInputs(steps, 'README.md')
   })
 })

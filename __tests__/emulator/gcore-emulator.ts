@@ -104,8 +104,8 @@ export class GcoreEmulator {
     })
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
+  async start(port = 0): Promise<string> {
+    await new Promise<void>(resolve => this.server.listen(port, '127.0.0.1', resolve))
     this.url = `http${this.secure ? 's' : ''}://127.0.0.1:${this.port}`
     return this.url
   }
