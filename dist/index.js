@@ -41750,7 +41750,7 @@ const systemClock = {
             const left = until - Date.now();
             if (left <= 0)
                 return done();
-            timer = setTimeout(arm, left + 1);
+            timer = setTimeout(arm, left);
         };
         function done() {
             clearTimeout(timer);
@@ -42270,8 +42270,8 @@ const coreLogger = {
     debug: message => core_debug(message),
     group(title, lines) {
         startGroup(title);
-        for (const line of lines)
-            info(line);
+        if (lines.length)
+            info(lines.join('\n')); // one write, not one per path
         endGroup();
     }
 };

@@ -16,7 +16,7 @@ const coreLogger: Logger = {
   debug: message => core.debug(message),
   group(title, lines) {
     core.startGroup(title)
-    for (const line of lines) core.info(line)
+    if (lines.length) core.info(lines.join('\n')) // one write, not one per path
     core.endGroup()
   }
 }

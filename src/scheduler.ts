@@ -32,7 +32,7 @@ export const systemClock: Clock = {
       const arm = (): void => {
         const left = until - Date.now()
         if (left <= 0) return done()
-        timer = setTimeout(arm, left + 1)
+        timer = setTimeout(arm, left)
       }
       function done(): void {
         clearTimeout(timer)

@@ -41947,7 +41947,7 @@ const systemClock = {
             const left = until - Date.now();
             if (left <= 0)
                 return done();
-            timer = setTimeout(arm, left + 1);
+            timer = setTimeout(arm, left);
         };
         function done() {
             clearTimeout(timer);
