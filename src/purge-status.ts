@@ -86,7 +86,8 @@ export async function awaitPurge(
   }
   let failures = 0
   for (;;) {
-    if (signal?.aborted) return { ok: false, error: 'cancelled while waiting for the purge to finish' }
+    // Cancelled: the purge was accepted all the same; its prefetch will be reported cancelled.
+    if (signal?.aborted) return { ok: true }
     let entries: StatusEntry[]
     try {
       entries = await fetchEntries(api, sentAt)
