@@ -165,3 +165,16 @@ describe('dry run', () => {
     expect(run.summary).toContain('### Resource 202')
   })
 })
+
+describe('optional GETs never hold up the run', () => {
+  it('a limits endpoint that hangs costs at most a few seconds, then the documented limits apply', async () => {
+    await emulator()
+    gcore.inject({ operation: 'limits', on: [1, 2], fault: { kind: 'hang' } })
+    const run = await runAction(inputs({ paths: '/a.iso', 'prefetch-interval': '1' }))
+
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain("::notice::Could not read the account's limits (no answer within 5 s (request-timeout))")
+    expect(run.durationMs).toBeLessThan(15_000)
+    expect(gcore.acceptedRequests('prefetch')).toHaveLength(1)
+  }, 30_000)
+})

@@ -42117,6 +42117,7 @@ async function verifyEdges(targets, probe, options) {
 
 
 
+const OPTIONAL_REQUEST_TIMEOUT_MS = 5000;
 function describePlan(plan, limits, estimate) {
     const count = (operation) => plan.batches.filter(batch => batch.operation === operation && batch.resource === plan.resources[0]).length;
     const purges = count('purge') ? `${count('purge')} purge and ` : '';
@@ -42197,7 +42198,14 @@ async function warm(options) {
             logger.info(message);
     }
     const client = new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs });
-    const limits = paths.length ? await effectiveLimits(settings, client, logger) : resolveLimits(settings, null);
+    // The limits and purge-status GETs are optional help: never let a slow answer to
+    // one of them hold up the purges and prefetches that matter.
+    const helper = new GcoreClient({
+        apiUrl: settings.apiUrl,
+        apiKey: settings.apiKey,
+        timeoutMs: Math.min(settings.requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)
+    });
+    const limits = paths.length ? await effectiveLimits(settings, helper, logger) : resolveLimits(settings, null);
     const plan = buildPlan(paths, {
         resources: settings.resourceIds,
         purge: settings.purge,
@@ -42221,7 +42229,7 @@ async function warm(options) {
         signal
     };
     const afterPurge = settings.waitForPurge
-        ? (batch, sentAt) => awaitPurge(client, batch, sentAt, {
+        ? (batch, sentAt) => awaitPurge(helper, batch, sentAt, {
             ...schedule,
             timeoutMs: settings.purgeTimeoutMs,
             settleMs: settings.purgeSettleMs,

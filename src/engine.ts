@@ -15,6 +15,8 @@ import { execute, plannedResults, systemClock, type BatchResult, type Logger } f
 import { collectPaths, type CollectedPaths } from './sources.js'
 import { httpEdgeProbe, verifyEdges, type VerifyResult } from './verify.js'
 
+const OPTIONAL_REQUEST_TIMEOUT_MS = 5000
+
 export interface EngineOptions {
   getInput: InputReader
   logger: Logger
@@ -114,7 +116,14 @@ export async function warm(options: EngineOptions): Promise<EngineOutcome> {
   }
 
   const client = new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs })
-  const limits = paths.length ? await effectiveLimits(settings, client, logger) : resolveLimits(settings, null)
+  // The limits and purge-status GETs are optional help: never let a slow answer to
+  // one of them hold up the purges and prefetches that matter.
+  const helper = new GcoreClient({
+    apiUrl: settings.apiUrl,
+    apiKey: settings.apiKey,
+    timeoutMs: Math.min(settings.requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)
+  })
+  const limits = paths.length ? await effectiveLimits(settings, helper, logger) : resolveLimits(settings, null)
   const plan = buildPlan(paths, {
     resources: settings.resourceIds,
     purge: settings.purge,
@@ -140,7 +149,7 @@ export async function warm(options: EngineOptions): Promise<EngineOutcome> {
   }
   const afterPurge = settings.waitForPurge
     ? (batch: { resource: number; index: number; paths: string[] }, sentAt: number) =>
-        awaitPurge(client, batch, sentAt, {
+        awaitPurge(helper, batch, sentAt, {
           ...schedule,
           timeoutMs: settings.purgeTimeoutMs,
           settleMs: settings.purgeSettleMs,

@@ -13,6 +13,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
+export type LoggedOperation = 'prefetch' | 'purge' | 'limits' | 'purge-status' | 'other'
+
 export type RateKind = 'prefetch' | 'purge_by_url' | 'purge_by_pattern' | 'purge_all'
 
 export type Fault =
@@ -22,13 +24,11 @@ export type Fault =
 
 export interface FaultRule {
   /** Which requests count: an operation, or any request. */
-  operation: 'prefetch' | 'purge' | 'any'
+  operation: LoggedOperation | 'any'
   /** 1-based ordinals among the matching requests that get the fault. */
   on: number[]
   fault: Fault
 }
-
-export type LoggedOperation = 'prefetch' | 'purge' | 'limits' | 'purge-status' | 'other'
 
 export interface LoggedRequest {
   at: number

@@ -42314,6 +42314,7 @@ async function verifyEdges(targets, probe, options) {
 
 
 
+const OPTIONAL_REQUEST_TIMEOUT_MS = 5000;
 function describePlan(plan, limits, estimate) {
     const count = (operation) => plan.batches.filter(batch => batch.operation === operation && batch.resource === plan.resources[0]).length;
     const purges = count('purge') ? `${count('purge')} purge and ` : '';
@@ -42394,7 +42395,14 @@ async function warm(options) {
             logger.info(message);
     }
     const client = new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs });
-    const limits = paths.length ? await effectiveLimits(settings, client, logger) : resolveLimits(settings, null);
+    // The limits and purge-status GETs are optional help: never let a slow answer to
+    // one of them hold up the purges and prefetches that matter.
+    const helper = new GcoreClient({
+        apiUrl: settings.apiUrl,
+        apiKey: settings.apiKey,
+        timeoutMs: Math.min(settings.requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)
+    });
+    const limits = paths.length ? await effectiveLimits(settings, helper, logger) : resolveLimits(settings, null);
     const plan = buildPlan(paths, {
         resources: settings.resourceIds,
         purge: settings.purge,
@@ -42418,7 +42426,7 @@ async function warm(options) {
         signal
     };
     const afterPurge = settings.waitForPurge
-        ? (batch, sentAt) => awaitPurge(client, batch, sentAt, {
+        ? (batch, sentAt) => awaitPurge(helper, batch, sentAt, {
             ...schedule,
             timeoutMs: settings.purgeTimeoutMs,
             settleMs: settings.purgeSettleMs,
