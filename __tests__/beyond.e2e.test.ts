@@ -178,3 +178,21 @@ describe('optional GETs never hold up the run', () => {
     expect(gcore.acceptedRequests('prefetch')).toHaveLength(1)
   }, 30_000)
 })
+
+describe('cancel while waiting for a purge to finish', () => {
+  it('counts the accepted purge, cancels its prefetch, exits within 3 s', async () => {
+    await emulator({ purgeStatus: { fixed: 'In progress' } })
+    const run = await runAction(inputs({ paths: '/a.iso\n/b.iso', purge: 'true', 'purge-interval': '0.5', 'prefetch-interval': '1' }), {
+      signal: { name: 'SIGINT', when: stdout => stdout.includes('purge 1/1') }
+    })
+
+    expect(run.code).not.toBe(0)
+    expect(run.durationMs).toBeLessThan(3000)
+    expect(gcore.acceptedRequests('prefetch')).toHaveLength(0)
+    expect(run.outputs).toMatchObject({ 'purged-count': '2', 'prefetched-count': '0', 'failed-count': '2' })
+    expect(JSON.parse(run.outputs.batches).map((b: { operation: string; outcome: string }) => `${b.operation} ${b.outcome}`)).toEqual([
+      'purge succeeded',
+      'prefetch cancelled'
+    ])
+  })
+})
