@@ -65,6 +65,13 @@ describe('awaitPurge', () => {
     expect(clock.elapsed()).toBeGreaterThanOrEqual(10_000)
   })
 
+  it('settles at once when the status endpoint answers 404 or 403', async () => {
+    const { clock, queries, wait } = setup(() => new GcoreError('HTTP 404: Not found.', 'rejected', 404))
+    await expect(wait()).resolves.toEqual({ ok: true })
+    expect(queries).toHaveLength(1)
+    expect(clock.elapsed()).toBe(10_000)
+  })
+
   it('follows pages of the history', async () => {
     const { queries, wait } = setup(n =>
       n === 1 ? { count: 2, next: 'page2', previous: null, results: [entry('Successful', { resource: { id: 9 } })] } : { count: 2, next: null, previous: null, results: [entry('Successful')] }

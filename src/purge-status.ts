@@ -93,7 +93,11 @@ export async function awaitPurge(
       entries = await fetchEntries(api, sentAt)
       failures = 0
     } catch (error) {
-      if (++failures >= MAX_STATUS_FAILURES) return settle(`the purge status endpoint failed (${(error as Error).message})`)
+      // A 4xx will not change on retry (no such endpoint, no right to read it): settle at once.
+      const lasting = (error as { kind?: string }).kind === 'rejected' || (error as { kind?: string }).kind === 'auth'
+      if (lasting || ++failures >= MAX_STATUS_FAILURES) {
+        return settle(`the purge status endpoint failed (${(error as Error).message})`)
+      }
       logger.debug(`${label}: purge status request failed (${(error as Error).message}); trying again`)
       await clock.sleep(options.pollMs, signal)
       continue

@@ -33428,8 +33428,11 @@ async function awaitPurge(api, batch, sentAt, options) {
             failures = 0;
         }
         catch (error) {
-            if (++failures >= MAX_STATUS_FAILURES)
+            // A 4xx will not change on retry (no such endpoint, no right to read it): settle at once.
+            const lasting = error.kind === 'rejected' || error.kind === 'auth';
+            if (lasting || ++failures >= MAX_STATUS_FAILURES) {
                 return settle(`the purge status endpoint failed (${error.message})`);
+            }
             logger.debug(`${label}: purge status request failed (${error.message}); trying again`);
             await clock.sleep(options.pollMs, signal);
             continue;
