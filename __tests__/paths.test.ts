@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/inputs.js'
-import { normaliseCdnPath, splitPathList, uniquePaths } from '../src/paths.js'
+import { normaliseCdnPath, splitPathList } from '../src/paths.js'
 
 const normalise = (raw: string) => normaliseCdnPath(raw, 'input "paths", line 1')
 
@@ -59,11 +59,5 @@ describe('splitPathList', () => {
 
   it.each(['[not json', '[1, 2]', '["/a", null]'])('rejects the malformed JSON %j', text => {
     expect(() => splitPathList(text, 'input "paths"')).toThrow(/input "paths"/)
-  })
-})
-
-describe('uniquePaths', () => {
-  it('keeps the first occurrence, in order', () => {
-    expect(uniquePaths(['/b', '/a', '/b', '/c', '/a'])).toEqual(['/b', '/a', '/c'])
   })
 })

@@ -34969,10 +34969,6 @@ function normalisePrefix(raw) {
     }
     return prefix;
 }
-/** Keeps the first occurrence of each path, in order. */
-function uniquePaths(paths) {
-    return [...new Set(paths)];
-}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**

@@ -41,7 +41,6 @@ export function renderSpec() {
     default: input.required ? null : String(input.default ?? ''),
     required: Boolean(input.required)
   }))
-  const outputs = Object.entries(action.outputs).map(([name, output]) => ({ name, description: plain(output.description) }))
   return [
     '// Generated from action.yml by scripts/sync-action-spec.mjs (npm run docs). Do not edit.',
     '',
@@ -54,8 +53,6 @@ export function renderSpec() {
     '}',
     '',
     `export const ACTION_INPUTS: InputSpec[] = ${JSON.stringify(inputs, null, 2)}`,
-    '',
-    `export const ACTION_OUTPUTS: { name: string; description: string }[] = ${JSON.stringify(outputs, null, 2)}`,
     ''
   ].join('\n')
 }

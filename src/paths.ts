@@ -91,8 +91,3 @@ export function normalisePrefix(raw: string): string {
   }
   return prefix
 }
-
-/** Keeps the first occurrence of each path, in order. */
-export function uniquePaths(paths: Iterable<string>): string[] {
-  return [...new Set(paths)]
-}

@@ -31919,56 +31919,6 @@ const ACTION_INPUTS = [
         "required": false
     }
 ];
-const ACTION_OUTPUTS = [
-    {
-        "name": "result",
-        "description": "`success`, `partial` (some paths failed), `failure` (none prefetched) or `dry-run`."
-    },
-    {
-        "name": "total-count",
-        "description": "Number of unique paths."
-    },
-    {
-        "name": "prefetched-count",
-        "description": "Paths whose prefetch Gcore accepted."
-    },
-    {
-        "name": "purged-count",
-        "description": "Paths whose purge Gcore accepted (0 without `purge`)."
-    },
-    {
-        "name": "failed-count",
-        "description": "Paths not prefetched: failed, not attempted or cancelled."
-    },
-    {
-        "name": "failed-paths",
-        "description": "JSON array of the paths not prefetched, ready to feed back into `paths` in a later step."
-    },
-    {
-        "name": "skipped-count",
-        "description": "Paths left out on purpose (outside the size window with `size-check: skip`, or every path in a dry run)."
-    },
-    {
-        "name": "skipped-paths",
-        "description": "JSON array of the skipped paths."
-    },
-    {
-        "name": "verified-count",
-        "description": "Edge checks that answered `Cache: HIT` (0 without `verify-url`)."
-    },
-    {
-        "name": "verify",
-        "description": "JSON array of edge checks: `resource`, `path`, `url`, `result` (HIT, MISS, BYPASS, no-header or error), `status`, `error`, `attempts`."
-    },
-    {
-        "name": "batches",
-        "description": "JSON array, one object per request batch: `operation`, `resource`, `index`, `paths`, `outcome`, `status`, `attempts`, `error`, `started`, `finished`."
-    },
-    {
-        "name": "report-file",
-        "description": "Path of a JSON file under `RUNNER_TEMP` with the full report (every batch and path), handy as an artifact."
-    }
-];
 
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
@@ -33051,10 +33001,6 @@ function normalisePrefix(raw) {
         throw new InputError(`Input "path-prefix" must be a plain path without a query, got ${JSON.stringify(raw)}.`);
     }
     return prefix;
-}
-/** Keeps the first occurrence of each path, in order. */
-function uniquePaths(paths) {
-    return [...new Set(paths)];
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
