@@ -4,15 +4,15 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { ACTION_INPUTS } from '../src/action-spec.js'
-import { EXIT_CODES, helpText, inputReader, parseArgs, UsageError } from '../src/command.js'
+import { EXIT_CODES, helpText, inputReader, parseCommandLine as parseArgs, SWITCHES, UsageError } from '../src/cli/args.js'
+import { ACTION_INPUTS, VERSION } from '../src/cli/spec.js'
 import { GcoreEmulator } from './emulator/gcore-emulator.js'
 import { ROOT } from './support/run-action.js'
 
 describe('parseArgs', () => {
-  it('reads values, booleans, negations and repeated flags', () => {
-    expect(parseArgs(['--resource-id', '7', '--paths=/a', '--paths', '/b', '--purge', '--no-wait-for-purge', '--dry-run', 'false', '--json'])).toEqual({
-      inputs: { 'resource-id': '7', paths: '/a\n/b', purge: 'true', 'wait-for-purge': 'false', 'dry-run': 'false' },
+  it('reads values, switches, negations and repeated flags', () => {
+    expect(parseArgs(['--resource-id', '7', '--paths=/a', '--paths', '/b', '--purge', 'auto', '--no-wait-for-purge', '--dry-run', '--json'])).toEqual({
+      inputs: { 'resource-id': '7', paths: '/a\n/b', purge: 'auto', 'wait-for-purge': 'false', 'dry-run': 'true' },
       json: true,
       verbose: false,
       help: false,
@@ -24,9 +24,11 @@ describe('parseArgs', () => {
     [['--api-key', 'x'], /set GCORE_API_KEY instead/],
     [['--github-token=x'], /set GITHUB_TOKEN instead/],
     [['--colour', 'red'], /Unknown flag --colour/],
-    [['--resource-id'], /needs a value/],
-    [['--no-paths'], /only for true\/false flags/],
-    [['stray'], /Unexpected argument "stray"/]
+    [['--resource-id'], /--resource-id needs a value/],
+    [['--no-paths'], /Unknown flag --no-paths/],
+    [['--dry-run=false'], /--dry-run takes no value .*--no-dry-run/],
+    [['--dry-run', '--no-dry-run'], /contradict/],
+    [['stray'], /Unexpected argument stray/]
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError)
     expect(() => parseArgs(argv)).toThrow(message)
@@ -40,18 +42,23 @@ describe('parseArgs', () => {
 
 describe('helpText', () => {
   it('is generated from the action inputs: every one but the secrets, with its default', () => {
-    const help = helpText('1.0.0')
+    const help = helpText()
     for (const input of ACTION_INPUTS) {
       if (input.name === 'api-key' || input.name === 'github-token') expect(help).not.toContain(`--${input.name}`)
-      else expect(help).toContain(`--${input.name}`)
+      else expect(help).toContain((SWITCHES as readonly string[]).includes(input.name) ? `--[no-]${input.name}` : `--${input.name}`)
     }
+    // Every yes/no input is a switch on the command line, except purge, which also takes a kind.
+    const yesNo = ACTION_INPUTS.filter(input => input.default === 'true' || input.default === 'false').map(input => input.name)
+    expect(yesNo.filter(name => name !== 'purge').sort()).toEqual([...SWITCHES].sort())
     expect(help).toContain('--size-check <value>  (default: warn)')
+    expect(help).toContain('--paths <value> (repeatable)')
     expect(help).toContain('130  cancelled')
+    expect(help).not.toMatch(/\binputs?\b|\bthe step\b|`(paths|purge|files)`/i)
   })
 
-  it('reports the package version', () => {
+  it('reports the package version, and installs as the gcore-cdn-prefetch command', () => {
     const pkg = JSON.parse(readFileSync(nodePath.join(ROOT, 'package.json'), 'utf8'))
-    expect(readFileSync(nodePath.join(ROOT, 'src/cli.ts'), 'utf8')).toContain(`'${pkg.version}'`)
+    expect(VERSION).toBe(pkg.version)
     expect(pkg.bin).toEqual({ 'gcore-cdn-prefetch': 'dist/cli/index.js' })
   })
 })
@@ -86,25 +93,35 @@ describe('dist/cli/index.js against the emulator', () => {
   }
   const base = (interval = '1') => ['--resource-id', '9', '--api-url', gcore.url, '--prefetch-interval', interval, '--paths-file', 'list.txt']
 
+  it('prints its version and help without loading the engine', async () => {
+    const pkg = JSON.parse(readFileSync(nodePath.join(ROOT, 'package.json'), 'utf8'))
+    expect((await cli(['--version'])).stdout).toBe(`${pkg.version}\n`)
+    const help = await cli(['--help'])
+    expect(help.code).toBe(EXIT_CODES.success)
+    expect(help.stdout).toContain('Usage: GCORE_API_KEY=<token> gcore-cdn-prefetch')
+    expect(gcore.log).toHaveLength(0)
+  })
+
   it('prefetches a paths file and prints a plain-text report', async () => {
-    const run = await cli([...base(), '--purge', '--purge-interval', '0.5'])
+    const run = await cli([...base(), '--purge', 'auto', '--purge-interval', '0.5'])
 
     expect(run.code).toBe(EXIT_CODES.success)
     expect(gcore.acceptedRequests('prefetch')).toHaveLength(3)
     expect(gcore.acceptedRequests('purge')).toHaveLength(3)
-    expect(run.stdout).toMatch(/^Result: success: 250 paths, 250 prefetched, 0 failed, 0 skipped, 250 purged/)
-    expect(run.stderr).toContain('250 paths: 3 purge and 3 prefetch batches of up to 100')
+    expect(run.stdout).toMatch(/^Result: success: 250 of 250 paths prefetched, 250 purged in \d+ s/)
+    expect(run.stderr).toContain('250 paths: 3 purge by URL and 3 prefetch batches of up to 100')
     expect(run.stdout + run.stderr).not.toContain(KEY)
   })
 
-  it('prints the full report as JSON with --json, and exits 1 when paths failed', async () => {
+  it('prints the outputs and the full report as JSON with --json, and exits 1 when paths failed', async () => {
     gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 400, body: '{"message": "nope"}' } })
     const run = await cli([...base(), '--json'])
 
     expect(run.code).toBe(EXIT_CODES.failed)
-    const report = JSON.parse(run.stdout)
-    expect(report).toMatchObject({ result: 'partial', totalCount: 250, prefetchedCount: 150, failedCount: 100 })
-    expect(report.failedPaths[0]).toBe('/cli/100.iso')
+    const json = JSON.parse(run.stdout)
+    expect(json).toMatchObject({ result: 'partial', 'total-count': 250, 'prefetched-count': 150, 'failed-count': 100 })
+    expect(json['failed-paths'][0]).toBe('/cli/100.iso')
+    expect(json.report).toMatchObject({ totalCount: 250, failedCount: 100 })
     expect(run.stderr).toContain('error: 100 of 250 paths were not prefetched; first error: HTTP 400: nope')
   })
 
@@ -114,15 +131,16 @@ describe('dist/cli/index.js against the emulator', () => {
     expect(run.code).toBe(EXIT_CODES.cancelled)
     expect(run.ms).toBeLessThan(5000)
     expect(gcore.acceptedRequests('prefetch')).toHaveLength(1)
-    const report = JSON.parse(run.stdout)
-    expect(report).toMatchObject({ cancelled: true, prefetchedCount: 100, failedCount: 150 })
+    const json = JSON.parse(run.stdout)
+    expect(json).toMatchObject({ 'prefetched-count': 100, 'failed-count': 150 })
+    expect(json.report.cancelled).toBe(true)
   })
 
   it('exits 2 on invalid input, before any request', async () => {
     const run = await cli(['--resource-id', '0', '--api-url', gcore.url, '--paths', '/a'])
 
     expect(run.code).toBe(EXIT_CODES.usage)
-    expect(run.stderr).toContain('error: --resource-id must be a positive integer, got "0".')
+    expect(run.stderr).toContain('error: --resource-id must be a positive integer or a CDN hostname, got "0".')
     expect(gcore.log).toHaveLength(0)
   })
 })

@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { encodeFileSegment, fileCdnPath, formatBytes, isOutsideWindow, matchFiles } from '../src/files.js'
-import { normalisePrefix } from '../src/paths.js'
+import { formatBytes } from '../src/core/format.js'
+import { encodeFileSegment, fileCdnPath, isOutsideWindow, matchFiles as match } from '../src/core/paths/files.js'
+import { nodeFileSource } from '../src/core/paths/node-file-source.js'
+import { normalisePrefix } from '../src/core/paths/normalise.js'
+
+const matchFiles = (patterns: string[], base: string) => match(nodeFileSource, patterns, base)
 
 describe('encodeFileSegment', () => {
   it.each([
@@ -48,7 +52,9 @@ describe('normalisePrefix', () => {
     ['/', ''],
     ['/downloads/v2.1.0/', '/downloads/v2.1.0'],
     ['downloads/v 2', '/downloads/v%202'],
-    ['https://cdn.example.com/releases', '/releases']
+    ['https://cdn.example.com/releases', '/releases'],
+    ['//downloads', '/downloads'],
+    ['\\downloads\\v2', '/downloads/v2']
   ])('%j → %j', (raw, prefix) => expect(normalisePrefix(raw)).toBe(prefix))
 
   it.each(['/a/*', '/a?x=1', '/a\u0001'])('refuses %j', raw => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { describeErrorBody, GcoreClient, GcoreError } from '../src/gcore-client.js'
+import { describeErrorBody, GcoreClient, GcoreError } from '../src/core/gcore/client.js'
 import { GcoreEmulator } from './emulator/gcore-emulator.js'
 
 const KEY = 'k$y with "quotes"'
@@ -29,7 +29,7 @@ describe('GcoreClient against the emulator', () => {
   })
 
   it('purges by URL with a urls body', async () => {
-    await expect(client.send('purge', 11, ['/a.iso'])).resolves.toEqual({ status: 201 })
+    await expect(client.send('url', 11, ['/a.iso'])).resolves.toEqual({ status: 201 })
     expect(gcore.log.at(-1)).toMatchObject({ kind: 'purge_by_url', body: { urls: ['/a.iso'] } })
   })
 
@@ -57,7 +57,7 @@ describe('GcoreClient against the emulator', () => {
     gcore.inject({ operation: 'any', on: [gcore.log.length + 1], fault: { kind: 'hang' } })
     const hung = await failure(client.send('prefetch', 16, ['/a']))
     expect(hung).toMatchObject({ kind: 'transient', status: null })
-    expect(hung.message).toContain('no answer within 0.5 s')
+    expect(hung.message).toContain('no complete answer within 0.5 s (request-timeout)')
   })
 
   it('reports a refused connection as transient', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { GcoreError } from '../src/gcore-client.js'
-import { awaitPurge, findPurge } from '../src/purge-status.js'
+import { GcoreError } from '../src/core/gcore/client.js'
+import { awaitPurge, findPurge } from '../src/core/gcore/purge-status.js'
 import { FakeClock, recordingLogger } from './support/fake-clock.js'
 
-const batch = { resource: 7, index: 1, paths: ['/a.iso', '/b%20c.iso'] }
+const batch = { resource: 7, kind: 'url' as const, items: ['/a.iso', '/b%20c.iso'], label: 'purge by URL 1/1 (resource 7)' }
 const entry = (status: string, extra: Record<string, unknown> = {}) => ({
   purge_id: 1,
   status,
@@ -34,9 +34,17 @@ describe('findPurge', () => {
   it('matches by resource and payload, ignoring the host, newest first', () => {
     const older = entry('Failed', { created: '2026-11-24T11:00:00Z' })
     const newer = entry('Successful')
-    expect(findPurge([older, newer, entry('Successful', { resource: { id: 8 } })], 7, batch.paths)).toBe(newer)
-    expect(findPurge([entry('Successful', { payload: { urls: ['/a.iso'] } })], 7, batch.paths)).toBeUndefined()
-    expect(findPurge([entry('Successful', { purge_type: 'purge_all' })], 7, batch.paths)).toBeUndefined()
+    expect(findPurge([older, newer, entry('Successful', { resource: { id: 8 } })], batch)).toBe(newer)
+    expect(findPurge([entry('Successful', { payload: { urls: ['/a.iso'] } })], batch)).toBeUndefined()
+    expect(findPurge([entry('Successful', { purge_type: 'purge_all' })], batch)).toBeUndefined()
+  })
+
+  it('matches a pattern purge by its patterns, and a purge all by its type', () => {
+    const pattern = entry('Successful', { purge_type: 'purge_by_pattern', payload: { paths: ['/releases/v2/', '/a.iso'] } })
+    expect(findPurge([pattern], { resource: 7, kind: 'pattern', items: ['/a.iso', '/releases/v2/'] })).toBe(pattern)
+    expect(findPurge([pattern], { resource: 7, kind: 'pattern', items: ['/b.iso'] })).toBeUndefined()
+    const all = entry('In progress', { purge_type: 'purge_all', payload: { paths: [] } })
+    expect(findPurge([pattern, all], { resource: 7, kind: 'all', items: [] })).toBe(all)
   })
 })
 

@@ -1,18 +1,36 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildPlan } from '../src/plan.js'
-import { buildReport, escapeHtml, OUTPUT_BUDGET_BYTES, outputValues, renderSummary } from '../src/report.js'
-import { plannedResults, type BatchResult } from '../src/scheduler.js'
+import { buildPlan } from '../src/core/paths/plan.js'
+import { OUTPUT_BUDGET_BYTES, outputFields, stepOutputs } from '../src/core/report/json.js'
+import { escapeHtml, renderSummary } from '../src/core/report/markdown.js'
+import { buildReport, type RunFacts } from '../src/core/report/model.js'
+import { resultSentence } from '../src/core/report/sentence.js'
+import { plannedResults, type BatchResult } from '../src/core/schedule/run.js'
 
-const run = { skipped: [] as string[], files: [], purge: false, dryRun: false, cancelled: false, elapsedMs: 61_000, estimateMs: 60_000 }
+const run: RunFacts = {
+  skipped: [],
+  files: [],
+  limits: [],
+  verify: [],
+  resources: [],
+  purge: 'off',
+  dryRun: false,
+  cancelled: false,
+  elapsedMs: 61_000,
+  estimateMs: 60_000,
+  notes: []
+}
 
-function finished(paths: string[], outcomes: BatchResult['outcome'][], error: string | null = null) {
-  const plan = buildPlan(paths, { resources: [9], purge: false, batchSize: 2, purgeBatchSize: 100 })
+function finished(paths: string[], outcomes: BatchResult['outcome'][], error: string | null = null, resources = [9]) {
+  const plan = buildPlan(
+    resources.map(resource => ({ resource, paths })),
+    { prefetch: 2, purgeUrl: 100, purgePattern: 10 }
+  )
   const results = plannedResults(plan).map((result, i) => ({
     ...result,
-    outcome: outcomes[i],
-    status: outcomes[i] === 'succeeded' ? 201 : 400,
+    outcome: outcomes[i % outcomes.length],
+    status: outcomes[i % outcomes.length] === 'succeeded' ? 201 : 400,
     attempts: 1,
-    error: outcomes[i] === 'succeeded' ? null : error,
+    error: outcomes[i % outcomes.length] === 'succeeded' ? null : error,
     started: Date.UTC(2026, 0, 1),
     finished: Date.UTC(2026, 0, 1, 0, 0, 2)
   }))
@@ -36,14 +54,35 @@ describe('buildReport', () => {
     }
   })
 
-  it('counts a path only when every resource accepted it', () => {
-    const plan = buildPlan(['/a', '/b'], { resources: [1, 2], purge: false, batchSize: 1, purgeBatchSize: 100 })
+  it('counts a path only when every resource accepted it; a resource that failed makes the run partial', () => {
+    const plan = buildPlan(
+      [1, 2].map(resource => ({ resource, paths: ['/a', '/b'] })),
+      { prefetch: 1, purgeUrl: 100, purgePattern: 10 }
+    )
     const results = plannedResults(plan).map(r => ({
       ...r,
       outcome: (r.batch.resource === 2 && r.batch.index === 2 ? 'failed' : 'succeeded') as BatchResult['outcome']
     }))
-    const report = buildReport(plan, results, run)
-    expect(report).toMatchObject({ prefetchedCount: 1, failedPaths: ['/b'], result: 'partial' })
+    expect(buildReport(plan, results, run)).toMatchObject({ prefetchedCount: 1, failedPaths: ['/b'], result: 'partial' })
+
+    const oneDown = plannedResults(plan).map(r => ({ ...r, outcome: (r.batch.resource === 2 ? 'not-attempted' : 'succeeded') as BatchResult['outcome'] }))
+    expect(buildReport(plan, oneDown, run)).toMatchObject({ prefetchedCount: 0, failedCount: 2, result: 'partial' })
+  })
+
+  it('counts a dry run’s paths as skipped', () => {
+    const { plan } = finished(['/a', '/b', '/c'], ['planned'])
+    const report = buildReport(plan, plannedResults(plan), { ...run, dryRun: true, skipped: ['/small.iso'] })
+    expect(report).toMatchObject({ result: 'dry-run', totalCount: 4, plannedCount: 3, prefetchedCount: 0, failedCount: 0, skippedCount: 4 })
+    expect(resultSentence(report)).toBe('dry-run: 3 paths planned, nothing sent, 1 skipped, estimated 1 min')
+  })
+})
+
+describe('resultSentence', () => {
+  it('puts the counts first, with plural forms right', () => {
+    const { plan, results } = finished(['/a'], ['succeeded'])
+    expect(resultSentence(buildReport(plan, results, { ...run, purge: 'auto' }))).toBe('success: 1 of 1 path prefetched, 0 purged in 1 min 1 s')
+    const two = finished(['/a', '/b', '/c'], ['succeeded', 'failed'])
+    expect(resultSentence(buildReport(two.plan, two.results, { ...run, cancelled: true, elapsedMs: 500 }))).toBe('partial (cancelled): 2 of 3 paths prefetched, 1 failed in under a second')
   })
 })
 
@@ -57,22 +96,29 @@ describe('escapeHtml', () => {
 })
 
 describe('renderSummary', () => {
-  it('shows a row per batch, the failed paths in <details>, and the time against the estimate', () => {
+  it('shows the verdict and counts first, a row per batch with an icon, failed paths open, the time against the estimate', () => {
     const { plan, results } = finished(['/a', '/b<script>', '/c|d'], ['succeeded', 'failed'], 'HTTP 400: <b>bad</b> `x`')
     const summary = renderSummary(buildReport(plan, results, run))
-    expect(summary).toContain('## Gcore CDN prefetch: resource 9')
-    expect(summary).toContain('**partial** · 3 paths · 2 prefetched · 1 failed')
-    expect(summary).toContain('Took 1 min 1 s (estimate 1 min)')
-    expect(summary).toContain('<td>HTTP 400: &lt;b&gt;bad&lt;/b&gt; &#96;x&#96;</td>')
-    expect(summary).toContain('<details><summary>Failed paths (1)</summary>')
+    expect(summary).toContain('## ⚠️ Gcore CDN prefetch: partial')
+    expect(summary).toContain('**2 of 3 paths prefetched, 1 failed.** Took 1 min 1 s (estimate 1 min).')
+    expect(summary).toContain('<td>❌ failed</td><td>prefetch</td><td>2</td><td>1</td><td>400</td><td>1</td><td>2 s</td><td></td><td>HTTP 400: &lt;b&gt;bad&lt;/b&gt; &#96;x&#96;</td>')
+    expect(summary).toContain('<details open><summary>Failed paths (1)</summary>')
     expect(summary).toContain('/c&#124;d')
     expect(summary).not.toContain('<script>')
     expect(summary).not.toMatch(/\n\n[^\n]*<\/td>/)
   })
 
+  it('folds failed paths when there are more than 20, and shortens long paths in the middle', () => {
+    const long = Array.from({ length: 21 }, (_, i) => `/releases/v2.1.0/${'very-long-directory-name/'.repeat(4)}file-${i}.iso`)
+    const { plan, results } = finished(long, ['failed'], 'HTTP 400: nope')
+    const summary = renderSummary(buildReport(plan, results, run))
+    expect(summary).toContain('<details><summary>Failed paths (21)</summary>')
+    expect(summary).toContain('/releases/v2.1.0/very-long-directory-nam…ame/very-long-directory-name/file-0.iso')
+  })
+
   it('stays under its byte budget and says what was cut', () => {
     const paths = Array.from({ length: 20_000 }, (_, i) => `/a/very/long/path/to/a/release/file-${i}.iso`)
-    const { plan, results } = finished(paths, Array(10_000).fill('failed'), 'HTTP 400: nope')
+    const { plan, results } = finished(paths, ['failed'], 'HTTP 400: nope')
     const summary = renderSummary(buildReport(plan, results, run), { budgetBytes: 100_000, reportFile: '/tmp/r.json' })
     expect(Buffer.byteLength(summary)).toBeLessThan(100_000)
     expect(summary).toMatch(/\d+ of 10000 batch rows were cut/)
@@ -81,10 +127,10 @@ describe('renderSummary', () => {
   })
 })
 
-describe('outputValues', () => {
+describe('outputs', () => {
   it('writes every output as a string, JSON where it is a list', () => {
     const { plan, results } = finished(['/a', '/b'], ['failed'], 'boom')
-    const outputs = outputValues(buildReport(plan, results, run), '/tmp/report.json').values
+    const outputs = stepOutputs(buildReport(plan, results, run), '/tmp/report.json').values
     expect(outputs).toMatchObject({
       result: 'failure',
       'total-count': '2',
@@ -92,22 +138,41 @@ describe('outputValues', () => {
       'purged-count': '0',
       'failed-count': '2',
       'failed-paths': '["/a","/b"]',
+      resources: '[]',
       'report-file': '/tmp/report.json'
     })
-    expect(JSON.parse(outputs.batches)[0]).toMatchObject({ operation: 'prefetch', resource: 9, index: 1, paths: ['/a', '/b'], outcome: 'failed', status: 400, attempts: 1, error: 'boom', started: '2026-01-01T00:00:00.000Z', finished: '2026-01-01T00:00:02.000Z' })
+    expect(JSON.parse(outputs.batches)[0]).toMatchObject({
+      operation: 'prefetch',
+      kind: 'prefetch',
+      resource: 9,
+      index: 1,
+      paths: ['/a', '/b'],
+      outcome: 'failed',
+      status: 400,
+      attempts: 1,
+      error: 'boom',
+      started: '2026-01-01T00:00:00.000Z',
+      finished: '2026-01-01T00:00:02.000Z',
+      completed: null
+    })
+  })
+
+  it('has the same keys, typed, for the CLI’s --json', () => {
+    const { plan, results } = finished(['/a'], ['succeeded'])
+    expect(outputFields(buildReport(plan, results, run), '')).toMatchObject({ 'total-count': 1, 'failed-paths': [], result: 'success' })
   })
 
   it('keeps oversized JSON outputs valid and within GitHub’s output limit', () => {
     const paths = Array.from({ length: 60_000 }, (_, i) => `/releases/v2.1.0/file-number-${i}.iso`)
-    const { plan, results } = finished(paths, Array(30_000).fill('failed'))
-    const { values, notes } = outputValues(buildReport(plan, results, run), '/tmp/r.json')
-    for (const name of ['failed-paths', 'batches']) {
+    const { plan, results } = finished(paths, ['failed'])
+    const { values, notes } = stepOutputs(buildReport(plan, results, run), '/tmp/r.json')
+    for (const name of ['failed-paths', 'batches'] as const) {
       expect(Buffer.byteLength(values[name])).toBeLessThanOrEqual(OUTPUT_BUDGET_BYTES)
       expect(() => JSON.parse(values[name])).not.toThrow()
     }
     expect(JSON.parse(values['failed-paths'])).toEqual(paths.slice(0, JSON.parse(values['failed-paths']).length))
     expect(notes).toHaveLength(2)
-    expect(notes[0]).toMatch(/failed-paths lists the first \d+ of 60000 paths/)
+    expect(notes[0]).toMatch(/failed-paths lists the first \d+ of 60000 entries/)
     expect(notes[1]).toMatch(/batches leaves out the path lists and the last \d+ of 30000 batches/)
   })
 })

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { readSettings } from '../src/inputs.js'
-import { collectPaths } from '../src/sources.js'
+import { nodeFileSource } from '../src/core/paths/node-file-source.js'
+import { collectPaths as collect } from '../src/core/paths/sources.js'
+import { readSettings, type Settings } from '../src/core/settings.js'
+
+const collectPaths = (settings: Settings, workspace: string) => collect(settings, { files: nodeFileSource, workspace })
 
 let workspace: string
 const MiB = 1024 * 1024
@@ -19,6 +22,8 @@ beforeAll(() => {
   writeFileSync(nodePath.join(workspace, 'list.txt'), '/from-file/a.iso\n\n  /c.iso  \nhttps://cdn.example.com/from-file/b.iso\n')
   writeFileSync(nodePath.join(workspace, 'list.json'), JSON.stringify(['/j/1.iso', '/j/2 x.iso']))
   writeFileSync(nodePath.join(workspace, 'bad.txt'), '/ok.iso\n/wild/*.iso\n')
+  writeFileSync(nodePath.join(workspace, 'latin1.txt'), Buffer.concat([Buffer.from('/ok.iso\n/caf'), Buffer.from([0xe9]), Buffer.from('.iso\n')]))
+  writeFileSync(nodePath.join(workspace, 'bom.txt'), '\ufeff/with-bom.iso\n')
 })
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 
@@ -34,7 +39,7 @@ describe('collectPaths', () => {
     expect(collected.paths).toEqual(['/c.iso', '/dl/big.iso', '/from-file/a.iso', '/from-file/b.iso', '/dl/small.iso'])
     expect(collected.skipped).toEqual([])
     expect(collected.warnings).toEqual([
-      "1 file(s) outside Gcore's recommended 200 MB – 5 GB prefetch window: small.iso (1.0 MiB)."
+      "1 file outside Gcore's recommended 200 MB – 5 GB prefetch window: small.iso (1.0 MiB)."
     ])
   })
 
@@ -58,7 +63,21 @@ describe('collectPaths', () => {
     expect(collected.warnings).toEqual(['Pattern "*.zip" in input "files" matched no file under dist.'])
   })
 
+  it('splits a line of several paths, normalises backslashes, and says so', async () => {
+    const collected = await collectPaths(settings({ paths: '/a.iso /b.iso\n\\win\\c.iso\n/My App.iso' }), workspace)
+    expect(collected.paths).toEqual(['/a.iso', '/b.iso', '/win/c.iso', '/My%20App.iso'])
+    expect(collected.warnings).toEqual([
+      '1 path normalised: "\\\\win\\\\c.iso" → "/win/c.iso" (backslashes read as /).',
+      '1 line held several paths separated by spaces or commas, sent as separate paths: input "paths", line 1 (2 paths).'
+    ])
+  })
+
+  it('reads a UTF-8 paths-file with a byte-order mark', async () => {
+    expect((await collectPaths(settings({ 'paths-file': 'bom.txt' }), workspace)).paths).toEqual(['/with-bom.iso'])
+  })
+
   it.each([
+    [{ 'paths-file': 'latin1.txt' }, 'Input "paths-file" names "latin1.txt", which is not valid UTF-8 at line 2'],
     [{ 'paths-file': 'bad.txt' }, 'Path "/wild/*.iso" from file "bad.txt", line 2 contains `*`'],
     [{ 'paths-file': 'missing.txt' }, 'Input "paths-file" names "missing.txt", which is not a readable file.'],
     [{ files: '*.iso', 'base-dir': 'nope' }, 'Input "base-dir" must be a directory, got "nope"'],

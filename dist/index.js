@@ -1,3362 +1,15 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
-exports.getProxyUrl = getProxyUrl;
-exports.isHttps = isHttps;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (exports.Headers = Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-exports.HttpClientError = HttpClientError;
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-exports.HttpClientResponse = HttpClientResponse;
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-exports.HttpClient = HttpClient;
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 3335:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.getProxyUrl = getProxyUrl;
-exports.checkBypass = checkBypass;
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-
-/***/ }),
-
-/***/ 4006:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const pico = __nccwpck_require__(8016);
-const utils = __nccwpck_require__(4059);
-
-function picomatch(glob, options, returnState = false) {
-  // default to os.platform()
-  if (options && (options.windows === null || options.windows === undefined)) {
-    // don't mutate the original options object
-    options = { ...options, windows: utils.isWindows() };
-  }
-
-  return pico(glob, options, returnState);
-}
-
-Object.assign(picomatch, pico);
-module.exports = picomatch;
-
-
-/***/ }),
-
-/***/ 5595:
-/***/ ((module) => {
-
-
-
-const WIN_SLASH = '\\\\/';
-const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-
-const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-
-/**
- * Posix glob regex
- */
-
-const DOT_LITERAL = '\\.';
-const PLUS_LITERAL = '\\+';
-const QMARK_LITERAL = '\\?';
-const SLASH_LITERAL = '\\/';
-const ONE_CHAR = '(?=.)';
-const QMARK = '[^/]';
-const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-const NO_DOT = `(?!${DOT_LITERAL})`;
-const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-const STAR = `${QMARK}*?`;
-const SEP = '/';
-
-const POSIX_CHARS = {
-  DOT_LITERAL,
-  PLUS_LITERAL,
-  QMARK_LITERAL,
-  SLASH_LITERAL,
-  ONE_CHAR,
-  QMARK,
-  END_ANCHOR,
-  DOTS_SLASH,
-  NO_DOT,
-  NO_DOTS,
-  NO_DOT_SLASH,
-  NO_DOTS_SLASH,
-  QMARK_NO_DOT,
-  STAR,
-  START_ANCHOR,
-  SEP
-};
-
-/**
- * Windows glob regex
- */
-
-const WINDOWS_CHARS = {
-  ...POSIX_CHARS,
-
-  SLASH_LITERAL: `[${WIN_SLASH}]`,
-  QMARK: WIN_NO_SLASH,
-  STAR: `${WIN_NO_SLASH}*?`,
-  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-  NO_DOT: `(?!${DOT_LITERAL})`,
-  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-  SEP: '\\'
-};
-
-/**
- * POSIX Bracket Regex
- */
-
-const POSIX_REGEX_SOURCE = {
-  __proto__: null,
-  alnum: 'a-zA-Z0-9',
-  alpha: 'a-zA-Z',
-  ascii: '\\x00-\\x7F',
-  blank: ' \\t',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '\\x21-\\x7E',
-  lower: 'a-z',
-  print: '\\x20-\\x7E ',
-  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
-  space: ' \\t\\r\\n\\v\\f',
-  upper: 'A-Z',
-  word: 'A-Za-z0-9_',
-  xdigit: 'A-Fa-f0-9'
-};
-
-module.exports = {
-  DEFAULT_MAX_EXTGLOB_RECURSION,
-  MAX_LENGTH: 1024 * 64,
-  POSIX_REGEX_SOURCE,
-
-  // regular expressions
-  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-
-  // Replace globs with equivalent patterns to reduce parsing time.
-  REPLACEMENTS: {
-    __proto__: null,
-    '***': '*',
-    '**/**': '**',
-    '**/**/**': '**'
-  },
-
-  // Digits
-  CHAR_0: 48, /* 0 */
-  CHAR_9: 57, /* 9 */
-
-  // Alphabet chars.
-  CHAR_UPPERCASE_A: 65, /* A */
-  CHAR_LOWERCASE_A: 97, /* a */
-  CHAR_UPPERCASE_Z: 90, /* Z */
-  CHAR_LOWERCASE_Z: 122, /* z */
-
-  CHAR_LEFT_PARENTHESES: 40, /* ( */
-  CHAR_RIGHT_PARENTHESES: 41, /* ) */
-
-  CHAR_ASTERISK: 42, /* * */
-
-  // Non-alphabetic chars.
-  CHAR_AMPERSAND: 38, /* & */
-  CHAR_AT: 64, /* @ */
-  CHAR_BACKWARD_SLASH: 92, /* \ */
-  CHAR_CARRIAGE_RETURN: 13, /* \r */
-  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
-  CHAR_COLON: 58, /* : */
-  CHAR_COMMA: 44, /* , */
-  CHAR_DOT: 46, /* . */
-  CHAR_DOUBLE_QUOTE: 34, /* " */
-  CHAR_EQUAL: 61, /* = */
-  CHAR_EXCLAMATION_MARK: 33, /* ! */
-  CHAR_FORM_FEED: 12, /* \f */
-  CHAR_FORWARD_SLASH: 47, /* / */
-  CHAR_GRAVE_ACCENT: 96, /* ` */
-  CHAR_HASH: 35, /* # */
-  CHAR_HYPHEN_MINUS: 45, /* - */
-  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
-  CHAR_LEFT_CURLY_BRACE: 123, /* { */
-  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
-  CHAR_LINE_FEED: 10, /* \n */
-  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
-  CHAR_PERCENT: 37, /* % */
-  CHAR_PLUS: 43, /* + */
-  CHAR_QUESTION_MARK: 63, /* ? */
-  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
-  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
-  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
-  CHAR_SEMICOLON: 59, /* ; */
-  CHAR_SINGLE_QUOTE: 39, /* ' */
-  CHAR_SPACE: 32, /*   */
-  CHAR_TAB: 9, /* \t */
-  CHAR_UNDERSCORE: 95, /* _ */
-  CHAR_VERTICAL_LINE: 124, /* | */
-  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
-
-  /**
-   * Create EXTGLOB_CHARS
-   */
-
-  extglobChars(chars) {
-    return {
-      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
-      '?': { type: 'qmark', open: '(?:', close: ')?' },
-      '+': { type: 'plus', open: '(?:', close: ')+' },
-      '*': { type: 'star', open: '(?:', close: ')*' },
-      '@': { type: 'at', open: '(?:', close: ')' }
-    };
-  },
-
-  /**
-   * Create GLOB_CHARS
-   */
-
-  globChars(win32) {
-    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-  }
-};
-
-
-/***/ }),
-
-/***/ 8265:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const constants = __nccwpck_require__(5595);
-const utils = __nccwpck_require__(4059);
-
-/**
- * Constants
- */
-
-const {
-  MAX_LENGTH,
-  POSIX_REGEX_SOURCE,
-  REGEX_NON_SPECIAL_CHARS,
-  REGEX_SPECIAL_CHARS_BACKREF,
-  REPLACEMENTS
-} = constants;
-
-/**
- * Helpers
- */
-
-const expandRange = (args, options) => {
-  if (typeof options.expandRange === 'function') {
-    return options.expandRange(...args, options);
-  }
-
-  args.sort();
-  const value = `[${args.join('-')}]`;
-
-  try {
-    /* eslint-disable-next-line no-new */
-    new RegExp(value);
-  } catch (ex) {
-    return args.map(v => utils.escapeRegex(v)).join('..');
-  }
-
-  return value;
-};
-
-/**
- * Create the message for a syntax error
- */
-
-const syntaxError = (type, char) => {
-  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-};
-
-const splitTopLevel = input => {
-  const parts = [];
-  let bracket = 0;
-  let paren = 0;
-  let quote = 0;
-  let value = '';
-  let escaped = false;
-
-  for (const ch of input) {
-    if (escaped === true) {
-      value += ch;
-      escaped = false;
-      continue;
-    }
-
-    if (ch === '\\') {
-      value += ch;
-      escaped = true;
-      continue;
-    }
-
-    if (ch === '"') {
-      quote = quote === 1 ? 0 : 1;
-      value += ch;
-      continue;
-    }
-
-    if (quote === 0) {
-      if (ch === '[') {
-        bracket++;
-      } else if (ch === ']' && bracket > 0) {
-        bracket--;
-      } else if (bracket === 0) {
-        if (ch === '(') {
-          paren++;
-        } else if (ch === ')' && paren > 0) {
-          paren--;
-        } else if (ch === '|' && paren === 0) {
-          parts.push(value);
-          value = '';
-          continue;
-        }
-      }
-    }
-
-    value += ch;
-  }
-
-  parts.push(value);
-  return parts;
-};
-
-const isPlainBranch = branch => {
-  let escaped = false;
-
-  for (const ch of branch) {
-    if (escaped === true) {
-      escaped = false;
-      continue;
-    }
-
-    if (ch === '\\') {
-      escaped = true;
-      continue;
-    }
-
-    if (/[?*+@!()[\]{}]/.test(ch)) {
-      return false;
-    }
-  }
-
-  return true;
-};
-
-const normalizeSimpleBranch = branch => {
-  let value = branch.trim();
-  let changed = true;
-
-  while (changed === true) {
-    changed = false;
-
-    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-      value = value.slice(2, -1);
-      changed = true;
-    }
-  }
-
-  if (!isPlainBranch(value)) {
-    return;
-  }
-
-  return value.replace(/\\(.)/g, '$1');
-};
-
-const hasRepeatedCharPrefixOverlap = branches => {
-  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-
-  for (let i = 0; i < values.length; i++) {
-    for (let j = i + 1; j < values.length; j++) {
-      const a = values[i];
-      const b = values[j];
-      const char = a[0];
-
-      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-        continue;
-      }
-
-      if (a === b || a.startsWith(b) || b.startsWith(a)) {
-        return true;
-      }
-    }
-  }
-
-  return false;
-};
-
-const parseRepeatedExtglob = (pattern, requireEnd = true) => {
-  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
-    return;
-  }
-
-  let bracket = 0;
-  let paren = 0;
-  let quote = 0;
-  let escaped = false;
-
-  for (let i = 1; i < pattern.length; i++) {
-    const ch = pattern[i];
-
-    if (escaped === true) {
-      escaped = false;
-      continue;
-    }
-
-    if (ch === '\\') {
-      escaped = true;
-      continue;
-    }
-
-    if (ch === '"') {
-      quote = quote === 1 ? 0 : 1;
-      continue;
-    }
-
-    if (quote === 1) {
-      continue;
-    }
-
-    if (ch === '[') {
-      bracket++;
-      continue;
-    }
-
-    if (ch === ']' && bracket > 0) {
-      bracket--;
-      continue;
-    }
-
-    if (bracket > 0) {
-      continue;
-    }
-
-    if (ch === '(') {
-      paren++;
-      continue;
-    }
-
-    if (ch === ')') {
-      paren--;
-
-      if (paren === 0) {
-        if (requireEnd === true && i !== pattern.length - 1) {
-          return;
-        }
-
-        return {
-          type: pattern[0],
-          body: pattern.slice(2, i),
-          end: i
-        };
-      }
-    }
-  }
-};
-
-const buildCharClassStar = chars => {
-  const source = chars.length === 1
-    ? utils.escapeRegex(chars[0])
-    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
-
-  return `${source}*`;
-};
-
-const getStarExtglobSequenceChars = pattern => {
-  let index = 0;
-  const chars = [];
-
-  while (index < pattern.length) {
-    const match = parseRepeatedExtglob(pattern.slice(index), false);
-
-    if (!match || match.type !== '*') {
-      return;
-    }
-
-    const branches = splitTopLevel(match.body).map(branch => branch.trim());
-    if (branches.length !== 1) {
-      return;
-    }
-
-    const branch = normalizeSimpleBranch(branches[0]);
-    if (!branch || branch.length !== 1) {
-      return;
-    }
-
-    chars.push(branch);
-    index += match.end + 1;
-  }
-
-  if (chars.length < 1) {
-    return;
-  }
-
-  return chars;
-};
-
-const repeatedExtglobRecursion = pattern => {
-  let depth = 0;
-  let value = pattern.trim();
-  let match = parseRepeatedExtglob(value);
-
-  while (match) {
-    depth++;
-    value = match.body.trim();
-    match = parseRepeatedExtglob(value);
-  }
-
-  return depth;
-};
-
-const analyzeRepeatedExtglob = (body, options) => {
-  if (options.maxExtglobRecursion === false) {
-    return { risky: false };
-  }
-
-  const max =
-    typeof options.maxExtglobRecursion === 'number'
-      ? options.maxExtglobRecursion
-      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-
-  const branches = splitTopLevel(body).map(branch => branch.trim());
-
-  if (branches.length > 1) {
-    if (
-      branches.some(branch => branch === '') ||
-      branches.some(branch => /^[*?]+$/.test(branch)) ||
-      hasRepeatedCharPrefixOverlap(branches)
-    ) {
-      return { risky: true };
-    }
-  }
-
-  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
-  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
-  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
-  // characters we can emit one flat, ReDoS-safe character class that preserves the
-  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
-  // every branch but the first.
-  const safeChars = [];
-  let sawStarSequence = false;
-  let combinable = true;
-
-  for (const branch of branches) {
-    const chars = getStarExtglobSequenceChars(branch);
-    if (chars) {
-      sawStarSequence = true;
-      safeChars.push(...chars);
-      continue;
-    }
-
-    const literal = normalizeSimpleBranch(branch);
-    if (literal && literal.length === 1) {
-      safeChars.push(literal);
-      continue;
-    }
-
-    combinable = false;
-
-    if (repeatedExtglobRecursion(branch) > max) {
-      return { risky: true };
-    }
-  }
-
-  if (sawStarSequence) {
-    return combinable
-      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
-      : { risky: true };
-  }
-
-  return { risky: false };
-};
-
-/**
- * Parse the given input string.
- * @param {String} input
- * @param {Object} options
- * @return {Object}
- */
-
-const parse = (input, options) => {
-  if (typeof input !== 'string') {
-    throw new TypeError('Expected a string');
-  }
-
-  input = REPLACEMENTS[input] || input;
-
-  const opts = { ...options };
-  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-
-  let len = input.length;
-  if (len > max) {
-    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-  }
-
-  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
-  const tokens = [bos];
-
-  const capture = opts.capture ? '' : '?:';
-
-  // create constants based on platform, for windows or posix
-  const PLATFORM_CHARS = constants.globChars(opts.windows);
-  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-
-  const {
-    DOT_LITERAL,
-    PLUS_LITERAL,
-    SLASH_LITERAL,
-    ONE_CHAR,
-    DOTS_SLASH,
-    NO_DOT,
-    NO_DOT_SLASH,
-    NO_DOTS_SLASH,
-    QMARK,
-    QMARK_NO_DOT,
-    STAR,
-    START_ANCHOR
-  } = PLATFORM_CHARS;
-
-  const globstar = opts => {
-    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-  };
-
-  const nodot = opts.dot ? '' : NO_DOT;
-  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-  let star = opts.bash === true ? globstar(opts) : STAR;
-
-  if (opts.capture) {
-    star = `(${star})`;
-  }
-
-  // minimatch options support
-  if (typeof opts.noext === 'boolean') {
-    opts.noextglob = opts.noext;
-  }
-
-  const state = {
-    input,
-    index: -1,
-    start: 0,
-    dot: opts.dot === true,
-    consumed: '',
-    output: '',
-    prefix: '',
-    backtrack: false,
-    negated: false,
-    brackets: 0,
-    braces: 0,
-    parens: 0,
-    quotes: 0,
-    globstar: false,
-    tokens
-  };
-
-  input = utils.removePrefix(input, state);
-  len = input.length;
-
-  const extglobs = [];
-  const braces = [];
-  const stack = [];
-  let prev = bos;
-  let value;
-
-  /**
-   * Tokenizing helpers
-   */
-
-  const eos = () => state.index === len - 1;
-  const peek = state.peek = (n = 1) => input[state.index + n];
-  const advance = state.advance = () => input[++state.index] || '';
-  const remaining = () => input.slice(state.index + 1);
-  const consume = (value = '', num = 0) => {
-    state.consumed += value;
-    state.index += num;
-  };
-
-  const append = token => {
-    state.output += token.output != null ? token.output : token.value;
-    consume(token.value);
-  };
-
-  const negate = () => {
-    let count = 1;
-
-    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
-      advance();
-      state.start++;
-      count++;
-    }
-
-    if (count % 2 === 0) {
-      return false;
-    }
-
-    state.negated = true;
-    state.start++;
-    return true;
-  };
-
-  const increment = type => {
-    state[type]++;
-    stack.push(type);
-  };
-
-  const decrement = type => {
-    state[type]--;
-    stack.pop();
-  };
-
-  /**
-   * Push tokens onto the tokens array. This helper speeds up
-   * tokenizing by 1) helping us avoid backtracking as much as possible,
-   * and 2) helping us avoid creating extra tokens when consecutive
-   * characters are plain text. This improves performance and simplifies
-   * lookbehinds.
-   */
-
-  const push = tok => {
-    if (prev.type === 'globstar') {
-      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
-      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
-
-      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
-        state.output = state.output.slice(0, -prev.output.length);
-        prev.type = 'star';
-        prev.value = '*';
-        prev.output = star;
-        state.output += prev.output;
-      }
-    }
-
-    if (extglobs.length && tok.type !== 'paren') {
-      extglobs[extglobs.length - 1].inner += tok.value;
-    }
-
-    if (tok.value || tok.output) append(tok);
-    if (prev && prev.type === 'text' && tok.type === 'text') {
-      prev.output = (prev.output || prev.value) + tok.value;
-      prev.value += tok.value;
-      return;
-    }
-
-    tok.prev = prev;
-    tokens.push(tok);
-    prev = tok;
-  };
-
-  const extglobOpen = (type, value) => {
-    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
-
-    token.prev = prev;
-    token.parens = state.parens;
-    token.output = state.output;
-    token.startIndex = state.index;
-    token.tokensIndex = tokens.length;
-    const output = (opts.capture ? '(' : '') + token.open;
-
-    increment('parens');
-    push({ type, value, output: state.output ? '' : ONE_CHAR });
-    push({ type: 'paren', extglob: true, value: advance(), output });
-    extglobs.push(token);
-  };
-
-  const extglobClose = token => {
-    const literal = input.slice(token.startIndex, state.index + 1);
-    const body = input.slice(token.startIndex + 2, state.index);
-    const analysis = analyzeRepeatedExtglob(body, opts);
-
-    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
-      const safeOutput = analysis.safeOutput
-        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
-        : undefined;
-      const open = tokens[token.tokensIndex];
-
-      open.type = 'text';
-      open.value = literal;
-      open.output = safeOutput || utils.escapeRegex(literal);
-
-      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-        tokens[i].value = '';
-        tokens[i].output = '';
-        delete tokens[i].suffix;
-      }
-
-      state.output = token.output + open.output;
-      state.backtrack = true;
-
-      push({ type: 'paren', extglob: true, value, output: '' });
-      decrement('parens');
-      return;
-    }
-
-    let output = token.close + (opts.capture ? ')' : '');
-    let rest;
-
-    if (token.type === 'negate') {
-      let extglobStar = star;
-
-      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
-        extglobStar = globstar(opts);
-      }
-
-      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-        output = token.close = `)$))${extglobStar}`;
-      }
-
-      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
-        // In this case, we need to parse the string and use it in the output of the original pattern.
-        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
-        //
-        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
-        const expression = parse(rest, { ...options, fastpaths: false }).output;
-
-        output = token.close = `)${expression})${extglobStar})`;
-      }
-
-      if (token.prev.type === 'bos') {
-        state.negatedExtglob = true;
-      }
-    }
-
-    push({ type: 'paren', extglob: true, value, output });
-    decrement('parens');
-  };
-
-  /**
-   * Fast paths
-   */
-
-  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-    let backslashes = false;
-
-    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-      if (first === '\\') {
-        backslashes = true;
-        return m;
-      }
-
-      if (first === '?') {
-        if (esc) {
-          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
-        }
-        if (index === 0) {
-          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
-        }
-        return QMARK.repeat(chars.length);
-      }
-
-      if (first === '.') {
-        return DOT_LITERAL.repeat(chars.length);
-      }
-
-      if (first === '*') {
-        if (esc) {
-          return esc + first + (rest ? star : '');
-        }
-        return star;
-      }
-      return esc ? m : `\\${m}`;
-    });
-
-    if (backslashes === true) {
-      if (opts.unescape === true) {
-        output = output.replace(/\\/g, '');
-      } else {
-        output = output.replace(/\\+/g, m => {
-          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
-        });
-      }
-    }
-
-    if (output === input && opts.contains === true) {
-      state.output = input;
-      return state;
-    }
-
-    state.output = utils.wrapOutput(output, state, options);
-    return state;
-  }
-
-  /**
-   * Tokenize input until we reach end-of-string
-   */
-
-  while (!eos()) {
-    value = advance();
-
-    if (value === '\u0000') {
-      continue;
-    }
-
-    /**
-     * Escaped characters
-     */
-
-    if (value === '\\') {
-      const next = peek();
-
-      if (next === '/' && opts.bash !== true) {
-        continue;
-      }
-
-      if (next === '.' || next === ';') {
-        continue;
-      }
-
-      if (!next) {
-        value += '\\';
-        push({ type: 'text', value });
-        continue;
-      }
-
-      // collapse slashes to reduce potential for exploits
-      const match = /^\\+/.exec(remaining());
-      let slashes = 0;
-
-      if (match && match[0].length > 2) {
-        slashes = match[0].length;
-        state.index += slashes;
-        if (slashes % 2 !== 0) {
-          value += '\\';
-        }
-      }
-
-      if (opts.unescape === true) {
-        value = advance();
-      } else {
-        value += advance();
-      }
-
-      if (state.brackets === 0) {
-        push({ type: 'text', value });
-        continue;
-      }
-    }
-
-    /**
-     * If we're inside a regex character class, continue
-     * until we reach the closing bracket.
-     */
-
-    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
-      if (opts.posix !== false && value === ':') {
-        const inner = prev.value.slice(1);
-        if (inner.includes('[')) {
-          prev.posix = true;
-
-          if (inner.includes(':')) {
-            const idx = prev.value.lastIndexOf('[');
-            const pre = prev.value.slice(0, idx);
-            const rest = prev.value.slice(idx + 2);
-            const posix = POSIX_REGEX_SOURCE[rest];
-            if (posix) {
-              prev.value = pre + posix;
-              state.backtrack = true;
-              advance();
-
-              if (!bos.output && tokens.indexOf(prev) === 1) {
-                bos.output = ONE_CHAR;
-              }
-              continue;
-            }
-          }
-        }
-      }
-
-      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
-        value = `\\${value}`;
-      }
-
-      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
-        value = `\\${value}`;
-      }
-
-      if (opts.posix === true && value === '!' && prev.value === '[') {
-        value = '^';
-      }
-
-      prev.value += value;
-      append({ value });
-      continue;
-    }
-
-    /**
-     * If we're inside a quoted string, continue
-     * until we reach the closing double quote.
-     */
-
-    if (state.quotes === 1 && value !== '"') {
-      value = utils.escapeRegex(value);
-      prev.value += value;
-      append({ value });
-      continue;
-    }
-
-    /**
-     * Double quotes
-     */
-
-    if (value === '"') {
-      state.quotes = state.quotes === 1 ? 0 : 1;
-      if (opts.keepQuotes === true) {
-        push({ type: 'text', value });
-      }
-      continue;
-    }
-
-    /**
-     * Parentheses
-     */
-
-    if (value === '(') {
-      increment('parens');
-      push({ type: 'paren', value });
-      continue;
-    }
-
-    if (value === ')') {
-      if (state.parens === 0 && opts.strictBrackets === true) {
-        throw new SyntaxError(syntaxError('opening', '('));
-      }
-
-      const extglob = extglobs[extglobs.length - 1];
-      if (extglob && state.parens === extglob.parens + 1) {
-        extglobClose(extglobs.pop());
-        continue;
-      }
-
-      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
-      decrement('parens');
-      continue;
-    }
-
-    /**
-     * Square brackets
-     */
-
-    if (value === '[') {
-      if (opts.nobracket === true || !remaining().includes(']')) {
-        if (opts.nobracket !== true && opts.strictBrackets === true) {
-          throw new SyntaxError(syntaxError('closing', ']'));
-        }
-
-        value = `\\${value}`;
-      } else {
-        increment('brackets');
-      }
-
-      push({ type: 'bracket', value });
-      continue;
-    }
-
-    if (value === ']') {
-      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
-        push({ type: 'text', value, output: `\\${value}` });
-        continue;
-      }
-
-      if (state.brackets === 0) {
-        if (opts.strictBrackets === true) {
-          throw new SyntaxError(syntaxError('opening', '['));
-        }
-
-        push({ type: 'text', value, output: `\\${value}` });
-        continue;
-      }
-
-      decrement('brackets');
-
-      const prevValue = prev.value.slice(1);
-      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
-        value = `/${value}`;
-      }
-
-      prev.value += value;
-      append({ value });
-
-      // when literal brackets are explicitly disabled
-      // assume we should match with a regex character class
-      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-        continue;
-      }
-
-      const escaped = utils.escapeRegex(prev.value);
-      state.output = state.output.slice(0, -prev.value.length);
-
-      // when literal brackets are explicitly enabled
-      // assume we should escape the brackets to match literal characters
-      if (opts.literalBrackets === true) {
-        state.output += escaped;
-        prev.value = escaped;
-        continue;
-      }
-
-      // when the user specifies nothing, try to match both
-      prev.value = `(${capture}${escaped}|${prev.value})`;
-      state.output += prev.value;
-      continue;
-    }
-
-    /**
-     * Braces
-     */
-
-    if (value === '{' && opts.nobrace !== true) {
-      increment('braces');
-
-      const open = {
-        type: 'brace',
-        value,
-        output: '(',
-        outputIndex: state.output.length,
-        tokensIndex: state.tokens.length
-      };
-
-      braces.push(open);
-      push(open);
-      continue;
-    }
-
-    if (value === '}') {
-      const brace = braces[braces.length - 1];
-
-      if (opts.nobrace === true || !brace) {
-        push({ type: 'text', value, output: value });
-        continue;
-      }
-
-      let output = ')';
-
-      if (brace.dots === true) {
-        const arr = tokens.slice();
-        const range = [];
-
-        for (let i = arr.length - 1; i >= 0; i--) {
-          tokens.pop();
-          if (arr[i].type === 'brace') {
-            break;
-          }
-          if (arr[i].type !== 'dots') {
-            range.unshift(arr[i].value);
-          }
-        }
-
-        output = expandRange(range, opts);
-        state.backtrack = true;
-      }
-
-      if (brace.comma !== true && brace.dots !== true) {
-        const out = state.output.slice(0, brace.outputIndex);
-        const toks = state.tokens.slice(brace.tokensIndex);
-        brace.value = brace.output = '\\{';
-        value = output = '\\}';
-        state.output = out;
-        for (const t of toks) {
-          state.output += (t.output || t.value);
-        }
-      }
-
-      push({ type: 'brace', value, output });
-      decrement('braces');
-      braces.pop();
-      continue;
-    }
-
-    /**
-     * Pipes
-     */
-
-    if (value === '|') {
-      if (extglobs.length > 0) {
-        extglobs[extglobs.length - 1].conditions++;
-      }
-      push({ type: 'text', value });
-      continue;
-    }
-
-    /**
-     * Commas
-     */
-
-    if (value === ',') {
-      let output = value;
-
-      const brace = braces[braces.length - 1];
-      if (brace && stack[stack.length - 1] === 'braces') {
-        brace.comma = true;
-        output = '|';
-      }
-
-      push({ type: 'comma', value, output });
-      continue;
-    }
-
-    /**
-     * Slashes
-     */
-
-    if (value === '/') {
-      // if the beginning of the glob is "./", advance the start
-      // to the current index, and don't add the "./" characters
-      // to the state. This greatly simplifies lookbehinds when
-      // checking for BOS characters like "!" and "." (not "./")
-      if (prev.type === 'dot' && state.index === state.start + 1) {
-        state.start = state.index + 1;
-        state.consumed = '';
-        state.output = '';
-        tokens.pop();
-        prev = bos; // reset "prev" to the first token
-        continue;
-      }
-
-      push({ type: 'slash', value, output: SLASH_LITERAL });
-      continue;
-    }
-
-    /**
-     * Dots
-     */
-
-    if (value === '.') {
-      if (state.braces > 0 && prev.type === 'dot') {
-        if (prev.value === '.') prev.output = DOT_LITERAL;
-        const brace = braces[braces.length - 1];
-        prev.type = 'dots';
-        prev.output += value;
-        prev.value += value;
-        brace.dots = true;
-        continue;
-      }
-
-      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
-        push({ type: 'text', value, output: DOT_LITERAL });
-        continue;
-      }
-
-      push({ type: 'dot', value, output: DOT_LITERAL });
-      continue;
-    }
-
-    /**
-     * Question marks
-     */
-
-    if (value === '?') {
-      const isGroup = prev && prev.value === '(';
-      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-        extglobOpen('qmark', value);
-        continue;
-      }
-
-      if (prev && prev.type === 'paren') {
-        const next = peek();
-        let output = value;
-
-        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
-          output = `\\${value}`;
-        }
-
-        push({ type: 'text', value, output });
-        continue;
-      }
-
-      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
-        push({ type: 'qmark', value, output: QMARK_NO_DOT });
-        continue;
-      }
-
-      push({ type: 'qmark', value, output: QMARK });
-      continue;
-    }
-
-    /**
-     * Exclamation
-     */
-
-    if (value === '!') {
-      if (opts.noextglob !== true && peek() === '(') {
-        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
-          extglobOpen('negate', value);
-          continue;
-        }
-      }
-
-      if (opts.nonegate !== true && state.index === 0) {
-        negate();
-        continue;
-      }
-    }
-
-    /**
-     * Plus
-     */
-
-    if (value === '+') {
-      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-        extglobOpen('plus', value);
-        continue;
-      }
-
-      if ((prev && prev.value === '(') || opts.regex === false) {
-        push({ type: 'plus', value, output: PLUS_LITERAL });
-        continue;
-      }
-
-      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
-        push({ type: 'plus', value });
-        continue;
-      }
-
-      push({ type: 'plus', value: PLUS_LITERAL });
-      continue;
-    }
-
-    /**
-     * Plain text
-     */
-
-    if (value === '@') {
-      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-        push({ type: 'at', extglob: true, value, output: '' });
-        continue;
-      }
-
-      push({ type: 'text', value });
-      continue;
-    }
-
-    /**
-     * Plain text
-     */
-
-    if (value !== '*') {
-      if (value === '$' || value === '^') {
-        value = `\\${value}`;
-      }
-
-      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-      if (match) {
-        value += match[0];
-        state.index += match[0].length;
-      }
-
-      push({ type: 'text', value });
-      continue;
-    }
-
-    /**
-     * Stars
-     */
-
-    if (prev && (prev.type === 'globstar' || prev.star === true)) {
-      prev.type = 'star';
-      prev.star = true;
-      prev.value += value;
-      prev.output = star;
-      state.backtrack = true;
-      state.globstar = true;
-      consume(value);
-      continue;
-    }
-
-    let rest = remaining();
-    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-      extglobOpen('star', value);
-      continue;
-    }
-
-    if (prev.type === 'star') {
-      if (opts.noglobstar === true) {
-        consume(value);
-        continue;
-      }
-
-      const prior = prev.prev;
-      const before = prior.prev;
-      const isStart = prior.type === 'slash' || prior.type === 'bos';
-      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
-
-      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
-        push({ type: 'star', value, output: '' });
-        continue;
-      }
-
-      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
-      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
-      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
-        push({ type: 'star', value, output: '' });
-        continue;
-      }
-
-      // strip consecutive `/**/`
-      while (rest.slice(0, 3) === '/**') {
-        const after = input[state.index + 4];
-        if (after && after !== '/') {
-          break;
-        }
-        rest = rest.slice(3);
-        consume('/**', 3);
-      }
-
-      // A globstar followed only by balanced closing parens is at the logical end of patterns like
-      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
-      // parent path, except in negated extglobs where that would change the exclusion semantics.
-      const isEnd = eos() || (
-        state.parens > 0
-        && rest === ')'.repeat(state.parens)
-        && !extglobs.some(extglob => extglob.type === 'negate')
-      );
-
-      if (prior.type === 'bos' && eos()) {
-        prev.type = 'globstar';
-        prev.value += value;
-        prev.output = globstar(opts);
-        state.output = prev.output;
-        state.globstar = true;
-        consume(value);
-        continue;
-      }
-
-      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
-        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-        prior.output = `(?:${prior.output}`;
-
-        prev.type = 'globstar';
-        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
-        prev.value += value;
-        state.globstar = true;
-        state.output += prior.output + prev.output;
-        consume(value);
-        continue;
-      }
-
-      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
-        const end = rest[1] !== void 0 ? '|$' : '';
-
-        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-        prior.output = `(?:${prior.output}`;
-
-        prev.type = 'globstar';
-        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-        prev.value += value;
-
-        state.output += prior.output + prev.output;
-        state.globstar = true;
-
-        consume(value + advance());
-
-        push({ type: 'slash', value: '/', output: '' });
-        continue;
-      }
-
-      if (prior.type === 'bos' && rest[0] === '/') {
-        prev.type = 'globstar';
-        prev.value += value;
-        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-        state.output = prev.output;
-        state.globstar = true;
-        consume(value + advance());
-        push({ type: 'slash', value: '/', output: '' });
-        continue;
-      }
-
-      // remove single star from output
-      state.output = state.output.slice(0, -prev.output.length);
-
-      // reset previous token to globstar
-      prev.type = 'globstar';
-      prev.output = globstar(opts);
-      prev.value += value;
-
-      // reset output with globstar
-      state.output += prev.output;
-      state.globstar = true;
-      consume(value);
-      continue;
-    }
-
-    const token = { type: 'star', value, output: star };
-
-    if (opts.bash === true) {
-      token.output = '.*?';
-      if (prev.type === 'bos' || prev.type === 'slash') {
-        token.output = nodot + token.output;
-      }
-      push(token);
-      continue;
-    }
-
-    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
-      token.output = value;
-      push(token);
-      continue;
-    }
-
-    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
-      if (prev.type === 'dot') {
-        state.output += NO_DOT_SLASH;
-        prev.output += NO_DOT_SLASH;
-
-      } else if (opts.dot === true) {
-        state.output += NO_DOTS_SLASH;
-        prev.output += NO_DOTS_SLASH;
-
-      } else {
-        state.output += nodot;
-        prev.output += nodot;
-      }
-
-      if (peek() !== '*') {
-        state.output += ONE_CHAR;
-        prev.output += ONE_CHAR;
-      }
-    }
-
-    push(token);
-  }
-
-  while (state.brackets > 0) {
-    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
-    state.output = utils.escapeLast(state.output, '[');
-    decrement('brackets');
-  }
-
-  while (state.parens > 0) {
-    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
-    state.output = utils.escapeLast(state.output, '(');
-    decrement('parens');
-  }
-
-  while (state.braces > 0) {
-    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
-    state.output = utils.escapeLast(state.output, '{');
-    decrement('braces');
-  }
-
-  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
-    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
-  }
-
-  // rebuild the output if we had to backtrack at any point
-  if (state.backtrack === true) {
-    state.output = '';
-
-    for (const token of state.tokens) {
-      state.output += token.output != null ? token.output : token.value;
-
-      if (token.suffix) {
-        state.output += token.suffix;
-      }
-    }
-  }
-
-  return state;
-};
-
-/**
- * Fast paths for creating regular expressions for common glob patterns.
- * This can significantly speed up processing and has very little downside
- * impact when none of the fast paths match.
- */
-
-parse.fastpaths = (input, options) => {
-  const opts = { ...options };
-  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-  const len = input.length;
-  if (len > max) {
-    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-  }
-
-  input = REPLACEMENTS[input] || input;
-
-  // create constants based on platform, for windows or posix
-  const {
-    DOT_LITERAL,
-    SLASH_LITERAL,
-    ONE_CHAR,
-    DOTS_SLASH,
-    NO_DOT,
-    NO_DOTS,
-    NO_DOTS_SLASH,
-    STAR,
-    START_ANCHOR
-  } = constants.globChars(opts.windows);
-
-  const nodot = opts.dot ? NO_DOTS : NO_DOT;
-  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-  const capture = opts.capture ? '' : '?:';
-  const state = { negated: false, prefix: '' };
-  let star = opts.bash === true ? '.*?' : STAR;
-
-  if (opts.capture) {
-    star = `(${star})`;
-  }
-
-  const globstar = opts => {
-    if (opts.noglobstar === true) return star;
-    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-  };
-
-  const create = str => {
-    switch (str) {
-      case '*':
-        return `${nodot}${ONE_CHAR}${star}`;
-
-      case '.*':
-        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-      case '*.*':
-        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-      case '*/*':
-        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-
-      case '**':
-        return nodot + globstar(opts);
-
-      case '**/*':
-        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-
-      case '**/*.*':
-        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-      case '**/.*':
-        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-      default: {
-        const match = /^(.*?)\.(\w+)$/.exec(str);
-        if (!match) return;
-
-        const source = create(match[1]);
-        if (!source) return;
-
-        return source + DOT_LITERAL + match[2];
-      }
-    }
-  };
-
-  const output = utils.removePrefix(input, state);
-  let source = create(output);
-
-  if (source && opts.strictSlashes !== true) {
-    source += `${SLASH_LITERAL}?`;
-  }
-
-  return source;
-};
-
-module.exports = parse;
-
-
-/***/ }),
-
-/***/ 8016:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const scan = __nccwpck_require__(1781);
-const parse = __nccwpck_require__(8265);
-const utils = __nccwpck_require__(4059);
-const constants = __nccwpck_require__(5595);
-const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
-
-/**
- * Creates a matcher function from one or more glob patterns. The
- * returned function takes a string to match as its first argument,
- * and returns true if the string is a match. The returned matcher
- * function also takes a boolean as the second argument that, when true,
- * returns an object with additional information.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch(glob[, options]);
- *
- * const isMatch = picomatch('*.!(*a)');
- * console.log(isMatch('a.a')); //=> false
- * console.log(isMatch('a.b')); //=> true
- *
- * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
- * const picomatch = require('picomatch/posix');
- * // the same API, defaulting to posix paths
- * const isMatch = picomatch('a/*');
- * console.log(isMatch('a\\b')); //=> false
- * console.log(isMatch('a/b')); //=> true
- *
- * // you can still configure the matcher function to accept windows paths
- * const isMatch = picomatch('a/*', { options: windows });
- * console.log(isMatch('a\\b')); //=> true
- * console.log(isMatch('a/b')); //=> true
- * ```
- * @name picomatch
- * @param {String|Array} `globs` One or more glob patterns.
- * @param {Object=} `options`
- * @return {Function=} Returns a matcher function.
- * @api public
- */
-
-const picomatch = (glob, options, returnState = false) => {
-  if (Array.isArray(glob)) {
-    const fns = glob.map(input => picomatch(input, options, returnState));
-    const arrayMatcher = str => {
-      for (const isMatch of fns) {
-        const state = isMatch(str);
-        if (state) return state;
-      }
-      return false;
-    };
-    return arrayMatcher;
-  }
-
-  const isState = isObject(glob) && glob.tokens && glob.input;
-
-  if (glob === '' || (typeof glob !== 'string' && !isState)) {
-    throw new TypeError('Expected pattern to be a non-empty string');
-  }
-
-  const opts = options || {};
-  const posix = opts.windows;
-  const regex = isState
-    ? picomatch.compileRe(glob, options)
-    : picomatch.makeRe(glob, options, false, true);
-
-  const state = regex.state;
-  delete regex.state;
-
-  let isIgnored = () => false;
-  if (opts.ignore) {
-    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
-  }
-
-  const matcher = (input, returnObject = false) => {
-    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
-    const result = { glob, state, regex, posix, input, output, match, isMatch };
-
-    if (typeof opts.onResult === 'function') {
-      opts.onResult(result);
-    }
-
-    if (isMatch === false) {
-      result.isMatch = false;
-      return returnObject ? result : false;
-    }
-
-    if (isIgnored(input)) {
-      if (typeof opts.onIgnore === 'function') {
-        opts.onIgnore(result);
-      }
-      result.isMatch = false;
-      return returnObject ? result : false;
-    }
-
-    if (typeof opts.onMatch === 'function') {
-      opts.onMatch(result);
-    }
-    return returnObject ? result : true;
-  };
-
-  if (returnState) {
-    matcher.state = state;
-  }
-
-  return matcher;
-};
-
-/**
- * Test `input` with the given `regex`. This is used by the main
- * `picomatch()` function to test the input string.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.test(input, regex[, options]);
- *
- * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
- * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
- * ```
- * @param {String} `input` String to test.
- * @param {RegExp} `regex`
- * @return {Object} Returns an object with matching info.
- * @api public
- */
-
-picomatch.test = (input, regex, options, { glob, posix } = {}) => {
-  if (typeof input !== 'string') {
-    throw new TypeError('Expected input to be a string');
-  }
-
-  if (input === '') {
-    return { isMatch: false, output: '' };
-  }
-
-  const opts = options || {};
-  const format = opts.format || (posix ? utils.toPosixSlashes : null);
-  let match = input === glob;
-  let output = (match && format) ? format(input) : input;
-
-  if (match === false) {
-    output = format ? format(input) : input;
-    match = output === glob;
-  }
-
-  if (match === false || opts.capture === true) {
-    if (opts.matchBase === true || opts.basename === true) {
-      match = picomatch.matchBase(input, regex, options, posix);
-    } else {
-      match = regex.exec(output);
-    }
-  }
-
-  return { isMatch: Boolean(match), match, output };
-};
-
-/**
- * Match the basename of a filepath.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.matchBase(input, glob[, options]);
- * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
- * ```
- * @param {String} `input` String to test.
- * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
- * @return {Boolean}
- * @api public
- */
-
-picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
-  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-  return regex.test(utils.basename(input, { windows: posix }));
-};
-
-/**
- * Returns true if **any** of the given glob `patterns` match the specified `string`.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.isMatch(string, patterns[, options]);
- *
- * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
- * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
- * ```
- * @param {String|Array} str The string to test.
- * @param {String|Array} patterns One or more glob patterns to use for matching.
- * @param {Object} [options] See available [options](#options).
- * @return {Boolean} Returns true if any patterns match `str`
- * @api public
- */
-
-picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-
-/**
- * Parse a glob pattern to create the source string for a regular
- * expression.
- *
- * ```js
- * const picomatch = require('picomatch');
- * const result = picomatch.parse(pattern[, options]);
- * ```
- * @param {String} `pattern`
- * @param {Object} `options`
- * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
- * @api public
- */
-
-picomatch.parse = (pattern, options) => {
-  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
-  return parse(pattern, { ...options, fastpaths: false });
-};
-
-/**
- * Scan a glob pattern to separate the pattern into segments.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.scan(input[, options]);
- *
- * const result = picomatch.scan('!./foo/*.js');
- * console.log(result);
- * { prefix: '!./',
- *   input: '!./foo/*.js',
- *   start: 3,
- *   base: 'foo',
- *   glob: '*.js',
- *   isBrace: false,
- *   isBracket: false,
- *   isGlob: true,
- *   isExtglob: false,
- *   isGlobstar: false,
- *   negated: true }
- * ```
- * @param {String} `input` Glob pattern to scan.
- * @param {Object} `options`
- * @return {Object} Returns an object with
- * @api public
- */
-
-picomatch.scan = (input, options) => scan(input, options);
-
-/**
- * Compile a regular expression from the `state` object returned by the
- * [parse()](#parse) method.
- *
- * ```js
- * const picomatch = require('picomatch');
- * const state = picomatch.parse('*.js');
- * // picomatch.compileRe(state[, options]);
- *
- * console.log(picomatch.compileRe(state));
- * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
- * ```
- * @param {Object} `state`
- * @param {Object} `options`
- * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
- * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
- * @return {RegExp}
- * @api public
- */
-
-picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
-  if (returnOutput === true) {
-    return state.output;
-  }
-
-  const opts = options || {};
-  const prepend = opts.contains ? '' : '^';
-  const append = opts.contains ? '' : '$';
-
-  let source = `${prepend}(?:${state.output})${append}`;
-  if (state && state.negated === true) {
-    source = `^(?!${source}).*$`;
-  }
-
-  const regex = picomatch.toRegex(source, options);
-  if (returnState === true) {
-    regex.state = state;
-  }
-
-  return regex;
-};
-
-/**
- * Create a regular expression from a parsed glob pattern.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.makeRe(state[, options]);
- *
- * const result = picomatch.makeRe('*.js');
- * console.log(result);
- * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
- * ```
- * @param {String} `state` The object returned from the `.parse` method.
- * @param {Object} `options`
- * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
- * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
- * @return {RegExp} Returns a regex created from the given pattern.
- * @api public
- */
-
-picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-  if (!input || typeof input !== 'string') {
-    throw new TypeError('Expected a non-empty string');
-  }
-
-  let parsed = { negated: false, fastpaths: true };
-
-  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
-    parsed.output = parse.fastpaths(input, options);
-  }
-
-  if (!parsed.output) {
-    parsed = parse(input, options);
-  }
-
-  return picomatch.compileRe(parsed, options, returnOutput, returnState);
-};
-
-/**
- * Create a regular expression from the given regex source string.
- *
- * ```js
- * const picomatch = require('picomatch');
- * // picomatch.toRegex(source[, options]);
- *
- * const { output } = picomatch.parse('*.js');
- * console.log(picomatch.toRegex(output));
- * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
- * ```
- * @param {String} `source` Regular expression source string.
- * @param {Object} `options`
- * @return {RegExp}
- * @api public
- */
-
-picomatch.toRegex = (source, options) => {
-  try {
-    const opts = options || {};
-    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
-  } catch (err) {
-    if (options && options.debug === true) throw err;
-    return /$^/;
-  }
-};
-
-/**
- * Picomatch constants.
- * @return {Object}
- */
-
-picomatch.constants = constants;
-
-/**
- * Expose "picomatch"
- */
-
-module.exports = picomatch;
-
-
-/***/ }),
-
-/***/ 1781:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const utils = __nccwpck_require__(4059);
-const {
-  CHAR_ASTERISK,             /* * */
-  CHAR_AT,                   /* @ */
-  CHAR_BACKWARD_SLASH,       /* \ */
-  CHAR_COMMA,                /* , */
-  CHAR_DOT,                  /* . */
-  CHAR_EXCLAMATION_MARK,     /* ! */
-  CHAR_FORWARD_SLASH,        /* / */
-  CHAR_LEFT_CURLY_BRACE,     /* { */
-  CHAR_LEFT_PARENTHESES,     /* ( */
-  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
-  CHAR_PLUS,                 /* + */
-  CHAR_QUESTION_MARK,        /* ? */
-  CHAR_RIGHT_CURLY_BRACE,    /* } */
-  CHAR_RIGHT_PARENTHESES,    /* ) */
-  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-} = __nccwpck_require__(5595);
-
-const isPathSeparator = code => {
-  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-};
-
-const depth = token => {
-  if (token.isPrefix !== true) {
-    token.depth = token.isGlobstar ? Infinity : 1;
-  }
-};
-
-/**
- * Quickly scans a glob pattern and returns an object with a handful of
- * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
- * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
- * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
- *
- * ```js
- * const pm = require('picomatch');
- * console.log(pm.scan('foo/bar/*.js'));
- * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
- * ```
- * @param {String} `str`
- * @param {Object} `options`
- * @return {Object} Returns an object with tokens and regex source string.
- * @api public
- */
-
-const scan = (input, options) => {
-  const opts = options || {};
-
-  const length = input.length - 1;
-  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-  const slashes = [];
-  const tokens = [];
-  const parts = [];
-
-  let str = input;
-  let index = -1;
-  let start = 0;
-  let lastIndex = 0;
-  let isBrace = false;
-  let isBracket = false;
-  let isGlob = false;
-  let isExtglob = false;
-  let isGlobstar = false;
-  let braceEscaped = false;
-  let backslashes = false;
-  let negated = false;
-  let negatedExtglob = false;
-  let finished = false;
-  let braces = 0;
-  let prev;
-  let code;
-  let token = { value: '', depth: 0, isGlob: false };
-
-  const eos = () => index >= length;
-  const peek = () => str.charCodeAt(index + 1);
-  const advance = () => {
-    prev = code;
-    return str.charCodeAt(++index);
-  };
-
-  while (index < length) {
-    code = advance();
-    let next;
-
-    if (code === CHAR_BACKWARD_SLASH) {
-      backslashes = token.backslashes = true;
-      code = advance();
-
-      if (code === CHAR_LEFT_CURLY_BRACE) {
-        braceEscaped = true;
-      }
-      continue;
-    }
-
-    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-      braces++;
-
-      while (eos() !== true && (code = advance())) {
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          advance();
-          continue;
-        }
-
-        if (code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          continue;
-        }
-
-        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-          isBrace = token.isBrace = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-
-          if (scanToEnd === true) {
-            continue;
-          }
-
-          break;
-        }
-
-        if (braceEscaped !== true && code === CHAR_COMMA) {
-          isBrace = token.isBrace = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-
-          if (scanToEnd === true) {
-            continue;
-          }
-
-          break;
-        }
-
-        if (code === CHAR_RIGHT_CURLY_BRACE) {
-          braces--;
-
-          if (braces === 0) {
-            braceEscaped = false;
-            isBrace = token.isBrace = true;
-            finished = true;
-            break;
-          }
-        }
-      }
-
-      if (scanToEnd === true) {
-        continue;
-      }
-
-      break;
-    }
-
-    if (code === CHAR_FORWARD_SLASH) {
-      slashes.push(index);
-      tokens.push(token);
-      token = { value: '', depth: 0, isGlob: false };
-
-      if (finished === true) continue;
-      if (prev === CHAR_DOT && index === (start + 1)) {
-        start += 2;
-        continue;
-      }
-
-      lastIndex = index + 1;
-      continue;
-    }
-
-    if (opts.noext !== true) {
-      const isExtglobChar = code === CHAR_PLUS
-        || code === CHAR_AT
-        || code === CHAR_ASTERISK
-        || code === CHAR_QUESTION_MARK
-        || code === CHAR_EXCLAMATION_MARK;
-
-      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-        isGlob = token.isGlob = true;
-        isExtglob = token.isExtglob = true;
-        finished = true;
-        if (code === CHAR_EXCLAMATION_MARK && index === start) {
-          negatedExtglob = true;
-        }
-
-        if (scanToEnd === true) {
-          let parens = 0;
-
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-
-            if (code === CHAR_LEFT_PARENTHESES) {
-              parens++;
-              continue;
-            }
-
-            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-              finished = true;
-              break;
-            }
-          }
-          continue;
-        }
-        break;
-      }
-    }
-
-    if (code === CHAR_ASTERISK) {
-      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-      isGlob = token.isGlob = true;
-      finished = true;
-
-      if (scanToEnd === true) {
-        continue;
-      }
-      break;
-    }
-
-    if (code === CHAR_QUESTION_MARK) {
-      isGlob = token.isGlob = true;
-      finished = true;
-
-      if (scanToEnd === true) {
-        continue;
-      }
-      break;
-    }
-
-    if (code === CHAR_LEFT_SQUARE_BRACKET) {
-      while (eos() !== true && (next = advance())) {
-        if (next === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          advance();
-          continue;
-        }
-
-        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-          isBracket = token.isBracket = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          break;
-        }
-      }
-
-      if (scanToEnd === true) {
-        continue;
-      }
-
-      break;
-    }
-
-    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-      negated = token.negated = true;
-      start++;
-      continue;
-    }
-
-    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-      isGlob = token.isGlob = true;
-
-      if (scanToEnd === true) {
-        let parens = 1;
-
-        while (eos() !== true && (code = advance())) {
-          if (code === CHAR_BACKWARD_SLASH) {
-            backslashes = token.backslashes = true;
-            advance();
-            continue;
-          }
-
-          if (code === CHAR_LEFT_PARENTHESES) {
-            parens++;
-            continue;
-          }
-
-          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-            finished = true;
-            break;
-          }
-        }
-        continue;
-      }
-      break;
-    }
-
-    if (isGlob === true) {
-      finished = true;
-
-      if (scanToEnd === true) {
-        continue;
-      }
-
-      break;
-    }
-  }
-
-  if (opts.noext === true) {
-    isExtglob = false;
-    isGlob = false;
-  }
-
-  let base = str;
-  let prefix = '';
-  let glob = '';
-
-  if (start > 0) {
-    prefix = str.slice(0, start);
-    str = str.slice(start);
-    lastIndex -= start;
-  }
-
-  if (base && isGlob === true && lastIndex > 0) {
-    base = str.slice(0, lastIndex);
-    glob = str.slice(lastIndex);
-  } else if (isGlob === true) {
-    base = '';
-    glob = str;
-  } else {
-    base = str;
-  }
-
-  if (base && base !== '' && base !== '/' && base !== str) {
-    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-      base = base.slice(0, -1);
-    }
-  }
-
-  if (opts.unescape === true) {
-    if (glob) glob = utils.removeBackslashes(glob);
-
-    if (base && backslashes === true) {
-      base = utils.removeBackslashes(base);
-    }
-  }
-
-  const state = {
-    prefix,
-    input,
-    start,
-    base,
-    glob,
-    isBrace,
-    isBracket,
-    isGlob,
-    isExtglob,
-    isGlobstar,
-    negated,
-    negatedExtglob
-  };
-
-  if (opts.tokens === true) {
-    state.maxDepth = 0;
-    if (!isPathSeparator(code)) {
-      tokens.push(token);
-    }
-    state.tokens = tokens;
-  }
-
-  if (opts.parts === true || opts.tokens === true) {
-    let prevIndex;
-
-    for (let idx = 0; idx < slashes.length; idx++) {
-      const n = prevIndex !== undefined ? prevIndex + 1 : start;
-      const i = slashes[idx];
-      const value = input.slice(n, i);
-      if (opts.tokens) {
-        if (idx === 0 && start !== 0) {
-          tokens[idx].isPrefix = true;
-          tokens[idx].value = prefix;
-        } else {
-          tokens[idx].value = value;
-        }
-        depth(tokens[idx]);
-        state.maxDepth += tokens[idx].depth;
-      }
-      if (i >= start) {
-        parts.push(value);
-        prevIndex = i;
-      }
-    }
-
-    const n = prevIndex !== undefined ? prevIndex + 1 : start;
-    const value = input.slice(n);
-    parts.push(value);
-
-    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-      tokens[tokens.length - 1].value = value;
-      depth(tokens[tokens.length - 1]);
-      state.maxDepth += tokens[tokens.length - 1].depth;
-    }
-
-    state.slashes = slashes;
-    state.parts = parts;
-  }
-
-  return state;
-};
-
-module.exports = scan;
-
-
-/***/ }),
-
-/***/ 4059:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-/*global navigator*/
-
-
-const {
-  REGEX_BACKSLASH,
-  REGEX_REMOVE_BACKSLASH,
-  REGEX_SPECIAL_CHARS,
-  REGEX_SPECIAL_CHARS_GLOBAL
-} = __nccwpck_require__(5595);
-
-exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
-exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
-exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
-exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
-exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
-
-exports.isWindows = () => {
-  if (typeof navigator !== 'undefined' && navigator.platform) {
-    const platform = navigator.platform.toLowerCase();
-    return platform === 'win32' || platform === 'windows';
-  }
-
-  if (typeof process !== 'undefined' && process.platform) {
-    return process.platform === 'win32';
-  }
-
-  return false;
-};
-
-exports.removeBackslashes = str => {
-  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
-    return match === '\\' ? '' : match;
-  });
-};
-
-exports.escapeLast = (input, char, lastIdx) => {
-  const idx = input.lastIndexOf(char, lastIdx);
-  if (idx === -1) return input;
-  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
-  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-};
-
-exports.removePrefix = (input, state = {}) => {
-  let output = input;
-  if (output.startsWith('./')) {
-    output = output.slice(2);
-    state.prefix = './';
-  }
-  return output;
-};
-
-exports.wrapOutput = (input, state = {}, options = {}) => {
-  const prepend = options.contains ? '' : '^';
-  const append = options.contains ? '' : '$';
-
-  let output = `${prepend}(?:${input})${append}`;
-  if (state.negated === true) {
-    output = `(?:^(?!${output}).*$)`;
-  }
-  return output;
-};
-
-exports.basename = (path, { windows } = {}) => {
-  const segs = path.split(windows ? /[\\/]/ : '/');
-  const last = segs[segs.length - 1];
-
-  if (last === '') {
-    return segs[segs.length - 2];
-  }
-
-  return last;
-};
-
-
-/***/ }),
-
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(7837);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 7837:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31715,11 +28368,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 218:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9222);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2380);
+// The action's entry point (dist/index.js): run() is in main.ts, so tests import it without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31728,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9222:
+/***/ 2380:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31737,8 +28391,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31813,7 +28467,7 @@ function toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -31869,9 +28523,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-var external_fs_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_fs_namespaceObject, 2);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -31885,10 +28538,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -31904,11 +28557,11 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
@@ -32869,7 +29522,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -32892,7 +29545,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -32988,7 +29641,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -33192,7 +29845,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -33219,7 +29872,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -33277,7 +29930,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -33306,11 +29959,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -33530,7 +30183,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -33545,7 +30198,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -33556,7 +30209,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -33565,7 +30218,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -33712,13 +30365,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -33996,7 +30649,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -34009,7 +30662,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -34348,8 +31001,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -34530,7 +31183,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -34598,7 +31251,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -34685,7058 +31338,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/gcore-client.ts
-/**
- * The Gcore CDN API over @actions/http-client: purge by URL, prefetch, and the
- * GETs for account limits and purge statuses.
- *
- * One call is one HTTP request: retries and pacing belong to the scheduler. Every
- * failure is a GcoreError whose `kind` tells the scheduler what to do, and whose
- * message carries Gcore's own words with the API key redacted.
- */
-
-class GcoreError extends Error {
-    kind;
-    status;
-    retryAfter;
-    constructor(message, kind, status, 
-    /** The raw Retry-After header of a 429, if any. */
-    retryAfter) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.retryAfter = retryAfter;
-        this.name = 'GcoreError';
-    }
-}
-const MAX_MESSAGE_LENGTH = 500;
-class GcoreClient {
-    options;
-    http;
-    constructor(options) {
-        this.options = options;
-        this.http = new lib_HttpClient(options.userAgent ?? 'gcore-cdn-prefetch', [], {
-            socketTimeout: options.timeoutMs,
-            // A redirect could carry the key to another host; Gcore's API never redirects.
-            allowRedirects: false,
-            // POSTs are not retried by the library; our scheduler owns every retry.
-            allowRetries: false,
-            keepAlive: false
-        });
-    }
-    async send(operation, resourceId, paths) {
-        // Purge by URL takes `urls`; prefetch takes `paths` (`paths` on purge means patterns).
-        const body = JSON.stringify(operation === 'purge' ? { urls: paths } : { paths });
-        const { status } = await this.request('POST', `/cdn/resources/${resourceId}/${operation}`, body, paths);
-        return { status };
-    }
-    /** GET a JSON document, e.g. `/cdn/clients/me/limits`. Same errors as `send`. */
-    async getJson(path) {
-        const { text } = await this.request('GET', path);
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new GcoreError(`GET ${path.split('?')[0]}: the answer is not JSON`, 'rejected', 200);
-        }
-    }
-    async request(method, path, body, sent = []) {
-        const url = `${this.options.apiUrl}${path}`;
-        const headers = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' };
-        let status;
-        let text;
-        let retryAfter;
-        let location;
-        try {
-            const response = method === 'POST'
-                ? await this.http.post(url, body ?? '', { ...headers, 'Content-Type': 'application/json' })
-                : await this.http.get(url, headers);
-            status = response.message.statusCode ?? 0;
-            retryAfter = headerValue(response.message.headers['retry-after']);
-            location = headerValue(response.message.headers.location);
-            text = await response.readBody();
-        }
-        catch (error) {
-            throw new GcoreError(this.redact(describeNetworkError(error, this.options.timeoutMs)), 'transient', null);
-        }
-        if (status >= 200 && status < 300)
-            return { status, text };
-        const detail = status >= 300 && status < 400
-            ? `redirect to ${redirectHost(location)} not followed, so the key stays with api-url; check api-url`
-            : describeErrorBody(text, sent);
-        const message = this.redact(`HTTP ${status}: ${detail}`);
-        throw new GcoreError(message, classify(status), status, retryAfter);
-    }
-    redact(text) {
-        const key = this.options.apiKey;
-        return key ? text.split(key).join('***') : text;
-    }
-}
-function classify(status) {
-    if (status === 429)
-        return 'rate-limited';
-    if (status === 401 || status === 403)
-        return 'auth';
-    if (status === 408 || status >= 500)
-        return 'transient';
-    return 'rejected';
-}
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-function redirectHost(location) {
-    try {
-        return location ? new URL(location).host || 'the same host' : 'nowhere';
-    }
-    catch {
-        return 'the same host';
-    }
-}
-function describeNetworkError(error, timeoutMs) {
-    const err = error;
-    if (/timeout/i.test(err?.message ?? ''))
-        return `no answer within ${timeoutMs / 1000} s (request-timeout)`;
-    switch (err?.code) {
-        case 'ECONNREFUSED':
-            return 'connection refused';
-        case 'ECONNRESET':
-            return 'connection reset';
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return `host not found (${err.hostname ?? 'api-url'})`;
-        default:
-            return `network error: ${err?.message ?? String(error)}`;
-    }
-}
-/**
- * Gcore's error bodies, as documented: `{"message": "..."}`, `{"errors": {"paths": ["..."]}}`
- * or per item `{"errors": {"paths": {"1": ["This field may not be blank."]}}}`. The item
- * form is mapped back to the path that was sent at that index.
- */
-function describeErrorBody(text, sent) {
-    const body = text.trim();
-    if (body === '')
-        return 'empty response body';
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        return truncate(plainText(body));
-    }
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        const { message, errors, detail } = parsed;
-        if (typeof message === 'string')
-            return truncate(message.trim());
-        if (typeof detail === 'string')
-            return truncate(detail.trim());
-        if (errors && typeof errors === 'object')
-            return truncate(describeFieldErrors(errors, sent));
-    }
-    return truncate(body);
-}
-function describeFieldErrors(errors, sent) {
-    const parts = [];
-    for (const [field, value] of Object.entries(errors)) {
-        if (Array.isArray(value)) {
-            parts.push(`${field}: ${value.join(' ')}`);
-        }
-        else if (value && typeof value === 'object') {
-            for (const [index, messages] of Object.entries(value)) {
-                const path = sent[Number(index)];
-                const which = path === undefined ? `${field}[${index}]` : `${field}[${index}] ${JSON.stringify(path)}`;
-                parts.push(`${which}: ${Array.isArray(messages) ? messages.join(' ') : String(messages)}`);
-            }
-        }
-        else {
-            parts.push(`${field}: ${String(value)}`);
-        }
-    }
-    return parts.join('; ');
-}
-/** An HTML error page becomes its title, or its text without tags. */
-function plainText(body) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-    const text = title ?? body.replace(/<[^>]*>/g, ' ');
-    return text.replace(/\s+/g, ' ').trim() || 'unreadable response body';
-}
-function truncate(text) {
-    return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A problem with what the user gave us: the message names the input and quotes the value. */
-class InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/paths.ts
-/**
- * Turns what users write into normalised, de-duplicated CDN paths.
- *
- * A CDN path is what a browser would send in its request line: it starts with `/`,
- * has no domain, and is percent-encoded as UTF-8. We let the WHATWG URL parser do
- * the encoding (it is what browsers use), and add only what it leaves alone:
- * a lone `%` that starts no valid escape becomes `%25`.
- */
-
-// A stand-in origin for parsing bare paths; never sent anywhere.
-const PLACEHOLDER_ORIGIN = 'http://cdn.invalid';
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
-function pathError(raw, origin, problem) {
-    return new InputError(`Path ${JSON.stringify(raw)} from ${origin} ${problem}.`);
-}
-/**
- * Normalises one user-written path or full URL. Throws InputError naming the
- * path and its origin for anything that cannot be prefetched.
- */
-function normaliseCdnPath(raw, origin, allowRoot = false) {
-    const text = raw.trim();
-    if (text === '')
-        throw pathError(raw, origin, 'is empty');
-    if (CONTROL_CHARACTER.test(text))
-        throw pathError(raw, origin, 'contains a control character');
-    if (text.includes('*'))
-        throw pathError(raw, origin, 'contains `*`: prefetch takes exact paths, not wildcards');
-    let url;
-    try {
-        if (HAS_SCHEME.test(text)) {
-            url = new URL(text);
-            if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-                throw pathError(raw, origin, 'is a URL that is not http(s); give a path such as /dir/file.iso');
-            }
-        }
-        else {
-            // `//host/path` is a scheme-relative URL to a browser, and so it is here.
-            url = new URL(text.startsWith('/') ? text : `/${text}`, PLACEHOLDER_ORIGIN);
-        }
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        throw pathError(raw, origin, 'is not a valid path or URL');
-    }
-    // A leading `//` would read as a host (`//evil.example/x`): one slash is the path.
-    const path = (url.pathname + url.search).replace(LONE_PERCENT, '%25').replace(/^\/{2,}/, '/');
-    if (!allowRoot && (path === '/' || path.startsWith('/?')))
-        throw pathError(raw, origin, 'names no file');
-    return path;
-}
-/**
- * Splits a list input: a JSON array of strings (so `failed-paths` from an earlier
- * run feeds straight back in), or one path per line with blank lines ignored.
- * Returns each entry with its origin (`input "paths", line 3`).
- */
-function splitPathList(text, origin) {
-    const trimmed = text.trim();
-    if (trimmed.startsWith('[')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(trimmed);
-        }
-        catch {
-            throw new InputError(`${origin} starts with "[" but is not a valid JSON array of paths.`);
-        }
-        if (!Array.isArray(parsed) || parsed.some(item => typeof item !== 'string')) {
-            throw new InputError(`${origin} is JSON but not an array of strings.`);
-        }
-        return parsed
-            .map((raw, index) => ({ raw, origin: `${origin}, item ${index + 1}` }))
-            .filter(entry => entry.raw.trim() !== ''); // like blank lines
-    }
-    const entries = [];
-    text.split(/\r?\n/).forEach((line, index) => {
-        if (line.trim() !== '')
-            entries.push({ raw: line, origin: `${origin}, line ${index + 1}` });
-    });
-    return entries;
-}
-/** `path-prefix` as a CDN path without a trailing slash ('' for the root). */
-function normalisePrefix(raw) {
-    if (raw.trim() === '')
-        return '';
-    const prefix = normaliseCdnPath(raw, 'input "path-prefix"', true).replace(/\/+$/, '');
-    if (prefix.includes('?')) {
-        throw new InputError(`Input "path-prefix" must be a plain path without a query, got ${JSON.stringify(raw)}.`);
-    }
-    return prefix;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Reads and validates the action's inputs into a typed Settings object.
- *
- * Pure: it takes a `getInput(name)` function, so the same rules serve the action
- * (core.getInput), the tests and any other front end. Every problem is an
- * InputError that names the input and quotes the value (never the key's value).
- */
-
-
-
-
-/** Gcore's documented limits: 100 paths a request, prefetch 1/min, purge by URL 2/min. */
-const DOCUMENTED_LIMITS = {
-    batchSize: 100,
-    purgeMaxUrls: 100,
-    prefetchIntervalSeconds: 60,
-    purgeIntervalSeconds: 30
-};
-function readSettings(getInput) {
-    const read = (name) => getInput(name).trim();
-    const resourceIds = parseResourceIds(read('resource-id'));
-    return {
-        apiKey: parseApiKey(read('api-key')),
-        resourceIds,
-        paths: getInput('paths'),
-        pathsFile: read('paths-file'),
-        files: getInput('files')
-            .split(/\r?\n/)
-            .map(line => line.trim())
-            .filter(line => line !== ''),
-        baseDir: read('base-dir') || '.',
-        pathPrefix: normalisePrefix(getInput('path-prefix')),
-        sizeCheck: parseChoice('size-check', read('size-check'), ['warn', 'skip', 'off'], 'warn'),
-        releaseAssets: parseBoolean('release-assets', read('release-assets'), false),
-        releaseTag: read('release-tag'),
-        githubToken: read('github-token'),
-        purge: parseBoolean('purge', read('purge'), false),
-        apiUrl: parseApiUrl(read('api-url')),
-        batchSize: parseInteger('batch-size', read('batch-size'), undefined, 1, 100),
-        prefetchIntervalMs: parseSeconds('prefetch-interval', read('prefetch-interval'), undefined),
-        purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), undefined),
-        limits: parseChoice('limits', read('limits'), ['auto', 'documented'], 'auto'),
-        waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
-        purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
-        purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
-        verifyUrls: parseVerifyUrls(read('verify-url'), resourceIds.length),
-        verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
-        verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
-        verifyRequired: parseBoolean('verify-required', read('verify-required'), false),
-        maxAttempts: parseInteger('max-attempts', read('max-attempts'), 5, 1, 100),
-        requestTimeoutMs: parseSeconds('request-timeout', read('request-timeout'), 30),
-        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-        ifNoPaths: parseChoice('if-no-paths', read('if-no-paths'), ['error', 'warn', 'ignore'], 'error'),
-        dryRun: parseBoolean('dry-run', read('dry-run'), false)
-    };
-}
-function quote(value) {
-    return JSON.stringify(value);
-}
-function parseApiKey(value) {
-    if (!value)
-        throw new InputError('Input "api-key" is required: pass your Gcore API token from a secret.');
-    // Node refuses control characters in a header; say so without echoing the key.
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-        throw new InputError('Input "api-key" contains a control character or line break; check the secret.');
-    }
-    return value;
-}
-function parseResourceIds(value) {
-    if (!value)
-        throw new InputError('Input "resource-id" is required: the ID of your Gcore CDN resource.');
-    const parts = value
-        .split(/[\n,]/)
-        .map(part => part.trim())
-        .filter(part => part !== '');
-    const ids = parts.map(part => {
-        if (!/^[0-9]+$/.test(part) || Number(part) < 1 || !Number.isSafeInteger(Number(part))) {
-            throw new InputError(`Input "resource-id" must be a positive integer, got ${quote(part)}.`);
-        }
-        return Number(part);
-    });
-    if (ids.length === 0)
-        throw new InputError(`Input "resource-id" has no resource ID in ${quote(value)}.`);
-    return [...new Set(ids)];
-}
-/** The values core.getBooleanInput accepts (YAML 1.2 core schema). */
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new InputError(`Input "${name}" must be true or false, got ${quote(value)}.`);
-}
-function parseInteger(name, value, fallback, min, max) {
-    if (value === '')
-        return fallback;
-    const number = Number(value);
-    if (!/^[0-9]+$/.test(value) || number < min || number > max) {
-        throw new InputError(`Input "${name}" must be a whole number from ${min} to ${max}, got ${quote(value)}.`);
-    }
-    return number;
-}
-/** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
-function parseSeconds(name, value, fallbackSeconds, allowZero = false) {
-    if (value === '')
-        return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000);
-    const seconds = Number(value);
-    if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
-        const bound = allowZero ? '0 or more' : 'greater than 0';
-        throw new InputError(`Input "${name}" must be a number of seconds ${bound}, got ${quote(value)}.`);
-    }
-    return Math.round(seconds * 1000);
-}
-/** One CDN base URL, or one per resource in the same order (newlines or commas). */
-function parseVerifyUrls(value, resourceCount) {
-    if (value === '')
-        return [];
-    const urls = value
-        .split(/[\n,]/)
-        .map(part => part.trim())
-        .filter(part => part !== '');
-    for (const text of urls) {
-        let url;
-        try {
-            url = new URL(text);
-        }
-        catch {
-            // reported below
-        }
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
-            throw new InputError(`Input "verify-url" must be http(s) base URLs such as https://cdn.example.com, got ${quote(text)}.`);
-        }
-    }
-    if (urls.length !== 1 && urls.length !== resourceCount) {
-        throw new InputError(`Input "verify-url" needs one URL, or one per resource (${resourceCount}), got ${urls.length}: ${quote(value)}.`);
-    }
-    return urls.map(url => url.replace(/\/+$/, ''));
-}
-function parseChoice(name, value, choices, fallback) {
-    if (value === '')
-        return fallback;
-    if (choices.includes(value))
-        return value;
-    throw new InputError(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
-}
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1')
-        return true;
-    return (0,external_node_net_.isIP)(host) === 4 && host.startsWith('127.');
-}
-function parseApiUrl(value) {
-    const text = value || 'https://api.gcore.com';
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new InputError(`Input "api-url" is not a valid URL: ${quote(value)}.`);
-    }
-    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !loopbackHttp) {
-        throw new InputError(`Input "api-url" must use https (http only to a loopback address such as 127.0.0.1), got ${quote(value)}.`);
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new InputError(`Input "api-url" must be a plain base URL without credentials, query or fragment, got ${quote(value)}.`);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-
-;// CONCATENATED MODULE: ./src/limits.ts
-/**
- * The limits a run works within, and where each came from.
- *
- * Gcore's limits differ per account (`GET /cdn/clients/me/limits` can allow twice
- * the documented prefetch rate). With `limits: auto` the account's values are used
- * where readable; inputs the user set explicitly always win; anything unreadable
- * falls back to the documented values, with a notice, never a failure.
- */
-
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 };
-/** `N/s`, `N/m`, `N/h` → milliseconds between two requests. Undefined when unreadable. */
-function parseRate(text) {
-    if (typeof text !== 'string')
-        return undefined;
-    const match = /^\s*(\d+)\s*\/\s*([smh])\s*$/i.exec(text);
-    if (!match || Number(match[1]) < 1)
-        return undefined;
-    return Math.ceil(UNIT_MS[match[2].toLowerCase()] / Number(match[1]));
-}
-function positiveInteger(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
-}
-function pick(explicit, account, raw, documented) {
-    if (explicit !== undefined)
-        return { value: explicit, source: 'input' };
-    if (account !== undefined)
-        return { value: account, source: 'account', raw: String(raw) };
-    return { value: documented, source: 'documented' };
-}
-function resolveLimits(explicit, account) {
-    const a = account ?? {};
-    return {
-        batchSize: pick(explicit.batchSize, positiveInteger(a.prefetch_pattern_limit), a.prefetch_pattern_limit, DOCUMENTED_LIMITS.batchSize),
-        prefetchIntervalMs: pick(explicit.prefetchIntervalMs, parseRate(a.prefetch_request_limit), a.prefetch_request_limit, DOCUMENTED_LIMITS.prefetchIntervalSeconds * 1000),
-        // A prefetch batch is purged in one request when the purge limit allows it.
-        purgeBatchSize: pick(undefined, positiveInteger(a.purge_max_urls_limit), a.purge_max_urls_limit, DOCUMENTED_LIMITS.purgeMaxUrls),
-        purgeIntervalMs: pick(explicit.purgeIntervalMs, parseRate(a.purge_by_urls_request_limit), a.purge_by_urls_request_limit, DOCUMENTED_LIMITS.purgeIntervalSeconds * 1000)
-    };
-}
-/** `batch size 40 (account: 40)`, for the log and the summary. */
-function describeLimits(limits) {
-    const from = (limit) => limit.source === 'account' ? `account: ${limit.raw}` : limit.source === 'input' ? 'input' : 'Gcore documented';
-    const seconds = (ms) => `${Number((ms / 1000).toFixed(3))} s`;
-    return [
-        `prefetch batch size ${limits.batchSize.value} (${from(limits.batchSize)})`,
-        `prefetch interval ${seconds(limits.prefetchIntervalMs.value)} (${from(limits.prefetchIntervalMs)})`,
-        `purge batch size ${limits.purgeBatchSize.value} (${from(limits.purgeBatchSize)})`,
-        `purge interval ${seconds(limits.purgeIntervalMs.value)} (${from(limits.purgeIntervalMs)})`
-    ];
-}
-/**
- * Reads the account's limits once (a transient failure is retried once, quietly).
- * Never throws: a failure is returned as `problem`, and the documented values apply.
- */
-async function readAccountLimits(api, sleep) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            const body = await api.getJson('/cdn/clients/me/limits');
-            if (body && typeof body === 'object' && !Array.isArray(body))
-                return { account: body };
-            return { account: null, problem: 'the answer is not a JSON object' };
-        }
-        catch (error) {
-            const transient = error.kind === 'transient' || error.kind === 'rate-limited';
-            if (attempt >= 2 || !transient)
-                return { account: null, problem: error.message };
-            await sleep(1000);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-function chunk(items, size) {
-    const chunks = [];
-    for (let start = 0; start < items.length; start += size)
-        chunks.push(items.slice(start, start + size));
-    return chunks;
-}
-function buildPlan(paths, options) {
-    const batches = [];
-    const groups = chunk(paths, options.batchSize);
-    for (const resource of options.resources) {
-        // Purge batches follow the prefetch batches' boundaries, so each prefetch
-        // waits only for the purges of its own paths.
-        const purgeGroups = options.purge ? groups.map(group => chunk(group, options.purgeBatchSize)) : [];
-        const purgeCount = purgeGroups.reduce((sum, parts) => sum + parts.length, 0);
-        let purgeIndex = 0;
-        const purgeBatches = purgeGroups.map(parts => parts.map(part => ({ operation: 'purge', resource, index: ++purgeIndex, of: purgeCount, paths: part, after: [] })));
-        const prefetchBatches = groups.map((group, i) => ({
-            operation: 'prefetch',
-            resource,
-            index: i + 1,
-            of: groups.length,
-            paths: group,
-            after: purgeBatches[i] ?? []
-        }));
-        batches.push(...purgeBatches.flat(), ...prefetchBatches);
-    }
-    return { paths, resources: options.resources, batches };
-}
-/**
- * The fastest schedule the rate limits allow, ignoring request time: purges go
- * out one purge interval apart, and prefetch k starts once its purges are in
- * and one prefetch interval has passed since prefetch k-1. Resources run in parallel.
- */
-function estimateMs(plan, intervals) {
-    let longest = 0;
-    for (const resource of plan.resources) {
-        const batches = plan.batches.filter(batch => batch.resource === resource);
-        const purgeAccepted = new Map();
-        batches
-            .filter(batch => batch.operation === 'purge')
-            .forEach((batch, i) => purgeAccepted.set(batch, i * intervals.purgeMs));
-        let previous = -Infinity;
-        for (const batch of batches.filter(b => b.operation === 'prefetch')) {
-            const purged = Math.max(0, ...batch.after.map(purge => purgeAccepted.get(purge) ?? 0));
-            previous = Math.max(purged, previous + intervals.prefetchMs);
-        }
-        longest = Math.max(longest, previous, ...purgeAccepted.values());
-    }
-    return longest;
-}
-function formatDuration(ms) {
-    if (ms > 0 && ms < 1000)
-        return `${Math.round(ms)} ms`;
-    const seconds = Math.round(ms / 1000);
-    if (seconds < 60)
-        return `${seconds} s`;
-    const minutes = Math.floor(seconds / 60);
-    const rest = seconds % 60;
-    if (minutes < 60)
-        return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
-    return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
-;// CONCATENATED MODULE: ./src/purge-status.ts
-// Runner and Gcore clocks may differ a little: look back a bit before the request.
-const CLOCK_SKEW_MS = 10_000;
-const PAGE_SIZE = 100;
-const MAX_PAGES = 5;
-const MAX_STATUS_FAILURES = 3;
-/** A payload URL may carry the host; compare by path and query. */
-function pathOf(url) {
-    try {
-        const parsed = new URL(url, 'http://placeholder.invalid');
-        return parsed.pathname + parsed.search;
-    }
-    catch {
-        return url;
-    }
-}
-function findPurge(entries, resource, paths) {
-    const matches = entries.filter(entry => {
-        if (entry.resource?.id !== resource)
-            return false;
-        if (entry.purge_type !== undefined && entry.purge_type !== 'purge_by_url')
-            return false;
-        const urls = Array.isArray(entry.payload?.urls) ? new Set(entry.payload.urls.map(String).map(pathOf)) : null;
-        return urls !== null && paths.every(path => urls.has(path));
-    });
-    return matches.sort((a, b) => String(b.created).localeCompare(String(a.created)))[0];
-}
-async function fetchEntries(api, sentAt) {
-    const fromCreated = new Date(sentAt - CLOCK_SKEW_MS).toISOString();
-    const entries = [];
-    for (let page = 0; page < MAX_PAGES; page++) {
-        const query = `purge_type=purge_by_url&from_created=${encodeURIComponent(fromCreated)}&limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`;
-        const body = (await api.getJson(`/cdn/purge_statuses?${query}`));
-        if (Array.isArray(body))
-            return [...entries, ...body];
-        entries.push(...(Array.isArray(body?.results) ? body.results : []));
-        if (!body?.next)
-            break;
-    }
-    return entries;
-}
-async function awaitPurge(api, batch, sentAt, options) {
-    const { clock, logger, signal } = options;
-    const label = `purge ${batch.index} (resource ${batch.resource})`;
-    const deadline = clock.now() + options.timeoutMs;
-    const settle = async (why) => {
-        logger.notice(`${label}: ${why}; waiting purge-settle (${options.settleMs / 1000} s) before prefetching its paths`);
-        await clock.sleep(options.settleMs, signal);
-        return { ok: true };
-    };
-    let failures = 0;
-    for (;;) {
-        // Cancelled: the purge was accepted all the same; its prefetch will be reported cancelled.
-        if (signal?.aborted)
-            return { ok: true };
-        let entries;
-        try {
-            entries = await fetchEntries(api, sentAt);
-            failures = 0;
-        }
-        catch (error) {
-            // A 4xx will not change on retry (no such endpoint, no right to read it): settle at once.
-            const lasting = error.kind === 'rejected' || error.kind === 'auth';
-            if (lasting || ++failures >= MAX_STATUS_FAILURES) {
-                return settle(`the purge status endpoint failed (${error.message})`);
-            }
-            logger.debug(`${label}: purge status request failed (${error.message}); trying again`);
-            await clock.sleep(options.pollMs, signal);
-            continue;
-        }
-        const entry = findPurge(entries, batch.resource, batch.paths);
-        if (!entry)
-            return settle('no matching entry in the purge history');
-        if (entry.status === 'Successful') {
-            logger.info(`${label}: purge finished (Successful)`);
-            return { ok: true };
-        }
-        if (entry.status === 'Failed')
-            return { ok: false, error: 'purge accepted, but Gcore reports it Failed' };
-        if (entry.status === 'Status report disabled')
-            return settle('purge status reports are disabled for this account');
-        if (clock.now() >= deadline) {
-            logger.warning(`${label}: purge still ${String(entry.status)} after purge-timeout (${options.timeoutMs / 1000} s); prefetching anyway`);
-            return { ok: true };
-        }
-        await clock.sleep(options.pollMs, signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-function getAuthString(token, options) {
-    if (!token && !options.auth) {
-        throw new Error('Parameter token or opts.auth is required');
-    }
-    else if (token && options.auth) {
-        throw new Error('Parameters token and opts.auth may not both be specified');
-    }
-    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
-}
-function getProxyAgent(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgent(destinationUrl);
-}
-function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgentDispatcher(destinationUrl);
-}
-function getProxyFetch(destinationUrl) {
-    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
-        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
-    });
-    return proxyFetch;
-}
-function getApiBaseUrl() {
-    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
-}
-function getUserAgentWithOrchestrationId(baseUserAgent) {
-    var _a;
-    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
-    if (orchId) {
-        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-        const tag = `actions_orchestration_id/${sanitizedId}`;
-        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
-            return baseUserAgent;
-        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
-        return `${ua}${tag}`;
-    }
-    return baseUserAgent;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-
-  if (typeof process === "object" && process.version !== undefined) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
-      process.arch
-    })`;
-  }
-
-  return "<environment undetectable>";
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
-// @ts-check
-
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-
-  if (!options) {
-    options = {};
-  }
-
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name) => {
-      return register.bind(null, state, name, callback, options);
-    }, method)();
-  }
-
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-
-    return state.registry[name].reduce((method, registered) => {
-      return registered.hook.bind(null, method, options);
-    }, method)();
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
-// @ts-check
-
-function addHook(state, kind, name, hook) {
-  const orig = hook;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-
-  if (kind === "before") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(orig.bind(null, options))
-        .then(method.bind(null, options));
-    };
-  }
-
-  if (kind === "after") {
-    hook = (method, options) => {
-      let result;
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .then((result_) => {
-          result = result_;
-          return orig(result, options);
-        })
-        .then(() => {
-          return result;
-        });
-    };
-  }
-
-  if (kind === "error") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .catch((error) => {
-          return orig(error, options);
-        });
-    };
-  }
-
-  state.registry[name].push({
-    hook: hook,
-    orig: orig,
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
-// @ts-check
-
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-
-  const index = state.registry[name]
-    .map((registered) => {
-      return registered.orig;
-    })
-    .indexOf(method);
-
-  if (index === -1) {
-    return;
-  }
-
-  state.registry[name].splice(index, 1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
-// @ts-check
-
-
-
-
-
-// bind with array of arguments: https://stackoverflow.com/a/21792913
-const bind = Function.bind;
-const bindable = bind.bind(bind);
-
-function bindApi(hook, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
-  );
-  hook.api = { remove: removeHookRef };
-  hook.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
-  });
-}
-
-function Singular() {
-  const singularHookName = Symbol("Singular");
-  const singularHookState = {
-    registry: {},
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
-}
-
-function Collection() {
-  const state = {
-    registry: {},
-  };
-
-  const hook = register.bind(null, state);
-  bindApi(hook, state);
-
-  return hook;
-}
-
-/* harmony default export */ const before_after_hook = ({ Singular, Collection });
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var VERSION = "0.0.0-development";
-
-// pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-var DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
-  }
-};
-
-// pkg/dist-src/util/lowercase-keys.js
-function dist_bundle_lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
-}
-
-// pkg/dist-src/util/is-plain-object.js
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/util/merge-deep.js
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
-    }
-  });
-  return result;
-}
-
-// pkg/dist-src/util/remove-undefined-properties.js
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
-}
-
-// pkg/dist-src/merge.js
-function merge(defaults, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = dist_bundle_lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-
-// pkg/dist-src/util/add-query-parameters.js
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-
-// pkg/dist-src/util/extract-url-variable-names.js
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-
-// pkg/dist-src/util/omit.js
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-
-// pkg/dist-src/util/url-template.js
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function parseUrl(template) {
-  return {
-    expand: expand.bind(null, template)
-  };
-}
-function expand(template, context) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
-  }
-}
-
-// pkg/dist-src/parse.js
-function parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-
-// pkg/dist-src/endpoint-with-defaults.js
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
-}
-
-// pkg/dist-src/with-defaults.js
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
-  });
-}
-
-// pkg/dist-src/index.js
-var endpoint = withDefaults(null, DEFAULTS);
-
-
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
-const intRegex = /^-?\d+$/;
-const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
-const originalStringify = JSON.stringify;
-const originalParse = JSON.parse;
-const customFormat = /^-?\d+n$/;
-
-const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-
-/**
- * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
- * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
- */
-
-/**
- * Checks if a value is unstringifiable according to native JSON.stringify rules.
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is undefined, a function, or a symbol.
- */
-const isUnstringifiable = (val) =>
-  val === undefined || typeof val === "function" || typeof val === "symbol";
-
-/**
- * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is a RawJSON instance.
- */
-const isRawJSON = (val) =>
-  val !== null &&
-  typeof val === "object" &&
-  val.constructor &&
-  val.constructor.name === "RawJSON";
-
-/**
- * Iteratively converts a JS value to a JSON string.
- * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
- * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
- *
- * @param {any} rootValue The value to stringify.
- * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
- * @param {string | number} [spaceParam] Indentation for pretty-printing.
- * @returns {string | undefined} The generated JSON string.
- */
-const stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer)
-    ? new Set(replacer.map(String))
-    : null;
-
-  /**
-   * Prepares a value for stringification by resolving toJSON, handling BigInts,
-   * applying custom replacers, and unwrapping primitive objects.
-   *
-   * @param {object|Array} parent The parent object or array holding the value.
-   * @param {string} key The key associated with the value.
-   * @param {any} val The raw value to process.
-   * @returns {any} The processed value ready for stringification.
-   */
-  const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
-
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-
-    if (isNoise) return val + "n";
-
-    const isBigInt = typeof val === "bigint";
-
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-
-      return val.toString() + "n";
-    }
-
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-
-    const isPostReplacerObject = val !== null && typeof val === "object";
-
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper =
-        val instanceof Number ||
-        val instanceof String ||
-        val instanceof Boolean;
-
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
-      }
-    }
-
-    return val;
-  };
-
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-
-  if (isUnstringifiable(rootProcessed)) {
-    return undefined;
-  }
-
-  const isRootPrimitive =
-    rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-
-  const chunks = [];
-  let level = 0;
-
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true,
-    },
-  ];
-
-  const visited = new WeakSet([rootProcessed]);
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-
-    let isDone = false;
-
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-
-        if (space) chunks.push("\n" + space.repeat(level));
-
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject =
-            childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-
-            visited.add(childVal);
-
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true,
-            });
-
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-
-        if (isFilteredOutByArray) continue;
-
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-
-        if (isUnstringifiable(childVal)) continue;
-
-        if (!node.first) chunks.push(",");
-
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-
-        const isComplexObject =
-          childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-
-          visited.add(childVal);
-
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true,
-          });
-
-          node.first = false;
-
-          break; // Stop current loop level to process the newly pushed stack node
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
-        }
-      }
-
-      const isNodeFullyProcessed =
-        node.index >= node.keys.length && stack[stack.length - 1] === node;
-
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-
-    if (isDone) {
-      level--;
-
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
-    }
-  }
-
-  return chunks.join("");
-};
-
-/**
- * Converts a JavaScript value to a JSON string.
- *
- * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
- * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
- *
- * All other values are serialized exactly like native JSON.stringify().
- *
- * @param {*} value The value to convert to a JSON string.
- * @param {Replacer | Array<string | number> | null} [replacer]
- * A function that alters the behavior of the stringification process,
- * or an array of strings/numbers to indicate properties to exclude.
- * @param {string | number} [space]
- * A string or number to specify indentation or pretty-printing.
- * @returns {string} The JSON string representation.
- */
-const JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-
-          const hasFunctionReplacer = typeof replacer === "function";
-
-          if (hasFunctionReplacer) return replacer(key, val);
-
-          const isKeyInArrayReplacer =
-            Array.isArray(replacer) && replacer.includes(key);
-
-          if (isKeyInArrayReplacer) return val;
-
-          return val;
-        },
-        space,
-      );
-    }
-
-    if (!value) return originalStringify(value, replacer, space);
-
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-
-        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-        if (typeof val === "bigint") return val.toString() + "n";
-
-        const hasFunctionReplacer = typeof replacer === "function";
-
-        if (hasFunctionReplacer) return replacer(key, val);
-
-        const isKeyInArrayReplacer =
-          Array.isArray(replacer) && replacer.includes(key);
-
-        if (isKeyInArrayReplacer) return val;
-
-        return val;
-      },
-      space,
-    );
-
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3",
-    ); // Delete one "n" off the end of every BigInt value
-
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
-
-    return denoisedJSON;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-
-      if (convertedJSON === undefined) return undefined;
-
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return convertedJSON;
-
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-
-    throw error;
-  }
-};
-
-const featureCache = new Map();
-
-/**
- * Detects if the current JSON.parse implementation supports the context.source feature.
- *
- * Uses toString() fingerprinting to cache results and automatically detect runtime
- * replacements of JSON.parse (polyfills, mocks, etc.).
- *
- * @returns {boolean} true if context.source is supported, false otherwise.
- */
-const isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context) => !!context?.source && context.source === "1",
-    );
-    featureCache.set(parseFingerprint, result);
-
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-
-    return false;
-  }
-};
-
-/**
- * Reviver function that converts custom-format BigInt strings back to BigInt values.
- * Also handles "noise" strings that accidentally match the BigInt format.
- *
- * @param {string | number | undefined} key The object key.
- * @param {*} value The value being parsed.
- * @param {object} [context] Parse context (if supported by JSON.parse).
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The transformed value.
- */
-const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
-  const isCustomFormatBigInt =
-    typeof value === "string" && customFormat.test(value);
-
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-
-  const hasUserReviver = typeof userReviver === "function";
-
-  if (!hasUserReviver) return value;
-
-  return userReviver(key, value, context);
-};
-
-/**
- * Fast JSON.parse implementation (~2x faster than classic fallback).
- * Uses JSON.parse's context.source feature to detect integers and convert
- * large numbers directly to BigInt without string manipulation.
- *
- * Does not support legacy custom format from v1 of this library.
- *
- * @param {string} text JSON string to parse.
- * @param {Reviver} [reviver] Transform function to apply to each value.
- * @returns {any} Parsed JavaScript value.
- */
-const JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds =
-      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
-    const isBigInt = isBigNumber && isInt;
-
-    if (isBigInt) return BigInt(context.source);
-
-    const hasCustomReviver = typeof reviver === "function";
-
-    if (!hasCustomReviver) return value;
-
-    return reviver(key, value, context);
-  });
-};
-
-const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-const MAX_DIGITS = MAX_INT.length;
-const stringsOrLargeNumbers =
-  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
-
-/**
- * Iteratively traverses the parsed object bottom-up (post-order),
- * emulating the native JSON.parse reviver behavior.
- * This avoids Call Stack overflows (RangeError) on deeply nested structures.
- *
- * @param {any} parsed The natively parsed JSON object.
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The fully processed object.
- */
-const applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (!node.visited) {
-      node.visited = true;
-
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-
-      const hasUserReviver = typeof userReviver === "function";
-
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-
-      const isDeleted = value === undefined;
-
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-
-      stack.pop();
-    }
-  }
-
-  return rootHolder[""];
-};
-
-/**
- * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
- *
- * @param {string} text The raw JSON string.
- * @returns {string} The serialized string with marked BigInts.
- */
-const serializeBigInts = (text) => {
-  return text.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-      const hasFractionalOrExponential = fractional || exponential;
-
-      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
-      const isLessThanMaxSafeInt =
-        digits &&
-        (digits.length < MAX_DIGITS ||
-          (digits.length === MAX_DIGITS && digits <= MAX_INT));
-
-      const isStandardValue =
-        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-
-      if (isStandardValue) return match;
-
-      return '"' + match + 'n"';
-    },
-  );
-};
-
-/**
- * Converts a JSON string into a JavaScript value.
- *
- * Supports parsing of large integers using two strategies:
- * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
- * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
- *
- * All other JSON values are parsed exactly like native JSON.parse().
- *
- * @param {string} text A valid JSON string.
- * @param {Reviver} [reviver]
- * A function that transforms the results. This function is called for each member
- * of the object. If a member contains nested objects, the nested objects are
- * transformed before the parent object is.
- * @returns {any} The parsed JavaScript value.
- * @throws {SyntaxError} If text is not valid JSON.
- */
-const JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
-
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
-
-    // Find and mark big numbers with "n"
-    const serializedData = serializeBigInts(text);
-
-    return originalParse(serializedData, (key, value, context) =>
-      convertMarkedBigIntsReviver(key, value, context, reviver),
-    );
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-
-      return applyReviverIteratively(parsed, reviver);
-    }
-
-    throw error;
-  }
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
-class RequestError extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var dist_bundle_VERSION = "10.0.16";
-
-// pkg/dist-src/defaults.js
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
-  }
-};
-
-// pkg/dist-src/fetch-wrapper.js
-
-
-
-// pkg/dist-src/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/fetch-wrapper.js
-
-var noop = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error) {
-    let message = "Unknown Error";
-    if (error instanceof Error) {
-      if (error.name === "AbortError") {
-        error.status = 500;
-        throw error;
-      }
-      message = error.message;
-      if (error.name === "TypeError" && "cause" in error) {
-        if (error.cause instanceof Error) {
-          message = error.cause.message;
-        } else if (typeof error.cause === "string") {
-          message = error.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
-  };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
-}
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(noop);
-  }
-  const mimetype = dist_parse(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text = "";
-    try {
-      text = await response.text();
-      return JSONParse(text);
-    } catch (err) {
-      return text;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-
-// pkg/dist-src/with-defaults.js
-function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request2 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request2, {
-      endpoint: endpoint2,
-      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request2, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-  });
-}
-
-// pkg/dist-src/index.js
-var request = dist_bundle_withDefaults(endpoint, defaults_default);
-
-/* v8 ignore next -- @preserve */
-/* v8 ignore else -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-
-// pkg/dist-src/version.js
-var graphql_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/with-defaults.js
-
-
-// pkg/dist-src/graphql.js
-
-
-// pkg/dist-src/error.js
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request2;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
-};
-
-// pkg/dist-src/graphql.js
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
-    }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
-    }
-  }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
-      return result;
-    }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request2(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
-      }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
-    }
-    return response.data.data;
-  });
-}
-
-// pkg/dist-src/with-defaults.js
-function graphql_dist_bundle_withDefaults(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
-}
-
-// pkg/dist-src/index.js
-var graphql2 = graphql_dist_bundle_withDefaults(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return graphql_dist_bundle_withDefaults(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
-}
-
-/* v8 ignore if -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
-// pkg/dist-src/is-jwt.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-
-// pkg/dist-src/auth.js
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
-}
-
-// pkg/dist-src/with-authorization-prefix.js
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
-  }
-  return `token ${token}`;
-}
-
-// pkg/dist-src/hook.js
-async function hook(token, request, route, parameters) {
-  const endpoint = request.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint.headers.authorization = withAuthorizationPrefix(token);
-  return request(endpoint);
-}
-
-// pkg/dist-src/index.js
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
-  }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
-const version_VERSION = "7.0.8";
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
-
-
-
-
-
-
-const dist_src_noop = () => {
-};
-const consoleWarn = console.warn.bind(console);
-const consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = dist_src_noop;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = dist_src_noop;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
-class Octokit {
-  static VERSION = version_VERSION;
-  static defaults(defaults) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults,
-            options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook = new before_after_hook.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth = createTokenAuth(options.auth);
-        hook.wrap("request", auth.hook);
-        this.auth = auth;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook.wrap("request", auth.hook);
-      this.auth = auth;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-const dist_src_version_VERSION = "17.0.0";
-
-//# sourceMappingURL=version.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-const Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-//# sourceMappingURL=endpoints.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-
-const endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-const handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
-    return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
-    };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
-    }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
-      return void 0;
-    }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
-    }
-    return cache[methodName];
-  }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
-}
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
-}
-
-//# sourceMappingURL=endpoints-to-methods.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-
-
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
-  };
-}
-restEndpointMethods.VERSION = dist_src_version_VERSION;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
-
-//# sourceMappingURL=index.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/normalize-paginated-list-response.js
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-
-// pkg/dist-src/iterator.js
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error) {
-          if (error.status !== 409) throw error;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-
-// pkg/dist-src/paginate.js
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
-}
-
-// pkg/dist-src/compose-paginate.js
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-
-// pkg/dist-src/generated/paginating-endpoints.js
-var paginatingEndpoints = (/* unused pure expression or super */ null && ([
-  "GET /advisories",
-  "GET /app/hook/deliveries",
-  "GET /app/installation-requests",
-  "GET /app/installations",
-  "GET /assignments/{assignment_id}/accepted_assignments",
-  "GET /classrooms",
-  "GET /classrooms/{classroom_id}/assignments",
-  "GET /enterprises/{enterprise}/code-security/configurations",
-  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
-  "GET /enterprises/{enterprise}/dependabot/alerts",
-  "GET /enterprises/{enterprise}/teams",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
-  "GET /events",
-  "GET /gists",
-  "GET /gists/public",
-  "GET /gists/starred",
-  "GET /gists/{gist_id}/comments",
-  "GET /gists/{gist_id}/commits",
-  "GET /gists/{gist_id}/forks",
-  "GET /installation/repositories",
-  "GET /issues",
-  "GET /licenses",
-  "GET /marketplace_listing/plans",
-  "GET /marketplace_listing/plans/{plan_id}/accounts",
-  "GET /marketplace_listing/stubbed/plans",
-  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
-  "GET /networks/{owner}/{repo}/events",
-  "GET /notifications",
-  "GET /organizations",
-  "GET /organizations/{org}/dependabot/repository-access",
-  "GET /orgs/{org}/actions/cache/usage-by-repository",
-  "GET /orgs/{org}/actions/hosted-runners",
-  "GET /orgs/{org}/actions/permissions/repositories",
-  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
-  "GET /orgs/{org}/actions/runner-groups",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
-  "GET /orgs/{org}/actions/runners",
-  "GET /orgs/{org}/actions/secrets",
-  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/actions/variables",
-  "GET /orgs/{org}/actions/variables/{name}/repositories",
-  "GET /orgs/{org}/attestations/repositories",
-  "GET /orgs/{org}/attestations/{subject_digest}",
-  "GET /orgs/{org}/blocks",
-  "GET /orgs/{org}/campaigns",
-  "GET /orgs/{org}/code-scanning/alerts",
-  "GET /orgs/{org}/code-security/configurations",
-  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
-  "GET /orgs/{org}/codespaces",
-  "GET /orgs/{org}/codespaces/secrets",
-  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/copilot/billing/seats",
-  "GET /orgs/{org}/copilot/metrics",
-  "GET /orgs/{org}/dependabot/alerts",
-  "GET /orgs/{org}/dependabot/secrets",
-  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/events",
-  "GET /orgs/{org}/failed_invitations",
-  "GET /orgs/{org}/hooks",
-  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
-  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
-  "GET /orgs/{org}/insights/api/subject-stats",
-  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
-  "GET /orgs/{org}/installations",
-  "GET /orgs/{org}/invitations",
-  "GET /orgs/{org}/invitations/{invitation_id}/teams",
-  "GET /orgs/{org}/issues",
-  "GET /orgs/{org}/members",
-  "GET /orgs/{org}/members/{username}/codespaces",
-  "GET /orgs/{org}/migrations",
-  "GET /orgs/{org}/migrations/{migration_id}/repositories",
-  "GET /orgs/{org}/organization-roles/{role_id}/teams",
-  "GET /orgs/{org}/organization-roles/{role_id}/users",
-  "GET /orgs/{org}/outside_collaborators",
-  "GET /orgs/{org}/packages",
-  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-  "GET /orgs/{org}/personal-access-token-requests",
-  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
-  "GET /orgs/{org}/personal-access-tokens",
-  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
-  "GET /orgs/{org}/private-registries",
-  "GET /orgs/{org}/projects",
-  "GET /orgs/{org}/projectsV2",
-  "GET /orgs/{org}/projectsV2/{project_number}/fields",
-  "GET /orgs/{org}/projectsV2/{project_number}/items",
-  "GET /orgs/{org}/properties/values",
-  "GET /orgs/{org}/public_members",
-  "GET /orgs/{org}/repos",
-  "GET /orgs/{org}/rulesets",
-  "GET /orgs/{org}/rulesets/rule-suites",
-  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
-  "GET /orgs/{org}/secret-scanning/alerts",
-  "GET /orgs/{org}/security-advisories",
-  "GET /orgs/{org}/settings/immutable-releases/repositories",
-  "GET /orgs/{org}/settings/network-configurations",
-  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
-  "GET /orgs/{org}/teams",
-  "GET /orgs/{org}/teams/{team_slug}/discussions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/invitations",
-  "GET /orgs/{org}/teams/{team_slug}/members",
-  "GET /orgs/{org}/teams/{team_slug}/projects",
-  "GET /orgs/{org}/teams/{team_slug}/repos",
-  "GET /orgs/{org}/teams/{team_slug}/teams",
-  "GET /projects/{project_id}/collaborators",
-  "GET /repos/{owner}/{repo}/actions/artifacts",
-  "GET /repos/{owner}/{repo}/actions/caches",
-  "GET /repos/{owner}/{repo}/actions/organization-secrets",
-  "GET /repos/{owner}/{repo}/actions/organization-variables",
-  "GET /repos/{owner}/{repo}/actions/runners",
-  "GET /repos/{owner}/{repo}/actions/runs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
-  "GET /repos/{owner}/{repo}/actions/secrets",
-  "GET /repos/{owner}/{repo}/actions/variables",
-  "GET /repos/{owner}/{repo}/actions/workflows",
-  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-  "GET /repos/{owner}/{repo}/activity",
-  "GET /repos/{owner}/{repo}/assignees",
-  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
-  "GET /repos/{owner}/{repo}/branches",
-  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
-  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-  "GET /repos/{owner}/{repo}/code-scanning/analyses",
-  "GET /repos/{owner}/{repo}/codespaces",
-  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
-  "GET /repos/{owner}/{repo}/codespaces/secrets",
-  "GET /repos/{owner}/{repo}/collaborators",
-  "GET /repos/{owner}/{repo}/comments",
-  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
-  "GET /repos/{owner}/{repo}/commits/{ref}/status",
-  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
-  "GET /repos/{owner}/{repo}/contributors",
-  "GET /repos/{owner}/{repo}/dependabot/alerts",
-  "GET /repos/{owner}/{repo}/dependabot/secrets",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/environments",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
-  "GET /repos/{owner}/{repo}/events",
-  "GET /repos/{owner}/{repo}/forks",
-  "GET /repos/{owner}/{repo}/hooks",
-  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
-  "GET /repos/{owner}/{repo}/invitations",
-  "GET /repos/{owner}/{repo}/issues",
-  "GET /repos/{owner}/{repo}/issues/comments",
-  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/issues/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-  "GET /repos/{owner}/{repo}/keys",
-  "GET /repos/{owner}/{repo}/labels",
-  "GET /repos/{owner}/{repo}/milestones",
-  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
-  "GET /repos/{owner}/{repo}/notifications",
-  "GET /repos/{owner}/{repo}/pages/builds",
-  "GET /repos/{owner}/{repo}/projects",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/comments",
-  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
-  "GET /repos/{owner}/{repo}/releases",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
-  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
-  "GET /repos/{owner}/{repo}/rulesets",
-  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
-  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
-  "GET /repos/{owner}/{repo}/security-advisories",
-  "GET /repos/{owner}/{repo}/stargazers",
-  "GET /repos/{owner}/{repo}/subscribers",
-  "GET /repos/{owner}/{repo}/tags",
-  "GET /repos/{owner}/{repo}/teams",
-  "GET /repos/{owner}/{repo}/topics",
-  "GET /repositories",
-  "GET /search/code",
-  "GET /search/commits",
-  "GET /search/issues",
-  "GET /search/labels",
-  "GET /search/repositories",
-  "GET /search/topics",
-  "GET /search/users",
-  "GET /teams/{team_id}/discussions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
-  "GET /teams/{team_id}/invitations",
-  "GET /teams/{team_id}/members",
-  "GET /teams/{team_id}/projects",
-  "GET /teams/{team_id}/repos",
-  "GET /teams/{team_id}/teams",
-  "GET /user/blocks",
-  "GET /user/codespaces",
-  "GET /user/codespaces/secrets",
-  "GET /user/emails",
-  "GET /user/followers",
-  "GET /user/following",
-  "GET /user/gpg_keys",
-  "GET /user/installations",
-  "GET /user/installations/{installation_id}/repositories",
-  "GET /user/issues",
-  "GET /user/keys",
-  "GET /user/marketplace_purchases",
-  "GET /user/marketplace_purchases/stubbed",
-  "GET /user/memberships/orgs",
-  "GET /user/migrations",
-  "GET /user/migrations/{migration_id}/repositories",
-  "GET /user/orgs",
-  "GET /user/packages",
-  "GET /user/packages/{package_type}/{package_name}/versions",
-  "GET /user/public_emails",
-  "GET /user/repos",
-  "GET /user/repository_invitations",
-  "GET /user/social_accounts",
-  "GET /user/ssh_signing_keys",
-  "GET /user/starred",
-  "GET /user/subscriptions",
-  "GET /user/teams",
-  "GET /users",
-  "GET /users/{username}/attestations/{subject_digest}",
-  "GET /users/{username}/events",
-  "GET /users/{username}/events/orgs/{org}",
-  "GET /users/{username}/events/public",
-  "GET /users/{username}/followers",
-  "GET /users/{username}/following",
-  "GET /users/{username}/gists",
-  "GET /users/{username}/gpg_keys",
-  "GET /users/{username}/keys",
-  "GET /users/{username}/orgs",
-  "GET /users/{username}/packages",
-  "GET /users/{username}/projects",
-  "GET /users/{username}/projectsV2",
-  "GET /users/{username}/projectsV2/{project_number}/fields",
-  "GET /users/{username}/projectsV2/{project_number}/items",
-  "GET /users/{username}/received_events",
-  "GET /users/{username}/received_events/public",
-  "GET /users/{username}/repos",
-  "GET /users/{username}/social_accounts",
-  "GET /users/{username}/ssh_signing_keys",
-  "GET /users/{username}/starred",
-  "GET /users/{username}/subscriptions"
-]));
-
-// pkg/dist-src/paginating-endpoints.js
-function isPaginatingEndpoint(arg) {
-  if (typeof arg === "string") {
-    return paginatingEndpoints.includes(arg);
-  } else {
-    return false;
-  }
-}
-
-// pkg/dist-src/index.js
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
-
-
-// octokit + plugins
-
-
-
-const context = new Context();
-const baseUrl = getApiBaseUrl();
-const defaults = {
-    baseUrl,
-    request: {
-        agent: getProxyAgent(baseUrl),
-        fetch: getProxyFetch(baseUrl)
-    }
-};
-const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
-
-/**
- * Convience function to correctly format Octokit Options to pass into the constructor.
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokitOptions(token, options) {
-    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
-    // Auth
-    const auth = getAuthString(token, opts);
-    if (auth) {
-        opts.auth = auth;
-    }
-    // Orchestration ID
-    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
-    if (userAgent) {
-        opts.userAgent = userAgent;
-    }
-    return opts;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
-
-
-const github_context = new Context();
-/**
- * Returns a hydrated octokit ready to use for GitHub Actions
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokit(token, options, ...additionalPlugins) {
-    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-    return new GitHubWithPlugins(getOctokitOptions(token, options));
-}
-//# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "url"
-const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-;// CONCATENATED MODULE: external "module"
-const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ./node_modules/fdir/dist/index.mjs
-
-
-
-
-//#region rolldown:runtime
-var __require = /* @__PURE__ */ (0,external_module_namespaceObject.createRequire)(import.meta.url);
-
-//#endregion
-//#region src/utils.ts
-function cleanPath(path) {
-	let normalized = (0,external_path_namespaceObject.normalize)(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === external_path_namespaceObject.sep) normalized = normalized.substring(0, normalized.length - 1);
-	return normalized;
-}
-const SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path, separator) {
-	return path.replace(SLASHES_REGEX, separator);
-}
-const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path) {
-	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
-}
-function normalizePath(path, options) {
-	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = (0,external_path_namespaceObject.resolve)(path);
-	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
-	if (path === ".") return "";
-	const needsSeperator = path[path.length - 1] !== pathSeparator;
-	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/join-path.ts
-function joinPathWithBasePath(filename, directoryPath) {
-	return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-	return function(filename, directoryPath) {
-		const sameRoot = directoryPath.startsWith(root);
-		if (sameRoot) return directoryPath.slice(root.length) + filename;
-		else return convertSlashes((0,external_path_namespaceObject.relative)(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-	};
-}
-function joinPath(filename) {
-	return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-	return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-	const { relativePaths, includeBasePath } = options;
-	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-
-//#endregion
-//#region src/api/functions/push-directory.ts
-function pushDirectoryWithRelativePath(root) {
-	return function(directoryPath, paths) {
-		paths.push(directoryPath.substring(root.length) || ".");
-	};
-}
-function pushDirectoryFilterWithRelativePath(root) {
-	return function(directoryPath, paths, filters) {
-		const relativePath = directoryPath.substring(root.length) || ".";
-		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-	};
-}
-const pushDirectory = (directoryPath, paths) => {
-	paths.push(directoryPath || ".");
-};
-const pushDirectoryFilter = (directoryPath, paths, filters) => {
-	const path = directoryPath || ".";
-	if (filters.every((filter) => filter(path, true))) paths.push(path);
-};
-const empty$2 = () => {};
-function build$6(root, options) {
-	const { includeDirs, filters, relativePaths } = options;
-	if (!includeDirs) return empty$2;
-	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-
-//#endregion
-//#region src/api/functions/push-file.ts
-const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-const pushFileFilter = (filename, paths, _counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-const pushFileCount = (_filename, _paths, counts, _filters) => {
-	counts.files++;
-};
-const pushFile = (filename, paths) => {
-	paths.push(filename);
-};
-const empty$1 = () => {};
-function build$5(options) {
-	const { excludeFiles, filters, onlyCounts } = options;
-	if (excludeFiles) return empty$1;
-	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-	else if (onlyCounts) return pushFileCount;
-	else return pushFile;
-}
-
-//#endregion
-//#region src/api/functions/get-array.ts
-const getArray = (paths) => {
-	return paths;
-};
-const getArrayGroup = () => {
-	return [""].slice(0, 0);
-};
-function build$4(options) {
-	return options.group ? getArrayGroup : getArray;
-}
-
-//#endregion
-//#region src/api/functions/group-files.ts
-const groupFiles = (groups, directory, files) => {
-	groups.push({
-		directory,
-		files,
-		dir: directory
-	});
-};
-const empty = () => {};
-function build$3(options) {
-	return options.group ? groupFiles : empty;
-}
-
-//#endregion
-//#region src/api/functions/resolve-symlink.ts
-const resolveSymlinksAsync = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	fs.realpath(path, (error, resolvedPath) => {
-		if (error) return queue.dequeue(suppressErrors ? null : error, state);
-		fs.stat(resolvedPath, (error$1, stat) => {
-			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-			callback$1(stat, resolvedPath);
-			queue.dequeue(null, state);
-		});
-	});
-};
-const resolveSymlinks = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	try {
-		const resolvedPath = fs.realpathSync(path);
-		const stat = fs.statSync(resolvedPath);
-		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-		callback$1(stat, resolvedPath);
-	} catch (e) {
-		if (!suppressErrors) throw e;
-	}
-};
-function build$2(options, isSynchronous) {
-	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path, resolved, state) {
-	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-	let parent = (0,external_path_namespaceObject.dirname)(path);
-	let depth = 1;
-	while (parent !== state.root && depth < 2) {
-		const resolvedPath = state.symlinks.get(parent);
-		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-		if (isSameRoot) depth++;
-		else parent = (0,external_path_namespaceObject.dirname)(parent);
-	}
-	state.symlinks.set(path, resolved);
-	return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-	return state.visited.includes(resolved + state.options.pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/invoke-callback.ts
-const onlyCountsSync = (state) => {
-	return state.counts;
-};
-const groupsSync = (state) => {
-	return state.groups;
-};
-const defaultSync = (state) => {
-	return state.paths;
-};
-const limitFilesSync = (state) => {
-	return state.paths.slice(0, state.options.maxFiles);
-};
-const onlyCountsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.counts, state.options.suppressErrors);
-	return null;
-};
-const defaultAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths, state.options.suppressErrors);
-	return null;
-};
-const limitFilesAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-	return null;
-};
-const groupsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.groups, state.options.suppressErrors);
-	return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-	if (error && !suppressErrors) callback$1(error, output);
-	else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-	const { onlyCounts, group, maxFiles } = options;
-	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-	else if (group) return isSynchronous ? groupsSync : groupsAsync;
-	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-	else return isSynchronous ? defaultSync : defaultAsync;
-}
-
-//#endregion
-//#region src/api/functions/walk-directory.ts
-const readdirOpts = { withFileTypes: true };
-const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	state.queue.enqueue();
-	if (currentDepth < 0) return state.queue.dequeue(null, state);
-	const { fs } = state;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-		callback$1(entries, directoryPath, currentDepth);
-		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-	});
-};
-const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	const { fs } = state;
-	if (currentDepth < 0) return;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	let entries = [];
-	try {
-		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-	} catch (e) {
-		if (!state.options.suppressErrors) throw e;
-	}
-	callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-	return isSynchronous ? walkSync : walkAsync;
-}
-
-//#endregion
-//#region src/api/queue.ts
-/**
-* This is a custom stateless queue to track concurrent async fs calls.
-* It increments a counter whenever a call is queued and decrements it
-* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
-*/
-var Queue = class {
-	count = 0;
-	constructor(onQueueEmpty) {
-		this.onQueueEmpty = onQueueEmpty;
-	}
-	enqueue() {
-		this.count++;
-		return this.count;
-	}
-	dequeue(error, output) {
-		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-			this.onQueueEmpty(error, output);
-			if (error) {
-				output.controller.abort();
-				this.onQueueEmpty = void 0;
-			}
-		}
-	}
-};
-
-//#endregion
-//#region src/api/counter.ts
-var Counter = class {
-	_files = 0;
-	_directories = 0;
-	set files(num) {
-		this._files = num;
-	}
-	get files() {
-		return this._files;
-	}
-	set directories(num) {
-		this._directories = num;
-	}
-	get directories() {
-		return this._directories;
-	}
-	/**
-	* @deprecated use `directories` instead
-	*/
-	/* c8 ignore next 3 */
-	get dirs() {
-		return this._directories;
-	}
-};
-
-//#endregion
-//#region src/api/aborter.ts
-/**
-* AbortController is not supported on Node 14 so we use this until we can drop
-* support for Node 14.
-*/
-var Aborter = class {
-	aborted = false;
-	abort() {
-		this.aborted = true;
-	}
-};
-
-//#endregion
-//#region src/api/walker.ts
-var Walker = class {
-	root;
-	isSynchronous;
-	state;
-	joinPath;
-	pushDirectory;
-	pushFile;
-	getArray;
-	groupFiles;
-	resolveSymlink;
-	walkDirectory;
-	callbackInvoker;
-	constructor(root, options, callback$1) {
-		this.isSynchronous = !callback$1;
-		this.callbackInvoker = build$1(options, this.isSynchronous);
-		this.root = normalizePath(root, options);
-		this.state = {
-			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-			paths: [""].slice(0, 0),
-			groups: [],
-			counts: new Counter(),
-			options,
-			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-			symlinks: /* @__PURE__ */ new Map(),
-			visited: [""].slice(0, 0),
-			controller: new Aborter(),
-			fs: options.fs || external_fs_namespaceObject_0
-		};
-		this.joinPath = build$7(this.root, options);
-		this.pushDirectory = build$6(this.root, options);
-		this.pushFile = build$5(options);
-		this.getArray = build$4(options);
-		this.groupFiles = build$3(options);
-		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build(this.isSynchronous);
-	}
-	start() {
-		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-	}
-	walk = (entries, directoryPath, depth) => {
-		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-		const files = this.getArray(this.state.paths);
-		for (let i = 0; i < entries.length; ++i) {
-			const entry = entries[i];
-			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-				const filename = this.joinPath(entry.name, directoryPath);
-				this.pushFile(filename, files, this.state.counts, filters);
-			} else if (entry.isDirectory()) {
-				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-				if (exclude && exclude(entry.name, path)) continue;
-				this.pushDirectory(path, paths, filters);
-				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
-				let path = joinPathWithBasePath(entry.name, directoryPath);
-				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
-					if (stat.isDirectory()) {
-						resolvedPath = normalizePath(resolvedPath, this.state.options);
-						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
-						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
-					} else {
-						resolvedPath = useRealPaths ? resolvedPath : path;
-						const filename = (0,external_path_namespaceObject.basename)(resolvedPath);
-						const directoryPath$1 = normalizePath((0,external_path_namespaceObject.dirname)(resolvedPath), this.state.options);
-						resolvedPath = this.joinPath(filename, directoryPath$1);
-						this.pushFile(resolvedPath, files, this.state.counts, filters);
-					}
-				});
-			}
-		}
-		this.groupFiles(this.state.groups, directoryPath, files);
-	};
-};
-
-//#endregion
-//#region src/api/async.ts
-function promise(root, options) {
-	return new Promise((resolve$1, reject) => {
-		callback(root, options, (err, output) => {
-			if (err) return reject(err);
-			resolve$1(output);
-		});
-	});
-}
-function callback(root, options, callback$1) {
-	let walker = new Walker(root, options, callback$1);
-	walker.start();
-}
-
-//#endregion
-//#region src/api/sync.ts
-function sync(root, options) {
-	const walker = new Walker(root, options);
-	return walker.start();
-}
-
-//#endregion
-//#region src/builder/api-builder.ts
-var APIBuilder = class {
-	constructor(root, options) {
-		this.root = root;
-		this.options = options;
-	}
-	withPromise() {
-		return promise(this.root, this.options);
-	}
-	withCallback(cb) {
-		callback(this.root, this.options, cb);
-	}
-	sync() {
-		return sync(this.root, this.options);
-	}
-};
-
-//#endregion
-//#region src/builder/index.ts
-let dist_pm = null;
-/* c8 ignore next 6 */
-try {
-	__require.resolve("picomatch");
-	dist_pm = __require("picomatch");
-} catch {}
-var Builder = class {
-	globCache = {};
-	options = {
-		maxDepth: Infinity,
-		suppressErrors: true,
-		pathSeparator: external_path_namespaceObject.sep,
-		filters: []
-	};
-	globFunction;
-	constructor(options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		this.globFunction = this.options.globFunction;
-	}
-	group() {
-		this.options.group = true;
-		return this;
-	}
-	withPathSeparator(separator) {
-		this.options.pathSeparator = separator;
-		return this;
-	}
-	withBasePath() {
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withRelativePaths() {
-		this.options.relativePaths = true;
-		return this;
-	}
-	withDirs() {
-		this.options.includeDirs = true;
-		return this;
-	}
-	withMaxDepth(depth) {
-		this.options.maxDepth = depth;
-		return this;
-	}
-	withMaxFiles(limit) {
-		this.options.maxFiles = limit;
-		return this;
-	}
-	withFullPaths() {
-		this.options.resolvePaths = true;
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withErrors() {
-		this.options.suppressErrors = false;
-		return this;
-	}
-	withSymlinks({ resolvePaths = true } = {}) {
-		this.options.resolveSymlinks = true;
-		this.options.useRealPaths = resolvePaths;
-		return this.withFullPaths();
-	}
-	withAbortSignal(signal) {
-		this.options.signal = signal;
-		return this;
-	}
-	normalize() {
-		this.options.normalizePath = true;
-		return this;
-	}
-	filter(predicate) {
-		this.options.filters.push(predicate);
-		return this;
-	}
-	onlyDirs() {
-		this.options.excludeFiles = true;
-		this.options.includeDirs = true;
-		return this;
-	}
-	exclude(predicate) {
-		this.options.exclude = predicate;
-		return this;
-	}
-	onlyCounts() {
-		this.options.onlyCounts = true;
-		return this;
-	}
-	crawl(root) {
-		return new APIBuilder(root || ".", this.options);
-	}
-	withGlobFunction(fn) {
-		this.globFunction = fn;
-		return this;
-	}
-	/**
-	* @deprecated Pass options using the constructor instead:
-	* ```ts
-	* new fdir(options).crawl("/path/to/root");
-	* ```
-	* This method will be removed in v7.0
-	*/
-	/* c8 ignore next 4 */
-	crawlWithOptions(root, options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		return new APIBuilder(root || ".", this.options);
-	}
-	glob(...patterns) {
-		if (this.globFunction) return this.globWithOptions(patterns);
-		return this.globWithOptions(patterns, ...[{ dot: true }]);
-	}
-	globWithOptions(patterns, ...options) {
-		const globFn = this.globFunction || dist_pm;
-		/* c8 ignore next 5 */
-		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-		var isMatch = this.globCache[patterns.join("\0")];
-		if (!isMatch) {
-			isMatch = globFn(patterns, ...options);
-			this.globCache[patterns.join("\0")] = isMatch;
-		}
-		this.options.filters.push((path) => isMatch(path));
-		return this;
-	}
-};
-
-//#endregion
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
-
-
-
-
-
-//#region src/utils.ts
-const isReadonlyArray = Array.isArray;
-const BACKSLASHES = /\\/g;
-const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-const isWin = process.platform === "win32";
-const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-	const patternsCount = patterns.length;
-	const patternsParts = Array(patternsCount);
-	const matchers = Array(patternsCount);
-	let i, j;
-	for (i = 0; i < patternsCount; i++) {
-		const parts = splitPattern(patterns[i]);
-		patternsParts[i] = parts;
-		const partsCount = parts.length;
-		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
-		matchers[i] = partMatchers;
-	}
-	return (input) => {
-		const inputParts = input.split("/");
-		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-		for (i = 0; i < patternsCount; i++) {
-			const patternParts = patternsParts[i];
-			const matcher = matchers[i];
-			const inputPatternCount = inputParts.length;
-			const minParts = Math.min(inputPatternCount, patternParts.length);
-			j = 0;
-			while (j < minParts) {
-				const part = patternParts[j];
-				if (part.includes("/")) return true;
-				if (!matcher[j](inputParts[j])) break;
-				if (!options.noglobstar && part === "**") return true;
-				j++;
-			}
-			if (j === inputPatternCount) return true;
-		}
-		return false;
-	};
-}
-/* node:coverage ignore next 2 */
-const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-	if (cwd === root || root.startsWith(`${cwd}/`)) {
-		if (absolute) {
-			const start = cwd.length + +!isRoot(cwd);
-			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-		}
-		const prefix = root.slice(cwd.length + 1);
-		if (prefix) return (p, isDir) => {
-			if (p === ".") return prefix;
-			const result = `${prefix}/${p}`;
-			return isDir ? result.slice(0, -1) : result;
-		};
-		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-	}
-	if (absolute) return (p) => external_path_namespaceObject.posix.relative(cwd, p) || ".";
-	return (p) => external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-	if (root.startsWith(`${cwd}/`)) {
-		const prefix = root.slice(cwd.length + 1);
-		return (p) => `${prefix}/${p}`;
-	}
-	return (p) => {
-		const result = external_path_namespaceObject.posix.relative(cwd, `${root}/${p}`);
-		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-	};
-}
-function ensureNonDriveRelativePath(path) {
-	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-const splitPatternOptions = { parts: true };
-function splitPattern(path) {
-	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
-	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
-}
-const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
-function convertPosixPathToPattern(path) {
-	return escapePosixPath(path);
-}
-function convertWin32PathToPattern(path) {
-	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
-}
-/**
-* Converts a path to a pattern depending on the platform.
-* Identical to {@link escapePath} on POSIX systems.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
-*/
-/* node:coverage ignore next 3 */
-const convertPathToPattern = (/* unused pure expression or super */ null && (isWin ? convertWin32PathToPattern : convertPosixPathToPattern));
-const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-/**
-* Escapes a path's special characters depending on the platform.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
-*/
-/* node:coverage ignore next */
-const escapePath = isWin ? escapeWin32Path : escapePosixPath;
-/**
-* Checks if a pattern has dynamic parts.
-*
-* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
-*
-* - Doesn't necessarily return `false` on patterns that include `\`.
-* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
-* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
-* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
-*
-* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
-*/
-function isDynamicPattern(pattern, options) {
-	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-	const scan = picomatch.scan(pattern);
-	return scan.isGlob || scan.negated;
-}
-function log(...tasks) {
-	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-//#endregion
-//#region src/patterns.ts
-const PARENT_DIRECTORY = /^(\/?\.\.)+/;
-const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-	var _PARENT_DIRECTORY$exe;
-	const cwd = opts.cwd;
-	let result = pattern;
-	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-	const escapedCwd = escapePath(cwd);
-	result = (0,external_path_namespaceObject.isAbsolute)(result.replace(ESCAPING_BACKSLASHES, "")) ? external_path_namespaceObject.posix.relative(escapedCwd, result) : external_path_namespaceObject.posix.normalize(result);
-	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-	const parts = splitPattern(result);
-	if (parentDir) {
-		const n = (parentDir.length + 1) / 3;
-		let i = 0;
-		const cwdParts = escapedCwd.split("/");
-		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-			i++;
-		}
-		const potentialRoot = external_path_namespaceObject.posix.join(cwd, parentDir.slice(i * 3));
-		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-			props.root = ensureNonDriveRelativePath(potentialRoot);
-			props.depthOffset = -n + i;
-		}
-	}
-	if (!isIgnore && props.depthOffset >= 0) {
-		var _props$commonPath;
-		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-		const newCommonPath = [];
-		const length = Math.min(props.commonPath.length, parts.length);
-		for (let i = 0; i < length; i++) {
-			const part = parts[i];
-			if (part === "**" && !parts[i + 1]) {
-				newCommonPath.pop();
-				break;
-			}
-			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-			newCommonPath.push(part);
-		}
-		props.depthOffset = newCommonPath.length;
-		props.commonPath = newCommonPath;
-		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? external_path_namespaceObject.posix.join(cwd, ...newCommonPath) : cwd);
-	}
-	return result;
-}
-function processPatterns(options, patterns, props) {
-	const matchPatterns = [];
-	const ignorePatterns = [];
-	for (const pattern of options.ignore) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-	}
-	for (const pattern of patterns) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-	}
-	return {
-		match: matchPatterns,
-		ignore: ignorePatterns
-	};
-}
-//#endregion
-//#region src/crawler.ts
-function buildCrawler(options, patterns) {
-	const cwd = options.cwd;
-	const props = {
-		root: cwd,
-		depthOffset: 0
-	};
-	const processed = processPatterns(options, patterns, props);
-	if (options.debug) log("internal processing patterns:", processed);
-	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-	const root = props.root.replace(BACKSLASHES, "");
-	const matchOptions = {
-		dot,
-		nobrace: options.braceExpansion === false,
-		nocase: !caseSensitiveMatch,
-		noextglob: options.extglob === false,
-		noglobstar: options.globstar === false,
-		posix: true
-	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
-	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-	const format = buildFormat(cwd, root, absolute);
-	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-	const excludePredicate = (_, p) => {
-		const relativePath = excludeFormatter(p, true);
-		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-	};
-	let maxDepth;
-	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-	const crawler = new Builder({
-		filters: [debug ? (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			const matches = matcher(path) && !ignore(path);
-			if (matches) log(`matched ${path}`);
-			return matches;
-		} : (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			return matcher(path) && !ignore(path);
-		}],
-		exclude: debug ? (_, p) => {
-			const skipped = excludePredicate(_, p);
-			log(`${skipped ? "skipped" : "crawling"} ${p}`);
-			return skipped;
-		} : excludePredicate,
-		fs: options.fs,
-		pathSeparator: "/",
-		relativePaths: !absolute,
-		resolvePaths: absolute,
-		includeBasePath: absolute,
-		resolveSymlinks: followSymbolicLinks,
-		excludeSymlinks: !followSymbolicLinks,
-		excludeFiles: onlyDirectories,
-		includeDirs: onlyDirectories || !options.onlyFiles,
-		maxDepth,
-		signal: options.signal
-	}).crawl(root);
-	if (options.debug) log("internal properties:", {
-		...props,
-		root
-	});
-	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-//#endregion
-//#region src/index.ts
-function formatPaths(paths, mapper) {
-	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-	return paths;
-}
-const defaultOptions = {
-	caseSensitiveMatch: true,
-	debug: !!process.env.TINYGLOBBY_DEBUG,
-	expandDirectories: true,
-	followSymbolicLinks: true,
-	onlyFiles: true
-};
-function getOptions(options) {
-	const opts = Object.assign({}, options);
-	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? (0,external_url_namespaceObject.fileURLToPath)(opts.cwd) : (0,external_path_namespaceObject.resolve)(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-	opts.ignore = ensureStringArray(opts.ignore);
-	opts.fs && (opts.fs = {
-		readdir: opts.fs.readdir || external_fs_namespaceObject.readdir,
-		readdirSync: opts.fs.readdirSync || external_fs_namespaceObject.readdirSync,
-		realpath: opts.fs.realpath || external_fs_namespaceObject.realpath,
-		realpathSync: opts.fs.realpathSync || external_fs_namespaceObject.realpathSync,
-		stat: opts.fs.stat || external_fs_namespaceObject.stat,
-		statSync: opts.fs.statSync || external_fs_namespaceObject.statSync
-	});
-	if (opts.debug) log("globbing with options:", opts);
-	return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-	var _ref;
-	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-	const options = getOptions(isModern ? inputOptions : globInput);
-	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
-}
-function globSync(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(crawler.sync(), relative) : [];
-}
-//#endregion
-
-
-;// CONCATENATED MODULE: ./src/map-limit.ts
-/** `Promise.all(items.map(fn))` with at most `limit` calls in flight, results in order. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/files.ts
-/**
- * Local files as CDN paths: globbing under `base-dir`, mapping each match to
- * `path-prefix` + its path relative to `base-dir`, and Gcore's size window.
- *
- * Globbing uses tinyglobby: @actions/glob takes about 50 × as long as `find` on a
- * tree of 100,000 files, tinyglobby about 2 × (see bench/).
- */
-
-
-
-
-
-const MiB = 1024 * 1024;
-/** Gcore recommends prefetch for files over 200 MB and under 5 GB. */
-const SIZE_WINDOW = { min: 200 * MiB, max: 5 * 1024 * MiB };
-function isOutsideWindow(size) {
-    return size < SIZE_WINDOW.min || size > SIZE_WINDOW.max;
-}
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-/**
- * One file-name segment as a browser requests it: UTF-8 percent-encoding of
- * everything a URL path cannot carry literally, including `%`, `#`, `?` and
- * `*` (a name is data, never an escape, a fragment, a query or a wildcard).
- */
-function encodeFileSegment(name) {
-    return encodeURIComponent(name)
-        .replace(/%(24|26|2B|2C|3B|3D|3A|40)/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
-        .replace(/\*/g, '%2A');
-}
-/**
- * The CDN path of a file: prefix + `/` + its path relative to base-dir, with `/`
- * separators on every OS. `pathModule` is node:path's posix or win32 flavour.
- */
-function fileCdnPath(file, baseDir, prefix, pathModule = (external_node_path_default())) {
-    const relative = pathModule.relative(baseDir, pathModule.resolve(baseDir, file));
-    if (relative === '' || relative.startsWith('..') || pathModule.isAbsolute(relative)) {
-        throw new InputError(`Input "files" matched ${JSON.stringify(file)}, which is outside base-dir ${JSON.stringify(baseDir)}.`);
-    }
-    const segments = relative.split(/[\\/]/).filter(segment => segment !== '');
-    return `${prefix}/${segments.map(encodeFileSegment).join('/')}`;
-}
-/**
- * Matches glob patterns under baseDir: files only, `!` excludes, dot-files only
- * when a pattern names them. Each positive pattern is globbed on its own so a
- * pattern that matches nothing can be named. Order: by pattern, then path.
- */
-async function matchFiles(patterns, baseDir) {
-    const excludes = patterns.filter(pattern => pattern.startsWith('!'));
-    const includes = patterns.filter(pattern => !pattern.startsWith('!'));
-    const seen = new Set();
-    const unmatched = [];
-    for (const pattern of includes) {
-        const matches = await glob([pattern, ...excludes], {
-            cwd: baseDir,
-            onlyFiles: true,
-            dot: false,
-            expandDirectories: false,
-            followSymbolicLinks: true
-        });
-        if (matches.length === 0)
-            unmatched.push(pattern);
-        for (const match of matches.sort())
-            seen.add(match);
-    }
-    return { files: [...seen], unmatched };
-}
-/** Stats the matched files and maps them to CDN paths. */
-async function localFiles(patterns, baseDir, prefix) {
-    const { files, unmatched } = await matchFiles(patterns, baseDir);
-    const mapped = files.map(file => ({ file, cdnPath: fileCdnPath(file, baseDir, prefix) }));
-    const sizes = await mapLimit(mapped, 64, async ({ file }) => (await (0,promises_namespaceObject.stat)(external_node_path_default().join(baseDir, file))).size);
-    return {
-        files: mapped.map((entry, i) => ({ ...entry, size: sizes[i], outsideWindow: isOutsideWindow(sizes[i]) })),
-        unmatched
-    };
-}
-
-;// CONCATENATED MODULE: ./src/release.ts
-/**
- * The run's GitHub context, and a release's assets as CDN paths.
- *
- * On a `release` event the assets come from the event payload: no API call. On
- * any other event the release is looked up by tag through the GitHub API, with
- * its assets paginated. Errors name the input to fix.
- */
-
-
-
-function runContext(context = github_context) {
-    const repository = process.env.GITHUB_REPOSITORY ?? '';
-    const tag = context.payload.release?.tag_name;
-    return {
-        repository,
-        event: context.eventName ?? '',
-        ref: tag ?? context.ref ?? '',
-        sha: (context.sha ?? '').slice(0, 7),
-        runUrl: repository && context.runId ? `${context.serverUrl}/${repository}/actions/runs/${context.runId}` : null
-    };
-}
-/** The release's tag and assets, from the event payload or the GitHub API. */
-async function releaseAssets(options) {
-    const context = options.context ?? github_context;
-    const payloadRelease = context.eventName === 'release' ? context.payload.release : undefined;
-    if (payloadRelease) {
-        const assets = (payloadRelease.assets ?? []).map(asset => ({ name: asset.name, size: asset.size }));
-        if (assets.length === 0) {
-            throw new InputError(`Input "release-assets" is true, but release ${JSON.stringify(payloadRelease.tag_name)} has no assets.`);
-        }
-        return { tag: payloadRelease.tag_name, assets };
-    }
-    if (!options.tag) {
-        throw new InputError(`Input "release-tag" is required with "release-assets" outside a release event (this run's event is "${context.eventName}").`);
-    }
-    if (!options.token)
-        throw new InputError('Input "github-token" is empty: it is needed to read the release from the GitHub API.');
-    const { owner, repo } = context.repo;
-    const octokit = options.octokit ?? getOctokit(options.token);
-    let releaseId;
-    try {
-        releaseId = (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: options.tag })).data.id;
-    }
-    catch (error) {
-        const status = error.status;
-        if (status === 404) {
-            throw new InputError(`Input "release-tag": no release with tag ${JSON.stringify(options.tag)} in ${owner}/${repo}.`);
-        }
-        throw new InputError(`Input "release-tag": could not read release ${JSON.stringify(options.tag)} of ${owner}/${repo}` +
-            ` (${status ? `HTTP ${status}` : error.message}); check "github-token".`);
-    }
-    const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
-        owner,
-        repo,
-        release_id: releaseId,
-        per_page: 100
-    });
-    if (assets.length === 0) {
-        throw new InputError(`Input "release-assets" is true, but release ${JSON.stringify(options.tag)} has no assets.`);
-    }
-    return { tag: options.tag, assets: assets.map(asset => ({ name: asset.name, size: asset.size })) };
-}
-/** Assets as listed files: prefix + `/` + the name, encoded as file names are. */
-function assetFiles(assets, prefix, skipOutsideWindow) {
-    return assets.map(asset => {
-        const outsideWindow = isOutsideWindow(asset.size);
-        return {
-            file: asset.name,
-            size: asset.size,
-            cdnPath: `${prefix}/${encodeFileSegment(asset.name)}`,
-            outsideWindow,
-            skipped: skipOutsideWindow && outsideWindow
-        };
-    });
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/report.ts
-/**
- * Turns batch results into step outputs, a JSON report file and the job summary.
- *
- * Counting and rendering are pure functions; `publish` is the only part that
- * touches @actions/core and the file system. core.summary escapes nothing, so
- * every user or API string passes through `escapeHtml` here.
- */
-
-
-
-
-
-
-/** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
-const SUMMARY_BUDGET_BYTES = 1000 * 1024;
-/** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
-const OUTPUT_BUDGET_BYTES = 900 * 1000;
-function iso(ms) {
-    return ms === null ? null : new Date(ms).toISOString();
-}
-function toRecord(result) {
-    return {
-        operation: result.batch.operation,
-        resource: result.batch.resource,
-        index: result.batch.index,
-        paths: result.paths,
-        outcome: result.outcome,
-        status: result.status,
-        attempts: result.attempts,
-        error: result.error,
-        started: iso(result.started),
-        finished: iso(result.finished)
-    };
-}
-/** A path is prefetched (or purged) when every resource accepted it. */
-function acceptedByAll(plan, results, operation) {
-    const counts = new Map();
-    for (const result of results) {
-        if (result.batch.operation !== operation || result.outcome !== 'succeeded')
-            continue;
-        for (const path of result.paths)
-            counts.set(path, (counts.get(path) ?? 0) + 1);
-    }
-    return new Set(plan.paths.filter(path => counts.get(path) === plan.resources.length));
-}
-function buildReport(plan, results, run) {
-    const prefetched = acceptedByAll(plan, results, 'prefetch');
-    const purged = run.purge ? acceptedByAll(plan, results, 'purge') : new Set();
-    // A dry run sends nothing: its planned paths count as skipped, so that
-    // prefetched + failed + skipped = total holds for every run.
-    const failedPaths = run.dryRun ? [] : plan.paths.filter(path => !prefetched.has(path));
-    const skippedPaths = run.dryRun ? [...run.skipped, ...plan.paths] : run.skipped;
-    const total = plan.paths.length + run.skipped.length;
-    let result;
-    if (run.dryRun)
-        result = 'dry-run';
-    else if (failedPaths.length === 0)
-        result = 'success';
-    else if (prefetched.size === 0)
-        result = 'failure';
-    else
-        result = 'partial';
-    return {
-        result,
-        resources: plan.resources,
-        totalCount: total,
-        prefetchedCount: prefetched.size,
-        purgedCount: purged.size,
-        failedCount: failedPaths.length,
-        failedPaths,
-        skippedCount: skippedPaths.length,
-        skippedPaths,
-        files: run.files,
-        limits: run.limits ?? [],
-        verify: run.verify ?? [],
-        verifiedCount: (run.verify ?? []).filter(entry => entry.result === 'HIT').length,
-        batches: results.map(toRecord),
-        purge: run.purge,
-        cancelled: run.cancelled,
-        elapsedMs: run.elapsedMs,
-        estimateMs: run.estimateMs
-    };
-}
-const HTML_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    // Markdown's active characters, so no text can turn into a link, table or code span.
-    '`': '&#96;',
-    '|': '&#124;',
-    '*': '&#42;',
-    _: '&#95;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '\\': '&#92;',
-    '~': '&#126;',
-    '#': '&#35;',
-    '!': '&#33;'
-};
-/** Safe for HTML text and attributes and inert as markdown; line breaks become spaces. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"'`|*_[\]\\~#!]/g, char => HTML_ENTITIES[char]).replace(/[\r\n]+/g, ' ');
-}
-function duration(record) {
-    if (!record.started || !record.finished)
-        return '';
-    return formatDuration(Date.parse(record.finished) - Date.parse(record.started));
-}
-/** Adds lines until the byte budget is spent; reports how many did not fit. */
-function fitLines(lines, budget) {
-    const kept = [];
-    let bytes = 0;
-    for (const line of lines) {
-        const size = Buffer.byteLength(line) + 1;
-        if (bytes + size > budget)
-            break;
-        kept.push(line);
-        bytes += size;
-    }
-    return { kept, cut: lines.length - kept.length, bytes };
-}
-/** Repository · event · ref or tag · commit · run link: the first line of the log and the summary. */
-function renderContextLine(context, format) {
-    const parts = [context.repository, context.event, context.ref, context.sha].filter(part => part !== '');
-    if (format === 'text')
-        return [...parts, context.runUrl ?? ''].filter(part => part !== '').join(' · ');
-    const link = context.runUrl ? [`<a href="${escapeHtml(context.runUrl)}">run</a>`] : [];
-    return [...parts.map(part => `<code>${escapeHtml(part)}</code>`), ...link].join(' · ');
-}
-function batchRow(record) {
-    return (`<tr><td>${record.operation}</td><td>${record.index}</td><td>${record.paths.length}</td>` +
-        `<td>${record.outcome}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
-        `<td>${duration(record)}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`);
-}
-function fileRow(file) {
-    const mark = file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : '';
-    return `<tr><td>${escapeHtml(file.file)}</td><td>${formatBytes(file.size)}</td><td>${escapeHtml(file.cdnPath)}</td><td>${mark}</td></tr>`;
-}
-function verifyRow(entry) {
-    return (`<tr><td>${entry.resource}</td><td>${escapeHtml(entry.path)}</td><td>${escapeHtml(entry.result)}</td>` +
-        `<td>${entry.status ?? ''}</td><td>${entry.attempts}</td><td>${escapeHtml(entry.error ?? '')}</td></tr>`);
-}
-/** A table of `rows` (or as many as fit), optionally in a collapsed <details>. */
-function table(header, rows, fit, summary) {
-    const lines = ['<table>', `<tr>${header}</tr>`, ...fit.kept, '</table>'];
-    return summary ? [`<details><summary>${summary} (${rows.length})</summary>`, '', ...lines, '</details>', ''] : [...lines, ''];
-}
-function renderSummary(report, options = {}) {
-    const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES;
-    const resources = report.resources.join(', ');
-    const verifyLine = report.verify.length ? ` · ${report.verifiedCount} of ${report.verify.length} HIT at the edge` : '';
-    const head = [
-        ...(options.context && options.context.repository ? [renderContextLine(options.context, 'html'), ''] : []),
-        `## Gcore CDN prefetch: resource${report.resources.length > 1 ? 's' : ''} ${escapeHtml(resources)}`,
-        '',
-        `**${report.result}**${report.cancelled ? ' (cancelled)' : ''} · ${report.totalCount} paths · ` +
-            `${report.prefetchedCount} prefetched · ${report.purge ? `${report.purgedCount} purged · ` : ''}` +
-            `${report.failedCount} failed${report.skippedCount ? ` · ${report.skippedCount} skipped` : ''}${verifyLine}`,
-        '',
-        report.result === 'dry-run'
-            ? `Dry run: nothing was sent. Estimated time: ${formatDuration(report.estimateMs)}.`
-            : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`,
-        '',
-        ...(report.limits.length ? [`Limits: ${report.limits.map(escapeHtml).join(' · ')}.`, ''] : [])
-    ];
-    const failed = report.failedPaths.map(escapeHtml);
-    const fileRows = report.files.map(fileRow);
-    const verifyRows = report.verify.map(verifyRow);
-    const notes = (options.notes ?? []).map(escapeHtml);
-    const where = options.reportFile ? ` The full report is in ${escapeHtml(options.reportFile)} (output report-file).` : '';
-    // Share the byte budget: batches first, then files, verification, failed paths.
-    let left = budget - Buffer.byteLength(head.join('\n')) - 8192; // table frames, headings, notes
-    const take = (rows, share) => {
-        const fit = fitLines(rows, Math.max(0, left * share));
-        left -= fit.bytes;
-        return fit;
-    };
-    const body = [];
-    let batchRowsCut = 0;
-    report.resources.forEach((resource, i) => {
-        const rows = report.batches.filter(record => record.resource === resource).map(batchRow);
-        const fit = take(rows, 0.5 / (report.resources.length - i));
-        batchRowsCut += fit.cut;
-        if (report.resources.length > 1)
-            body.push(`### Resource ${resource}`, '');
-        body.push(...table('<th>Operation</th><th>Batch</th><th>Paths</th><th>Outcome</th><th>HTTP</th><th>Attempts</th><th>Duration</th><th>Error</th>', rows, fit));
-    });
-    if (batchRowsCut)
-        notes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`);
-    if (fileRows.length) {
-        const fit = take(fileRows, 0.5);
-        if (fit.cut)
-            notes.push(`${fit.cut} of ${fileRows.length} matched files were cut from the files table.${where}`);
-        body.push(...table('<th>File</th><th>Size</th><th>CDN path</th><th>Size window</th>', fileRows, fit, 'Matched files'));
-    }
-    if (verifyRows.length) {
-        const fit = take(verifyRows, 0.5);
-        if (fit.cut)
-            notes.push(`${fit.cut} of ${verifyRows.length} edge checks were cut from the table.${where}`);
-        body.push('### Edge verification', '', 'One HIT shows that one edge server (the one that answered) has the file, not every edge server.', '', ...table('<th>Resource</th><th>Path</th><th>Cache</th><th>HTTP</th><th>Attempts</th><th>Error</th>', verifyRows, fit, 'Edge checks'));
-    }
-    if (failed.length) {
-        const fit = take(failed, 1);
-        if (fit.cut)
-            notes.push(`${fit.cut} of ${failed.length} failed paths were cut from this list.${where}`);
-        body.push(`<details><summary>Failed paths (${failed.length})</summary>`, '', '<pre>', ...fit.kept, '</pre>', '</details>', '');
-    }
-    for (const note of notes)
-        body.push(`> ${note}`, '');
-    if (notes.length && options.reportFile) {
-        body.push(`The full report is in <code>${escapeHtml(options.reportFile)}</code> (output <code>report-file</code>).`, '');
-    }
-    return [...head, ...body].join('\n');
-}
-/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
-function jsonArrayWithin(items, budget) {
-    const json = JSON.stringify(items);
-    if (Buffer.byteLength(json) <= budget)
-        return { json, cut: 0 };
-    const fit = fitLines(items.map(item => JSON.stringify(item)), budget - 2);
-    return { json: `[${fit.kept.join(',')}]`, cut: fit.cut };
-}
-/**
- * The step outputs. GitHub caps one output at 1 MB, so an oversized JSON output
- * stays valid but shortened: `batches` first drops its path lists, then trailing
- * records; `failed-paths` keeps the paths that fit. The report file has it all.
- */
-function outputValues(report, reportFile) {
-    const notes = [];
-    const failed = jsonArrayWithin(report.failedPaths, OUTPUT_BUDGET_BYTES);
-    const skipped = jsonArrayWithin(report.skippedPaths, OUTPUT_BUDGET_BYTES);
-    const verify = jsonArrayWithin(report.verify, OUTPUT_BUDGET_BYTES);
-    if (verify.cut)
-        notes.push(`verify lists the first ${report.verify.length - verify.cut} of ${report.verify.length} edge checks (GitHub's output limit); all are in report-file.`);
-    if (skipped.cut) {
-        notes.push(`skipped-paths lists the first ${report.skippedCount - skipped.cut} of ${report.skippedCount} paths (GitHub's output limit); all are in report-file.`);
-    }
-    if (failed.cut) {
-        notes.push(`failed-paths lists the first ${report.failedCount - failed.cut} of ${report.failedCount} paths (GitHub's output limit); all are in report-file.`);
-    }
-    let batches = jsonArrayWithin(report.batches, OUTPUT_BUDGET_BYTES);
-    if (batches.cut) {
-        batches = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES);
-        notes.push(`batches leaves out the path lists${batches.cut ? ` and the last ${batches.cut} of ${report.batches.length} batches` : ''} (GitHub's output limit); report-file has them.`);
-    }
-    return {
-        values: {
-            result: report.result,
-            'total-count': String(report.totalCount),
-            'prefetched-count': String(report.prefetchedCount),
-            'purged-count': String(report.purgedCount),
-            'failed-count': String(report.failedCount),
-            'failed-paths': failed.json,
-            'skipped-count': String(report.skippedCount),
-            'skipped-paths': skipped.json,
-            'verified-count': String(report.verifiedCount),
-            verify: verify.json,
-            batches: batches.json,
-            'report-file': reportFile
-        },
-        notes
-    };
-}
-function reportFilePath(env = process.env) {
-    const dir = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-    return (0,external_node_path_namespaceObject.join)(dir, `gcore-cdn-prefetch-${Date.now()}-${process.pid}.json`);
-}
-/** Writes the report file, the outputs and the job summary. */
-async function publish(report, context) {
-    const reportFile = reportFilePath();
-    await (0,promises_namespaceObject.writeFile)(reportFile, JSON.stringify(report, null, 2));
-    const outputs = outputValues(report, reportFile);
-    for (const [name, value] of Object.entries(outputs.values))
-        setOutput(name, value);
-    for (const note of outputs.notes)
-        warning(note);
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary.addRaw(renderSummary(report, { reportFile, notes: outputs.notes, context })).write();
-    }
-    return reportFile;
-}
-
-;// CONCATENATED MODULE: ./src/scheduler.ts
-/**
- * Runs a plan's batches under Gcore's per-resource rate limits.
- *
- * Each resource has two lanes, purge and prefetch, each sending one request at a
- * time. A lane's next request waits one interval after the previous answer
- * arrived: Gcore measures arrivals, so this never causes a 429 of our own. All
- * lanes run concurrently; a prefetch batch also waits for its own purges.
- *
- * Time comes from a Clock so tests can run hour-long schedules in milliseconds.
- * Every batch ends with an outcome: nothing is lost to a fault or a cancel.
- */
-
+;// CONCATENATED MODULE: ./src/core/clock.ts
+/** The real clock. */
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms, signal) => new Promise(resolve => {
@@ -41761,201 +31364,1615 @@ const systemClock = {
         arm();
     })
 };
-/** Longest Retry-After we honour; beyond it the batch fails rather than hang the job. */
-const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
-const BACKOFF_BASE_MS = 1000;
-/** Exponential backoff with jitter: 50-100 % of base × 2^(attempt-1), capped. */
-function backoffMs(attempt, capMs, random) {
-    const full = Math.min(capMs, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-    return Math.round(full * (0.5 + random() / 2));
+
+;// CONCATENATED MODULE: ./src/core/format.ts
+/** Words and numbers as people read them, shared by the log, the summary and the CLI. */
+/** `1 path`, `3 paths`; irregular plurals are passed in. */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
 }
-/** Retry-After is either delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.ceil(Number(text) * 1000);
-    const date = Date.parse(text);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+/** `under a second`, `42 s`, `3 min 5 s`, `1 h 2 min`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return 'under a second';
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    if (minutes < 60)
+        return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+    const hours = Math.floor(minutes / 60);
+    return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
 }
-function plannedResults(plan) {
-    return plan.batches.map(batch => ({
-        batch,
-        paths: batch.paths,
-        outcome: 'planned',
-        status: null,
-        attempts: 0,
-        error: null,
-        started: null,
-        finished: null
-    }));
+/** A request's own time, where fractions matter: `120 ms`, `1.25 s`, `42.5 s`. */
+function formatSeconds(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    return `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 1))} s`;
 }
-async function execute(plan, api, options) {
-    const { clock, logger, signal } = options;
-    const random = options.random ?? Math.random;
-    const results = new Map(plannedResults(plan).map(result => [result.batch, result]));
-    const finished = new Map();
-    // Set once: why every lane must stop sending.
-    let haltReason = null;
-    // Whether the API has answered anything yet: until it has, an unreachable API
-    // is a configuration problem, not a reason to grind through every batch.
-    let reachedApi = false;
-    const halt = () => {
-        if (!haltReason && signal?.aborted) {
-            haltReason = { outcome: 'cancelled', error: 'cancelled before it was sent' };
-        }
-        return haltReason !== null;
-    };
-    const intervalOf = (batch) => batch.operation === 'purge' ? options.purgeIntervalMs : options.prefetchIntervalMs;
-    async function sendBatch(result, slot) {
-        const { batch } = result;
-        const interval = intervalOf(batch);
-        const label = `${batch.operation} ${batch.index}/${batch.of} (resource ${batch.resource})`;
-        while (result.attempts < options.maxAttempts) {
-            const wait = slot.next - clock.now();
-            if (wait > 0) {
-                if (wait >= 1000)
-                    logger.info(`${label}: waiting ${(wait / 1000).toFixed(1)} s for the next slot`);
-                await clock.sleep(wait, signal);
-            }
-            if (halt())
-                return;
-            result.attempts++;
-            result.started ??= clock.now();
-            const began = clock.now();
-            const answer = await raceAbort(api.send(batch.operation, batch.resource, result.paths), signal);
-            result.finished = clock.now();
-            const duration = `${((result.finished - began) / 1000).toFixed(2)} s`;
-            if (answer === ABORTED) {
-                result.outcome = 'cancelled';
-                result.error = 'cancelled while the request was in flight; Gcore may have accepted it';
-                return;
-            }
-            const title = `${label} · ${result.paths.length} paths · attempt ${result.attempts}/${options.maxAttempts}`;
-            if (!(answer instanceof Error) || (answer instanceof GcoreError && answer.status !== null))
-                reachedApi = true;
-            if (!(answer instanceof Error)) {
-                result.outcome = 'succeeded';
-                result.status = answer.status;
-                result.error = null;
-                slot.next = clock.now() + interval;
-                logger.group(`${title} · HTTP ${answer.status} · ${duration}`, result.paths);
-                return;
-            }
-            const error = answer instanceof GcoreError ? answer : new GcoreError(`unexpected error: ${answer.message}`, 'rejected', null);
-            result.status = error.status;
-            result.error = error.message;
-            logger.group(`${title} · ${error.status ? `HTTP ${error.status}` : 'no answer'} · ${duration}`, [
-                `error: ${error.message}`,
-                ...result.paths
-            ]);
-            if (error.kind === 'auth') {
-                result.outcome = 'failed';
-                haltReason ??= {
-                    outcome: 'not-attempted',
-                    error: `not attempted: the API refused the key (HTTP ${error.status}) earlier in this run`
-                };
-                return;
-            }
-            if (error.kind === 'rejected') {
-                result.outcome = 'failed';
-                slot.next = clock.now() + interval;
-                return;
-            }
-            const retryAfter = error.kind === 'rate-limited' ? parseRetryAfter(error.retryAfter, clock.now()) : undefined;
-            if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) {
-                result.outcome = 'failed';
-                result.error = `${error.message} (Retry-After ${Math.round(retryAfter / 1000)} s is longer than we wait)`;
-                return;
-            }
-            const delay = error.kind === 'rate-limited'
-                ? (retryAfter ?? interval) // someone else used the slot: never hammer
-                : backoffMs(result.attempts, Math.max(interval, BACKOFF_BASE_MS), random);
-            slot.next = clock.now() + delay;
-            if (result.attempts < options.maxAttempts) {
-                logger.info(`${label}: retrying in ${(delay / 1000).toFixed(1)} s (${error.message})`);
-            }
-        }
-        result.outcome = 'failed';
-        result.error = `${result.error} (gave up after ${result.attempts} attempts)`;
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
     }
-    // Every batch gets its completion promise before any lane starts, so a prefetch
-    // lane can wait for a purge that has not begun yet.
-    const settle = new Map();
-    for (const batch of plan.batches)
-        finished.set(batch, new Promise(resolve => settle.set(batch, resolve)));
-    async function runBatch(batch, slot) {
-        const result = results.get(batch);
-        await Promise.all(batch.after.map(purge => finished.get(purge)));
-        if (!halt()) {
-            const unpurged = new Set(batch.after.filter(purge => results.get(purge).outcome !== 'succeeded').flatMap(purge => purge.paths));
-            result.paths = batch.paths.filter(path => !unpurged.has(path));
-            if (result.paths.length === 0) {
-                result.outcome = 'not-attempted';
-                result.error = 'not attempted: the purge of these paths failed';
-                return;
-            }
-            await sendBatch(result, slot);
-            if (result.outcome === 'failed' && result.status === null && !reachedApi) {
-                haltReason ??= { outcome: 'not-attempted', error: `not attempted: the API could not be reached (${result.error})` };
-            }
-        }
-        if (result.outcome === 'planned') {
-            result.outcome = haltReason.outcome;
-            result.error = haltReason.error;
-        }
-    }
-    const lanes = plan.resources.flatMap(resource => ['purge', 'prefetch'].map(operation => plan.batches.filter(batch => batch.resource === resource && batch.operation === operation)));
-    const completions = [];
-    const complete = async (batch) => {
-        const result = results.get(batch);
-        try {
-            if (batch.operation === 'purge' && result.outcome === 'succeeded' && options.afterPurge) {
-                const completion = await options.afterPurge(batch, result.started);
-                if (!completion.ok) {
-                    result.outcome = 'failed';
-                    result.error = completion.error;
-                }
-            }
-        }
-        finally {
-            settle.get(batch)();
-        }
-    };
-    await Promise.all(lanes.map(async (lane) => {
-        const slot = { next: 0 };
-        for (const batch of lane) {
-            try {
-                await runBatch(batch, slot);
-            }
-            finally {
-                completions.push(complete(batch));
-            }
-        }
-    }));
-    await Promise.all(completions);
-    return plan.batches.map(batch => results.get(batch));
+    return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
-const ABORTED = Symbol('aborted');
-/** Resolves to the promise's value or error, or to ABORTED as soon as the signal fires. */
-function raceAbort(promise, signal) {
-    const settled = promise.then(value => value, (error) => (error instanceof Error ? error : new Error(String(error))));
-    if (!signal)
-        return settled;
-    if (signal.aborted)
-        return Promise.resolve(ABORTED);
-    return new Promise(resolve => {
-        const onAbort = () => resolve(ABORTED);
-        signal.addEventListener('abort', onAbort, { once: true });
-        void settled.then(value => {
+/** Shortens a long text in the middle, keeping both ends: `/releases/v2/…/app-x64.iso`. */
+function middleEllipsis(text, max) {
+    if (text.length <= max)
+        return text;
+    const keep = max - 1;
+    const head = Math.ceil(keep / 2);
+    return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/http.ts
+/**
+ * One HTTP exchange through @actions/http-client, with the guarantees the
+ * library leaves to its callers:
+ *
+ * - one deadline for the whole exchange, headers and body: a trickling or
+ *   half-finished answer ends at `timeoutMs`, and its socket is destroyed;
+ * - a cancel signal that aborts the request in flight at once;
+ * - a body cut short (Content-Length promised, connection closed) is an error,
+ *   never a promise that does not settle;
+ * - at most `maxBodyBytes` of a body are kept: an endless error page cannot
+ *   fill the memory or stall the event loop;
+ * - no socket outlives its exchange, so a finished run exits at once.
+ *
+ * This is the only module that imports @actions/http-client: the Gcore client
+ * and the edge check both go through it.
+ */
+
+class HttpError extends Error {
+    failure;
+    status;
+    code;
+    constructor(message, failure, 
+    /** The status, when the headers had arrived before the failure. */
+    status = null, code) {
+        super(message);
+        this.failure = failure;
+        this.status = status;
+        this.code = code;
+        this.name = 'HttpError';
+    }
+}
+const USER_AGENT = 'gcore-cdn-prefetch';
+/** Sends the request's signal down to node's http.request, and unwraps `[::1]`. */
+function requestHandler(signal) {
+    return {
+        prepareRequest(options) {
+            options.signal = signal;
+            // The WHATWG URL keeps IPv6 brackets in `hostname`; node's resolver wants the bare address.
+            if (typeof options.host === 'string' && options.host.startsWith('['))
+                options.host = options.host.slice(1, -1);
+        },
+        canHandleAuthentication: () => false,
+        handleAuthentication: () => Promise.reject(new Error('not supported'))
+    };
+}
+async function exchange(request, options) {
+    const controller = new AbortController();
+    let why = null;
+    const abort = (reason) => {
+        why ??= reason;
+        controller.abort();
+    };
+    if (options.signal?.aborted)
+        throw new HttpError('cancelled before it was sent', 'cancelled');
+    const onCancel = () => abort('cancelled');
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+    const timer = setTimeout(() => abort('timeout'), options.timeoutMs);
+    const client = new lib_HttpClient(options.userAgent ?? USER_AGENT, [requestHandler(controller.signal)], {
+        // Our deadline ends the exchange first; the library's idle timer only half-closes a socket.
+        socketTimeout: options.timeoutMs + 60_000,
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: false
+    });
+    let message;
+    try {
+        const response = await client.request(request.method, request.url, request.body ?? null, request.headers);
+        message = response.message;
+        const { body, truncated } = await readBody(message, options.maxBodyBytes, controller.signal);
+        return { status: message.statusCode ?? 0, headers: message.headers, body, truncated };
+    }
+    catch (error) {
+        const status = message?.statusCode ?? null;
+        if (why === 'timeout')
+            throw new HttpError(`no complete answer within ${options.timeoutMs / 1000} s (request-timeout)`, 'timeout', status);
+        if (why === 'cancelled')
+            throw new HttpError('cancelled while the request was in flight', 'cancelled', status);
+        if (error instanceof HttpError)
+            throw error;
+        throw describeNetworkError(error, status);
+    }
+    finally {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onCancel);
+        // Whatever happened, this exchange's socket goes now.
+        message?.socket?.destroy();
+        client.dispose();
+    }
+}
+/** Reads up to `max` bytes; rejects when the body ends early or the signal aborts. */
+function readBody(message, max, signal) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        let settled = false;
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
             signal.removeEventListener('abort', onAbort);
-            resolve(value);
+            if (result instanceof Error)
+                reject(result);
+            else
+                resolve(result);
+        };
+        const text = () => Buffer.concat(chunks).toString('utf8');
+        const onAbort = () => {
+            message.destroy();
+            finish(new HttpError('aborted', 'cancelled', message.statusCode ?? null));
+        };
+        if (signal.aborted)
+            return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        message.on('data', (chunk) => {
+            if (settled)
+                return;
+            const room = max - size;
+            if (chunk.length > room) {
+                chunks.push(chunk.subarray(0, room));
+                message.destroy();
+                finish({ body: text(), truncated: true });
+                return;
+            }
+            chunks.push(chunk);
+            size += chunk.length;
+        });
+        message.on('end', () => finish({ body: text(), truncated: false }));
+        const cut = () => {
+            const expected = message.headers['content-length'];
+            const of = expected ? ` of ${expected}` : '';
+            finish(new HttpError(`the answer was cut off after ${size}${of} bytes (connection closed)`, 'cut', message.statusCode ?? null));
+        };
+        message.on('error', cut);
+        message.on('aborted', cut);
+        message.on('close', () => {
+            if (!message.complete)
+                cut();
         });
     });
 }
+function describeNetworkError(error, status) {
+    const err = error;
+    const code = err?.code;
+    switch (code) {
+        case 'ECONNREFUSED':
+            return new HttpError('connection refused', 'network', status, code);
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return new HttpError(status === null ? 'connection reset' : 'connection reset during the answer', status === null ? 'network' : 'cut', status, code);
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return new HttpError(`host not found (${err.hostname ?? 'unknown host'})`, 'network', status, code);
+        default:
+            return new HttpError(`network error: ${err?.message ?? String(error)}`, 'network', status, code);
+    }
+}
 
-;// CONCATENATED MODULE: ./src/sources.ts
+;// CONCATENATED MODULE: ./src/core/text.ts
+/**
+ * Text that came from elsewhere, made safe to show: secrets redacted in every
+ * form they can take, and network text flattened so it can never become a
+ * workflow command (`::warning::…` on a line of its own) or break a table.
+ */
+/** Shorter runs of a secret are too common to mean anything; longer ones are redacted. */
+const SECRET_RUN = 8;
+const MASK = '***';
+/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, and base64 at any alignment. */
+function secretForms(secret) {
+    const forms = new Set([secret]);
+    const url = encodeURIComponent(secret);
+    forms.add(url);
+    forms.add(url.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()));
+    forms.add(url.replace(/%20/g, '+'));
+    const json = JSON.stringify(secret).slice(1, -1);
+    forms.add(json);
+    forms.add(json.replace(/\//g, '\\/'));
+    forms.add(secret.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`));
+    forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
+    const bytes = Buffer.from(secret, 'latin1');
+    for (let shift = 0; shift < 3; shift++) {
+        // Base64 of a text that holds the secret at byte offset `shift` (mod 3): the
+        // characters that depend on the secret's bytes alone.
+        const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+        const core = encoded.slice(Math.ceil((shift * 4) / 3), Math.floor(((shift + bytes.length) * 4) / 3));
+        forms.add(core);
+        forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return [...forms].filter(form => form.length >= SECRET_RUN);
+}
+/**
+ * Masks every run of SECRET_RUN or more characters that also occurs in one of
+ * the secrets' forms: the whole secret, and any piece of it that an echo or a
+ * cut left behind.
+ */
+function redact(text, secrets) {
+    const windows = new Set();
+    for (const secret of secrets) {
+        if (!secret)
+            continue;
+        for (const form of secretForms(secret)) {
+            for (let i = 0; i + SECRET_RUN <= form.length; i++)
+                windows.add(form.slice(i, i + SECRET_RUN));
+        }
+    }
+    if (windows.size === 0 || text.length < SECRET_RUN)
+        return text;
+    const masked = new Uint8Array(text.length);
+    let any = false;
+    for (let i = 0; i + SECRET_RUN <= text.length; i++) {
+        if (windows.has(text.slice(i, i + SECRET_RUN))) {
+            masked.fill(1, i, i + SECRET_RUN);
+            any = true;
+        }
+    }
+    if (!any)
+        return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        if (!masked[i])
+            out += text[i];
+        else if (i === 0 || !masked[i - 1])
+            out += MASK;
+    }
+    return out;
+}
+/**
+ * Network text as one harmless line: control characters and line breaks become
+ * spaces, runs of whitespace collapse, and `::` is broken up so no line we
+ * print can be read as a workflow command.
+ */
+function flatten(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .replace(/:(?=:)/g, ': ')
+        .trim());
+}
+/** At most `max` characters, with an ellipsis when cut. */
+function truncate(text, max) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+/** What every network text goes through before any sink: redact, flatten, redact again, then cut. */
+function networkText(text, secrets, max = 500) {
+    return truncate(redact(flatten(redact(text, secrets)), secrets), max);
+}
+
+;// CONCATENATED MODULE: ./src/core/gcore/client.ts
+/**
+ * The Gcore CDN API: purge (by URL, by pattern, all), prefetch, and JSON GETs
+ * (account limits, purge statuses, resources).
+ *
+ * One call is one HTTP request: retries and pacing belong to the scheduler.
+ * Every failure is a GcoreError whose `kind` says what it means, and whose
+ * message carries Gcore's own words, redacted and flattened (see text.ts).
+ */
+
+
+class GcoreError extends Error {
+    kind;
+    status;
+    retryAfter;
+    constructor(message, kind, status, 
+    /** The raw Retry-After header of a 429, if any. */
+    retryAfter) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfter = retryAfter;
+        this.name = 'GcoreError';
+    }
+    /** Whether the same request may succeed if sent again later. */
+    get retryable() {
+        return this.kind === 'rate-limited' || this.kind === 'transient';
+    }
+}
+/** What is kept of an error body: enough for any message Gcore writes. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
+const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
+const ENDPOINT = { prefetch: 'prefetch', url: 'purge', pattern: 'purge', all: 'purge' };
+/** The documented bodies: purge by URL takes `urls`; by pattern `paths`; all `paths: []`. */
+function requestBody(kind, items) {
+    if (kind === 'url')
+        return JSON.stringify({ urls: items });
+    if (kind === 'all')
+        return JSON.stringify({ paths: [] });
+    return JSON.stringify({ paths: items });
+}
+class GcoreClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    async send(kind, resourceId, items, signal) {
+        const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`;
+        const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal);
+        if (answer.status >= 200 && answer.status < 300)
+            return { status: answer.status };
+        throw this.failure(answer, items, resourceId);
+    }
+    async getJson(path, signal) {
+        const answer = await this.request('GET', path, undefined, MAX_JSON_BODY_BYTES, signal);
+        const where = `GET ${path.split('?')[0]}`;
+        if (answer.status < 200 || answer.status >= 300)
+            throw this.failure(answer, [], null, where);
+        if (answer.truncated)
+            throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status);
+        try {
+            return JSON.parse(answer.body);
+        }
+        catch {
+            throw new GcoreError(`${where}: the answer is not JSON`, 'rejected', answer.status);
+        }
+    }
+    async request(method, path, body, maxBodyBytes, signal) {
+        const headers = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        try {
+            return await exchange({ method, url: `${this.options.apiUrl}${path}`, headers, body }, { timeoutMs: this.options.timeoutMs, signal, maxBodyBytes, userAgent: this.options.userAgent });
+        }
+        catch (error) {
+            if (error instanceof HttpError) {
+                // A cut answer is unconfirmed even when it said 2xx: sending the same purge
+                // or prefetch again is harmless, so it is retried like any network failure.
+                const kind = error.failure === 'cancelled' ? 'cancelled' : 'transient';
+                throw new GcoreError(this.clean(error.message), kind, null);
+            }
+            throw new GcoreError(this.clean(`unexpected error: ${error.message}`), 'transient', null);
+        }
+    }
+    failure(answer, sent, resourceId, where) {
+        const { status } = answer;
+        let detail;
+        if (status >= 300 && status < 400) {
+            detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`;
+        }
+        else {
+            detail = describeErrorBody(answer.body, sent);
+            if (status === 404 && resourceId !== null) {
+                detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`;
+            }
+        }
+        const prefix = where ? `${where}: ` : '';
+        return new GcoreError(this.clean(`${prefix}HTTP ${status}: ${detail}`), classify(status), status, headerValue(answer.headers['retry-after']));
+    }
+    /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
+    clean(text) {
+        return networkText(text, [this.options.apiKey]);
+    }
+}
+function classify(status) {
+    if (status === 429)
+        return 'rate-limited';
+    if (status === 401)
+        return 'auth';
+    if (status === 403)
+        return 'forbidden';
+    if (status === 404)
+        return 'not-found';
+    if (status === 408 || status >= 500)
+        return 'transient';
+    return 'rejected';
+}
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+function redirectHost(location) {
+    try {
+        return location ? new URL(location).host || 'the same host' : 'nowhere';
+    }
+    catch {
+        return 'the same host';
+    }
+}
+/**
+ * Gcore's error bodies, as documented: `{"message": "..."}`, `{"errors": {"paths": ["..."]}}`
+ * or per item `{"errors": {"paths": {"1": ["This field may not be blank."]}}}`. The item
+ * form is mapped back to the path that was sent at that index.
+ */
+function describeErrorBody(text, sent) {
+    const body = text.trim();
+    if (body === '')
+        return 'empty response body';
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return plainText(body);
+    }
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const { message, errors, detail } = parsed;
+        if (typeof message === 'string')
+            return message;
+        if (typeof detail === 'string')
+            return detail;
+        if (errors && typeof errors === 'object')
+            return describeFieldErrors(errors, sent);
+    }
+    return body;
+}
+function describeFieldErrors(errors, sent) {
+    const parts = [];
+    for (const [field, value] of Object.entries(errors)) {
+        if (Array.isArray(value)) {
+            parts.push(`${field}: ${value.map(String).join(' ')}`);
+        }
+        else if (value && typeof value === 'object') {
+            for (const [index, messages] of Object.entries(value)) {
+                const path = sent[Number(index)];
+                const which = path === undefined ? `${field}[${index}]` : `${field}[${index}] ${JSON.stringify(path)}`;
+                parts.push(`${which}: ${Array.isArray(messages) ? messages.map(String).join(' ') : String(messages)}`);
+            }
+        }
+        else {
+            parts.push(`${field}: ${String(value)}`);
+        }
+    }
+    return parts.join('; ');
+}
+/**
+ * An HTML error page becomes its title, or its text without tags. One pass
+ * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
+ */
+function plainText(body) {
+    const lower = body.toLowerCase();
+    const open = lower.indexOf('<title');
+    if (open !== -1) {
+        const start = lower.indexOf('>', open);
+        const end = start === -1 ? -1 : lower.indexOf('</title', start);
+        if (end !== -1) {
+            const title = body.slice(start + 1, end).trim();
+            if (title)
+                return title;
+        }
+    }
+    let text = '';
+    let inTag = false;
+    for (const char of body) {
+        if (char === '<') {
+            inTag = true;
+            text += ' ';
+        }
+        else if (char === '>' && inTag)
+            inTag = false;
+        else if (!inTag)
+            text += char;
+    }
+    return text.replace(/\s+/g, ' ').trim() || 'unreadable response body';
+}
+
+;// CONCATENATED MODULE: ./src/core/gcore/limits.ts
+
+/**
+ * Gcore's documented limits: prefetch 100 paths a request, 1 a minute; purge by
+ * URL 100 URLs, 2 a minute; purge by pattern 10 patterns, 1 a minute (purge all
+ * shares that lane).
+ */
+const DOCUMENTED_LIMITS = {
+    batchSize: 100,
+    prefetchIntervalMs: 60_000,
+    purgeUrlBatchSize: 100,
+    purgeUrlIntervalMs: 30_000,
+    purgePatternBatchSize: 10,
+    purgePatternIntervalMs: 60_000
+};
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 };
+/** `N/s`, `N/m`, `N/h` → milliseconds between two requests. Undefined when unreadable. */
+function parseRate(text) {
+    if (typeof text !== 'string')
+        return undefined;
+    const match = /^\s*(\d+)\s*\/\s*([smh])\s*$/i.exec(text);
+    if (!match || Number(match[1]) < 1)
+        return undefined;
+    return Math.ceil(UNIT_MS[match[2].toLowerCase()] / Number(match[1]));
+}
+function positiveInteger(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+function pick(explicit, account, raw, documented) {
+    if (explicit !== undefined)
+        return { value: explicit, source: 'input' };
+    if (account !== undefined)
+        return { value: account, source: 'account', raw: String(raw) };
+    return { value: documented, source: 'documented' };
+}
+function resolveLimits(explicit, account) {
+    const a = account ?? {};
+    const D = DOCUMENTED_LIMITS;
+    return {
+        batchSize: pick(explicit.batchSize, positiveInteger(a.prefetch_pattern_limit), a.prefetch_pattern_limit, D.batchSize),
+        prefetchIntervalMs: pick(explicit.prefetchIntervalMs, parseRate(a.prefetch_request_limit), a.prefetch_request_limit, D.prefetchIntervalMs),
+        purgeUrlBatchSize: pick(undefined, positiveInteger(a.purge_max_urls_limit), a.purge_max_urls_limit, D.purgeUrlBatchSize),
+        purgeUrlIntervalMs: pick(explicit.purgeIntervalMs, parseRate(a.purge_by_urls_request_limit), a.purge_by_urls_request_limit, D.purgeUrlIntervalMs),
+        purgePatternBatchSize: pick(undefined, positiveInteger(a.purge_pattern_limit), a.purge_pattern_limit, D.purgePatternBatchSize),
+        purgePatternIntervalMs: pick(explicit.purgePatternIntervalMs, parseRate(a.purge_request_limit), a.purge_request_limit, D.purgePatternIntervalMs)
+    };
+}
+/** `prefetch interval 30 s (account: 2/m)`, for the log and the summary; only the lanes in use. */
+function describeLimits(limits, used = { purgeUrl: true, purgePattern: false }) {
+    const from = (limit) => limit.source === 'account' ? `account: ${limit.raw}` : limit.source === 'input' ? 'input' : 'Gcore documented';
+    const seconds = (ms) => `${Number((ms / 1000).toFixed(3))} s`;
+    const size = (label, limit) => `${label} ${limit.value} (${from(limit)})`;
+    const every = (label, limit) => `${label} ${seconds(limit.value)} (${from(limit)})`;
+    return [
+        size('prefetch batch size', limits.batchSize),
+        every('prefetch interval', limits.prefetchIntervalMs),
+        ...(used.purgeUrl ? [size('purge batch size', limits.purgeUrlBatchSize), every('purge interval', limits.purgeUrlIntervalMs)] : []),
+        ...(used.purgePattern
+            ? [size('patterns per purge', limits.purgePatternBatchSize), every('pattern purge interval', limits.purgePatternIntervalMs)]
+            : [])
+    ];
+}
+/**
+ * Reads the account's limits once (a transient failure is retried once, quietly).
+ * Never throws: a failure is a `problem` and the documented values apply; a key
+ * the API refuses (401) is also returned as `refused`, so the run stops before
+ * it sends a purge or a prefetch with it.
+ */
+async function readAccountLimits(api, clock, signal) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            const body = await api.getJson('/cdn/clients/me/limits', signal);
+            if (body && typeof body === 'object' && !Array.isArray(body))
+                return { account: body };
+            return { account: null, problem: 'the answer is not a JSON object' };
+        }
+        catch (error) {
+            const failure = error instanceof GcoreError ? error : new GcoreError(error.message, 'transient', null);
+            if (failure.kind === 'auth')
+                return { account: null, problem: failure.message, refused: failure };
+            if (attempt >= 2 || !failure.retryable || signal?.aborted)
+                return { account: null, problem: failure.message };
+            await clock.sleep(1000, signal);
+        }
+    }
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/core/paths/normalise.ts
+/**
+ * Turns what users write into normalised CDN paths.
+ *
+ * A CDN path is what a browser would send in its request line: it starts with `/`,
+ * has no domain, and is percent-encoded as UTF-8. We let the WHATWG URL parser do
+ * the encoding (it is what browsers use), and add only what it leaves alone:
+ * a lone `%` that starts no valid escape becomes `%25`.
+ *
+ * What a user could not have meant literally (Windows backslashes, doubled
+ * slashes, several paths on one line) is normalised and reported through
+ * `onChange`, never guessed silently and never by dropping a segment.
+ */
+
+function describeOrigin(origin, name) {
+    const source = origin.file ? `file ${JSON.stringify(origin.file)}` : name(origin.input);
+    return origin.where ? `${source}, ${origin.where}` : source;
+}
+// A stand-in origin for parsing bare paths; never sent anywhere.
+const PLACEHOLDER_ORIGIN = 'http://cdn.invalid';
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
+// `//cdn.example.com/file`: a protocol-relative URL to a browser, a doubled slash to a shell script.
+const HOST_OR_FOLDER = /^\/\/([^/]*\.[^/]*)(\/|$)/;
+function pathError(raw, origin, problem) {
+    return new InputError(origin.input, name => `Path ${JSON.stringify(raw)} from ${describeOrigin(origin, name)} ${problem}.`);
+}
+/**
+ * Normalises one user-written path or full URL. Throws an InputError naming the
+ * path and its origin for anything that cannot be prefetched.
+ */
+function normaliseCdnPath(raw, origin, options = {}) {
+    let text = raw.trim();
+    if (text === '')
+        throw pathError(raw, origin, 'is empty');
+    if (CONTROL_CHARACTER.test(text))
+        throw pathError(raw, origin, 'contains a control character');
+    if (text.includes('*'))
+        throw pathError(raw, origin, 'contains `*`: prefetch takes exact paths, not wildcards');
+    const changes = [];
+    const scheme = HAS_SCHEME.test(text);
+    if (!scheme && text.includes('\\')) {
+        // A Windows path: every backslash is a separator, and a leading `\\server`
+        // is a folder, not a host.
+        text = text.replace(/\\/g, '/');
+        changes.push('backslashes read as /');
+    }
+    const host = !scheme && changes.length === 0 ? HOST_OR_FOLDER.exec(text)?.[1] : undefined;
+    if (host !== undefined) {
+        const rest = text.slice(2 + host.length);
+        throw pathError(raw, origin, `starts with // and ${JSON.stringify(host)} could be a host or a folder: write https://${host}${rest || '/…'} for a URL, or /${host}${rest} for a path`);
+    }
+    let url;
+    try {
+        if (!scheme) {
+            url = new URL(`/${text.replace(/^\/+/, '')}`, PLACEHOLDER_ORIGIN);
+            if (/^\/{2,}/.test(text))
+                changes.push('leading // read as /');
+        }
+        else {
+            url = new URL(text);
+            if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+                throw pathError(raw, origin, 'is a URL that is not http(s); give a path such as /dir/file.iso');
+            }
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        throw pathError(raw, origin, 'is not a valid path or URL');
+    }
+    let pathname = url.pathname;
+    if (/\/{2,}/.test(pathname)) {
+        pathname = pathname.replace(/\/{2,}/g, '/');
+        if (!changes.includes('leading // read as /'))
+            changes.push('repeated / collapsed');
+    }
+    const path = (pathname + url.search).replace(LONE_PERCENT, '%25');
+    if (!options.allowRoot && (path === '/' || path.startsWith('/?')))
+        throw pathError(raw, origin, 'names no file');
+    if (changes.length)
+        options.onChange?.(raw, path, changes.join(', '));
+    return path;
+}
+/**
+ * Splits a list input: a JSON array of strings (so `failed-paths` from an earlier
+ * run feeds straight back in), or one path per line with blank lines ignored.
+ */
+function splitPathList(text, origin) {
+    const trimmed = text.trim();
+    if (trimmed.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(trimmed);
+        }
+        catch {
+            throw new InputError(origin.input, name => `${describeOrigin(origin, name)} starts with "[" but is not a valid JSON array of paths.`);
+        }
+        if (!Array.isArray(parsed) || parsed.some(item => typeof item !== 'string')) {
+            throw new InputError(origin.input, name => `${describeOrigin(origin, name)} is JSON but not an array of strings.`);
+        }
+        return parsed
+            .map((raw, index) => ({ raw, origin: { ...origin, where: `item ${index + 1}` } }))
+            .filter(entry => entry.raw.trim() !== ''); // like blank lines
+    }
+    const entries = [];
+    text.split(/\r?\n/).forEach((line, index) => {
+        if (line.trim() !== '')
+            entries.push({ raw: line, origin: { ...origin, where: `line ${index + 1}` } });
+    });
+    return entries;
+}
+const LOOKS_LIKE_PATH = /^(\/|[a-z][a-z0-9+.-]*:\/\/)/i;
+/**
+ * Several paths written on one line (`/a.iso /b.iso`, `/a.iso, /b.iso`): split
+ * when every part looks like a path of its own; otherwise the line is one path
+ * (a file name may hold spaces and commas).
+ */
+function splitSeveralOnOneLine(entry) {
+    const parts = entry.raw
+        .trim()
+        .split(/\s*,\s*|\s+/)
+        .filter(part => part !== '');
+    if (parts.length < 2 || !parts.every(part => LOOKS_LIKE_PATH.test(part)))
+        return [entry];
+    return parts.map(raw => ({ raw, origin: entry.origin }));
+}
+/** `path-prefix` as a CDN path without a trailing slash ('' for the root). */
+function normalisePrefix(raw, notices = []) {
+    if (raw.trim() === '')
+        return '';
+    const origin = { input: 'path-prefix' };
+    const prefix = normaliseCdnPath(raw, origin, {
+        allowRoot: true,
+        onChange: (text, path, why) => notices.push(`path-prefix ${JSON.stringify(text)} is used as ${JSON.stringify(path)} (${why}).`)
+    }).replace(/\/+$/, '');
+    if (prefix.includes('?')) {
+        throw new InputError('path-prefix', name => `${name('path-prefix')} must be a plain path without a query, got ${JSON.stringify(raw)}.`);
+    }
+    return prefix;
+}
+
+;// CONCATENATED MODULE: ./src/core/settings.ts
+/**
+ * Raw input values → one validated Settings object.
+ *
+ * Pure: it takes `getInput(name)`, so the action (core.getInput) and the CLI
+ * (its flags) share every rule. Every problem is an InputError that names the
+ * input and quotes the value (never the key's), raised before any request.
+ */
+
+
+const actionInputName = input => `input "${input}"`;
+/** A problem with what the user gave us; `describe` words it for a front end. */
+class InputError extends Error {
+    input;
+    compose;
+    constructor(input, compose) {
+        super(capitalise(compose(actionInputName)));
+        this.input = input;
+        this.compose = compose;
+        this.name = 'InputError';
+    }
+    describe(name) {
+        return capitalise(this.compose(name));
+    }
+}
+/** The common case: a message that starts with the input's name. */
+function inputError(input, rest) {
+    return new InputError(input, name => `${name(input)} ${rest}`);
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function readSettings(getInput) {
+    const read = (name) => getInput(name).trim();
+    const notices = [];
+    const resources = parseResources(read('resource-id'));
+    return {
+        apiKey: parseApiKey(getInput('api-key')),
+        resources,
+        paths: getInput('paths'),
+        pathsFile: read('paths-file'),
+        files: lines(getInput('files')),
+        baseDir: read('base-dir') || '.',
+        pathPrefix: normalisePrefix(getInput('path-prefix'), notices),
+        sizeCheck: parseChoice('size-check', read('size-check'), ['warn', 'skip', 'off'], 'warn'),
+        releaseAssets: parseBoolean('release-assets', read('release-assets'), false),
+        releaseTag: read('release-tag'),
+        githubToken: read('github-token'),
+        purge: parsePurge(read('purge')),
+        purgePatterns: parsePurgePatterns(getInput('purge-patterns')),
+        resourceCheck: parseChoice('resource-check', read('resource-check'), ['auto', 'required', 'off'], 'auto'),
+        apiUrl: parseApiUrl(read('api-url'), notices),
+        batchSize: parseInteger('batch-size', read('batch-size'), undefined, 1, 100),
+        prefetchIntervalMs: parseSeconds('prefetch-interval', read('prefetch-interval'), undefined),
+        purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), undefined),
+        purgePatternIntervalMs: parseSeconds('purge-pattern-interval', read('purge-pattern-interval'), undefined),
+        limits: parseChoice('limits', read('limits'), ['auto', 'documented'], 'auto'),
+        waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
+        purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
+        purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
+        verifyUrls: parseVerifyUrls(read('verify-url'), resources.length),
+        verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
+        verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
+        verifyRequired: parseBoolean('verify-required', read('verify-required'), false),
+        maxAttempts: parseInteger('max-attempts', read('max-attempts'), 5, 1, 100),
+        requestTimeoutMs: parseSeconds('request-timeout', read('request-timeout'), 30),
+        timeBudgetMs: parseSeconds('time-budget', read('time-budget'), undefined),
+        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
+        ifNoPaths: parseChoice('if-no-paths', read('if-no-paths'), ['error', 'warn', 'ignore'], 'error'),
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
+        notices
+    };
+}
+const quote = (value) => JSON.stringify(value);
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '');
+}
+/** Newline- or comma-separated items, blanks dropped. */
+function listItems(value) {
+    return value
+        .split(/[\n,]/)
+        .map(part => part.trim())
+        .filter(part => part !== '');
+}
+// Node refuses these in a header; the key is never quoted back, only described.
+// eslint-disable-next-line no-control-regex
+const settings_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const NOT_LATIN1 = /[^\u0020-\u00ff]/;
+function parseApiKey(raw) {
+    const value = raw.trim();
+    if (!value)
+        throw inputError('api-key', 'is required: pass your Gcore API token from a secret.');
+    if (settings_CONTROL_CHARACTER.test(value))
+        throw inputError('api-key', 'contains a control character or line break; check the secret.');
+    if (NOT_LATIN1.test(value)) {
+        throw inputError('api-key', 'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.');
+    }
+    if (/^(apikey|bearer|token)\s/i.test(value)) {
+        const word = value.split(/\s/)[0];
+        throw inputError('api-key', `starts with "${word} ": give the token alone; the action adds "APIKey " itself.`);
+    }
+    return value;
+}
+// A hostname: dot-separated labels of letters, digits and hyphens.
+const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
+function parseResources(value) {
+    if (!value)
+        throw inputError('resource-id', 'is required: the ID of your Gcore CDN resource, or its hostname.');
+    const refs = new Map();
+    for (const part of listItems(value)) {
+        if (/^[0-9]+$/.test(part)) {
+            const id = Number(part);
+            if (id < 1 || !Number.isSafeInteger(id))
+                throw inputError('resource-id', `must be a positive integer or a CDN hostname, got ${quote(part)}.`);
+            refs.set(`id:${id}`, { id });
+        }
+        else if (HOSTNAME.test(part) && !/^[0-9.]+$/.test(part)) {
+            const hostname = part.toLowerCase();
+            refs.set(`host:${hostname}`, { hostname });
+        }
+        else {
+            throw inputError('resource-id', `must be a positive integer or a CDN hostname such as cdn.example.com, got ${quote(part)}.`);
+        }
+    }
+    if (refs.size === 0)
+        throw inputError('resource-id', `has no resource ID in ${quote(value)}.`);
+    return [...refs.values()];
+}
+/** The values core.getBooleanInput accepts (YAML 1.2 core schema). */
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw inputError(name, `must be true or false, got ${quote(value)}.`);
+}
+/** `false`/`true` as before (true means `auto`), or a purge kind. */
+function parsePurge(value) {
+    const kinds = ['url', 'pattern', 'all', 'auto'];
+    if (kinds.includes(value))
+        return value;
+    try {
+        return parseBoolean('purge', value, false) ? 'auto' : 'off';
+    }
+    catch {
+        throw inputError('purge', `must be false, true (auto), url, pattern, all or auto, got ${quote(value)}.`);
+    }
+}
+function parsePurgePatterns(value) {
+    const patterns = lines(value);
+    for (const pattern of patterns) {
+        const problem = !pattern.startsWith('/')
+            ? 'must start with /'
+            : pattern.slice(0, -1).includes('*')
+                ? 'may have `*` only at the end'
+                : settings_CONTROL_CHARACTER.test(pattern) || /\s/.test(pattern)
+                    ? 'may not contain spaces or control characters'
+                    : pattern.includes('?')
+                        ? 'may not have a query string (Gcore ignores it in patterns)'
+                        : pattern === '/' || pattern === '/*'
+                            ? 'would clear the whole resource: use `purge: all` for that'
+                            : undefined;
+        if (problem)
+            throw new InputError('purge-patterns', name => `${name('purge-patterns')}: pattern ${quote(pattern)} ${problem}.`);
+    }
+    return [...new Set(patterns)];
+}
+function parseInteger(name, value, fallback, min, max) {
+    if (value === '')
+        return fallback;
+    const number = Number(value);
+    if (!/^[0-9]+$/.test(value) || number < min || number > max) {
+        throw inputError(name, `must be a whole number from ${min} to ${max}, got ${quote(value)}.`);
+    }
+    return number;
+}
+/** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
+function parseSeconds(name, value, fallbackSeconds, allowZero = false) {
+    if (value === '')
+        return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000);
+    const seconds = Number(value);
+    if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
+        const bound = allowZero ? '0 or more' : 'greater than 0';
+        throw inputError(name, `must be a number of seconds ${bound} (at most 86400), got ${quote(value)}.`);
+    }
+    return Math.round(seconds * 1000);
+}
+/** `auto`, or one CDN base URL, or one per resource in the same order (newlines or commas). */
+function parseVerifyUrls(value, resourceCount) {
+    if (value === '')
+        return [];
+    if (value === 'auto')
+        return 'auto';
+    const urls = listItems(value);
+    for (const text of urls) {
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            // reported below
+        }
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+            throw inputError('verify-url', `must be auto, or http(s) base URLs such as https://cdn.example.com, got ${quote(text)}.`);
+        }
+    }
+    if (urls.length !== 1 && urls.length !== resourceCount) {
+        throw inputError('verify-url', `needs one URL, or one per resource (${resourceCount}), got ${urls.length}: ${quote(value)}.`);
+    }
+    return urls.map(url => url.replace(/\/+$/, ''));
+}
+function parseChoice(name, value, choices, fallback) {
+    if (value === '')
+        return fallback;
+    if (choices.includes(value))
+        return value;
+    throw inputError(name, `must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+}
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host === '::1')
+        return true;
+    return (0,external_node_net_.isIP)(host) === 4 && host.startsWith('127.');
+}
+const DEFAULT_API_URL = 'https://api.gcore.com';
+/**
+ * The API's base URL, without a trailing slash. A base that ends in `/cdn` is a
+ * common paste from the docs' endpoint list: every path already starts with
+ * `/cdn`, so it is dropped and said, rather than sent as `/cdn/cdn/…`.
+ */
+function parseApiUrl(value, notices = []) {
+    const text = value || DEFAULT_API_URL;
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw inputError('api-url', `is not a valid URL: ${quote(value)}.`);
+    }
+    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !loopbackHttp) {
+        throw inputError('api-url', `must use https (http only to a loopback address such as 127.0.0.1), got ${quote(value)}.`);
+    }
+    if (url.username || url.password || url.search || url.hash || text.includes('?') || text.includes('#')) {
+        throw inputError('api-url', `must be a plain base URL without credentials, query or fragment, got ${quote(value)}.`);
+    }
+    let base = url.href.replace(/\/+$/, '');
+    if (/\/cdn$/i.test(url.pathname.replace(/\/+$/, ''))) {
+        base = base.replace(/\/cdn$/i, '');
+        notices.push(`api-url ${quote(value)} ends in /cdn, which every API path already starts with: using ${base}.`);
+    }
+    return base;
+}
+
+;// CONCATENATED MODULE: ./src/core/gcore/resource.ts
+const asBoolean = (value) => value === true;
+const asString = (value) => (typeof value === 'string' ? value : null);
+/** The resource object of `GET /cdn/resources/{id}`, read defensively. */
+function parseResource(body, rulesBody) {
+    const raw = (body && typeof body === 'object' ? body : {});
+    const embedded = Array.isArray(raw.rules) ? raw.rules : [];
+    const rules = rulesBody === undefined ? embedded : listOf(rulesBody);
+    return {
+        id: Number(raw.id),
+        hostname: asString(raw.cname),
+        secondaryHostnames: Array.isArray(raw.secondaryHostnames) ? raw.secondaryHostnames.filter((name) => typeof name === 'string') : [],
+        status: asString(raw.status) ?? 'active',
+        active: raw.active === undefined ? true : asBoolean(raw.active),
+        deleted: asBoolean(raw.deleted),
+        suspended: asBoolean(raw.suspended),
+        sslEnabled: asBoolean(raw.sslEnabled),
+        // Undocumented absence: assume the safe answer, that URLs cannot be purged one by one.
+        canPurgeByUrls: asBoolean(raw.can_purge_by_urls),
+        options: (raw.options && typeof raw.options === 'object' ? raw.options : null),
+        rules: parseRules(rules)
+    };
+}
+/** A plain list, or the `results` of a paginated one. */
+function listOf(body) {
+    if (Array.isArray(body))
+        return body;
+    const results = body?.results;
+    return Array.isArray(results) ? results : [];
+}
+function parseRules(items) {
+    const rules = [];
+    for (const item of items) {
+        if (!item || typeof item !== 'object')
+            continue;
+        const raw = item;
+        if (raw.active === false || raw.deleted === true || typeof raw.rule !== 'string')
+            continue;
+        const ruleType = typeof raw.ruleType === 'number' ? raw.ruleType : 0;
+        // Gcore adds a leading slash to every rule path; type 1 (legacy) puts one before the expression.
+        const source = ruleType === 1 ? `/${raw.rule}` : raw.rule.startsWith('/') || raw.rule.startsWith('^') ? raw.rule : `/${raw.rule}`;
+        let regex;
+        try {
+            regex = new RegExp(source);
+        }
+        catch {
+            regex = null;
+        }
+        rules.push({
+            id: typeof raw.id === 'number' ? raw.id : null,
+            rule: raw.rule,
+            ruleType,
+            weight: typeof raw.weight === 'number' ? raw.weight : Number.MAX_SAFE_INTEGER,
+            options: (raw.options && typeof raw.options === 'object' ? raw.options : null),
+            regex
+        });
+    }
+    return rules.sort((a, b) => a.weight - b.weight);
+}
+/** What the rules see of a path: its decoded path, without the query. */
+function rulePath(path) {
+    const bare = path.split('?')[0];
+    try {
+        return decodeURIComponent(bare);
+    }
+    catch {
+        return bare;
+    }
+}
+/** Rules that apply to a path, first match first; a rule we cannot read counts as matching. */
+function matchingRules(resource, path) {
+    const target = rulePath(path);
+    return resource.rules.filter(rule => rule.regex === null || rule.regex.test(target));
+}
+function resource_option(options, name) {
+    return options ? options[name] : null;
+}
+function isOn(value) {
+    return !!value && value.enabled !== false && value.value === true;
+}
+function listValue(value) {
+    return value && value.enabled !== false && Array.isArray(value.value) ? value.value.map(String) : null;
+}
+function hidesCache(value) {
+    if (!value || value.enabled === false)
+        return false;
+    const excepted = Array.isArray(value.excepted) ? value.excepted.map(header => String(header).toLowerCase()) : [];
+    if (value.mode === 'hide')
+        return !excepted.includes('cache');
+    if (value.mode === 'show')
+        return excepted.includes('cache');
+    return false;
+}
+/** The resource's options, overridden by the first matching rule that sets them. */
+function pathOptions(resource, path) {
+    const rules = matchingRules(resource, path);
+    const effective = (name) => {
+        const set = rules.find(rule => resource_option(rule.options, name) != null);
+        return set ? resource_option(set.options, name) : resource_option(resource.options, name);
+    };
+    const sliceAnywhere = rules.some(rule => isOn(resource_option(rule.options, 'slice')));
+    const cacheKey = effective('proxy_cache_key');
+    return {
+        slice: isOn(effective('slice')) || sliceAnywhere,
+        ignoreQueryString: isOn(effective('ignoreQueryString')),
+        whitelist: listValue(effective('query_params_whitelist')),
+        blacklist: listValue(effective('query_params_blacklist')),
+        // `$request_uri` is Gcore's default key: only another one is custom.
+        customCacheKey: !!cacheKey && cacheKey.enabled !== false && typeof cacheKey.value === 'string' && !['', '$request_uri'].includes(cacheKey.value),
+        hidesCacheHeader: hidesCache(effective('response_headers_hiding_policy'))
+    };
+}
+/** The path as the cache key sees it: its query string dropped or filtered as the options say. */
+function cacheKeyPath(path, options) {
+    const at = path.indexOf('?');
+    if (at === -1)
+        return path;
+    const bare = path.slice(0, at);
+    if (options.ignoreQueryString)
+        return bare;
+    const keep = options.whitelist ? (name) => options.whitelist.includes(name) : options.blacklist ? (name) => !options.blacklist.includes(name) : null;
+    if (!keep)
+        return path;
+    const pairs = path
+        .slice(at + 1)
+        .split('&')
+        .filter(pair => pair !== '' && keep(decodeName(pair.split('=')[0])));
+    return pairs.length ? `${bare}?${pairs.join('&')}` : bare;
+}
+function decodeName(name) {
+    try {
+        return decodeURIComponent(name.replace(/\+/g, ' '));
+    }
+    catch {
+        return name;
+    }
+}
+const WHY = {
+    unknown: 'resource settings not read: purge by URL, as the action always did',
+    chosen: 'chosen by the purge input',
+    urlClears: 'purge by URL clears the whole file',
+    slice: 'slice on: purge by URL clears only the first 10 MB part',
+    vary: 'can_purge_by_urls is false (the resource keeps Vary variants): purge by URL is refused or clears one variant',
+    customKey: 'custom cache key: purge by pattern does not work, and purge by URL would leave parts or variants',
+    all: 'purge all: one request clears the whole resource'
+};
+/** How to purge one path so that the whole file is cleared. */
+function decidePurge(mode, resource, options) {
+    if (mode === 'url' || mode === 'pattern')
+        return { kind: mode, why: WHY.chosen };
+    if (mode === 'all')
+        return { kind: 'all', why: WHY.all };
+    if (!resource || !options)
+        return { kind: 'url', why: WHY.unknown };
+    const urlFallsShort = options.slice || !resource.canPurgeByUrls;
+    if (!urlFallsShort)
+        return { kind: 'url', why: WHY.urlClears };
+    if (options.customCacheKey)
+        return { kind: 'all', why: WHY.customKey };
+    return { kind: 'pattern', why: options.slice ? WHY.slice : WHY.vary };
+}
+/** Fails fast on a resource that cannot serve; a resource being changed is only a warning. */
+function stateProblem(resource) {
+    if (resource.deleted || resource.status === 'deleted')
+        return { fail: `resource ${resource.id} is deleted` };
+    if (resource.suspended || resource.status === 'suspended')
+        return { fail: `resource ${resource.id} is suspended: it serves no content` };
+    if (!resource.active)
+        return { fail: `resource ${resource.id} is not active (active: false): it serves no content` };
+    if (resource.status === 'processed')
+        return { warn: `resource ${resource.id} is being changed (status processed): a new setting can take about 15 minutes to reach every location` };
+    if (resource.status !== 'active')
+        return { warn: `resource ${resource.id} has status ${JSON.stringify(resource.status)}` };
+    return null;
+}
+/** The base URL the edge answers on: the resource's hostname, https when it serves SSL. */
+function edgeBaseUrl(resource) {
+    return resource.hostname ? `${resource.sslEnabled ? 'https' : 'http'}://${resource.hostname}` : null;
+}
+/** Resources whose hostname (main, then secondary) is `hostname`, deleted ones left out. */
+function withHostname(items, hostname, field) {
+    const want = hostname.toLowerCase();
+    const ids = new Set();
+    for (const item of items) {
+        const raw = (item ?? {});
+        if (raw.deleted === true || raw.status === 'deleted' || typeof raw.id !== 'number')
+            continue;
+        const names = field === 'cname' ? [raw.cname] : Array.isArray(raw.secondaryHostnames) ? raw.secondaryHostnames : [];
+        if (names.some(name => typeof name === 'string' && name.toLowerCase() === want))
+            ids.add(raw.id);
+    }
+    return [...ids];
+}
+
+;// CONCATENATED MODULE: ./src/core/gcore/lookup.ts
+
+
+
+/** Thrown when the settings had to be read (`resource-check: required`) and could not be. */
+class ResourceCheckFailed extends Error {
+}
+const PERMISSION = 'permission to view CDN resources';
+/** One GET, and once more a second later when the failure may pass (a 5xx, a timeout). */
+async function getJson({ api, clock, signal }, path) {
+    try {
+        return await api.getJson(path, signal);
+    }
+    catch (error) {
+        if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted)
+            throw error;
+        await clock.sleep(1000, signal);
+        return api.getJson(path, signal);
+    }
+}
+async function resolveHostname(reader, hostname) {
+    const query = (field) => getJson(reader, `/cdn/resources?${field}=${encodeURIComponent(hostname)}&limit=1000`);
+    let ids;
+    try {
+        ids = withHostname(listOf(await query('cname')), hostname, 'cname');
+        if (ids.length === 0)
+            ids = withHostname(listOf(await query('secondaryHostnames')), hostname, 'secondaryHostnames');
+    }
+    catch (error) {
+        if (error instanceof GcoreError && error.kind === 'forbidden') {
+            throw new InputError('resource-id', name => `${name('resource-id')} ${JSON.stringify(hostname)} cannot be looked up: the key has no ${PERMISSION} (HTTP 403); give the resource's numeric ID instead.`);
+        }
+        throw error;
+    }
+    if (ids.length === 0) {
+        throw new InputError('resource-id', name => `${name('resource-id')}: no CDN resource of this key's account has the hostname ${JSON.stringify(hostname)}.`);
+    }
+    if (ids.length > 1) {
+        throw new InputError('resource-id', name => `${name('resource-id')}: the hostname ${JSON.stringify(hostname)} belongs to several resources (${ids.join(', ')}); give one ID.`);
+    }
+    return ids[0];
+}
+/** The rules endpoint, or the rules embedded in the resource when it cannot be read. */
+async function readRules(reader, id) {
+    try {
+        return await getJson(reader, `/cdn/resources/${id}/rules`);
+    }
+    catch (error) {
+        if (error instanceof GcoreError && (error.kind === 'auth' || error.kind === 'cancelled'))
+            throw error;
+        return undefined;
+    }
+}
+async function lookUpResources(reader, refs, check) {
+    const notices = [];
+    const warnings = [];
+    const resources = [];
+    const seen = new Set();
+    let forbiddenSaid = false;
+    for (const ref of refs) {
+        const id = ref.id ?? (await resolveHostname(reader, ref.hostname));
+        if (seen.has(id))
+            continue;
+        seen.add(id);
+        const entry = { id, givenHostname: ref.hostname ?? null, resource: null };
+        resources.push(entry);
+        if (check === 'off')
+            continue;
+        try {
+            const body = await getJson(reader, `/cdn/resources/${id}`);
+            entry.resource = parseResource(body, await readRules(reader, id));
+        }
+        catch (error) {
+            const failure = error instanceof GcoreError ? error : new GcoreError(String(error), 'transient', null);
+            if (failure.kind === 'auth' || failure.kind === 'cancelled')
+                throw failure;
+            if (failure.kind === 'not-found') {
+                const given = ref.hostname ? `${JSON.stringify(ref.hostname)} (ID ${id})` : String(id);
+                throw new InputError('resource-id', name => `${name('resource-id')} ${given}: the key's account has no CDN resource with that ID (HTTP 404).`);
+            }
+            const why = failure.kind === 'forbidden'
+                ? `the key has no ${PERMISSION} (HTTP 403; a "Purge and Prefetch only" token may not read settings)`
+                : `its settings could not be read (${failure.message})`;
+            if (check === 'required')
+                throw new ResourceCheckFailed(`resource-check is required, but resource ${id}: ${why}.`);
+            if (failure.kind === 'forbidden') {
+                if (!forbiddenSaid)
+                    notices.push(`Resource settings not read: ${why}. Purging by URL as before; slice and cache-key settings are not checked.`);
+                forbiddenSaid = true;
+            }
+            else {
+                warnings.push(`Resource ${id}: ${why}; purging by URL as before, slice and cache-key settings not checked.`);
+            }
+        }
+    }
+    return { resources, notices, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/core/gcore/purge-status.ts
+
+const PURGE_TYPES = { url: 'purge_by_url', pattern: 'purge_by_pattern', all: 'purge_all' };
+// Runner and Gcore clocks may differ a little: look back a bit before the request.
+const CLOCK_SKEW_MS = 10_000;
+const PAGE_SIZE = 100;
+const MAX_PAGES = 5;
+const MAX_STATUS_FAILURES = 3;
+/** A payload URL may carry the host; compare by path and query. */
+function pathOf(url) {
+    try {
+        const parsed = new URL(url, 'http://placeholder.invalid');
+        return parsed.pathname + parsed.search;
+    }
+    catch {
+        return url;
+    }
+}
+function payloadItems(entry, kind) {
+    const list = kind === 'url' ? entry.payload?.urls : entry.payload?.paths;
+    if (!Array.isArray(list))
+        return kind === 'all' ? new Set() : null;
+    return new Set(list.map(String).map(kind === 'url' ? pathOf : item => item));
+}
+function findPurge(entries, purge) {
+    const matches = entries.filter(entry => {
+        if (entry.resource?.id !== purge.resource)
+            return false;
+        if (entry.purge_type !== undefined && entry.purge_type !== PURGE_TYPES[purge.kind])
+            return false;
+        const items = payloadItems(entry, purge.kind);
+        return items !== null && purge.items.every(item => items.has(item));
+    });
+    return matches.sort((a, b) => String(b.created).localeCompare(String(a.created)))[0];
+}
+async function fetchEntries(api, purge, sentAt, signal) {
+    const fromCreated = new Date(sentAt - CLOCK_SKEW_MS).toISOString();
+    const entries = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const query = `purge_type=${PURGE_TYPES[purge.kind]}&from_created=${encodeURIComponent(fromCreated)}&limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`;
+        const body = (await api.getJson(`/cdn/purge_statuses?${query}`, signal));
+        if (Array.isArray(body))
+            return [...entries, ...body];
+        entries.push(...(Array.isArray(body?.results) ? body.results : []));
+        if (!body?.next)
+            break;
+    }
+    return entries;
+}
+async function awaitPurge(api, purge, sentAt, options) {
+    const { clock, logger, signal } = options;
+    const deadline = clock.now() + options.timeoutMs;
+    const settle = async (why) => {
+        logger.notice(`${purge.label}: ${why}; waiting purge-settle (${options.settleMs / 1000} s) before prefetching its paths`);
+        await clock.sleep(Math.min(options.settleMs, Math.max(0, deadline - clock.now())), signal);
+        return { ok: true };
+    };
+    let failures = 0;
+    for (;;) {
+        // Cancelled: the purge was accepted all the same; its prefetch will be reported cancelled.
+        if (signal?.aborted)
+            return { ok: true };
+        let entries;
+        try {
+            entries = await fetchEntries(api, purge, sentAt, signal);
+            failures = 0;
+        }
+        catch (error) {
+            const failure = error instanceof GcoreError ? error : new GcoreError(String(error), 'transient', null);
+            if (failure.kind === 'cancelled')
+                return { ok: true };
+            // A 4xx will not change on retry (no such endpoint, no right to read it): settle at once.
+            if (!failure.retryable || ++failures >= MAX_STATUS_FAILURES)
+                return settle(`the purge status endpoint failed (${failure.message})`);
+            logger.debug(`${purge.label}: purge status request failed (${failure.message}); trying again`);
+            await clock.sleep(options.pollMs, signal);
+            continue;
+        }
+        const entry = findPurge(entries, purge);
+        if (!entry)
+            return settle('no matching entry in the purge history');
+        if (entry.status === 'Successful') {
+            logger.info(`${purge.label}: purge finished (Successful)`);
+            return { ok: true };
+        }
+        if (entry.status === 'Failed')
+            return { ok: false, error: 'purge accepted, but Gcore reports it Failed' };
+        if (entry.status === 'Status report disabled')
+            return settle('purge status reports are disabled for this account');
+        if (clock.now() >= deadline) {
+            logger.warning(`${purge.label}: purge still ${String(entry.status)} after purge-timeout (${options.timeoutMs / 1000} s); prefetching anyway`);
+            return { ok: true };
+        }
+        await clock.sleep(Math.min(options.pollMs, Math.max(0, deadline - clock.now())), signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/paths/plan.ts
+function chunk(items, size) {
+    const chunks = [];
+    for (let start = 0; start < items.length; start += size)
+        chunks.push(items.slice(start, start + size));
+    return chunks;
+}
+/** The pattern that purges exactly one path and what shares its prefix: the path without its query. */
+function patternOf(path) {
+    const query = path.indexOf('?');
+    return query === -1 ? path : path.slice(0, query);
+}
+/** Whether a Gcore pattern (recursive prefix, `*` only at the end) clears `path`. */
+function patternCovers(pattern, path) {
+    return patternOf(path).startsWith(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern);
+}
+function planResource(input, sizes) {
+    const { resource } = input;
+    const groups = chunk(input.paths, sizes.prefetch);
+    const purge = input.purge;
+    const userPatterns = purge ? (input.userPatterns ?? []) : [];
+    const lanes = { 'purge-url': [], 'purge-pattern': [], prefetch: [] };
+    const batch = (lane, kind, items, covers, after = []) => {
+        const created = { operation: kind === 'prefetch' ? 'prefetch' : 'purge', kind, lane, resource, index: lanes[lane].length + 1, of: 0, items, covers, after };
+        lanes[lane].push(created);
+        return created;
+    };
+    const purgeAll = purge && [...purge.values()].includes('all') ? batch('purge-pattern', 'all', [], input.paths.filter(path => purge.get(path) === 'all')) : null;
+    const userBatches = chunk(userPatterns, sizes.purgePattern).map(patterns => {
+        const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)));
+        return Object.assign(batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true });
+    });
+    for (const group of groups) {
+        const after = [];
+        if (purge) {
+            if (purgeAll)
+                after.push(purgeAll);
+            after.push(...userBatches.filter(user => user.items.some(pattern => group.some(path => patternCovers(pattern, path)))));
+            const byUrl = group.filter(path => purge.get(path) === 'url');
+            for (const part of chunk(byUrl, sizes.purgeUrl))
+                after.push(batch('purge-url', 'url', part, part));
+            // Paths that differ only in their query share one pattern.
+            const byPattern = new Map();
+            for (const path of group.filter(path => purge.get(path) === 'pattern')) {
+                const pattern = patternOf(path);
+                byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), path]);
+            }
+            for (const part of chunk([...byPattern.keys()], sizes.purgePattern)) {
+                after.push(batch('purge-pattern', 'pattern', part, part.flatMap(pattern => byPattern.get(pattern))));
+            }
+        }
+        batch('prefetch', 'prefetch', group, group, after);
+    }
+    for (const lane of Object.values(lanes))
+        for (const created of lane)
+            created.of = lane.length;
+    return { resource, paths: input.paths, batches: [...lanes['purge-pattern'], ...lanes['purge-url'], ...lanes.prefetch] };
+}
+function buildPlan(inputs, sizes) {
+    const resources = inputs.map(input => planResource(input, sizes));
+    const paths = new Set();
+    for (const input of inputs)
+        for (const path of input.paths)
+            paths.add(path);
+    return { paths: [...paths], resources, batches: resources.flatMap(resource => resource.batches) };
+}
+function intervalOf(lane, intervals) {
+    return lane === 'prefetch' ? intervals.prefetchMs : lane === 'purge-url' ? intervals.purgeUrlMs : intervals.purgePatternMs;
+}
+/**
+ * The fastest schedule the rate limits allow, ignoring request time: each lane
+ * sends one interval apart, and prefetch k starts once its purges are sent and
+ * one prefetch interval has passed since prefetch k-1. Resources run in parallel.
+ */
+function estimateMs(plan, intervals) {
+    let longest = 0;
+    for (const resource of plan.resources) {
+        const sentAt = new Map();
+        for (const lane of ['purge-url', 'purge-pattern']) {
+            resource.batches.filter(batch => batch.lane === lane).forEach((batch, i) => sentAt.set(batch, i * intervalOf(lane, intervals)));
+        }
+        let previous = -Infinity;
+        for (const batch of resource.batches.filter(b => b.lane === 'prefetch')) {
+            const purged = Math.max(0, ...batch.after.map(purge => sentAt.get(purge) ?? 0));
+            previous = Math.max(purged, previous + intervals.prefetchMs);
+        }
+        longest = Math.max(longest, previous, ...sentAt.values());
+    }
+    return longest;
+}
+/**
+ * Among the run's paths, those a pattern of this plan clears besides its own:
+ * Gcore's pattern is a recursive prefix, so `/a.iso` also clears `/a.iso.sig`.
+ * User patterns are left out: clearing a folder is what they are for.
+ */
+function patternOverlaps(resource) {
+    const sorted = resource.paths.map(path => [patternOf(path), path]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = sorted.map(([key]) => key);
+    const overlaps = [];
+    for (const batch of resource.batches) {
+        if (batch.kind !== 'pattern' || batch.fromInput)
+            continue;
+        for (const pattern of batch.items) {
+            const alsoClears = [];
+            for (let i = lowerBound(keys, pattern); i < keys.length && keys[i].startsWith(pattern); i++) {
+                if (keys[i] !== pattern)
+                    alsoClears.push(sorted[i][1]);
+            }
+            if (alsoClears.length)
+                overlaps.push({ pattern, alsoClears });
+        }
+    }
+    return overlaps;
+}
+function lowerBound(sorted, value) {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (sorted[mid] < value)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/core/pool.ts
+/** `Promise.all(items.map(fn))` with at most `limit` calls in flight, results in order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/core/paths/files.ts
+/**
+ * Local files as CDN paths: globbing under `base-dir`, mapping each match to
+ * `path-prefix` + its path relative to `base-dir`, and Gcore's size window.
+ */
+
+
+
+const MiB = 1024 * 1024;
+/** Gcore recommends prefetch for files over 200 MB and under 5 GB. */
+const SIZE_WINDOW = { min: 200 * MiB, max: 5 * 1024 * MiB };
+function isOutsideWindow(size) {
+    return size < SIZE_WINDOW.min || size > SIZE_WINDOW.max;
+}
+/**
+ * One file-name segment as a browser requests it: UTF-8 percent-encoding of
+ * everything a URL path cannot carry literally, including `%`, `#`, `?` and
+ * `*` (a name is data, never an escape, a fragment, a query or a wildcard).
+ */
+function encodeFileSegment(name) {
+    return encodeURIComponent(name)
+        .replace(/%(24|26|2B|2C|3B|3D|3A|40)/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+        .replace(/\*/g, '%2A');
+}
+/**
+ * The CDN path of a file: prefix + `/` + its path relative to base-dir, with `/`
+ * separators on every OS. `pathModule` is node:path's posix or win32 flavour.
+ */
+function fileCdnPath(file, baseDir, prefix, pathModule = (external_node_path_default())) {
+    const relative = pathModule.relative(baseDir, pathModule.resolve(baseDir, file));
+    if (relative === '' || relative.startsWith('..') || pathModule.isAbsolute(relative)) {
+        throw inputError('files', `matched ${JSON.stringify(file)}, which is outside base-dir ${JSON.stringify(baseDir)}.`);
+    }
+    const segments = relative.split(/[\\/]/).filter(segment => segment !== '');
+    return `${prefix}/${segments.map(encodeFileSegment).join('/')}`;
+}
+/**
+ * Matches glob patterns under baseDir: files only, `!` excludes, dot-files only
+ * when a pattern names them. Each positive pattern is globbed on its own so a
+ * pattern that matches nothing can be named. Order: by pattern, then path.
+ */
+async function matchFiles(files, patterns, baseDir) {
+    const excludes = patterns.filter(pattern => pattern.startsWith('!'));
+    const includes = patterns.filter(pattern => !pattern.startsWith('!'));
+    const seen = new Set();
+    const unmatched = [];
+    for (const pattern of includes) {
+        const matches = await files.glob([pattern, ...excludes], baseDir);
+        if (matches.length === 0)
+            unmatched.push(pattern);
+        for (const match of [...matches].sort())
+            seen.add(match);
+    }
+    return { files: [...seen], unmatched };
+}
+/** Globs, stats and maps the matched files to CDN paths. */
+async function localFiles(source, patterns, baseDir, prefix, skipOutsideWindow) {
+    const { files, unmatched } = await matchFiles(source, patterns, baseDir);
+    const mapped = files.map(file => ({ file, cdnPath: fileCdnPath(file, baseDir, prefix) }));
+    const sizes = await mapLimit(mapped, 64, ({ file }) => source.size(external_node_path_default().join(baseDir, file)));
+    return {
+        files: mapped.map((entry, i) => {
+            const outsideWindow = isOutsideWindow(sizes[i]);
+            return { ...entry, size: sizes[i], outsideWindow, skipped: skipOutsideWindow && outsideWindow };
+        }),
+        unmatched
+    };
+}
+/** Release assets as listed files: prefix + `/` + the name, encoded as file names are. */
+function assetFiles(assets, prefix, skipOutsideWindow) {
+    return assets.map(asset => {
+        const outsideWindow = isOutsideWindow(asset.size);
+        return {
+            file: asset.name,
+            size: asset.size,
+            cdnPath: `${prefix}/${encodeFileSegment(asset.name)}`,
+            outsideWindow,
+            skipped: skipOutsideWindow && outsideWindow
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/paths/sources.ts
 /**
  * Combines every source of paths into one ordered, de-duplicated list:
  * `paths`, then `paths-file`, then `files`, then release assets. The first
@@ -41966,122 +32983,558 @@ function raceAbort(promise, signal) {
 
 
 
-
 /** Larger lists are refused: an upload step's list of 100,000 paths is about 6 MB. */
 const MAX_PATHS_FILE_BYTES = 64 * 1024 * 1024;
-async function collectPaths(settings, workspace, releaseAssets = []) {
+/** How many examples a warning lists before "and N more". */
+const EXAMPLES = 10;
+async function collectPaths(settings, options) {
+    const name = options.name ?? actionInputName;
     const candidates = [];
     const warnings = [];
+    const changed = [];
+    const split = [];
     const add = (entries) => {
-        for (const entry of entries)
-            candidates.push({ path: normaliseCdnPath(entry.raw, entry.origin), skip: false });
+        for (const entry of entries) {
+            const parts = splitSeveralOnOneLine(entry);
+            if (parts.length > 1)
+                split.push(`${describeOrigin(entry.origin, name)} (${parts.length} paths)`);
+            for (const part of parts) {
+                const path = normaliseCdnPath(part.raw, part.origin, {
+                    onChange: (raw, sent, why) => changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`)
+                });
+                candidates.push({ path, skip: false });
+            }
+        }
     };
-    add(splitPathList(settings.paths, 'input "paths"'));
+    add(splitPathList(settings.paths, { input: 'paths' }));
     if (settings.pathsFile)
-        add(await readPathsFile(settings.pathsFile, workspace));
+        add(await readPathsFile(options.files, settings.pathsFile, options.workspace));
     // Local files and release assets have sizes: the size window applies to both.
     const skip = settings.sizeCheck === 'skip';
     const files = [];
     if (settings.files.length) {
-        const baseDir = await resolveBaseDir(settings.baseDir, workspace);
-        const found = await localFiles(settings.files, baseDir, settings.pathPrefix);
+        const baseDir = await resolveBaseDir(options.files, settings.baseDir, options.workspace);
+        const found = await localFiles(options.files, settings.files, baseDir, settings.pathPrefix, skip);
         for (const pattern of found.unmatched) {
-            warnings.push(`Pattern ${JSON.stringify(pattern)} in input "files" matched no file under ${settings.baseDir}.`);
+            warnings.push(`Pattern ${JSON.stringify(pattern)} in ${name('files')} matched no file under ${settings.baseDir}.`);
         }
-        files.push(...found.files.map(file => ({ ...file, skipped: skip && file.outsideWindow })));
+        files.push(...found.files);
     }
-    files.push(...assetFiles(releaseAssets, settings.pathPrefix, skip));
+    files.push(...assetFiles(options.assets ?? [], settings.pathPrefix, skip));
     const outside = files.filter(file => file.outsideWindow);
     if (outside.length && settings.sizeCheck !== 'off') {
-        const names = outside.slice(0, 20).map(file => `${file.file} (${formatBytes(file.size)})`);
-        const more = outside.length > 20 ? ` and ${outside.length - 20} more` : '';
-        warnings.push(`${outside.length} file(s) outside Gcore's recommended 200 MB – 5 GB prefetch window` +
-            `${skip ? ' are skipped' : ''}: ${names.join(', ')}${more}.`);
+        warnings.push(`${plural(outside.length, 'file')} outside Gcore's recommended 200 MB – 5 GB prefetch window` +
+            `${skip ? ` ${outside.length === 1 ? 'is' : 'are'} skipped` : ''}: ${examples(outside.map(file => `${file.file} (${formatBytes(file.size)})`))}.`);
     }
     candidates.push(...files.map(file => ({ path: file.cdnPath, skip: file.skipped })));
+    if (changed.length)
+        warnings.push(`${plural(changed.length, 'path')} normalised: ${examples(changed)}.`);
+    if (split.length) {
+        warnings.push(`${plural(split.length, 'line')} held several paths separated by spaces or commas, sent as separate paths: ${examples(split)}.`);
+    }
     const first = new Map();
     for (const candidate of candidates)
         if (!first.has(candidate.path))
             first.set(candidate.path, candidate.skip);
     const unique = [...first];
     return {
-        paths: unique.filter(([, skip]) => !skip).map(([path]) => path),
-        skipped: unique.filter(([, skip]) => skip).map(([path]) => path),
+        paths: unique.filter(([, skipped]) => !skipped).map(([path]) => path),
+        skipped: unique.filter(([, skipped]) => skipped).map(([path]) => path),
         files,
         warnings
     };
 }
-async function readPathsFile(file, workspace) {
+function examples(items) {
+    const more = items.length > EXAMPLES ? ` and ${items.length - EXAMPLES} more` : '';
+    return `${items.slice(0, EXAMPLES).join(', ')}${more}`;
+}
+async function readPathsFile(source, file, workspace) {
     const full = external_node_path_default().resolve(workspace, file);
-    let size;
+    const notReadable = inputError('paths-file', `names ${JSON.stringify(file)}, which is not a readable file.`);
+    if ((await source.kind(full)) !== 'file')
+        throw notReadable;
+    const size = await source.size(full);
+    if (size > MAX_PATHS_FILE_BYTES) {
+        throw inputError('paths-file', `names ${JSON.stringify(file)}, which is ${formatBytes(size)}; the limit is ${formatBytes(MAX_PATHS_FILE_BYTES)}.`);
+    }
+    const bytes = await source.readBytes(full).catch(() => {
+        throw notReadable;
+    });
+    const origin = { input: 'paths-file', file };
+    return splitPathList(decodeUtf8(bytes, origin), origin);
+}
+/** UTF-8 or a clear refusal: a Latin-1 file would otherwise send U+FFFD in its paths. */
+function decodeUtf8(bytes, origin) {
     try {
-        const info = await (0,promises_namespaceObject.stat)(full);
-        if (!info.isFile())
-            throw new Error('not a file');
-        size = info.size;
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     }
     catch {
-        throw new InputError(`Input "paths-file" names ${JSON.stringify(file)}, which is not a readable file.`);
+        let line = 1;
+        let start = 0;
+        for (let i = 0; i <= bytes.length; i++) {
+            if (i === bytes.length || bytes[i] === 0x0a) {
+                try {
+                    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, i));
+                }
+                catch {
+                    break;
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        throw new InputError(origin.input, name => `${name(origin.input)} names ${JSON.stringify(origin.file)}, which is not valid UTF-8 at line ${line} (saved as Latin-1 or another encoding?): save the list as UTF-8.`);
     }
-    if (size > MAX_PATHS_FILE_BYTES) {
-        throw new InputError(`Input "paths-file" names ${JSON.stringify(file)}, which is ${formatBytes(size)}; the limit is ${formatBytes(MAX_PATHS_FILE_BYTES)}.`);
-    }
-    return splitPathList(await (0,promises_namespaceObject.readFile)(full, 'utf8'), `file ${JSON.stringify(file)}`);
 }
-async function resolveBaseDir(baseDir, workspace) {
+async function resolveBaseDir(source, baseDir, workspace) {
     const full = external_node_path_default().resolve(workspace, baseDir);
-    const info = await (0,promises_namespaceObject.stat)(full).catch(() => null);
-    if (!info?.isDirectory()) {
-        throw new InputError(`Input "base-dir" must be a directory, got ${JSON.stringify(baseDir)} (${full}).`);
+    if ((await source.kind(full)) !== 'directory') {
+        throw inputError('base-dir', `must be a directory, got ${JSON.stringify(baseDir)} (${full}).`);
     }
     return full;
 }
 
-;// CONCATENATED MODULE: ./src/verify.ts
+;// CONCATENATED MODULE: ./src/core/report/model.ts
+function iso(ms) {
+    return ms === null ? null : new Date(ms).toISOString();
+}
+function toRecord(result) {
+    const { batch } = result;
+    return {
+        operation: batch.operation,
+        kind: batch.kind,
+        resource: batch.resource,
+        index: batch.index,
+        paths: result.items,
+        outcome: result.outcome,
+        status: result.status,
+        attempts: result.attempts,
+        error: result.error,
+        started: iso(result.started),
+        finished: iso(result.finished),
+        completed: iso(result.completed)
+    };
+}
+/** Paths done by every resource that has them: accepted prefetches, or purges that cleared them. */
+function doneEverywhere(plan, results, operation) {
+    const done = new Map(plan.resources.map(resource => [resource.resource, new Set()]));
+    for (const result of results) {
+        if (result.batch.operation !== operation || result.outcome !== 'succeeded')
+            continue;
+        const paths = operation === 'prefetch' ? result.items : result.batch.covers;
+        for (const path of paths)
+            done.get(result.batch.resource).add(path);
+    }
+    const everywhere = new Set();
+    const holders = plan.resources.map(resource => ({ paths: new Set(resource.paths), done: done.get(resource.resource) }));
+    for (const path of plan.paths) {
+        if (holders.every(holder => !holder.paths.has(path) || holder.done.has(path)))
+            everywhere.add(path);
+    }
+    return everywhere;
+}
+function buildReport(plan, results, facts) {
+    const prefetched = doneEverywhere(plan, results, 'prefetch');
+    const purged = facts.purge === 'off' ? new Set() : doneEverywhere(plan, results, 'purge');
+    // A dry run sends nothing: its planned paths count as skipped, so that
+    // prefetched + failed + skipped = total holds for every run.
+    const failedPaths = facts.dryRun ? [] : plan.paths.filter(path => !prefetched.has(path));
+    const skippedPaths = facts.dryRun ? [...facts.skipped, ...plan.paths] : facts.skipped;
+    const anyAccepted = results.some(result => result.batch.operation === 'prefetch' && result.outcome === 'succeeded');
+    let result;
+    if (facts.dryRun)
+        result = 'dry-run';
+    else if (failedPaths.length === 0)
+        result = 'success';
+    else if (!anyAccepted)
+        result = 'failure';
+    else
+        result = 'partial';
+    return {
+        result,
+        cancelled: facts.cancelled,
+        resources: facts.resources,
+        totalCount: plan.paths.length + facts.skipped.length,
+        plannedCount: plan.paths.length,
+        prefetchedCount: facts.dryRun ? 0 : prefetched.size,
+        purgedCount: facts.dryRun ? 0 : purged.size,
+        failedCount: failedPaths.length,
+        failedPaths,
+        skippedCount: skippedPaths.length,
+        skippedPaths,
+        files: facts.files,
+        limits: facts.limits,
+        verify: facts.verify,
+        verifiedCount: facts.verify.filter(entry => entry.result === 'HIT').length,
+        batches: results.map(toRecord),
+        purge: facts.purge,
+        dryRun: facts.dryRun,
+        elapsedMs: facts.elapsedMs,
+        estimateMs: facts.estimateMs,
+        notes: facts.notes
+    };
+}
+function verdictOf(report, rules) {
+    if (report.cancelled) {
+        return { failed: true, message: `Cancelled: ${report.failedCount} of ${report.totalCount} paths were not prefetched (see failed-paths).` };
+    }
+    if (report.failedCount > 0 && rules.failOnError) {
+        const firstError = report.resources.find(resource => resource.error)?.error ?? report.batches.find(batch => batch.error)?.error;
+        return { failed: true, message: `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}` };
+    }
+    const notVerified = report.verify.length - report.verifiedCount;
+    if (rules.verifyRequired && notVerified > 0) {
+        return { failed: true, message: `Edge verification: ${notVerified} of ${report.verify.length} paths are not HIT (verify-required).` };
+    }
+    return { failed: false, message: report.result };
+}
+
+;// CONCATENATED MODULE: ./src/core/report/sentence.ts
 /**
- * Edge verification: after prefetch, ask the CDN itself whether it has the files.
+ * The one sentence that says how a run went, written once for the log, the
+ * summary's headline and the CLI: `partial: 248 of 250 paths prefetched,
+ * 250 purged, 2 failed in 2 min 5 s`.
+ */
+
+const count = (n) => n.toLocaleString('en-US');
+/** The counts, most important first: `248 of 250 paths prefetched, 250 purged, 2 failed`. */
+function countsPhrase(report) {
+    const parts = [
+        report.dryRun
+            ? `${plural(report.plannedCount, 'path')} planned, nothing sent`
+            : `${count(report.prefetchedCount)} of ${plural(report.totalCount, 'path')} prefetched`
+    ];
+    if (report.purge !== 'off' && !report.dryRun)
+        parts.push(`${count(report.purgedCount)} purged`);
+    if (report.failedCount)
+        parts.push(`${count(report.failedCount)} failed`);
+    // In a dry run the planned paths are counted as skipped too; name only those left out by size.
+    const skipped = report.dryRun ? report.skippedCount - report.plannedCount : report.skippedCount;
+    if (skipped)
+        parts.push(`${count(skipped)} skipped`);
+    if (report.verify.length)
+        parts.push(`${count(report.verifiedCount)} of ${count(report.verify.length)} HIT at the edge`);
+    return parts.join(', ');
+}
+function resultLabel(report) {
+    return `${report.result}${report.cancelled ? ' (cancelled)' : ''}`;
+}
+function resultSentence(report) {
+    const time = report.dryRun ? `, estimated ${formatDuration(report.estimateMs)}` : ` in ${formatDuration(report.elapsedMs)}`;
+    return `${resultLabel(report)}: ${countsPhrase(report)}${time}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/schedule/retry-policy.ts
+const BACKOFF_BASE_MS = 1000;
+/**
+ * A Retry-After longer than this many intervals is capped (and said): Gcore's
+ * limits are per interval, so a longer wait is a proxy's or a bug's, and a
+ * job must not sleep for hours on one header.
+ */
+const MAX_RETRY_AFTER_FACTOR = 2;
+/** Exponential backoff with jitter: 50-100 % of base × 2^(attempt-1), capped. */
+function backoffMs(attempt, capMs, random) {
+    const full = Math.min(capMs, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+    return Math.round(full * (0.5 + random() / 2));
+}
+/** Retry-After is delta-seconds or an HTTP date. Undefined when absent or unreadable; may be ≤ 0. */
+function parseRetryAfter(value, now) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^-?\d+(\.\d+)?$/.test(text))
+        return Math.ceil(Number(text) * 1000);
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : date - now;
+}
+function retryAfterCapMs(intervalMs) {
+    return MAX_RETRY_AFTER_FACTOR * intervalMs;
+}
+function decideRetry(error, attempt, policy, now) {
+    if (error.kind === 'auth')
+        return { action: 'stop-run', error: error.message };
+    if (error.kind === 'forbidden' || error.kind === 'not-found')
+        return { action: 'stop-resource', error: error.message };
+    if (!error.retryable)
+        return { action: 'fail', error: error.message };
+    if (attempt >= policy.maxAttempts)
+        return { action: 'fail', error: `${error.message} (gave up after ${attempt} attempts)` };
+    if (error.kind === 'transient') {
+        return { action: 'retry', waitMs: backoffMs(attempt, Math.max(policy.intervalMs, BACKOFF_BASE_MS), policy.random) };
+    }
+    const asked = parseRetryAfter(error.retryAfter, now);
+    const cap = retryAfterCapMs(policy.intervalMs);
+    if (asked !== undefined && asked > cap) {
+        return { action: 'retry', waitMs: cap, note: `Retry-After ${Math.round(asked / 1000)} s is capped at ${Math.round(cap / 1000)} s` };
+    }
+    // No header, 0, negative or a date in the past: the interval is the floor.
+    return { action: 'retry', waitMs: Math.max(asked ?? 0, policy.intervalMs) };
+}
+
+;// CONCATENATED MODULE: ./src/core/schedule/lane.ts
+/**
+ * One rate-limited lane: a resource's prefetches, URL purges, or pattern purges.
  *
- * Sends HEAD for each prefetched path to the CDN base URL and reads Gcore's
- * `Cache` header (HIT, MISS, BYPASS). Paths not yet HIT are asked again until
- * `verify-timeout`. One HIT proves one edge server has the file, not all of them.
+ * It sends one request at a time, and the next one only an interval after the
+ * previous answer arrived: Gcore measures arrivals, so this never causes a 429
+ * of our own. What to do after a failure is the retry policy's decision; the
+ * lane only keeps time and records everything in the batch's result.
  */
 
 
+
+function labelOf(batch) {
+    const what = batch.kind === 'prefetch' ? 'prefetch' : `purge by ${batch.kind === 'url' ? 'URL' : batch.kind === 'pattern' ? 'pattern' : 'all'}`;
+    return `${what} ${batch.index}/${batch.of} (resource ${batch.resource})`;
+}
+class Lane {
+    intervalMs;
+    context;
+    nextSlot = 0;
+    constructor(intervalMs, context) {
+        this.intervalMs = intervalMs;
+        this.context = context;
+    }
+    /** Sends one batch: waits for its slot, tries up to max-attempts, and records the result. */
+    async send(result) {
+        const { api, clock, logger, signal, policy } = this.context;
+        const { batch } = result;
+        const label = labelOf(batch);
+        for (;;) {
+            if (Math.max(this.nextSlot, clock.now()) > this.context.sendBy) {
+                const why = { outcome: 'not-attempted', error: 'not attempted: the time-budget would run out before its turn' };
+                this.context.stop('run', batch.resource, why);
+                return;
+            }
+            const wait = this.nextSlot - clock.now();
+            if (wait > 0) {
+                if (wait >= 1000)
+                    logger.info(`${label}: waiting ${formatSeconds(wait)} for the next slot`);
+                await clock.sleep(wait, signal);
+            }
+            if (this.context.stopped(batch.resource))
+                return;
+            result.attempts++;
+            result.started ??= clock.now();
+            const began = clock.now();
+            const answer = await api.send(batch.kind, batch.resource, result.items, signal).then(ok => ok, (error) => (error instanceof GcoreError ? error : new GcoreError(`unexpected error: ${String(error)}`, 'transient', null)));
+            result.finished = clock.now();
+            const took = formatSeconds(result.finished - began);
+            const title = `${label} · ${plural(result.items.length, batch.operation === 'prefetch' ? 'path' : batch.kind === 'url' ? 'URL' : 'pattern')} · attempt ${result.attempts}/${policy.maxAttempts}`;
+            if (!(answer instanceof GcoreError)) {
+                this.context.answered();
+                Object.assign(result, { outcome: 'succeeded', status: answer.status, error: null });
+                this.nextSlot = clock.now() + this.intervalMs;
+                logger.group(`${title} · HTTP ${answer.status} · ${took}`, result.items);
+                return;
+            }
+            if (answer.kind === 'cancelled') {
+                result.outcome = 'cancelled';
+                result.error = 'cancelled while the request was in flight; Gcore may have accepted it';
+                return;
+            }
+            if (answer.status !== null)
+                this.context.answered();
+            result.status = answer.status;
+            result.error = answer.message;
+            logger.group(`${title} · ${answer.status ? `HTTP ${answer.status}` : 'no answer'} · ${took}`, [`error: ${answer.message}`, ...result.items]);
+            const decision = decideRetry(answer, result.attempts, { ...policy, intervalMs: this.intervalMs }, clock.now());
+            if (decision.action === 'retry') {
+                this.nextSlot = clock.now() + decision.waitMs;
+                if (decision.note)
+                    logger.warning(`${label}: ${decision.note}`);
+                logger.info(`${label}: retrying in ${formatSeconds(decision.waitMs)} (${answer.message})`);
+                continue;
+            }
+            result.outcome = 'failed';
+            result.error = decision.error;
+            this.nextSlot = clock.now() + this.intervalMs;
+            if (decision.action === 'stop-run') {
+                this.context.stop('run', batch.resource, { outcome: 'not-attempted', error: `not attempted: the API refused the key (HTTP ${answer.status}) earlier in this run` });
+            }
+            else if (decision.action === 'stop-resource') {
+                const why = answer.kind === 'not-found' ? 'does not exist for this key' : 'refused this key';
+                this.context.stop('resource', batch.resource, {
+                    outcome: 'not-attempted',
+                    error: `not attempted: resource ${batch.resource} ${why} (HTTP ${answer.status}) earlier in this run`
+                });
+            }
+            return;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/schedule/run.ts
+
+
+function plannedResult(batch) {
+    return { batch, items: batch.items, outcome: 'planned', status: null, attempts: 0, error: null, started: null, finished: null, completed: null };
+}
+function plannedResults(plan) {
+    return plan.batches.map(plannedResult);
+}
+async function runSchedule(plan, api, options) {
+    const { clock, logger, signal } = options;
+    const results = new Map(plan.batches.map(batch => [batch, plannedResult(batch)]));
+    let runStop = null;
+    const resourceStops = new Map();
+    // Until the API has answered anything, an unreachable API is a configuration
+    // problem, not a reason to grind through every batch.
+    let reachedApi = false;
+    const stopped = (resource) => {
+        if (!runStop && signal?.aborted)
+            runStop = { outcome: 'cancelled', error: 'cancelled before it was sent' };
+        return runStop ?? resourceStops.get(resource) ?? null;
+    };
+    const context = {
+        api,
+        clock,
+        logger,
+        signal,
+        policy: { maxAttempts: options.maxAttempts, random: options.random ?? Math.random },
+        sendBy: options.sendBy ?? Infinity,
+        stopped,
+        stop(scope, resource, why) {
+            if (scope === 'run')
+                runStop ??= why;
+            else if (!resourceStops.has(resource))
+                resourceStops.set(resource, why);
+        },
+        answered() {
+            reachedApi = true;
+        }
+    };
+    // Every batch has its "done" promise before any lane starts, so a prefetch
+    // can wait for a purge that has not begun yet.
+    const done = new Map();
+    for (const batch of plan.batches) {
+        let resolve;
+        done.set(batch, { promise: new Promise(r => (resolve = r)), resolve });
+    }
+    async function runBatch(batch, lane) {
+        const result = results.get(batch);
+        await Promise.all(batch.after.map(purge => done.get(purge).promise));
+        if (!stopped(batch.resource)) {
+            if (batch.operation === 'prefetch') {
+                // Never prefetch a path whose purge failed: that would re-cache the old file.
+                const unpurged = new Set(batch.after.filter(purge => results.get(purge).outcome !== 'succeeded').flatMap(purge => purge.covers));
+                result.items = batch.items.filter(path => !unpurged.has(path));
+                if (result.items.length === 0) {
+                    result.outcome = 'not-attempted';
+                    result.error = 'not attempted: the purge of these paths failed';
+                    return;
+                }
+            }
+            await lane.send(result);
+            if (result.outcome === 'failed' && result.status === null && !reachedApi) {
+                runStop ??= { outcome: 'not-attempted', error: `not attempted: the API could not be reached (${result.error})` };
+            }
+        }
+        if (result.outcome === 'planned') {
+            const why = stopped(batch.resource);
+            result.outcome = why.outcome;
+            result.error = why.error;
+        }
+    }
+    async function complete(batch) {
+        const result = results.get(batch);
+        try {
+            if (batch.operation === 'purge' && result.outcome === 'succeeded') {
+                const completion = options.afterPurge ? await options.afterPurge(batch, result.started) : { ok: true };
+                if (completion.ok)
+                    result.completed = clock.now();
+                else
+                    Object.assign(result, { outcome: 'failed', error: completion.error });
+            }
+        }
+        finally {
+            done.get(batch).resolve();
+        }
+    }
+    const completions = [];
+    const lanes = plan.resources.flatMap(resource => ['purge-pattern', 'purge-url', 'prefetch']
+        .map(name => ({ lane: new Lane(intervalOf(name, options.intervals), context), batches: resource.batches.filter(batch => batch.lane === name) }))
+        .filter(({ batches }) => batches.length > 0));
+    await Promise.all(lanes.map(async ({ lane, batches }) => {
+        for (const batch of batches) {
+            try {
+                await runBatch(batch, lane);
+            }
+            finally {
+                completions.push(complete(batch));
+            }
+        }
+    }));
+    await Promise.all(completions);
+    return plan.batches.map(batch => results.get(batch));
+}
+
+;// CONCATENATED MODULE: ./src/core/verify.ts
+/**
+ * Edge verification: after prefetch, ask the CDN itself whether it has the files.
+ *
+ * Sends HEAD for each prefetched path to the CDN and reads Gcore's `Cache` header
+ * (HIT, MISS, BYPASS). Where the size of the new file is known (a local file, a
+ * release asset), the edge's `Content-Length` must match it: a cached file of
+ * another size is `stale` (old parts left by a purge that did not clear them).
+ * Paths not yet HIT are asked again until `verify-timeout`. One HIT proves one
+ * edge server has the file, not all of them.
+ */
+
+
+
 function httpEdgeProbe(timeoutMs) {
-    const http = new lib_HttpClient('gcore-cdn-prefetch', [], { socketTimeout: timeoutMs, keepAlive: false });
     return {
-        async head(url) {
-            const response = await http.head(url);
-            await response.readBody();
-            const headers = response.message.headers;
-            const cache = headers['cache'] ?? headers['x-cache'];
-            return { status: response.message.statusCode ?? 0, cache: Array.isArray(cache) ? cache[0] : cache };
+        async head(url, signal) {
+            const answer = await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0 });
+            const cache = answer.headers['cache'] ?? answer.headers['x-cache'];
+            const length = Number(answer.headers['content-length']);
+            return {
+                status: answer.status,
+                cache: Array.isArray(cache) ? cache[0] : cache,
+                contentLength: answer.headers['content-length'] !== undefined && Number.isSafeInteger(length) ? length : null
+            };
         }
     };
 }
 /** `HIT`, `MISS`, … from a header such as `HIT` or `hit, MISS`: the first verdict. */
 function cacheVerdict(header) {
     const first = header?.split(/[,\s]+/).find(token => token !== '');
-    return first ? first.toUpperCase() : 'no-header';
+    return first ? first.toUpperCase().slice(0, 32) : 'no-header';
 }
 async function verifyEdges(targets, probe, options) {
     const { clock, logger, signal } = options;
-    const results = targets.flatMap(target => target.paths.map((path) => ({ resource: target.resource, path, url: `${target.baseUrl}${path}`, result: 'unchecked', status: null, error: null, attempts: 0 })));
+    const results = targets.flatMap(target => target.paths.map((path) => ({
+        resource: target.resource,
+        path,
+        url: `${target.baseUrl}${path}`,
+        result: 'unchecked',
+        status: null,
+        error: null,
+        attempts: 0,
+        expectedSize: options.sizes?.get(path) ?? null,
+        size: null
+    })));
     const check = async (entry) => {
         if (signal?.aborted)
             return;
         entry.attempts++;
         try {
-            const { status, cache } = await probe.head(entry.url);
+            const { status, cache, contentLength } = await probe.head(entry.url, signal);
             entry.status = status;
+            entry.size = contentLength;
             const ok = status >= 200 && status < 400;
-            entry.result = ok ? cacheVerdict(cache) : 'error';
-            entry.error = ok ? null : `HTTP ${status}`;
+            const verdict = ok ? cacheVerdict(cache) : 'error';
+            const stale = ok && verdict === 'HIT' && entry.expectedSize !== null && contentLength !== null && contentLength !== entry.expectedSize;
+            entry.result = stale ? 'stale' : verdict;
+            entry.error = !ok ? `HTTP ${status}` : stale ? `the edge holds ${contentLength} bytes, the new file has ${entry.expectedSize}` : null;
         }
         catch (error) {
+            if (signal?.aborted)
+                return;
             entry.result = 'error';
             entry.status = null;
-            entry.error = error.message;
+            entry.error = networkText(error.message, []);
         }
     };
     const deadline = clock.now() + options.timeoutMs;
@@ -42099,12 +33552,17 @@ async function verifyEdges(targets, probe, options) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/engine.ts
+;// CONCATENATED MODULE: ./src/core/engine.ts
 /**
- * The whole warm-up, free of @actions/core: inputs → paths → limits → plan →
- * execute → verify → report. The action (main.ts) and the CLI (cli.ts) are thin
- * front ends over it: they supply inputs, a logger and a cancel signal, and
- * publish the report their own way.
+ * The whole warm-up as one pipeline, free of GitHub and of the process:
+ *
+ *   settings → paths → limits → resources → plan → schedule → verify → report
+ *
+ * The action and the CLI are thin front ends over `warm`: they supply the
+ * inputs, the ports (clock, logger, files, releases) and a cancel signal, and
+ * publish the report their own way. Whatever happens after the settings were
+ * read (a refused key, a cancel, an unexpected error), `warm` returns a report
+ * that accounts for every path it knew of.
  */
 
 
@@ -42116,208 +33574,1015 @@ async function verifyEdges(targets, probe, options) {
 
 
 
+
+
+
+
+/** The limits and purge-status GETs are optional help: a slow answer must not hold up the run. */
 const OPTIONAL_REQUEST_TIMEOUT_MS = 5000;
-function describePlan(plan, limits, estimate) {
-    const count = (operation) => plan.batches.filter(batch => batch.operation === operation && batch.resource === plan.resources[0]).length;
-    const purges = count('purge') ? `${count('purge')} purge and ` : '';
-    const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : '';
-    return (`${plan.paths.length} paths: ${purges}${count('prefetch')} prefetch batches of up to ${limits.batchSize.value}` +
-        `${resources}, one prefetch every ${limits.prefetchIntervalMs.value / 1000} s: about ${formatDuration(estimate)}`);
-}
-/** Settings, release assets and paths; an InputError here means nothing was sent. */
-async function prepare(options) {
-    const settings = readSettings(options.getInput);
-    let assets = [];
-    if (settings.releaseAssets) {
-        const release = await releaseAssets({ tag: settings.releaseTag, token: settings.githubToken });
-        options.logger.info(`Release ${release.tag}: ${release.assets.length} assets`);
-        assets = release.assets;
-    }
-    const collected = await collectPaths(settings, options.workspace, assets);
-    return { settings, collected };
-}
-async function effectiveLimits(settings, client, logger) {
-    if (settings.limits === 'documented')
-        return resolveLimits(settings, null);
-    const { account, problem } = await readAccountLimits(client, ms => systemClock.sleep(ms));
-    if (problem)
-        logger.notice(`Could not read the account's limits (${problem}); using Gcore's documented limits.`);
-    return resolveLimits(settings, account);
-}
-function edgeTargets(settings, plan, results) {
-    return plan.resources.map((resource, i) => ({
-        resource,
-        baseUrl: settings.verifyUrls[settings.verifyUrls.length === 1 ? 0 : i],
-        paths: results
-            .filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded')
-            .flatMap(r => r.paths)
-    }));
-}
-function verdictOf(report, settings) {
-    if (report.cancelled) {
-        return { failed: true, message: `Cancelled: ${report.failedCount} paths were not prefetched (see failed-paths).` };
-    }
-    if (report.failedCount > 0 && settings.failOnError) {
-        const firstError = report.batches.find(batch => batch.error)?.error;
-        const message = `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}`;
-        return { failed: true, message };
-    }
-    const notHit = report.verify.length - report.verifiedCount;
-    if (settings.verifyRequired && notHit > 0) {
-        return { failed: true, message: `Edge verification: ${notHit} of ${report.verify.length} paths are not HIT (verify-required).` };
-    }
-    return { failed: false, message: report.result };
+/** Pattern purges slower than this get a warning with the alternatives. */
+const SLOW_PATTERN_PURGES_MS = 10 * 60_000;
+/** A report for a run that sent nothing: every known path failed (or cancelled) with `error`. */
+function unsentReport(paths, facts, startedAt, clock) {
+    const plan = { paths, resources: [], batches: [] };
+    return buildReport(plan, [], {
+        skipped: facts.skipped ?? [],
+        files: facts.files ?? [],
+        limits: [],
+        verify: [],
+        resources: [],
+        purge: facts.purge ?? 'off',
+        dryRun: false,
+        cancelled: facts.cancelled ?? false,
+        elapsedMs: clock.now() - startedAt,
+        estimateMs: 0,
+        notes: facts.notes ?? []
+    });
 }
 async function warm(options) {
-    const { logger, signal } = options;
-    const planningStarted = performance.now();
+    const { logger, clock, signal } = options;
+    const name = options.name ?? actionInputName;
+    const startedAt = clock.now();
+    const failed = (message, report, inputError, settings) => ({
+        settings,
+        report,
+        verdict: { failed: true, message },
+        inputError
+    });
     let settings;
-    let collected;
     try {
-        ;
-        ({ settings, collected } = await prepare(options));
+        settings = readSettings(options.getInput);
     }
     catch (error) {
-        if (error instanceof InputError)
-            return { kind: 'invalid-input', message: error.message };
-        throw error;
+        if (!(error instanceof InputError))
+            throw error;
+        return failed(error.describe(name), unsentReport([], {}, startedAt, clock), error);
+    }
+    for (const notice of settings.notices)
+        logger.notice(notice);
+    const deadline = settings.timeBudgetMs === undefined ? Infinity : startedAt + settings.timeBudgetMs;
+    // Paths: an input error here means nothing was sent.
+    let collected;
+    try {
+        let assets = [];
+        if (settings.releaseAssets) {
+            if (!options.releases)
+                throw new InputError('release-assets', n => `${n('release-assets')} is not available here.`);
+            const release = await options.releases.release(settings.releaseTag, signal);
+            logger.info(`Release ${release.tag}: ${plural(release.assets.length, 'asset')}`);
+            assets = release.assets;
+        }
+        collected = await collectPaths(settings, { files: options.files, workspace: options.workspace, assets, name });
+    }
+    catch (error) {
+        if (signal.aborted) {
+            const report = unsentReport([], { purge: settings.purge, cancelled: true, notes: ['Cancelled before anything was sent.'] }, startedAt, clock);
+            return { settings, report, verdict: verdictOf(report, settings) };
+        }
+        if (!(error instanceof InputError))
+            throw error;
+        return failed(error.describe(name), unsentReport([], { purge: settings.purge }, startedAt, clock), error, settings);
     }
     for (const warning of collected.warnings)
         logger.warning(warning);
-    const { paths } = collected;
-    if (paths.length === 0) {
+    const notes = [...settings.notices, ...collected.warnings];
+    const base = { skipped: collected.skipped, files: collected.files, purge: settings.purge, notes };
+    if (collected.paths.length === 0) {
         const message = collected.skipped.length
             ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
-            : 'No paths to prefetch: "paths", "paths-file", "files" and "release-assets" gave none.';
+            : `No paths to prefetch: ${['paths', 'paths-file', 'files', 'release-assets'].map(name).join(', ')} gave none.`;
+        const report = unsentReport([], { ...base, notes: [...notes, message] }, startedAt, clock);
         if (settings.ifNoPaths === 'error')
-            return { kind: 'no-paths', message, fail: true };
+            return failed(message, { ...report, result: 'failure' }, undefined, settings);
         if (settings.ifNoPaths === 'warn')
             logger.warning(message);
         else
             logger.info(message);
+        return { settings, report, verdict: { failed: false, message } };
     }
-    const client = new GcoreClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs });
-    // The limits and purge-status GETs are optional help: never let a slow answer to
-    // one of them hold up the purges and prefetches that matter.
-    const helper = new GcoreClient({
-        apiUrl: settings.apiUrl,
-        apiKey: settings.apiKey,
-        timeoutMs: Math.min(settings.requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)
-    });
-    const limits = paths.length ? await effectiveLimits(settings, helper, logger) : resolveLimits(settings, null);
-    const plan = buildPlan(paths, {
-        resources: settings.resourceIds,
-        purge: settings.purge,
-        batchSize: limits.batchSize.value,
-        purgeBatchSize: limits.purgeBatchSize.value
-    });
-    const intervals = { prefetchMs: limits.prefetchIntervalMs.value, purgeMs: limits.purgeIntervalMs.value };
-    const estimate = estimateMs(plan, intervals);
-    const planningMs = Math.round(performance.now() - planningStarted);
-    if (paths.length) {
-        logger.info(`Limits: ${describeLimits(limits).join(', ')}`);
-        logger.info(`${describePlan(plan, limits, estimate)} (planned in ${planningMs} ms)`);
+    try {
+        return await sendPaths({ ...options, name }, settings, collected, { base, notes, startedAt, deadline });
     }
-    const started = Date.now();
-    const schedule = {
-        prefetchIntervalMs: intervals.prefetchMs,
-        purgeIntervalMs: intervals.purgeMs,
-        maxAttempts: settings.maxAttempts,
-        clock: systemClock,
-        logger,
-        signal
+    catch (error) {
+        // A bug or a fault nothing else caught: still a report that accounts for every path.
+        const message = `Unexpected error: ${error?.message ?? String(error)}`;
+        logger.debug(error?.stack ?? message);
+        const report = unsentReport(collected.paths, { ...base, cancelled: signal.aborted, notes: [...notes, message] }, startedAt, clock);
+        return { settings, report: { ...report, result: 'failure' }, verdict: { failed: true, message }, unexpected: error };
+    }
+}
+async function sendPaths(options, settings, collected, state) {
+    const { logger, clock, signal, name } = options;
+    const { base, notes, startedAt, deadline } = state;
+    const failed = (message, report, inputError) => ({ settings, report, verdict: { failed: true, message }, inputError });
+    const api = options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
+    const client = api(settings, settings.requestTimeoutMs);
+    const helper = api(settings, Math.min(settings.requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS));
+    const stopBeforeSending = (message, cancelled = false) => {
+        const report = unsentReport(collected.paths, { ...base, cancelled, notes: [...notes, message] }, startedAt, clock);
+        return cancelled ? { settings, report, verdict: verdictOf(report, settings) } : failed(message, report);
     };
-    const afterPurge = settings.waitForPurge
-        ? (batch, sentAt) => awaitPurge(helper, batch, sentAt, {
-            ...schedule,
-            timeoutMs: settings.purgeTimeoutMs,
-            settleMs: settings.purgeSettleMs,
-            pollMs: Math.min(5000, intervals.purgeMs)
-        })
-        : undefined;
-    const results = settings.dryRun ? plannedResults(plan) : await execute(plan, client, { ...schedule, afterPurge });
+    const cancelledBeforeSending = () => stopBeforeSending('Cancelled before anything was sent.', true);
+    // Limits and resources: GETs only, so a dry run makes them too.
+    let limits = resolveLimits(settings, null);
+    if (settings.limits === 'auto') {
+        const read = await readAccountLimits(helper, clock, signal);
+        if (signal.aborted)
+            return cancelledBeforeSending();
+        if (read.refused)
+            return stopBeforeSending(`The API refused the key (${read.refused.message}); nothing was sent. Check ${name('api-key')}.`);
+        if (read.problem)
+            logger.notice(`Could not read the account's limits (${read.problem}); using Gcore's documented limits.`);
+        limits = resolveLimits(settings, read.account);
+    }
+    let looked;
+    try {
+        const lookup = await lookUpResources({ api: helper, clock, signal }, settings.resources, settings.resourceCheck);
+        for (const notice of lookup.notices)
+            logger.notice(notice);
+        for (const warning of lookup.warnings)
+            logger.warning(warning);
+        notes.push(...lookup.notices, ...lookup.warnings);
+        looked = lookup.resources;
+    }
+    catch (error) {
+        if (signal.aborted)
+            return cancelledBeforeSending();
+        if (error instanceof InputError) {
+            const report = unsentReport(collected.paths, { ...base, notes: [...notes, error.describe(name)] }, startedAt, clock);
+            return failed(error.describe(name), report, error);
+        }
+        if (error instanceof ResourceCheckFailed)
+            return stopBeforeSending(error.message);
+        if (error instanceof GcoreError && error.kind === 'auth')
+            return stopBeforeSending(`The API refused the key (${error.message}); nothing was sent. Check ${name('api-key')}.`);
+        throw error;
+    }
+    // The plan: per resource, the paths as its cache key sees them, and how each is purged.
+    const planned = planResources(settings, collected.paths, looked, logger, notes);
+    const intervals = {
+        prefetchMs: limits.prefetchIntervalMs.value,
+        purgeUrlMs: limits.purgeUrlIntervalMs.value,
+        purgePatternMs: limits.purgePatternIntervalMs.value
+    };
+    const plan = buildPlan(planned.inputs, {
+        prefetch: limits.batchSize.value,
+        purgeUrl: limits.purgeUrlBatchSize.value,
+        purgePattern: limits.purgePatternBatchSize.value
+    });
+    // Resources that failed their state check keep their paths, with no batch: those paths fail there.
+    for (const failure of planned.failedResources)
+        plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] });
+    plan.paths = [...new Set([...plan.paths, ...planned.failedResources.flatMap(() => collected.paths)])];
+    sayOverlaps(plan, logger, notes);
+    const estimate = estimateMs(plan, intervals);
+    const used = { purgeUrl: plan.batches.some(b => b.lane === 'purge-url'), purgePattern: plan.batches.some(b => b.lane === 'purge-pattern') };
+    const limitLines = describeLimits(limits, used);
+    logger.info(`Limits: ${limitLines.join(', ')}`);
+    logger.info(describePlan(plan, estimate, limits.batchSize.value));
+    warnAboutSlowPatterns(plan, intervals, logger, notes);
+    if (Number.isFinite(deadline) && startedAt + estimate > deadline) {
+        const warning = `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs)}): what cannot finish in time is not sent.`;
+        logger.warning(warning);
+        notes.push(warning);
+    }
+    if (signal.aborted)
+        return cancelledBeforeSending();
+    // Send.
+    let results;
+    if (settings.dryRun) {
+        results = plannedResults(plan);
+        notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.');
+    }
+    else {
+        results = await runSchedule(plan, client, {
+            intervals,
+            maxAttempts: settings.maxAttempts,
+            clock,
+            logger,
+            signal,
+            sendBy: deadline - settings.requestTimeoutMs,
+            afterPurge: settings.waitForPurge
+                ? (batch, sentAt) => awaitPurge(helper, { resource: batch.resource, kind: batch.kind, items: batch.items, label: labelOf(batch) }, sentAt, {
+                    clock,
+                    logger,
+                    signal,
+                    timeoutMs: Math.max(0, Math.min(settings.purgeTimeoutMs, deadline - clock.now())),
+                    settleMs: settings.purgeSettleMs,
+                    pollMs: Math.min(5000, intervals.purgeUrlMs)
+                })
+                : undefined
+        });
+    }
+    // Verify at the edge.
     let verify = [];
-    if (settings.verifyUrls.length && !settings.dryRun && !signal.aborted) {
-        verify = await verifyEdges(edgeTargets(settings, plan, results), httpEdgeProbe(settings.requestTimeoutMs), {
-            ...schedule,
-            timeoutMs: settings.verifyTimeoutMs,
-            concurrency: settings.verifyConcurrency
+    const targets = verifyTargets(settings, plan, results, looked, logger, notes);
+    if (targets.length && !settings.dryRun && !signal.aborted) {
+        const probe = (options.probe ?? httpEdgeProbe)(settings.requestTimeoutMs);
+        verify = await verifyEdges(targets, probe, {
+            clock,
+            logger,
+            signal,
+            timeoutMs: Math.max(0, Math.min(settings.verifyTimeoutMs, deadline - clock.now())),
+            concurrency: settings.verifyConcurrency,
+            sizes: new Map(collected.files.map(file => [file.cdnPath, file.size]))
         });
     }
     const report = buildReport(plan, results, {
-        skipped: collected.skipped,
-        files: collected.files,
-        limits: describeLimits(limits),
+        ...base,
+        limits: limitLines,
         verify,
-        purge: settings.purge,
+        resources: resourceReports(settings, looked, planned, plan),
         dryRun: settings.dryRun,
         cancelled: signal.aborted,
-        elapsedMs: Date.now() - started,
-        estimateMs: estimate
+        elapsedMs: clock.now() - startedAt,
+        estimateMs: estimate,
+        notes
     });
-    logger.info(`${report.result}: ${report.prefetchedCount} of ${report.totalCount} paths prefetched` +
-        `${settings.purge ? `, ${report.purgedCount} purged` : ''}, ${report.failedCount} failed ` +
-        `in ${formatDuration(report.elapsedMs)}`);
-    return { kind: 'done', report, verdict: verdictOf(report, settings) };
+    logger.info(resultSentence(report));
+    return { settings, report, verdict: verdictOf(report, settings) };
+}
+const PURGE_WORDS = { url: 'by URL', pattern: 'by pattern', all: 'by one purge of the whole resource', 'purge-patterns': 'by a pattern of purge-patterns' };
+function planResources(settings, paths, looked, logger, notes) {
+    const inputs = [];
+    const kinds = new Map();
+    const failedResources = [];
+    const say = (text, level = 'info') => {
+        logger[level](text);
+        notes.push(text);
+    };
+    for (const { id, resource } of looked) {
+        const problem = resource ? stateProblem(resource) : null;
+        if (problem && 'fail' in problem) {
+            failedResources.push({ id, error: `${problem.fail}; nothing was sent to it` });
+            say(`Resource ${id}: ${problem.fail}; nothing is sent to it.`, 'warning');
+            continue;
+        }
+        if (problem)
+            say(`Resource ${id}: ${problem.warn}.`, 'warning');
+        // Query strings as the cache key sees them; paths that become one object are sent once.
+        const optionsOf = new Map();
+        const sent = [];
+        const seen = new Set();
+        const rewritten = [];
+        for (const path of paths) {
+            const options = resource ? pathOptions(resource, path) : null;
+            const key = options ? cacheKeyPath(path, options) : path;
+            if (key !== path)
+                rewritten.push(`${path} → ${key}`);
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            sent.push(key);
+            optionsOf.set(key, options);
+        }
+        if (rewritten.length) {
+            say(`Resource ${id}: ${plural(rewritten.length, 'path')} rewritten as its cache key sees the query string (${rewritten.slice(0, 5).join(', ')}${rewritten.length > 5 ? ', …' : ''}); ${plural(sent.length, 'path')} sent.`);
+        }
+        let purge;
+        const counts = new Map();
+        if (settings.purge !== 'off') {
+            purge = new Map();
+            const userPatterns = settings.purgePatterns;
+            for (const path of sent) {
+                const covering = userPatterns.find(pattern => patternCovers(pattern, path));
+                const decision = covering ? { kind: 'covered', why: 'cleared by a pattern of purge-patterns, so not purged again' } : decidePurge(settings.purge, resource, optionsOf.get(path) ?? null);
+                purge.set(path, decision.kind);
+                const label = decision.kind === 'covered' ? 'purge-patterns' : decision.kind;
+                const entry = counts.get(label) ?? { why: decision.why, paths: 0 };
+                entry.paths++;
+                counts.set(label, entry);
+            }
+            if (resource && settings.purge === 'url') {
+                const sliced = sent.filter(path => optionsOf.get(path)?.slice).length;
+                if (sliced)
+                    say(`Resource ${id}: purge: url on ${plural(sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`, 'warning');
+            }
+            if (resource && (settings.purge === 'pattern' || userPatterns.length) && sent.some(path => optionsOf.get(path)?.customCacheKey)) {
+                say(`Resource ${id} has a custom cache key (proxy_cache_key): Gcore says purge by pattern does not work with it.`, 'warning');
+            }
+            if (settings.purge === 'all')
+                say(`Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`, 'warning');
+            for (const [kind, entry] of counts)
+                say(`Resource ${id}: ${plural(entry.paths, 'path')} purged ${PURGE_WORDS[kind]}: ${entry.why}.`);
+        }
+        kinds.set(id, counts);
+        inputs.push({ resource: id, paths: sent, purge, userPatterns: settings.purge === 'off' ? [] : settings.purgePatterns });
+    }
+    return { inputs, kinds, failedResources };
+}
+/** Among the run's own paths, those a pattern purge clears besides its own. */
+function sayOverlaps(plan, logger, notes) {
+    for (const resource of plan.resources) {
+        const overlaps = patternOverlaps(resource);
+        if (overlaps.length === 0)
+            continue;
+        const shown = overlaps.slice(0, 5).map(entry => `${entry.pattern} also clears ${entry.alsoClears.slice(0, 3).join(', ')}${entry.alsoClears.length > 3 ? ', …' : ''}`);
+        const text = `Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`;
+        logger.info(text);
+        notes.push(text);
+    }
+}
+function warnAboutSlowPatterns(plan, intervals, logger, notes) {
+    for (const resource of plan.resources) {
+        const patterns = resource.batches.filter(batch => batch.lane === 'purge-pattern').length;
+        const time = (patterns - 1) * intervals.purgePatternMs;
+        if (patterns > 1 && time > SLOW_PATTERN_PURGES_MS) {
+            const warning = `Resource ${resource.resource}: ${plural(patterns, 'purge by pattern request')} at one per ${formatDuration(intervals.purgePatternMs)} take about ${formatDuration(time)}. ` +
+                'A few folder patterns in purge-patterns, or purge: all, clear the same in one or two requests.';
+            logger.warning(warning);
+            notes.push(warning);
+        }
+    }
+}
+function describePlan(plan, estimate, batchSize) {
+    const first = plan.resources[0];
+    const count = (lane) => first?.batches.filter(batch => batch.lane === lane).length ?? 0;
+    const purges = [count('purge-url') && `${count('purge-url')} purge by URL`, count('purge-pattern') && `${count('purge-pattern')} purge by pattern`].filter(Boolean);
+    const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : '';
+    const time = estimate < 1000 ? 'under a second' : `about ${formatDuration(estimate)}`;
+    return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}: ${time}`;
+}
+function verifyTargets(settings, plan, results, looked, logger, notes) {
+    if (settings.verifyUrls !== 'auto' && settings.verifyUrls.length === 0)
+        return [];
+    const accepted = (resource) => results.filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded').flatMap(r => r.items);
+    const targets = [];
+    looked.forEach((entry, i) => {
+        let baseUrl;
+        if (settings.verifyUrls === 'auto') {
+            baseUrl = entry.resource ? edgeBaseUrl(entry.resource) : entry.givenHostname ? `https://${entry.givenHostname}` : null;
+            if (!baseUrl) {
+                const warning = `verify-url auto: the hostname of resource ${entry.id} is unknown (its settings were not read); not verified.`;
+                logger.warning(warning);
+                notes.push(warning);
+                return;
+            }
+        }
+        else {
+            baseUrl = settings.verifyUrls[settings.verifyUrls.length === 1 ? 0 : i];
+        }
+        if (entry.resource && entry.resource.options !== undefined && plan.resources.some(r => r.resource === entry.id)) {
+            const hidden = plan.resources.find(r => r.resource === entry.id).paths.some(path => pathOptions(entry.resource, path).hidesCacheHeader);
+            if (hidden) {
+                const note = `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`;
+                logger.notice(note);
+                notes.push(note);
+            }
+        }
+        targets.push({ resource: entry.id, baseUrl, paths: accepted(entry.id) });
+    });
+    return targets;
+}
+function resourceReports(settings, looked, planned, plan) {
+    return looked.map(({ id, givenHostname, resource }) => {
+        const failure = planned.failedResources.find(entry => entry.id === id);
+        const counts = planned.kinds.get(id) ?? new Map();
+        const kinds = [...counts].map(([kind, entry]) => ({ kind, paths: entry.paths, why: entry.why }));
+        const main = kinds.length === 0 ? 'none' : kinds.length === 1 ? kinds[0].kind : 'mixed';
+        const sliced = resource ? plan.resources.find(r => r.resource === id)?.paths.some(path => pathOptions(resource, path).slice) ?? false : null;
+        return {
+            id,
+            hostname: resource?.hostname ?? givenHostname,
+            state: resource ? describeState(resource) : 'unknown',
+            slice: sliced,
+            purgeKind: settings.purge === 'off' ? 'none' : main,
+            paths: plan.resources.find(r => r.resource === id)?.paths.length ?? 0,
+            purgeKinds: kinds,
+            error: failure?.error ?? null
+        };
+    });
+}
+function describeState(resource) {
+    if (resource.deleted)
+        return 'deleted';
+    if (resource.suspended)
+        return 'suspended';
+    if (!resource.active && resource.status === 'active')
+        return 'inactive';
+    return resource.status;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/core/paths/node-file-source.ts
 /**
- * The GitHub Action: @actions/core around the engine. Masks the secrets, turns
- * the runner's cancel signals into an abort, publishes outputs and the job
- * summary, and is the only place that fails the step.
+ * The FileSource on the real file system. Globbing uses tinyglobby, loaded only
+ * when `files` is used: @actions/glob takes about 50 × as long as `find` on a
+ * tree of 100,000 files, tinyglobby about 2 × (see `npm run bench`).
+ */
+
+const nodeFileSource = {
+    async glob(patterns, cwd) {
+        const { glob } = await __nccwpck_require__.e(/* import() */ 382).then(__nccwpck_require__.bind(__nccwpck_require__, 3382));
+        return glob(patterns, { cwd, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: true });
+    },
+    async kind(path) {
+        const info = await (0,promises_namespaceObject.stat)(path).catch(() => null);
+        if (info?.isFile())
+            return 'file';
+        if (info?.isDirectory())
+            return 'directory';
+        return 'missing';
+    },
+    async size(path) {
+        return (await (0,promises_namespaceObject.stat)(path)).size;
+    },
+    async readBytes(path) {
+        return (0,promises_namespaceObject.readFile)(path);
+    }
+};
+
+;// CONCATENATED MODULE: ./src/core/report/markdown.ts
+/**
+ * The job summary: GitHub-flavoured markdown with HTML tables, read at a glance.
+ *
+ * Counts and the verdict first, an icon per resource and batch, limits only for
+ * the lanes used, failed paths open when there are few. Every text that came
+ * from a user or the network passes through `escapeHtml`, and long paths are
+ * shortened in the middle (the JSON outputs and the report file keep them whole).
+ * The whole stays under GitHub's 1 MiB step-summary cap.
+ */
+
+
+/** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
+const SUMMARY_BUDGET_BYTES = 1000 * 1024;
+/** Failed paths are listed open up to this many; more are folded. */
+const OPEN_FAILED_PATHS = 20;
+/** Paths longer than this are shortened in the middle. */
+const PATH_CELL_CHARS = 80;
+const RESULT_ICON = { success: '✅', partial: '⚠️', failure: '❌', 'dry-run': '📝' };
+const OUTCOME_ICON = { succeeded: '✅', failed: '❌', cancelled: '⏹️', 'not-attempted': '⏭️', planned: '📝' };
+const VERIFY_ICON = { HIT: '✅', stale: '❌', error: '❌' };
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    // Markdown's active characters, so no text can turn into a link, table or code span.
+    '`': '&#96;',
+    '|': '&#124;',
+    '*': '&#42;',
+    _: '&#95;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '\\': '&#92;',
+    '~': '&#126;',
+    '#': '&#35;',
+    '!': '&#33;'
+};
+/** Safe for HTML text and attributes and inert as markdown; line breaks become spaces. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"'`|*_[\]\\~#!]/g, char => HTML_ENTITIES[char]).replace(/[\r\n\u2028\u2029]+/g, ' ');
+}
+const shortPath = (path) => escapeHtml(middleEllipsis(path, PATH_CELL_CHARS));
+function renderContextLine(context, format) {
+    const parts = [context.repository, context.event, context.ref, context.sha].filter(part => part !== '');
+    if (format === 'text')
+        return [...parts, context.runUrl ?? ''].filter(part => part !== '').join(' · ');
+    const link = context.runUrl ? [`<a href="${escapeHtml(context.runUrl)}">run</a>`] : [];
+    return [...parts.map(part => `<code>${escapeHtml(part)}</code>`), ...link].join(' · ');
+}
+function timeBetween(from, to) {
+    if (!from || !to)
+        return '';
+    return formatSeconds(Date.parse(to) - Date.parse(from));
+}
+function describeBatch(record) {
+    if (record.kind === 'prefetch')
+        return 'prefetch';
+    return record.kind === 'url' ? 'purge by URL' : record.kind === 'pattern' ? 'purge by pattern' : 'purge all';
+}
+function batchRow(record) {
+    const done = record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started)) : '';
+    return (`<tr><td>${OUTCOME_ICON[record.outcome]} ${record.outcome}</td><td>${describeBatch(record)}</td><td>${record.index}</td>` +
+        `<td>${record.paths.length}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
+        `<td>${timeBetween(record.started, record.finished)}</td><td>${done}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`);
+}
+function fileRow(file) {
+    const mark = file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : '';
+    return `<tr><td>${shortPath(file.file)}</td><td>${formatBytes(file.size)}</td><td>${shortPath(file.cdnPath)}</td><td>${mark}</td></tr>`;
+}
+function verifyRow(entry) {
+    const size = entry.size === null ? '' : formatBytes(entry.size);
+    return (`<tr><td>${VERIFY_ICON[entry.result] ?? '⚠️'} ${escapeHtml(entry.result)}</td><td>${entry.resource}</td><td>${shortPath(entry.path)}</td>` +
+        `<td>${entry.status ?? ''}</td><td>${size}</td><td>${entry.attempts}</td><td>${escapeHtml(entry.error ?? '')}</td></tr>`);
+}
+function resourceIcon(resource, batches) {
+    if (resource.error)
+        return '❌';
+    const own = batches.filter(batch => batch.resource === resource.id);
+    if (own.some(batch => batch.outcome === 'failed' || batch.outcome === 'not-attempted'))
+        return '⚠️';
+    if (own.some(batch => batch.outcome === 'cancelled'))
+        return '⏹️';
+    if (own.every(batch => batch.outcome === 'planned'))
+        return '📝';
+    return '✅';
+}
+function resourceRow(resource, batches) {
+    const kinds = resource.purgeKinds.map(entry => `${entry.kind}: ${plural(entry.paths, 'path')}`).join(', ') || 'none';
+    const slice = resource.slice === null ? 'unknown' : resource.slice ? 'on' : 'off';
+    return (`<tr><td>${resourceIcon(resource, batches)} ${resource.id}</td><td>${escapeHtml(resource.hostname ?? '')}</td><td>${escapeHtml(resource.state)}</td>` +
+        `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${resource.paths}</td><td>${escapeHtml(resource.error ?? '')}</td></tr>`);
+}
+/** Adds lines until the byte budget is spent; reports how many did not fit. */
+function fitLines(lines, budget) {
+    const kept = [];
+    let bytes = 0;
+    for (const line of lines) {
+        const size = Buffer.byteLength(line) + 1;
+        if (bytes + size > budget)
+            break;
+        kept.push(line);
+        bytes += size;
+    }
+    return { kept, cut: lines.length - kept.length, bytes };
+}
+function table(header, rows) {
+    return ['<table>', `<tr>${header.map(cell => `<th>${cell}</th>`).join('')}</tr>`, ...rows, '</table>', ''];
+}
+function folded(title, body, open = false) {
+    return [`<details${open ? ' open' : ''}><summary>${title}</summary>`, '', ...body, '</details>', ''];
+}
+function renderSummary(report, options = {}) {
+    const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES;
+    const time = report.dryRun
+        ? `Dry run: nothing was sent; estimated time ${formatDuration(report.estimateMs)}.`
+        : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`;
+    const head = [
+        ...(options.context?.repository ? [renderContextLine(options.context, 'html'), ''] : []),
+        `## ${RESULT_ICON[report.result]} Gcore CDN prefetch: ${report.result}${report.cancelled ? ' (cancelled)' : ''}`,
+        '',
+        `**${escapeHtml(countsPhrase(report))}.** ${time}`,
+        ''
+    ];
+    const showResources = report.resources.length > 1 || report.resources.some(resource => resource.state !== 'unknown' || resource.error);
+    if (showResources) {
+        head.push(...table(['Resource', 'Hostname', 'State', 'Slice', 'Purge', 'Paths', 'Error'], report.resources.map(resource => resourceRow(resource, report.batches))));
+    }
+    if (report.limits.length)
+        head.push(`Limits: ${report.limits.map(escapeHtml).join(' · ')}.`, '');
+    const notes = [...report.notes, ...(options.notes ?? [])].map(escapeHtml);
+    const where = options.reportFile ? ' The full report is in the report file (output report-file).' : '';
+    // Share the byte budget: batches first, then files, verification, failed paths.
+    let left = budget - Buffer.byteLength(head.join('\n')) - Buffer.byteLength(notes.join('\n')) - 8192;
+    const take = (rows, share) => {
+        const fit = fitLines(rows, Math.max(0, left * share));
+        left -= fit.bytes;
+        return fit;
+    };
+    const body = [];
+    const cutNotes = [];
+    let batchRowsCut = 0;
+    const ids = [...new Set([...report.resources.map(resource => resource.id), ...report.batches.map(batch => batch.resource)])];
+    ids.forEach((id, i) => {
+        const rows = report.batches.filter(record => record.resource === id).map(batchRow);
+        if (rows.length === 0)
+            return;
+        const fit = take(rows, 0.5 / (ids.length - i));
+        batchRowsCut += fit.cut;
+        const hostname = report.resources.find(resource => resource.id === id)?.hostname;
+        if (ids.length > 1)
+            body.push(`### Resource ${id}${hostname ? ` (${escapeHtml(hostname)})` : ''}`, '');
+        body.push(...table(['Outcome', 'Request', 'Batch', 'Paths', 'HTTP', 'Attempts', 'Took', 'Purge done after', 'Error'], fit.kept));
+    });
+    if (batchRowsCut)
+        cutNotes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`);
+    if (report.files.length) {
+        const fit = take(report.files.map(fileRow), 0.5);
+        if (fit.cut)
+            cutNotes.push(`${fit.cut} of ${report.files.length} matched files were cut from the files table.${where}`);
+        body.push(...folded(`Matched files (${report.files.length})`, table(['File', 'Size', 'CDN path', 'Size window'], fit.kept)));
+    }
+    if (report.verify.length) {
+        const fit = take(report.verify.map(verifyRow), 0.5);
+        if (fit.cut)
+            cutNotes.push(`${fit.cut} of ${report.verify.length} edge checks were cut from the table.${where}`);
+        body.push('### Edge verification', '', `**${report.verifiedCount} of ${plural(report.verify.length, 'path')} HIT.** One HIT shows that one edge server (the one that answered) has the file, not every edge server.`, '', ...folded(`Edge checks (${report.verify.length})`, table(['Result', 'Resource', 'Path', 'HTTP', 'Size', 'Attempts', 'Error'], fit.kept), report.verify.length <= OPEN_FAILED_PATHS));
+    }
+    if (report.failedPaths.length) {
+        const fit = take(report.failedPaths.map(shortPath), 1);
+        if (fit.cut)
+            cutNotes.push(`${fit.cut} of ${report.failedPaths.length} failed paths were cut from this list.${where}`);
+        body.push(...folded(`Failed paths (${report.failedPaths.length})`, ['<pre>', ...fit.kept, '</pre>'], report.failedPaths.length <= OPEN_FAILED_PATHS));
+    }
+    for (const note of [...notes, ...cutNotes])
+        body.push(`> ${note}`, '');
+    if (options.reportFile && (cutNotes.length || notes.length)) {
+        body.push(`The full report is in <code>${escapeHtml(options.reportFile)}</code> (output <code>report-file</code>).`, '');
+    }
+    return [...head, ...body].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/host/signals.ts
+function cancelOnSignals(onCancel) {
+    const controller = new AbortController();
+    let first = null;
+    const handle = (signal) => {
+        if (first)
+            return;
+        first = signal;
+        onCancel(signal);
+        controller.abort();
+    };
+    const onInt = () => handle('SIGINT');
+    const onTerm = () => handle('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    return {
+        signal: controller.signal,
+        received: () => first,
+        dispose() {
+            process.off('SIGINT', onInt);
+            process.off('SIGTERM', onTerm);
+        }
+    };
+}
+/**
+ * Once the report is out, nothing may keep the process alive: a socket the
+ * server never closes, a timer of a library. This exits after `graceMs` only
+ * if something still holds the event loop; otherwise the process ends at once.
+ */
+function exitWhenIdle(graceMs = 1000) {
+    setTimeout(() => process.exit(), graceMs).unref();
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/action/context.ts
+/**
+ * The run's GitHub context, and a release's assets.
+ *
+ * The context comes from the runner's environment and event file, as
+ * @actions/github reads it, so the action loads Octokit only when a release
+ * must be looked up by tag (on a `release` event the assets are in the event).
  */
 
 
 
+function readEvent(env = process.env) {
+    let payload = {};
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+        }
+        catch {
+            // No event file (a local run): an empty payload, as @actions/github has it.
+        }
+    }
+    return {
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        payload,
+        repository: env.GITHUB_REPOSITORY ?? '',
+        ref: env.GITHUB_REF ?? '',
+        sha: env.GITHUB_SHA ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com'
+    };
+}
+function payloadRelease(event) {
+    return event.eventName === 'release' ? event.payload.release : undefined;
+}
+function runContext(event) {
+    return {
+        repository: event.repository,
+        event: event.eventName,
+        ref: payloadRelease(event)?.tag_name ?? event.ref,
+        sha: event.sha.slice(0, 7),
+        runUrl: event.repository && event.runId ? `${event.serverUrl}/${event.repository}/actions/runs/${event.runId}` : null
+    };
+}
+/** Octokit from @actions/github, loaded on first use. */
+function octokitReleases(token) {
+    const load = async () => {
+        const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+        return github.getOctokit(token);
+    };
+    return {
+        async releaseIdByTag(owner, repo, tag, signal) {
+            const octokit = await load();
+            return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } })).data.id;
+        },
+        async assets(owner, repo, releaseId, signal) {
+            const octokit = await load();
+            const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: releaseId, per_page: 100, request: { signal } });
+            return assets.map(asset => ({ name: asset.name, size: asset.size }));
+        }
+    };
+}
+/** A release's assets: from a release event's payload without any call, else from the GitHub API by tag. */
+function releaseSource(options) {
+    const { event } = options;
+    return {
+        async release(tag, signal) {
+            const fromEvent = payloadRelease(event);
+            if (fromEvent) {
+                const assets = (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size }));
+                if (assets.length === 0)
+                    throw inputError('release-assets', `is true, but release ${JSON.stringify(fromEvent.tag_name)} has no assets.`);
+                return { tag: fromEvent.tag_name, assets };
+            }
+            if (!tag) {
+                throw inputError('release-tag', `is required with "release-assets" outside a release event (this run's event is "${event.eventName}").`);
+            }
+            if (!options.token)
+                throw inputError('github-token', 'is empty: it is needed to read the release from the GitHub API.');
+            const [owner, repo] = event.repository.split('/');
+            if (!owner || !repo)
+                throw inputError('release-tag', 'needs GITHUB_REPOSITORY (owner/repo) to look the release up.');
+            const api = (options.api ?? octokitReleases)(options.token);
+            // One deadline for the lookup, and the run's cancel, whichever comes first.
+            const deadline = AbortSignal.timeout(options.timeoutMs * 2);
+            const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
+            const problem = (text) => new InputError('release-tag', name => `${name('release-tag')}: ${text}`);
+            let assets;
+            try {
+                assets = await api.assets(owner, repo, await api.releaseIdByTag(owner, repo, tag, both), both);
+            }
+            catch (error) {
+                const status = error.status;
+                if (status === 404)
+                    throw problem(`no release with tag ${JSON.stringify(tag)} in ${owner}/${repo}.`);
+                const why = deadline.aborted ? 'no answer in time' : signal?.aborted ? 'cancelled' : status ? `HTTP ${status}` : networkText(error.message, [options.token]);
+                throw problem(`could not read release ${JSON.stringify(tag)} of ${owner}/${repo} (${why}); check "github-token".`);
+            }
+            if (assets.length === 0)
+                throw inputError('release-assets', `is true, but release ${JSON.stringify(tag)} has no assets.`);
+            return { tag, assets };
+        }
+    };
+}
 
-const coreLogger = {
-    info: message => info(message),
+;// CONCATENATED MODULE: ./src/action/logger.ts
+/**
+ * The engine's Logger on @actions/core. Lines we print with `core.info` are
+ * read by the runner, so any line that would start a workflow command (`::`)
+ * is broken up first: whatever text reached a message, it stays text.
+ */
+
+/** Every line of `text`, none of them a workflow command. */
+function inert(text) {
+    return text
+        .split(/\r?\n|\r/)
+        .map(line => line.replace(/^(\s*):(?=:)/, '$1: '))
+        .join('\n');
+}
+const actionLogger = {
+    info: message => info(inert(message)),
     notice: message => notice(message),
     warning: message => warning(message),
     debug: message => core_debug(message),
     group(title, lines) {
         startGroup(title);
         if (lines.length)
-            info(lines.join('\n')); // one write, not one per path
+            info(inert(lines.join('\n'))); // one write, not one per path
         endGroup();
     }
 };
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/report/json.ts
+/** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
+const OUTPUT_BUDGET_BYTES = 900 * 1000;
+const OUTPUT_NAMES = [
+    'result',
+    'total-count',
+    'prefetched-count',
+    'purged-count',
+    'failed-count',
+    'failed-paths',
+    'skipped-count',
+    'skipped-paths',
+    'verified-count',
+    'verify',
+    'batches',
+    'resources',
+    'report-file'
+];
+/** Every output with its natural JSON type. */
+function outputFields(report, reportFile) {
+    return {
+        result: report.result,
+        'total-count': report.totalCount,
+        'prefetched-count': report.prefetchedCount,
+        'purged-count': report.purgedCount,
+        'failed-count': report.failedCount,
+        'failed-paths': report.failedPaths,
+        'skipped-count': report.skippedCount,
+        'skipped-paths': report.skippedPaths,
+        'verified-count': report.verifiedCount,
+        verify: report.verify,
+        batches: report.batches,
+        resources: report.resources.map(resource => ({
+            id: resource.id,
+            hostname: resource.hostname,
+            state: resource.state,
+            slice: resource.slice,
+            'purge-kind': resource.purgeKind,
+            paths: resource.paths
+        })),
+        'report-file': reportFile
+    };
+}
+/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
+function jsonArrayWithin(items, budget) {
+    const json = JSON.stringify(items);
+    if (Buffer.byteLength(json) <= budget)
+        return { json, cut: 0 };
+    const kept = [];
+    let bytes = 2;
+    for (const item of items) {
+        const text = JSON.stringify(item);
+        const size = Buffer.byteLength(text) + 1;
+        if (bytes + size > budget)
+            break;
+        kept.push(text);
+        bytes += size;
+    }
+    return { json: `[${kept.join(',')}]`, cut: items.length - kept.length };
+}
+/**
+ * The step outputs as strings. An oversized JSON output stays valid but
+ * shortened: `batches` first drops its path lists, then trailing records; the
+ * path lists keep the paths that fit. The report file has it all.
+ */
+function stepOutputs(report, reportFile) {
+    const fields = outputFields(report, reportFile);
+    const notes = [];
+    const values = {};
+    for (const name of OUTPUT_NAMES) {
+        const value = fields[name];
+        if (!Array.isArray(value)) {
+            values[name] = String(value);
+            continue;
+        }
+        let fit = jsonArrayWithin(value, OUTPUT_BUDGET_BYTES);
+        if (fit.cut && name === 'batches') {
+            fit = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES);
+            notes.push(`batches leaves out the path lists${fit.cut ? ` and the last ${fit.cut} of ${value.length} batches` : ''} (GitHub's output limit); report-file has them.`);
+        }
+        else if (fit.cut) {
+            notes.push(`${name} lists the first ${value.length - fit.cut} of ${value.length} entries (GitHub's output limit); all are in report-file.`);
+        }
+        values[name] = fit.json;
+    }
+    return { values, notes };
+}
+
+;// CONCATENATED MODULE: ./src/action/outputs.ts
+/**
+ * Step outputs and the report file. Outputs are set first, so that a report
+ * file that cannot be written (RUNNER_TEMP missing, a full disk) never loses
+ * them; the file then goes to the OS temp directory, with a warning.
+ */
+
+
+
+
+
+function reportFileName() {
+    return `gcore-cdn-prefetch-${Date.now()}-${process.pid}.json`;
+}
+/** Sets every output, then writes the report file; returns notes on anything shortened or moved. */
+function publishOutputs(report) {
+    const name = reportFileName();
+    const preferred = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), name);
+    const outputs = stepOutputs(report, preferred);
+    for (const [output, value] of Object.entries(outputs.values))
+        setOutput(output, value);
+    for (const note of outputs.notes)
+        warning(note);
+    const json = JSON.stringify(report, null, 2);
+    for (const file of [preferred, (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), name)]) {
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(file, json);
+            if (file !== preferred) {
+                warning(`The report file could not be written under RUNNER_TEMP; it is at ${file}.`);
+                setOutput('report-file', file);
+            }
+            return { reportFile: file, notes: outputs.notes };
+        }
+        catch (error) {
+            core_debug(`report file ${file}: ${error.message}`);
+        }
+    }
+    warning('The report file could not be written (RUNNER_TEMP and the temp directory refused it); the outputs and the summary have the report.');
+    setOutput('report-file', '');
+    return { reportFile: '', notes: outputs.notes };
+}
+
+;// CONCATENATED MODULE: ./src/action/summary.ts
+/** The job summary: written last, and a failure to write it is a warning, never a lost run. */
+
+
+async function writeSummary(report, options) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.addRaw(renderSummary(report, options)).write();
+    }
+    catch (error) {
+        warning(`The job summary could not be written (${error.message}); the outputs have the report.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/main.ts
+/**
+ * The GitHub Action: @actions/core around the engine. Masks the secrets, turns
+ * the runner's cancel signals into an abort, publishes the outputs, the report
+ * file and the job summary, and is the only place that fails the step.
+ *
+ * Whatever goes wrong, the step ends with every output set and one `::error::`
+ * line; a stack trace appears only in debug output.
+ */
+
+
+
+
+
+
+
+
+
+
+/** The report of a run that ended before it knew anything: every output still has a value. */
+function emptyReport() {
+    return {
+        result: 'failure',
+        cancelled: false,
+        resources: [],
+        totalCount: 0,
+        plannedCount: 0,
+        prefetchedCount: 0,
+        purgedCount: 0,
+        failedCount: 0,
+        failedPaths: [],
+        skippedCount: 0,
+        skippedPaths: [],
+        files: [],
+        limits: [],
+        verify: [],
+        verifiedCount: 0,
+        batches: [],
+        purge: 'off',
+        dryRun: false,
+        elapsedMs: 0,
+        estimateMs: 0,
+        notes: []
+    };
+}
 async function run() {
     // Mask the secrets before anything else can print them.
     for (const secret of [getInput('api-key'), getInput('github-token')])
-        if (secret)
-            core_setSecret(secret);
-    const context = runContext();
+        if (secret.trim())
+            core_setSecret(secret.trim());
+    const event = readEvent();
+    const context = runContext(event);
     const contextLine = renderContextLine(context, 'text');
     if (contextLine)
         info(contextLine);
-    const controller = new AbortController();
-    const cancel = (signal) => {
-        if (controller.signal.aborted)
-            return;
-        warning(`${signal} received: sending nothing more, reporting what is left as cancelled`);
-        controller.abort();
-    };
-    process.on('SIGINT', () => cancel('SIGINT'));
-    process.on('SIGTERM', () => cancel('SIGTERM'));
-    const outcome = await warm({
-        getInput: name => getInput(name),
-        logger: coreLogger,
-        signal: controller.signal,
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd()
-    });
-    if (outcome.kind !== 'done') {
-        if (outcome.kind === 'invalid-input' || outcome.fail)
-            setFailed(outcome.message);
-        return;
+    const cancellation = cancelOnSignals(signal => warning(`${signal} received: sending nothing more, aborting what is in flight, reporting what is left as cancelled`));
+    let outcome;
+    try {
+        outcome = await warm({
+            getInput: name => getInput(name),
+            logger: actionLogger,
+            clock: systemClock,
+            files: nodeFileSource,
+            releases: releaseSource({ event, token: getInput('github-token').trim(), timeoutMs: 30_000 }),
+            signal: cancellation.signal,
+            workspace: process.env.GITHUB_WORKSPACE || process.cwd()
+        });
+        const { reportFile, notes } = publishOutputs(outcome.report);
+        await writeSummary(outcome.report, { reportFile, notes, context });
+        if (outcome.unexpected)
+            core_debug(outcome.unexpected?.stack ?? String(outcome.unexpected));
+        if (outcome.verdict.failed)
+            setFailed(outcome.verdict.message);
     }
-    await publish(outcome.report, context);
-    if (outcome.verdict.failed)
-        setFailed(outcome.verdict.message);
-    // A request may still be in flight after a cancel; do not let its socket hold the runner.
-    if (outcome.report.cancelled)
-        process.exit(1);
+    catch (error) {
+        // Nothing above should throw; if something does, the step still ends cleanly.
+        core_debug(error?.stack ?? String(error));
+        if (!outcome) {
+            try {
+                const report = { ...emptyReport(), notes: [`Unexpected error: ${error?.message ?? String(error)}`] };
+                const { reportFile, notes } = publishOutputs(report);
+                await writeSummary(report, { reportFile, notes, context });
+            }
+            catch {
+                // GITHUB_OUTPUT itself is unusable: the error line below is all we can give.
+            }
+        }
+        setFailed(`Unexpected error: ${error?.message ?? String(error)}`);
+    }
+    finally {
+        cancellation.dispose();
+        exitWhenIdle();
+    }
 }
 
 
@@ -42337,6 +34602,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -42348,6 +34620,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 3339:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
 
 /***/ }),
 
@@ -42498,6 +34777,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -42509,6 +34802,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
@@ -42550,6 +34850,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -42678,6 +34981,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -42694,11 +35019,74 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
 /******/ 
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(218);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

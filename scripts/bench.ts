@@ -15,7 +15,8 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import nodePath from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { GcoreEmulator } from '../__tests__/emulator/gcore-emulator.js'
-import { matchFiles } from '../src/files.js'
+import { matchFiles } from '../src/core/paths/files.js'
+import { nodeFileSource } from '../src/core/paths/node-file-source.js'
 
 const ROOT = nodePath.resolve(fileURLToPath(import.meta.url), '../../..')
 const DIST = nodePath.join(ROOT, 'dist/index.js')
@@ -218,7 +219,7 @@ async function globFigures(runs: number): Promise<Figure[]> {
   }
   const oursMs = async (): Promise<number> => {
     const started = now()
-    const { files } = await matchFiles(['**/*.iso'], tree)
+    const { files } = await matchFiles(nodeFileSource, ['**/*.iso'], tree)
     if (files.length !== 2000) throw new Error(`glob found ${files.length} files, not 2000`)
     return now() - started
   }

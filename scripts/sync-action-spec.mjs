@@ -1,12 +1,14 @@
 // action.yml is the one source of truth for inputs and outputs. This writes what
-// is derived from it: the README's input and output tables, and src/action-spec.ts
-// (the CLI's flags and --help). `npm run docs` rewrites both; `--check` only
-// reports whether they are current (the docs test checks the same).
+// is derived from it: the README's input and output tables, and src/cli/spec.ts
+// (the CLI's flags, --help and --version, with the version from package.json).
+// `npm run docs` rewrites both; `--check` only reports whether they are current
+// (the docs test checks the same).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parse } from 'yaml'
 
 const root = new URL('../', import.meta.url)
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8'))
+const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'))
 const cell = text => String(text).replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
 
 export function inputsTable() {
@@ -33,16 +35,30 @@ export function renderReadme(readme) {
   return replace(replace(readme, 'inputs', inputsTable()), 'outputs', outputsTable())
 }
 
+/**
+ * An input's description in a terminal's words: inputs named in backticks
+ * become flags, "the step" the run, and failing it an exit code.
+ */
+export function cliWords(text) {
+  const names = new Set(Object.keys(action.inputs))
+  return text
+    .replace(/`([a-z-]+)`/g, (match, name) => (names.has(name) ? `\`--${name}\`` : match))
+    .replace(/Fail the step/g, 'Exit 1')
+    .replace(/Inputs set explicitly always win/g, 'Flags set explicitly always win')
+    .replace(/this step may take/g, 'the run may take')
+    .replace(/the workspace/g, 'the current directory')
+}
+
 export function renderSpec() {
   const plain = text => String(text).replace(/\s+/g, ' ').trim()
   const inputs = Object.entries(action.inputs).map(([name, input]) => ({
     name,
-    description: plain(input.description),
+    description: cliWords(plain(input.description)),
     default: input.required ? null : String(input.default ?? ''),
     required: Boolean(input.required)
   }))
   return [
-    '// Generated from action.yml by scripts/sync-action-spec.mjs (npm run docs). Do not edit.',
+    '// Generated from action.yml and package.json by scripts/sync-action-spec.mjs (npm run docs). Do not edit.',
     '',
     'export interface InputSpec {',
     '  name: string',
@@ -52,7 +68,11 @@ export function renderSpec() {
     '  required: boolean',
     '}',
     '',
+    `export const VERSION = ${JSON.stringify(version)}`,
+    '',
     `export const ACTION_INPUTS: InputSpec[] = ${JSON.stringify(inputs, null, 2)}`,
+    '',
+    `export const ACTION_OUTPUTS: string[] = ${JSON.stringify(Object.keys(action.outputs))}`,
     ''
   ].join('\n')
 }
@@ -60,7 +80,7 @@ export function renderSpec() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const targets = [
     [new URL('README.md', root), text => renderReadme(text)],
-    [new URL('src/action-spec.ts', root), () => renderSpec()]
+    [new URL('src/cli/spec.ts', root), () => renderSpec()]
   ]
   let stale = false
   for (const [file, render] of targets) {
@@ -76,7 +96,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (!process.argv.includes('--check')) writeFileSync(file, rendered)
   }
   if (stale && process.argv.includes('--check')) {
-    console.error('README.md or src/action-spec.ts is stale: run npm run docs')
+    console.error('README.md or src/cli/spec.ts is stale: run npm run docs')
     process.exit(1)
   }
 }

@@ -3,7 +3,7 @@
  * callbacks left to run), time jumps to the earliest sleeper and wakes it, so an
  * hour-long schedule runs in milliseconds and its timings are exact.
  */
-import type { Clock, Logger } from '../../src/scheduler.js'
+import type { Clock, Logger } from '../../src/core/ports.js'
 
 interface Sleeper {
   at: number

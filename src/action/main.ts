@@ -1,0 +1,90 @@
+/**
+ * The GitHub Action: @actions/core around the engine. Masks the secrets, turns
+ * the runner's cancel signals into an abort, publishes the outputs, the report
+ * file and the job summary, and is the only place that fails the step.
+ *
+ * Whatever goes wrong, the step ends with every output set and one `::error::`
+ * line; a stack trace appears only in debug output.
+ */
+import * as core from '@actions/core'
+import { systemClock } from '../core/clock.js'
+import { warm, type EngineOutcome } from '../core/engine.js'
+import { nodeFileSource } from '../core/paths/node-file-source.js'
+import { renderContextLine } from '../core/report/markdown.js'
+import type { RunReport } from '../core/report/model.js'
+import { cancelOnSignals, exitWhenIdle } from '../host/signals.js'
+import { readEvent, releaseSource, runContext } from './context.js'
+import { actionLogger } from './logger.js'
+import { publishOutputs } from './outputs.js'
+import { writeSummary } from './summary.js'
+
+/** The report of a run that ended before it knew anything: every output still has a value. */
+function emptyReport(): RunReport {
+  return {
+    result: 'failure',
+    cancelled: false,
+    resources: [],
+    totalCount: 0,
+    plannedCount: 0,
+    prefetchedCount: 0,
+    purgedCount: 0,
+    failedCount: 0,
+    failedPaths: [],
+    skippedCount: 0,
+    skippedPaths: [],
+    files: [],
+    limits: [],
+    verify: [],
+    verifiedCount: 0,
+    batches: [],
+    purge: 'off',
+    dryRun: false,
+    elapsedMs: 0,
+    estimateMs: 0,
+    notes: []
+  }
+}
+
+export async function run(): Promise<void> {
+  // Mask the secrets before anything else can print them.
+  for (const secret of [core.getInput('api-key'), core.getInput('github-token')]) if (secret.trim()) core.setSecret(secret.trim())
+
+  const event = readEvent()
+  const context = runContext(event)
+  const contextLine = renderContextLine(context, 'text')
+  if (contextLine) core.info(contextLine)
+  const cancellation = cancelOnSignals(signal => core.warning(`${signal} received: sending nothing more, aborting what is in flight, reporting what is left as cancelled`))
+
+  let outcome: EngineOutcome | undefined
+  try {
+    outcome = await warm({
+      getInput: name => core.getInput(name),
+      logger: actionLogger,
+      clock: systemClock,
+      files: nodeFileSource,
+      releases: releaseSource({ event, token: core.getInput('github-token').trim(), timeoutMs: 30_000 }),
+      signal: cancellation.signal,
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd()
+    })
+    const { reportFile, notes } = publishOutputs(outcome.report)
+    await writeSummary(outcome.report, { reportFile, notes, context })
+    if (outcome.unexpected) core.debug((outcome.unexpected as Error)?.stack ?? String(outcome.unexpected))
+    if (outcome.verdict.failed) core.setFailed(outcome.verdict.message)
+  } catch (error) {
+    // Nothing above should throw; if something does, the step still ends cleanly.
+    core.debug((error as Error)?.stack ?? String(error))
+    if (!outcome) {
+      try {
+        const report = { ...emptyReport(), notes: [`Unexpected error: ${(error as Error)?.message ?? String(error)}`] }
+        const { reportFile, notes } = publishOutputs(report)
+        await writeSummary(report, { reportFile, notes, context })
+      } catch {
+        // GITHUB_OUTPUT itself is unusable: the error line below is all we can give.
+      }
+    }
+    core.setFailed(`Unexpected error: ${(error as Error)?.message ?? String(error)}`)
+  } finally {
+    cancellation.dispose()
+    exitWhenIdle()
+  }
+}

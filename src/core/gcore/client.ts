@@ -1,0 +1,212 @@
+/**
+ * The Gcore CDN API: purge (by URL, by pattern, all), prefetch, and JSON GETs
+ * (account limits, purge statuses, resources).
+ *
+ * One call is one HTTP request: retries and pacing belong to the scheduler.
+ * Every failure is a GcoreError whose `kind` says what it means, and whose
+ * message carries Gcore's own words, redacted and flattened (see text.ts).
+ */
+import { exchange, HttpError, type HttpAnswer } from '../http.js'
+import type { GcoreApi, RequestKind } from '../ports.js'
+import { networkText } from '../text.js'
+
+/**
+ * - rate-limited: 429, wait and retry
+ * - transient: 5xx, 408, timeouts, cut answers, connection errors: retry with backoff
+ * - auth: 401, the key is refused: stop everything
+ * - forbidden: 403, the key may not do this
+ * - not-found: 404, no such resource (or endpoint) on this account
+ * - rejected: any other answer; retrying would not help
+ * - cancelled: the run was cancelled while the request was in flight
+ */
+export type FailureKind = 'rate-limited' | 'transient' | 'auth' | 'forbidden' | 'not-found' | 'rejected' | 'cancelled'
+
+export class GcoreError extends Error {
+  constructor(
+    message: string,
+    readonly kind: FailureKind,
+    readonly status: number | null,
+    /** The raw Retry-After header of a 429, if any. */
+    readonly retryAfter?: string
+  ) {
+    super(message)
+    this.name = 'GcoreError'
+  }
+
+  /** Whether the same request may succeed if sent again later. */
+  get retryable(): boolean {
+    return this.kind === 'rate-limited' || this.kind === 'transient'
+  }
+}
+
+export interface ClientOptions {
+  apiUrl: string
+  apiKey: string
+  timeoutMs: number
+  userAgent?: string
+}
+
+/** What is kept of an error body: enough for any message Gcore writes. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024
+/** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
+export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+
+const ENDPOINT: Record<RequestKind, 'prefetch' | 'purge'> = { prefetch: 'prefetch', url: 'purge', pattern: 'purge', all: 'purge' }
+
+/** The documented bodies: purge by URL takes `urls`; by pattern `paths`; all `paths: []`. */
+function requestBody(kind: RequestKind, items: string[]): string {
+  if (kind === 'url') return JSON.stringify({ urls: items })
+  if (kind === 'all') return JSON.stringify({ paths: [] })
+  return JSON.stringify({ paths: items })
+}
+
+export class GcoreClient implements GcoreApi {
+  constructor(private readonly options: ClientOptions) {}
+
+  async send(kind: RequestKind, resourceId: number, items: string[], signal?: AbortSignal): Promise<{ status: number }> {
+    const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`
+    const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal)
+    if (answer.status >= 200 && answer.status < 300) return { status: answer.status }
+    throw this.failure(answer, items, resourceId)
+  }
+
+  async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+    const answer = await this.request('GET', path, undefined, MAX_JSON_BODY_BYTES, signal)
+    const where = `GET ${path.split('?')[0]}`
+    if (answer.status < 200 || answer.status >= 300) throw this.failure(answer, [], null, where)
+    if (answer.truncated) throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status)
+    try {
+      return JSON.parse(answer.body)
+    } catch {
+      throw new GcoreError(`${where}: the answer is not JSON`, 'rejected', answer.status)
+    }
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, body: string | undefined, maxBodyBytes: number, signal?: AbortSignal): Promise<HttpAnswer> {
+    const headers: Record<string, string> = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    try {
+      return await exchange(
+        { method, url: `${this.options.apiUrl}${path}`, headers, body },
+        { timeoutMs: this.options.timeoutMs, signal, maxBodyBytes, userAgent: this.options.userAgent }
+      )
+    } catch (error) {
+      if (error instanceof HttpError) {
+        // A cut answer is unconfirmed even when it said 2xx: sending the same purge
+        // or prefetch again is harmless, so it is retried like any network failure.
+        const kind: FailureKind = error.failure === 'cancelled' ? 'cancelled' : 'transient'
+        throw new GcoreError(this.clean(error.message), kind, null)
+      }
+      throw new GcoreError(this.clean(`unexpected error: ${(error as Error).message}`), 'transient', null)
+    }
+  }
+
+  private failure(answer: HttpAnswer, sent: string[], resourceId: number | null, where?: string): GcoreError {
+    const { status } = answer
+    let detail: string
+    if (status >= 300 && status < 400) {
+      detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`
+    } else {
+      detail = describeErrorBody(answer.body, sent)
+      if (status === 404 && resourceId !== null) {
+        detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`
+      }
+    }
+    const prefix = where ? `${where}: ` : ''
+    return new GcoreError(this.clean(`${prefix}HTTP ${status}: ${detail}`), classify(status), status, headerValue(answer.headers['retry-after']))
+  }
+
+  /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
+  private clean(text: string): string {
+    return networkText(text, [this.options.apiKey])
+  }
+}
+
+export function classify(status: number): FailureKind {
+  if (status === 429) return 'rate-limited'
+  if (status === 401) return 'auth'
+  if (status === 403) return 'forbidden'
+  if (status === 404) return 'not-found'
+  if (status === 408 || status >= 500) return 'transient'
+  return 'rejected'
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+function redirectHost(location: string | undefined): string {
+  try {
+    return location ? new URL(location).host || 'the same host' : 'nowhere'
+  } catch {
+    return 'the same host'
+  }
+}
+
+/**
+ * Gcore's error bodies, as documented: `{"message": "..."}`, `{"errors": {"paths": ["..."]}}`
+ * or per item `{"errors": {"paths": {"1": ["This field may not be blank."]}}}`. The item
+ * form is mapped back to the path that was sent at that index.
+ */
+export function describeErrorBody(text: string, sent: string[]): string {
+  const body = text.trim()
+  if (body === '') return 'empty response body'
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return plainText(body)
+  }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const { message, errors, detail } = parsed as Record<string, unknown>
+    if (typeof message === 'string') return message
+    if (typeof detail === 'string') return detail
+    if (errors && typeof errors === 'object') return describeFieldErrors(errors as Record<string, unknown>, sent)
+  }
+  return body
+}
+
+function describeFieldErrors(errors: Record<string, unknown>, sent: string[]): string {
+  const parts: string[] = []
+  for (const [field, value] of Object.entries(errors)) {
+    if (Array.isArray(value)) {
+      parts.push(`${field}: ${value.map(String).join(' ')}`)
+    } else if (value && typeof value === 'object') {
+      for (const [index, messages] of Object.entries(value as Record<string, unknown>)) {
+        const path = sent[Number(index)]
+        const which = path === undefined ? `${field}[${index}]` : `${field}[${index}] ${JSON.stringify(path)}`
+        parts.push(`${which}: ${Array.isArray(messages) ? messages.map(String).join(' ') : String(messages)}`)
+      }
+    } else {
+      parts.push(`${field}: ${String(value)}`)
+    }
+  }
+  return parts.join('; ')
+}
+
+/**
+ * An HTML error page becomes its title, or its text without tags. One pass
+ * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
+ */
+export function plainText(body: string): string {
+  const lower = body.toLowerCase()
+  const open = lower.indexOf('<title')
+  if (open !== -1) {
+    const start = lower.indexOf('>', open)
+    const end = start === -1 ? -1 : lower.indexOf('</title', start)
+    if (end !== -1) {
+      const title = body.slice(start + 1, end).trim()
+      if (title) return title
+    }
+  }
+  let text = ''
+  let inTag = false
+  for (const char of body) {
+    if (char === '<') {
+      inTag = true
+      text += ' '
+    } else if (char === '>' && inTag) inTag = false
+    else if (!inTag) text += char
+  }
+  return text.replace(/\s+/g, ' ').trim() || 'unreadable response body'
+}

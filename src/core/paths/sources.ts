@@ -1,0 +1,146 @@
+/**
+ * Combines every source of paths into one ordered, de-duplicated list:
+ * `paths`, then `paths-file`, then `files`, then release assets. The first
+ * occurrence of a path wins its place, and decides whether it is skipped.
+ */
+import nodePath from 'node:path'
+import { formatBytes, plural } from '../format.js'
+import type { FileSource, ReleaseAsset } from '../ports.js'
+import { actionInputName, InputError, inputError, type NameInput, type Settings } from '../settings.js'
+import { assetFiles, localFiles, type ListedFile } from './files.js'
+import { describeOrigin, normaliseCdnPath, splitPathList, splitSeveralOnOneLine, type ListEntry, type PathOrigin } from './normalise.js'
+
+/** Larger lists are refused: an upload step's list of 100,000 paths is about 6 MB. */
+export const MAX_PATHS_FILE_BYTES = 64 * 1024 * 1024
+/** How many examples a warning lists before "and N more". */
+const EXAMPLES = 10
+
+export interface CollectedPaths {
+  /** Unique paths to send, in order. */
+  paths: string[]
+  /** Unique paths left out on purpose (size-check: skip). */
+  skipped: string[]
+  files: ListedFile[]
+  /** For the log and the summary: what was normalised, split or left out. */
+  warnings: string[]
+}
+
+export interface SourceOptions {
+  files: FileSource
+  workspace: string
+  assets?: ReleaseAsset[]
+  /** How warnings name an input; the action's wording by default. */
+  name?: NameInput
+}
+
+export async function collectPaths(settings: Settings, options: SourceOptions): Promise<CollectedPaths> {
+  const name = options.name ?? actionInputName
+  const candidates: { path: string; skip: boolean }[] = []
+  const warnings: string[] = []
+  const changed: string[] = []
+  const split: string[] = []
+  const add = (entries: ListEntry[]): void => {
+    for (const entry of entries) {
+      const parts = splitSeveralOnOneLine(entry)
+      if (parts.length > 1) split.push(`${describeOrigin(entry.origin, name)} (${parts.length} paths)`)
+      for (const part of parts) {
+        const path = normaliseCdnPath(part.raw, part.origin, {
+          onChange: (raw, sent, why) => changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`)
+        })
+        candidates.push({ path, skip: false })
+      }
+    }
+  }
+
+  add(splitPathList(settings.paths, { input: 'paths' }))
+  if (settings.pathsFile) add(await readPathsFile(options.files, settings.pathsFile, options.workspace))
+
+  // Local files and release assets have sizes: the size window applies to both.
+  const skip = settings.sizeCheck === 'skip'
+  const files: ListedFile[] = []
+  if (settings.files.length) {
+    const baseDir = await resolveBaseDir(options.files, settings.baseDir, options.workspace)
+    const found = await localFiles(options.files, settings.files, baseDir, settings.pathPrefix, skip)
+    for (const pattern of found.unmatched) {
+      warnings.push(`Pattern ${JSON.stringify(pattern)} in ${name('files')} matched no file under ${settings.baseDir}.`)
+    }
+    files.push(...found.files)
+  }
+  files.push(...assetFiles(options.assets ?? [], settings.pathPrefix, skip))
+  const outside = files.filter(file => file.outsideWindow)
+  if (outside.length && settings.sizeCheck !== 'off') {
+    warnings.push(
+      `${plural(outside.length, 'file')} outside Gcore's recommended 200 MB – 5 GB prefetch window` +
+        `${skip ? ` ${outside.length === 1 ? 'is' : 'are'} skipped` : ''}: ${examples(outside.map(file => `${file.file} (${formatBytes(file.size)})`))}.`
+    )
+  }
+  candidates.push(...files.map(file => ({ path: file.cdnPath, skip: file.skipped })))
+
+  if (changed.length) warnings.push(`${plural(changed.length, 'path')} normalised: ${examples(changed)}.`)
+  if (split.length) {
+    warnings.push(`${plural(split.length, 'line')} held several paths separated by spaces or commas, sent as separate paths: ${examples(split)}.`)
+  }
+
+  const first = new Map<string, boolean>()
+  for (const candidate of candidates) if (!first.has(candidate.path)) first.set(candidate.path, candidate.skip)
+  const unique = [...first]
+  return {
+    paths: unique.filter(([, skipped]) => !skipped).map(([path]) => path),
+    skipped: unique.filter(([, skipped]) => skipped).map(([path]) => path),
+    files,
+    warnings
+  }
+}
+
+function examples(items: string[]): string {
+  const more = items.length > EXAMPLES ? ` and ${items.length - EXAMPLES} more` : ''
+  return `${items.slice(0, EXAMPLES).join(', ')}${more}`
+}
+
+async function readPathsFile(source: FileSource, file: string, workspace: string): Promise<ListEntry[]> {
+  const full = nodePath.resolve(workspace, file)
+  const notReadable = inputError('paths-file', `names ${JSON.stringify(file)}, which is not a readable file.`)
+  if ((await source.kind(full)) !== 'file') throw notReadable
+  const size = await source.size(full)
+  if (size > MAX_PATHS_FILE_BYTES) {
+    throw inputError('paths-file', `names ${JSON.stringify(file)}, which is ${formatBytes(size)}; the limit is ${formatBytes(MAX_PATHS_FILE_BYTES)}.`)
+  }
+  const bytes = await source.readBytes(full).catch(() => {
+    throw notReadable
+  })
+  const origin: PathOrigin = { input: 'paths-file', file }
+  return splitPathList(decodeUtf8(bytes, origin), origin)
+}
+
+/** UTF-8 or a clear refusal: a Latin-1 file would otherwise send U+FFFD in its paths. */
+export function decodeUtf8(bytes: Uint8Array, origin: PathOrigin): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch {
+    let line = 1
+    let start = 0
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, i))
+        } catch {
+          break
+        }
+        line++
+        start = i + 1
+      }
+    }
+    throw new InputError(
+      origin.input,
+      name => `${name(origin.input)} names ${JSON.stringify(origin.file)}, which is not valid UTF-8 at line ${line} (saved as Latin-1 or another encoding?): save the list as UTF-8.`
+    )
+  }
+}
+
+async function resolveBaseDir(source: FileSource, baseDir: string, workspace: string): Promise<string> {
+  const full = nodePath.resolve(workspace, baseDir)
+  if ((await source.kind(full)) !== 'directory') {
+    throw inputError('base-dir', `must be a directory, got ${JSON.stringify(baseDir)} (${full}).`)
+  }
+  return full
+}

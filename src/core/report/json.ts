@@ -1,0 +1,101 @@
+/**
+ * The report as the action's outputs: the same names (kebab-case) for the step
+ * outputs and the CLI's `--json`, typed here, stringified by the action.
+ */
+import type { RunReport } from './model.js'
+
+/** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
+export const OUTPUT_BUDGET_BYTES = 900 * 1000
+
+export const OUTPUT_NAMES = [
+  'result',
+  'total-count',
+  'prefetched-count',
+  'purged-count',
+  'failed-count',
+  'failed-paths',
+  'skipped-count',
+  'skipped-paths',
+  'verified-count',
+  'verify',
+  'batches',
+  'resources',
+  'report-file'
+] as const
+
+export type OutputName = (typeof OUTPUT_NAMES)[number]
+
+/** Every output with its natural JSON type. */
+export function outputFields(report: RunReport, reportFile: string): Record<OutputName, unknown> {
+  return {
+    result: report.result,
+    'total-count': report.totalCount,
+    'prefetched-count': report.prefetchedCount,
+    'purged-count': report.purgedCount,
+    'failed-count': report.failedCount,
+    'failed-paths': report.failedPaths,
+    'skipped-count': report.skippedCount,
+    'skipped-paths': report.skippedPaths,
+    'verified-count': report.verifiedCount,
+    verify: report.verify,
+    batches: report.batches,
+    resources: report.resources.map(resource => ({
+      id: resource.id,
+      hostname: resource.hostname,
+      state: resource.state,
+      slice: resource.slice,
+      'purge-kind': resource.purgeKind,
+      paths: resource.paths
+    })),
+    'report-file': reportFile
+  }
+}
+
+/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
+function jsonArrayWithin(items: unknown[], budget: number): { json: string; cut: number } {
+  const json = JSON.stringify(items)
+  if (Buffer.byteLength(json) <= budget) return { json, cut: 0 }
+  const kept: string[] = []
+  let bytes = 2
+  for (const item of items) {
+    const text = JSON.stringify(item)
+    const size = Buffer.byteLength(text) + 1
+    if (bytes + size > budget) break
+    kept.push(text)
+    bytes += size
+  }
+  return { json: `[${kept.join(',')}]`, cut: items.length - kept.length }
+}
+
+export interface StepOutputs {
+  values: Record<OutputName, string>
+  /** Why a JSON output is shorter than the report file, for the summary and the log. */
+  notes: string[]
+}
+
+/**
+ * The step outputs as strings. An oversized JSON output stays valid but
+ * shortened: `batches` first drops its path lists, then trailing records; the
+ * path lists keep the paths that fit. The report file has it all.
+ */
+export function stepOutputs(report: RunReport, reportFile: string): StepOutputs {
+  const fields = outputFields(report, reportFile)
+  const notes: string[] = []
+  const values = {} as Record<OutputName, string>
+  for (const name of OUTPUT_NAMES) {
+    const value = fields[name]
+    if (!Array.isArray(value)) {
+      values[name] = String(value)
+      continue
+    }
+    let fit = jsonArrayWithin(value, OUTPUT_BUDGET_BYTES)
+    if (fit.cut && name === 'batches') {
+      fit = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES)
+      notes.push(`batches leaves out the path lists${fit.cut ? ` and the last ${fit.cut} of ${value.length} batches` : ''} (GitHub's output limit); report-file has them.`)
+    } else if (fit.cut) {
+      notes.push(`${name} lists the first ${value.length - fit.cut} of ${value.length} entries (GitHub's output limit); all are in report-file.`)
+    }
+    values[name] = fit.json
+  }
+  return { values, notes }
+}

@@ -1,0 +1,217 @@
+/**
+ * The job summary: GitHub-flavoured markdown with HTML tables, read at a glance.
+ *
+ * Counts and the verdict first, an icon per resource and batch, limits only for
+ * the lanes used, failed paths open when there are few. Every text that came
+ * from a user or the network passes through `escapeHtml`, and long paths are
+ * shortened in the middle (the JSON outputs and the report file keep them whole).
+ * The whole stays under GitHub's 1 MiB step-summary cap.
+ */
+import { formatBytes, formatDuration, formatSeconds, middleEllipsis, plural } from '../format.js'
+import type { ListedFile } from '../paths/files.js'
+import type { Outcome } from '../schedule/run.js'
+import type { VerifyResult } from '../verify.js'
+import type { BatchRecord, ResourceReport, RunReport, RunResult } from './model.js'
+import { countsPhrase } from './sentence.js'
+
+/** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
+export const SUMMARY_BUDGET_BYTES = 1000 * 1024
+/** Failed paths are listed open up to this many; more are folded. */
+export const OPEN_FAILED_PATHS = 20
+/** Paths longer than this are shortened in the middle. */
+export const PATH_CELL_CHARS = 80
+
+/** Repository, event, ref, commit and run link: the first line of the log and the summary. */
+export interface RunContext {
+  repository: string
+  event: string
+  /** The release tag on a release event, else the ref. */
+  ref: string
+  sha: string
+  runUrl: string | null
+}
+
+const RESULT_ICON: Record<RunResult, string> = { success: '✅', partial: '⚠️', failure: '❌', 'dry-run': '📝' }
+const OUTCOME_ICON: Record<Outcome, string> = { succeeded: '✅', failed: '❌', cancelled: '⏹️', 'not-attempted': '⏭️', planned: '📝' }
+const VERIFY_ICON: Record<string, string> = { HIT: '✅', stale: '❌', error: '❌' }
+
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  // Markdown's active characters, so no text can turn into a link, table or code span.
+  '`': '&#96;',
+  '|': '&#124;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '\\': '&#92;',
+  '~': '&#126;',
+  '#': '&#35;',
+  '!': '&#33;'
+}
+
+/** Safe for HTML text and attributes and inert as markdown; line breaks become spaces. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`|*_[\]\\~#!]/g, char => HTML_ENTITIES[char]).replace(/[\r\n\u2028\u2029]+/g, ' ')
+}
+
+const shortPath = (path: string): string => escapeHtml(middleEllipsis(path, PATH_CELL_CHARS))
+
+export function renderContextLine(context: RunContext, format: 'text' | 'html'): string {
+  const parts = [context.repository, context.event, context.ref, context.sha].filter(part => part !== '')
+  if (format === 'text') return [...parts, context.runUrl ?? ''].filter(part => part !== '').join(' · ')
+  const link = context.runUrl ? [`<a href="${escapeHtml(context.runUrl)}">run</a>`] : []
+  return [...parts.map(part => `<code>${escapeHtml(part)}</code>`), ...link].join(' · ')
+}
+
+function timeBetween(from: string | null, to: string | null): string {
+  if (!from || !to) return ''
+  return formatSeconds(Date.parse(to) - Date.parse(from))
+}
+
+function describeBatch(record: BatchRecord): string {
+  if (record.kind === 'prefetch') return 'prefetch'
+  return record.kind === 'url' ? 'purge by URL' : record.kind === 'pattern' ? 'purge by pattern' : 'purge all'
+}
+
+function batchRow(record: BatchRecord): string {
+  const done = record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started!)) : ''
+  return (
+    `<tr><td>${OUTCOME_ICON[record.outcome]} ${record.outcome}</td><td>${describeBatch(record)}</td><td>${record.index}</td>` +
+    `<td>${record.paths.length}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
+    `<td>${timeBetween(record.started, record.finished)}</td><td>${done}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`
+  )
+}
+
+function fileRow(file: ListedFile): string {
+  const mark = file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : ''
+  return `<tr><td>${shortPath(file.file)}</td><td>${formatBytes(file.size)}</td><td>${shortPath(file.cdnPath)}</td><td>${mark}</td></tr>`
+}
+
+function verifyRow(entry: VerifyResult): string {
+  const size = entry.size === null ? '' : formatBytes(entry.size)
+  return (
+    `<tr><td>${VERIFY_ICON[entry.result] ?? '⚠️'} ${escapeHtml(entry.result)}</td><td>${entry.resource}</td><td>${shortPath(entry.path)}</td>` +
+    `<td>${entry.status ?? ''}</td><td>${size}</td><td>${entry.attempts}</td><td>${escapeHtml(entry.error ?? '')}</td></tr>`
+  )
+}
+
+function resourceIcon(resource: ResourceReport, batches: BatchRecord[]): string {
+  if (resource.error) return '❌'
+  const own = batches.filter(batch => batch.resource === resource.id)
+  if (own.some(batch => batch.outcome === 'failed' || batch.outcome === 'not-attempted')) return '⚠️'
+  if (own.some(batch => batch.outcome === 'cancelled')) return '⏹️'
+  if (own.every(batch => batch.outcome === 'planned')) return '📝'
+  return '✅'
+}
+
+function resourceRow(resource: ResourceReport, batches: BatchRecord[]): string {
+  const kinds = resource.purgeKinds.map(entry => `${entry.kind}: ${plural(entry.paths, 'path')}`).join(', ') || 'none'
+  const slice = resource.slice === null ? 'unknown' : resource.slice ? 'on' : 'off'
+  return (
+    `<tr><td>${resourceIcon(resource, batches)} ${resource.id}</td><td>${escapeHtml(resource.hostname ?? '')}</td><td>${escapeHtml(resource.state)}</td>` +
+    `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${resource.paths}</td><td>${escapeHtml(resource.error ?? '')}</td></tr>`
+  )
+}
+
+/** Adds lines until the byte budget is spent; reports how many did not fit. */
+function fitLines(lines: string[], budget: number): { kept: string[]; cut: number; bytes: number } {
+  const kept: string[] = []
+  let bytes = 0
+  for (const line of lines) {
+    const size = Buffer.byteLength(line) + 1
+    if (bytes + size > budget) break
+    kept.push(line)
+    bytes += size
+  }
+  return { kept, cut: lines.length - kept.length, bytes }
+}
+
+function table(header: string[], rows: string[]): string[] {
+  return ['<table>', `<tr>${header.map(cell => `<th>${cell}</th>`).join('')}</tr>`, ...rows, '</table>', '']
+}
+
+function folded(title: string, body: string[], open = false): string[] {
+  return [`<details${open ? ' open' : ''}><summary>${title}</summary>`, '', ...body, '</details>', '']
+}
+
+export interface SummaryOptions {
+  budgetBytes?: number
+  reportFile?: string
+  /** Extra notes from publishing (outputs that were shortened). */
+  notes?: string[]
+  context?: RunContext
+}
+
+export function renderSummary(report: RunReport, options: SummaryOptions = {}): string {
+  const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES
+  const time = report.dryRun
+    ? `Dry run: nothing was sent; estimated time ${formatDuration(report.estimateMs)}.`
+    : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`
+  const head = [
+    ...(options.context?.repository ? [renderContextLine(options.context, 'html'), ''] : []),
+    `## ${RESULT_ICON[report.result]} Gcore CDN prefetch: ${report.result}${report.cancelled ? ' (cancelled)' : ''}`,
+    '',
+    `**${escapeHtml(countsPhrase(report))}.** ${time}`,
+    ''
+  ]
+  const showResources = report.resources.length > 1 || report.resources.some(resource => resource.state !== 'unknown' || resource.error)
+  if (showResources) {
+    head.push(...table(['Resource', 'Hostname', 'State', 'Slice', 'Purge', 'Paths', 'Error'], report.resources.map(resource => resourceRow(resource, report.batches))))
+  }
+  if (report.limits.length) head.push(`Limits: ${report.limits.map(escapeHtml).join(' · ')}.`, '')
+
+  const notes = [...report.notes, ...(options.notes ?? [])].map(escapeHtml)
+  const where = options.reportFile ? ' The full report is in the report file (output report-file).' : ''
+  // Share the byte budget: batches first, then files, verification, failed paths.
+  let left = budget - Buffer.byteLength(head.join('\n')) - Buffer.byteLength(notes.join('\n')) - 8192
+  const take = (rows: string[], share: number): ReturnType<typeof fitLines> => {
+    const fit = fitLines(rows, Math.max(0, left * share))
+    left -= fit.bytes
+    return fit
+  }
+  const body: string[] = []
+  const cutNotes: string[] = []
+  let batchRowsCut = 0
+  const ids = [...new Set([...report.resources.map(resource => resource.id), ...report.batches.map(batch => batch.resource)])]
+  ids.forEach((id, i) => {
+    const rows = report.batches.filter(record => record.resource === id).map(batchRow)
+    if (rows.length === 0) return
+    const fit = take(rows, 0.5 / (ids.length - i))
+    batchRowsCut += fit.cut
+    const hostname = report.resources.find(resource => resource.id === id)?.hostname
+    if (ids.length > 1) body.push(`### Resource ${id}${hostname ? ` (${escapeHtml(hostname)})` : ''}`, '')
+    body.push(...table(['Outcome', 'Request', 'Batch', 'Paths', 'HTTP', 'Attempts', 'Took', 'Purge done after', 'Error'], fit.kept))
+  })
+  if (batchRowsCut) cutNotes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
+  if (report.files.length) {
+    const fit = take(report.files.map(fileRow), 0.5)
+    if (fit.cut) cutNotes.push(`${fit.cut} of ${report.files.length} matched files were cut from the files table.${where}`)
+    body.push(...folded(`Matched files (${report.files.length})`, table(['File', 'Size', 'CDN path', 'Size window'], fit.kept)))
+  }
+  if (report.verify.length) {
+    const fit = take(report.verify.map(verifyRow), 0.5)
+    if (fit.cut) cutNotes.push(`${fit.cut} of ${report.verify.length} edge checks were cut from the table.${where}`)
+    body.push(
+      '### Edge verification',
+      '',
+      `**${report.verifiedCount} of ${plural(report.verify.length, 'path')} HIT.** One HIT shows that one edge server (the one that answered) has the file, not every edge server.`,
+      '',
+      ...folded(`Edge checks (${report.verify.length})`, table(['Result', 'Resource', 'Path', 'HTTP', 'Size', 'Attempts', 'Error'], fit.kept), report.verify.length <= OPEN_FAILED_PATHS)
+    )
+  }
+  if (report.failedPaths.length) {
+    const fit = take(report.failedPaths.map(shortPath), 1)
+    if (fit.cut) cutNotes.push(`${fit.cut} of ${report.failedPaths.length} failed paths were cut from this list.${where}`)
+    body.push(...folded(`Failed paths (${report.failedPaths.length})`, ['<pre>', ...fit.kept, '</pre>'], report.failedPaths.length <= OPEN_FAILED_PATHS))
+  }
+  for (const note of [...notes, ...cutNotes]) body.push(`> ${note}`, '')
+  if (options.reportFile && (cutNotes.length || notes.length)) {
+    body.push(`The full report is in <code>${escapeHtml(options.reportFile)}</code> (output <code>report-file</code>).`, '')
+  }
+  return [...head, ...body].join('\n')
+}

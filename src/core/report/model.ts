@@ -1,0 +1,188 @@
+/**
+ * The report: what happened to every path, batch and resource, counted once.
+ * Every front end renders this one object (outputs, summary, CLI text, JSON).
+ *
+ * The invariant every run keeps, cancelled or not:
+ * prefetched + failed + skipped = total, and each path is in exactly one of them.
+ */
+import type { ListedFile } from '../paths/files.js'
+import type { Plan } from '../paths/plan.js'
+import type { BatchResult, Outcome } from '../schedule/run.js'
+import type { PurgeMode } from '../settings.js'
+import type { VerifyResult } from '../verify.js'
+
+export type RunResult = 'success' | 'partial' | 'failure' | 'dry-run'
+
+export interface BatchRecord {
+  operation: 'purge' | 'prefetch'
+  /** `url`, `pattern`, `all` (purges) or `prefetch`. */
+  kind: string
+  resource: number
+  index: number
+  /** What the request carried: paths, URLs or patterns. */
+  paths: string[]
+  outcome: Outcome
+  status: number | null
+  attempts: number
+  error: string | null
+  started: string | null
+  finished: string | null
+  /** A purge: when it was known to be done. */
+  completed: string | null
+}
+
+/** What the run learnt of a resource and decided for it. */
+export interface ResourceReport {
+  id: number
+  hostname: string | null
+  /** `active`, `suspended`, `deleted`, `processed`, or `unknown` when it could not be read. */
+  state: string
+  /** Whether the resource caches large files in slices; null when unknown. */
+  slice: boolean | null
+  /** The purge kind used for most of its paths, `mixed`, or `none`. */
+  purgeKind: string
+  /** Its paths as sent. */
+  paths: number
+  /** How many paths were purged by each kind, and why. */
+  purgeKinds: { kind: string; paths: number; why: string }[]
+  /** Set when the resource failed before anything was sent to it. */
+  error: string | null
+}
+
+export interface RunReport {
+  result: RunResult
+  cancelled: boolean
+  resources: ResourceReport[]
+  totalCount: number
+  /** Paths that were to be sent (all but those skipped by size); in a dry run, also counted as skipped. */
+  plannedCount: number
+  prefetchedCount: number
+  purgedCount: number
+  failedCount: number
+  failedPaths: string[]
+  skippedCount: number
+  skippedPaths: string[]
+  files: ListedFile[]
+  /** How each limit in use was chosen, e.g. `prefetch interval 30 s (account: 2/m)`. */
+  limits: string[]
+  verify: VerifyResult[]
+  verifiedCount: number
+  batches: BatchRecord[]
+  purge: PurgeMode
+  dryRun: boolean
+  elapsedMs: number
+  estimateMs: number
+  /** What the user should know: normalised paths, purge decisions, overlaps, caps. */
+  notes: string[]
+}
+
+export interface RunFacts {
+  skipped: string[]
+  files: ListedFile[]
+  limits: string[]
+  verify: VerifyResult[]
+  resources: ResourceReport[]
+  purge: PurgeMode
+  dryRun: boolean
+  cancelled: boolean
+  elapsedMs: number
+  estimateMs: number
+  notes: string[]
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString()
+}
+
+export function toRecord(result: BatchResult): BatchRecord {
+  const { batch } = result
+  return {
+    operation: batch.operation,
+    kind: batch.kind,
+    resource: batch.resource,
+    index: batch.index,
+    paths: result.items,
+    outcome: result.outcome,
+    status: result.status,
+    attempts: result.attempts,
+    error: result.error,
+    started: iso(result.started),
+    finished: iso(result.finished),
+    completed: iso(result.completed)
+  }
+}
+
+/** Paths done by every resource that has them: accepted prefetches, or purges that cleared them. */
+function doneEverywhere(plan: Plan, results: BatchResult[], operation: 'purge' | 'prefetch'): Set<string> {
+  const done = new Map<number, Set<string>>(plan.resources.map(resource => [resource.resource, new Set<string>()]))
+  for (const result of results) {
+    if (result.batch.operation !== operation || result.outcome !== 'succeeded') continue
+    const paths = operation === 'prefetch' ? result.items : result.batch.covers
+    for (const path of paths) done.get(result.batch.resource)!.add(path)
+  }
+  const everywhere = new Set<string>()
+  const holders = plan.resources.map(resource => ({ paths: new Set(resource.paths), done: done.get(resource.resource)! }))
+  for (const path of plan.paths) {
+    if (holders.every(holder => !holder.paths.has(path) || holder.done.has(path))) everywhere.add(path)
+  }
+  return everywhere
+}
+
+export function buildReport(plan: Plan, results: BatchResult[], facts: RunFacts): RunReport {
+  const prefetched = doneEverywhere(plan, results, 'prefetch')
+  const purged = facts.purge === 'off' ? new Set<string>() : doneEverywhere(plan, results, 'purge')
+  // A dry run sends nothing: its planned paths count as skipped, so that
+  // prefetched + failed + skipped = total holds for every run.
+  const failedPaths = facts.dryRun ? [] : plan.paths.filter(path => !prefetched.has(path))
+  const skippedPaths = facts.dryRun ? [...facts.skipped, ...plan.paths] : facts.skipped
+  const anyAccepted = results.some(result => result.batch.operation === 'prefetch' && result.outcome === 'succeeded')
+  let result: RunResult
+  if (facts.dryRun) result = 'dry-run'
+  else if (failedPaths.length === 0) result = 'success'
+  else if (!anyAccepted) result = 'failure'
+  else result = 'partial'
+  return {
+    result,
+    cancelled: facts.cancelled,
+    resources: facts.resources,
+    totalCount: plan.paths.length + facts.skipped.length,
+    plannedCount: plan.paths.length,
+    prefetchedCount: facts.dryRun ? 0 : prefetched.size,
+    purgedCount: facts.dryRun ? 0 : purged.size,
+    failedCount: failedPaths.length,
+    failedPaths,
+    skippedCount: skippedPaths.length,
+    skippedPaths,
+    files: facts.files,
+    limits: facts.limits,
+    verify: facts.verify,
+    verifiedCount: facts.verify.filter(entry => entry.result === 'HIT').length,
+    batches: results.map(toRecord),
+    purge: facts.purge,
+    dryRun: facts.dryRun,
+    elapsedMs: facts.elapsedMs,
+    estimateMs: facts.estimateMs,
+    notes: facts.notes
+  }
+}
+
+/** Whether the run failed, and the one-line reason. */
+export interface Verdict {
+  failed: boolean
+  message: string
+}
+
+export function verdictOf(report: RunReport, rules: { failOnError: boolean; verifyRequired: boolean }): Verdict {
+  if (report.cancelled) {
+    return { failed: true, message: `Cancelled: ${report.failedCount} of ${report.totalCount} paths were not prefetched (see failed-paths).` }
+  }
+  if (report.failedCount > 0 && rules.failOnError) {
+    const firstError = report.resources.find(resource => resource.error)?.error ?? report.batches.find(batch => batch.error)?.error
+    return { failed: true, message: `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}` }
+  }
+  const notVerified = report.verify.length - report.verifiedCount
+  if (rules.verifyRequired && notVerified > 0) {
+    return { failed: true, message: `Edge verification: ${notVerified} of ${report.verify.length} paths are not HIT (verify-required).` }
+  }
+  return { failed: false, message: report.result }
+}

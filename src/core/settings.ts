@@ -1,0 +1,316 @@
+/**
+ * Raw input values → one validated Settings object.
+ *
+ * Pure: it takes `getInput(name)`, so the action (core.getInput) and the CLI
+ * (its flags) share every rule. Every problem is an InputError that names the
+ * input and quotes the value (never the key's), raised before any request.
+ */
+import { isIP } from 'node:net'
+import { normalisePrefix } from './paths/normalise.js'
+
+/** How a front end names an input in a message: `input "paths"` or `--paths`. */
+export type NameInput = (input: string) => string
+
+export const actionInputName: NameInput = input => `input "${input}"`
+
+/** A problem with what the user gave us; `describe` words it for a front end. */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    private readonly compose: (name: NameInput) => string
+  ) {
+    super(capitalise(compose(actionInputName)))
+    this.name = 'InputError'
+  }
+
+  describe(name: NameInput): string {
+    return capitalise(this.compose(name))
+  }
+}
+
+/** The common case: a message that starts with the input's name. */
+export function inputError(input: string, rest: string): InputError {
+  return new InputError(input, name => `${name(input)} ${rest}`)
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+export type IfNoPaths = 'error' | 'warn' | 'ignore'
+export type SizeCheck = 'warn' | 'skip' | 'off'
+export type LimitsMode = 'auto' | 'documented'
+export type PurgeMode = 'off' | 'url' | 'pattern' | 'all' | 'auto'
+export type ResourceCheck = 'auto' | 'required' | 'off'
+
+/** A CDN resource as the user named it: its numeric ID or one of its hostnames. */
+export type ResourceRef = { id: number; hostname?: undefined } | { id?: undefined; hostname: string }
+
+export interface Settings {
+  apiKey: string
+  /** In the order given, without duplicates. */
+  resources: ResourceRef[]
+  paths: string
+  pathsFile: string
+  /** Glob patterns, one per line of `files`. */
+  files: string[]
+  baseDir: string
+  /** Normalised: '' or `/dir/sub`, no trailing slash. */
+  pathPrefix: string
+  sizeCheck: SizeCheck
+  releaseAssets: boolean
+  releaseTag: string
+  githubToken: string
+  purge: PurgeMode
+  /** User patterns for purge by pattern: start with `/`, `*` only at the end. */
+  purgePatterns: string[]
+  resourceCheck: ResourceCheck
+  apiUrl: string
+  /** Undefined when the input is empty: the account's or the documented limit applies. */
+  batchSize?: number
+  prefetchIntervalMs?: number
+  purgeIntervalMs?: number
+  purgePatternIntervalMs?: number
+  limits: LimitsMode
+  waitForPurge: boolean
+  purgeTimeoutMs: number
+  purgeSettleMs: number
+  /** `auto` (the resource's hostname), CDN base URLs (none, one, or one per resource). */
+  verifyUrls: 'auto' | string[]
+  verifyTimeoutMs: number
+  verifyConcurrency: number
+  verifyRequired: boolean
+  maxAttempts: number
+  requestTimeoutMs: number
+  /** Stop sending when the remaining work cannot finish before this; undefined: no budget. */
+  timeBudgetMs?: number
+  failOnError: boolean
+  ifNoPaths: IfNoPaths
+  dryRun: boolean
+  /** Values that were normalised rather than refused, to tell the user. */
+  notices: string[]
+}
+
+export type InputReader = (name: string) => string
+
+export function readSettings(getInput: InputReader): Settings {
+  const read = (name: string): string => getInput(name).trim()
+  const notices: string[] = []
+  const resources = parseResources(read('resource-id'))
+  return {
+    apiKey: parseApiKey(getInput('api-key')),
+    resources,
+    paths: getInput('paths'),
+    pathsFile: read('paths-file'),
+    files: lines(getInput('files')),
+    baseDir: read('base-dir') || '.',
+    pathPrefix: normalisePrefix(getInput('path-prefix'), notices),
+    sizeCheck: parseChoice('size-check', read('size-check'), ['warn', 'skip', 'off'] as const, 'warn'),
+    releaseAssets: parseBoolean('release-assets', read('release-assets'), false),
+    releaseTag: read('release-tag'),
+    githubToken: read('github-token'),
+    purge: parsePurge(read('purge')),
+    purgePatterns: parsePurgePatterns(getInput('purge-patterns')),
+    resourceCheck: parseChoice('resource-check', read('resource-check'), ['auto', 'required', 'off'] as const, 'auto'),
+    apiUrl: parseApiUrl(read('api-url'), notices),
+    batchSize: parseInteger('batch-size', read('batch-size'), undefined, 1, 100),
+    prefetchIntervalMs: parseSeconds('prefetch-interval', read('prefetch-interval'), undefined),
+    purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), undefined),
+    purgePatternIntervalMs: parseSeconds('purge-pattern-interval', read('purge-pattern-interval'), undefined),
+    limits: parseChoice('limits', read('limits'), ['auto', 'documented'] as const, 'auto'),
+    waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
+    purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
+    purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
+    verifyUrls: parseVerifyUrls(read('verify-url'), resources.length),
+    verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
+    verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
+    verifyRequired: parseBoolean('verify-required', read('verify-required'), false),
+    maxAttempts: parseInteger('max-attempts', read('max-attempts'), 5, 1, 100),
+    requestTimeoutMs: parseSeconds('request-timeout', read('request-timeout'), 30),
+    timeBudgetMs: parseSeconds('time-budget', read('time-budget'), undefined),
+    failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
+    ifNoPaths: parseChoice('if-no-paths', read('if-no-paths'), ['error', 'warn', 'ignore'] as const, 'error'),
+    dryRun: parseBoolean('dry-run', read('dry-run'), false),
+    notices
+  }
+}
+
+const quote = (value: string): string => JSON.stringify(value)
+
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '')
+}
+
+/** Newline- or comma-separated items, blanks dropped. */
+function listItems(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map(part => part.trim())
+    .filter(part => part !== '')
+}
+
+// Node refuses these in a header; the key is never quoted back, only described.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
+const NOT_LATIN1 = /[^\u0020-\u00ff]/
+
+export function parseApiKey(raw: string): string {
+  const value = raw.trim()
+  if (!value) throw inputError('api-key', 'is required: pass your Gcore API token from a secret.')
+  if (CONTROL_CHARACTER.test(value)) throw inputError('api-key', 'contains a control character or line break; check the secret.')
+  if (NOT_LATIN1.test(value)) {
+    throw inputError('api-key', 'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.')
+  }
+  if (/^(apikey|bearer|token)\s/i.test(value)) {
+    const word = value.split(/\s/)[0]
+    throw inputError('api-key', `starts with "${word} ": give the token alone; the action adds "APIKey " itself.`)
+  }
+  return value
+}
+
+// A hostname: dot-separated labels of letters, digits and hyphens.
+const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i
+
+export function parseResources(value: string): ResourceRef[] {
+  if (!value) throw inputError('resource-id', 'is required: the ID of your Gcore CDN resource, or its hostname.')
+  const refs = new Map<string, ResourceRef>()
+  for (const part of listItems(value)) {
+    if (/^[0-9]+$/.test(part)) {
+      const id = Number(part)
+      if (id < 1 || !Number.isSafeInteger(id)) throw inputError('resource-id', `must be a positive integer or a CDN hostname, got ${quote(part)}.`)
+      refs.set(`id:${id}`, { id })
+    } else if (HOSTNAME.test(part) && !/^[0-9.]+$/.test(part)) {
+      const hostname = part.toLowerCase()
+      refs.set(`host:${hostname}`, { hostname })
+    } else {
+      throw inputError('resource-id', `must be a positive integer or a CDN hostname such as cdn.example.com, got ${quote(part)}.`)
+    }
+  }
+  if (refs.size === 0) throw inputError('resource-id', `has no resource ID in ${quote(value)}.`)
+  return [...refs.values()]
+}
+
+/** The values core.getBooleanInput accepts (YAML 1.2 core schema). */
+export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw inputError(name, `must be true or false, got ${quote(value)}.`)
+}
+
+/** `false`/`true` as before (true means `auto`), or a purge kind. */
+export function parsePurge(value: string): PurgeMode {
+  const kinds = ['url', 'pattern', 'all', 'auto'] as const
+  if ((kinds as readonly string[]).includes(value)) return value as PurgeMode
+  try {
+    return parseBoolean('purge', value, false) ? 'auto' : 'off'
+  } catch {
+    throw inputError('purge', `must be false, true (auto), url, pattern, all or auto, got ${quote(value)}.`)
+  }
+}
+
+export function parsePurgePatterns(value: string): string[] {
+  const patterns = lines(value)
+  for (const pattern of patterns) {
+    const problem = !pattern.startsWith('/')
+      ? 'must start with /'
+      : pattern.slice(0, -1).includes('*')
+        ? 'may have `*` only at the end'
+        : CONTROL_CHARACTER.test(pattern) || /\s/.test(pattern)
+          ? 'may not contain spaces or control characters'
+          : pattern.includes('?')
+            ? 'may not have a query string (Gcore ignores it in patterns)'
+            : pattern === '/' || pattern === '/*'
+              ? 'would clear the whole resource: use `purge: all` for that'
+              : undefined
+    if (problem) throw new InputError('purge-patterns', name => `${name('purge-patterns')}: pattern ${quote(pattern)} ${problem}.`)
+  }
+  return [...new Set(patterns)]
+}
+
+export function parseInteger<F extends number | undefined>(name: string, value: string, fallback: F, min: number, max: number): number | F {
+  if (value === '') return fallback
+  const number = Number(value)
+  if (!/^[0-9]+$/.test(value) || number < min || number > max) {
+    throw inputError(name, `must be a whole number from ${min} to ${max}, got ${quote(value)}.`)
+  }
+  return number
+}
+
+/** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
+export function parseSeconds<F extends number | undefined>(name: string, value: string, fallbackSeconds: F, allowZero = false): number | F {
+  if (value === '') return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000) as F
+  const seconds = Number(value)
+  if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
+    const bound = allowZero ? '0 or more' : 'greater than 0'
+    throw inputError(name, `must be a number of seconds ${bound} (at most 86400), got ${quote(value)}.`)
+  }
+  return Math.round(seconds * 1000)
+}
+
+/** `auto`, or one CDN base URL, or one per resource in the same order (newlines or commas). */
+export function parseVerifyUrls(value: string, resourceCount: number): 'auto' | string[] {
+  if (value === '') return []
+  if (value === 'auto') return 'auto'
+  const urls = listItems(value)
+  for (const text of urls) {
+    let url: URL | undefined
+    try {
+      url = new URL(text)
+    } catch {
+      // reported below
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+      throw inputError('verify-url', `must be auto, or http(s) base URLs such as https://cdn.example.com, got ${quote(text)}.`)
+    }
+  }
+  if (urls.length !== 1 && urls.length !== resourceCount) {
+    throw inputError('verify-url', `needs one URL, or one per resource (${resourceCount}), got ${urls.length}: ${quote(value)}.`)
+  }
+  return urls.map(url => url.replace(/\/+$/, ''))
+}
+
+export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[], fallback: T): T {
+  if (value === '') return fallback
+  if ((choices as readonly string[]).includes(value)) return value as T
+  throw inputError(name, `must be one of ${choices.join(', ')}, got ${quote(value)}.`)
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  if (host === 'localhost' || host === '::1') return true
+  return isIP(host) === 4 && host.startsWith('127.')
+}
+
+export const DEFAULT_API_URL = 'https://api.gcore.com'
+
+/**
+ * The API's base URL, without a trailing slash. A base that ends in `/cdn` is a
+ * common paste from the docs' endpoint list: every path already starts with
+ * `/cdn`, so it is dropped and said, rather than sent as `/cdn/cdn/…`.
+ */
+export function parseApiUrl(value: string, notices: string[] = []): string {
+  const text = value || DEFAULT_API_URL
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw inputError('api-url', `is not a valid URL: ${quote(value)}.`)
+  }
+  const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname)
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    throw inputError('api-url', `must use https (http only to a loopback address such as 127.0.0.1), got ${quote(value)}.`)
+  }
+  if (url.username || url.password || url.search || url.hash || text.includes('?') || text.includes('#')) {
+    throw inputError('api-url', `must be a plain base URL without credentials, query or fragment, got ${quote(value)}.`)
+  }
+  let base = url.href.replace(/\/+$/, '')
+  if (/\/cdn$/i.test(url.pathname.replace(/\/+$/, ''))) {
+    base = base.replace(/\/cdn$/i, '')
+    notices.push(`api-url ${quote(value)} ends in /cdn, which every API path already starts with: using ${base}.`)
+  }
+  return base
+}
