@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { ACTION_INPUTS } from '../src/action-spec.js'
 import { EXIT_CODES, helpText, inputReader, parseArgs, UsageError } from '../src/command.js'
-import { GcoreEmulator } from './emulator/gcore-emulator.js'
+import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 import { ROOT } from './support/run-action.js'
 
 describe('parseArgs', () => {

@@ -7,7 +7,7 @@
  * Prints its URL, an edge URL for verify-url, and each request as it arrives.
  */
 import { parseArgs } from 'node:util'
-import { GcoreEmulator } from '../__tests__/emulator/gcore-emulator.js'
+import { GcoreEmulator } from './gcore-emulator.js'
 
 const { values } = parseArgs({
   options: {
