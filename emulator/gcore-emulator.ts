@@ -1,34 +1,51 @@
 /**
  * A strict Gcore CDN API emulator: a real HTTP server on 127.0.0.1 that follows
- * ../shared/gcore-cdn-openapi.yaml for prefetch and purge, so tests exercise the
- * action's real HTTP traffic.
+ * ../../shared/gcore-cdn-openapi.yaml (prefetch, purge, purge history, account
+ * limits) and gcore-cdn-resources-openapi.yaml (resources and rules), so tests
+ * exercise real HTTP traffic, plus edge servers that answer from a cache model.
  *
- * Enforced: `Authorization: APIKey <token>` (401 otherwise), a JSON content type,
- * at most 100 prefetch paths / 100 purge URLs / 10 purge patterns, per-item blank
- * errors, and per-resource rate windows that answer 429 while full (the window is
- * configurable so tests take seconds). Faults can be injected by request ordinal,
- * and every request is logged for assertions.
+ * Enforced: `Authorization: APIKey <token>` (401 otherwise; a restricted key,
+ * Gcore's "Purge and Prefetch only (API)" role, gets 403 on the resource
+ * endpoints), a JSON content type, at most 100 prefetch paths / 100 purge URLs /
+ * 10 purge patterns, per-item blank errors, and per-resource rate lanes that
+ * answer 429 while full: prefetch, purge by URL, and one lane that purge by
+ * pattern and purge all share (the window is configurable so tests take
+ * seconds). Unknown resources are 404 when resources are given; deleted ones
+ * are 404 for purge and prefetch, suspended ones 400 (not documented by Gcore).
+ *
+ * Caching (see cache.ts and cdn-model.ts): prefetch fills the missing parts of
+ * a file from the origin's current version; purge by URL clears only part 0
+ * of a sliced file; pattern purges and purge all clear every part, except that
+ * pattern purges do nothing under proxy_cache_key.
+ *
+ * Faults (faults.ts) can be injected by operation and ordinal, and every
+ * request is logged for assertions.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import type { CacheState } from './cache.js'
+import { CdnModel } from './cdn-model.js'
+import { edgeHandler, type EdgeRequest } from './edge.js'
+import { deliverBadly, FaultSchedule, madeUpAnswer, replacesAnswer, type FaultKind, type FaultRule, type Operation, type WireAnswer } from './faults.js'
+import { Origin, type OriginFile, type Version } from './origin.js'
+import type { Answer } from './pagination.js'
+import { PurgeHistory, type PurgeRecord, type PurgeStatusBehaviour } from './purge-history.js'
+import { DEFAULT_RATES, laneRates, RateLanes, rateNotation, type RateKind } from './rate-lanes.js'
+import { getResource, getRules, listResources } from './resource-endpoints.js'
+import { isGone, ResourceCatalog, suspension, type ResourceSpec } from './resources.js'
+import { checkPrefetch, checkPurge } from './write-requests.js'
 
-export type LoggedOperation = 'prefetch' | 'purge' | 'limits' | 'purge-status' | 'other'
+export type { CacheState, CacheVerdict } from './cache.js'
+export type { EdgeRequest } from './edge.js'
+export type { Fault, FaultKind, FaultOperation, FaultRule, Ordinals } from './faults.js'
+export { parseFaultSpec } from './fault-spec.js'
+export type { OriginFile, Version } from './origin.js'
+export type { PurgeRecord } from './purge-history.js'
+export type { RateKind } from './rate-lanes.js'
+export type { HeadersHidingPolicy, OptionValue, ResourceOptions, ResourceSpec, ResourceStatus, RuleSpec } from './resources.js'
 
-export type RateKind = 'prefetch' | 'purge_by_url' | 'purge_by_pattern' | 'purge_all'
-
-export type Fault =
-  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
-  | { kind: 'reset' }
-  | { kind: 'hang' }
-
-export interface FaultRule {
-  /** Which requests count: an operation, or any request. */
-  operation: LoggedOperation | 'any'
-  /** 1-based ordinals among the matching requests that get the fault. */
-  on: number[]
-  fault: Fault
-}
+export type LoggedOperation = Operation
 
 export interface LoggedRequest {
   at: number
@@ -41,13 +58,20 @@ export interface LoggedRequest {
   /** The status answered, or 'reset' / 'hang'. */
   answer: number | 'reset' | 'hang'
   kind?: RateKind
+  /** The injected fault, if any. */
+  fault?: FaultKind
 }
+
+/** Each request as it is answered, for a live log. */
+export type RequestEvent = { server: 'api'; request: LoggedRequest } | { server: 'edge'; request: EdgeRequest }
 
 export interface EmulatorOptions {
   apiKey: string
+  /** Keys of Gcore's "Purge and Prefetch only (API)" role: 403 on the resource endpoints. */
+  restrictedKeys?: string[]
   /** Length of a rate window in ms; Gcore's is one minute. */
   windowMs?: number
-  /** Accepted requests per window and resource. */
+  /** Accepted requests per window and resource; purge_by_pattern and purge_all share one lane (the stricter rate). */
   rates?: Partial<Record<RateKind, number>>
   maxPrefetchPaths?: number
   maxPurgeUrls?: number
@@ -58,55 +82,54 @@ export interface EmulatorOptions {
   tls?: { key: string; cert: string }
   /** The answer of GET /cdn/clients/me/limits; by default derived from the options above. */
   limits?: { status: number; body: unknown }
-  /** How purge statuses evolve: 'In progress' for `purgeDurationMs`, then Successful; or a fixed status. */
-  purgeStatus?: { durationMs?: number; fixed?: 'Failed' | 'Status report disabled' | 'In progress' }
+  /** How purge statuses evolve: 'In progress' for `durationMs`, then Successful; or a fixed status. */
+  purgeStatus?: PurgeStatusBehaviour
+  /** The only resources that exist. Without it, every numeric ID exists with defaults. */
+  resources?: ResourceSpec[]
+  /** Files at the origin by CDN path (no query); others are 300 MiB, version 1. */
+  origin?: Record<string, { size: number; version?: Version }>
+  /** Part size of sliced files (Gcore: 10 MB). */
+  sliceBytes?: number
+  /** Called as each API or edge request is answered. */
+  onRequest?: (event: RequestEvent) => void
 }
 
-export interface PurgeRecord {
-  purge_id: number
-  created: string
-  createdAt: number
-  resource: { id: number; cname: string }
-  payload: { urls?: string[]; paths?: string[] }
-  purge_type: 'purge_by_url' | 'purge_by_pattern' | 'purge_all'
-}
-
-const DEFAULT_RATES: Record<RateKind, number> = { prefetch: 1, purge_by_url: 2, purge_by_pattern: 1, purge_all: 1 }
+const DEFAULT_SLICE_BYTES = 10 * 1024 * 1024
 
 export class GcoreEmulator {
   readonly log: LoggedRequest[] = []
-  readonly faults: FaultRule[] = []
-  readonly purges: PurgeRecord[] = []
-  private edges: Server[] = []
-  private readonly accepted = new Map<string, number[]>()
-  private readonly counts = new Map<string, number>()
+  readonly edgeLog: EdgeRequest[] = []
+  readonly purges: PurgeRecord[]
+  url = ''
+  private readonly history: PurgeHistory
+  private readonly lanes: RateLanes
+  private readonly model: CdnModel
+  private readonly schedule = new FaultSchedule()
+  private readonly edges: Server[] = []
   private readonly sockets = new Set<Socket>()
   private readonly server: Server
-  private readonly options: Required<Omit<EmulatorOptions, 'rates' | 'tls' | 'limits' | 'purgeStatus'>> &
-    Pick<EmulatorOptions, 'limits' | 'purgeStatus'> & { rates: Record<RateKind, number> }
-  url = ''
+  private readonly options: Required<Pick<EmulatorOptions, 'apiKey' | 'windowMs' | 'maxPrefetchPaths' | 'maxPurgeUrls' | 'maxPurgePatterns' | 'latencyMs'>> &
+    EmulatorOptions
 
   constructor(options: EmulatorOptions) {
-    this.options = {
-      windowMs: 60_000,
-      maxPrefetchPaths: 100,
-      maxPurgeUrls: 100,
-      maxPurgePatterns: 10,
-      latencyMs: 0,
-      ...options,
-      rates: { ...DEFAULT_RATES, ...options.rates }
-    }
+    this.options = { windowMs: 60_000, maxPrefetchPaths: 100, maxPurgeUrls: 100, maxPurgePatterns: 10, latencyMs: 0, ...options }
+    this.lanes = new RateLanes(this.options.windowMs, laneRates({ ...DEFAULT_RATES, ...options.rates }))
+    this.history = new PurgeHistory(options.purgeStatus)
+    this.purges = this.history.records
+    this.model = new CdnModel(new ResourceCatalog(options.resources), new Origin(options.origin), options.sliceBytes ?? DEFAULT_SLICE_BYTES)
     const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res)
     this.server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler)
-    this.server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
-      this.sockets.add(socket)
-      socket.on('close', () => this.sockets.delete(socket))
-    })
+    this.track(this.server)
+  }
+
+  /** The fault rules, in the order they are tried. */
+  get faults(): FaultRule[] {
+    return this.schedule.rules
   }
 
   async start(port = 0): Promise<string> {
-    await new Promise<void>(resolve => this.server.listen(port, '127.0.0.1', resolve))
-    this.url = `http${this.secure ? 's' : ''}://127.0.0.1:${this.port}`
+    await listen(this.server, port)
+    this.url = `http${this.options.tls ? 's' : ''}://127.0.0.1:${this.port}`
     return this.url
   }
 
@@ -114,35 +137,29 @@ export class GcoreEmulator {
     return (this.server.address() as AddressInfo).port
   }
 
-  private get secure(): boolean {
-    return 'setSecureContext' in this.server
-  }
-
+  /** Closes every server and destroys every connection, hanging and trickling ones included. */
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy()
-    for (const edge of this.edges) edge.closeAllConnections()
-    await Promise.all([this.server, ...this.edges].map(server => new Promise<void>(resolve => server.close(() => resolve()))))
+    const servers = [this.server, ...this.edges]
+    for (const server of servers) server.closeAllConnections()
+    await Promise.all(servers.map(server => new Promise<void>(resolve => server.close(() => resolve()))))
   }
 
   /**
-   * A CDN edge for verification: HEAD answers `Cache: HIT` for paths Gcore accepted
-   * a prefetch of (for `resource`, or any resource), `MISS` otherwise.
+   * An edge server (see edge.ts): routes by host, else to `resource`, else to
+   * whichever resource has the path cached. Answers from the cache model, so a
+   * prefetched path is a HIT until a purge clears it.
    */
-  async startEdge(resource?: number): Promise<string> {
-    const edge = createServer((req, res) => {
-      const path = req.url ?? '/'
-      const hit = this.acceptedRequests('prefetch').some(
-        entry => (resource === undefined || entry.resource === resource) && (entry.body as { paths: string[] }).paths.includes(path)
-      )
-      res.writeHead(200, { Cache: hit ? 'HIT' : 'MISS', 'Content-Length': '0' }).end()
-    })
+  async startEdge(resource?: number, port = 0): Promise<string> {
+    const edge = createServer(edgeHandler(this.model, resource, entry => this.recordEdge(entry)))
+    this.track(edge)
     this.edges.push(edge)
-    await new Promise<void>(resolve => edge.listen(0, '127.0.0.1', resolve))
+    await listen(edge, port)
     return `http://127.0.0.1:${(edge.address() as AddressInfo).port}`
   }
 
   inject(rule: FaultRule): this {
-    this.faults.push(rule)
+    this.schedule.rules.push(rule)
     return this
   }
 
@@ -151,77 +168,113 @@ export class GcoreEmulator {
     return this.log.filter(entry => entry.operation === operation && typeof entry.answer === 'number' && entry.answer < 300)
   }
 
+  /** "Release" new bytes at the origin; without a version, a numeric one goes up by one. */
+  setOrigin(path: string, file: { size: number; version?: Version }): OriginFile {
+    return this.model.origin.set(path, file)
+  }
+
+  /** What a resource's edge cache holds for a path (query reduced as its cache key). */
+  cacheState(resource: number, path: string): CacheState {
+    return this.model.cacheState(resource, path)
+  }
+
+  /** Whether any cached part of the path is older than the origin's current version. */
+  isStale(resource: number, path: string): boolean {
+    return this.model.isStale(resource, path)
+  }
+
+  private track(server: Server): void {
+    for (const event of ['connection', 'secureConnection']) {
+      server.on(event, (socket: Socket) => {
+        this.sockets.add(socket)
+        socket.on('close', () => this.sockets.delete(socket))
+      })
+    }
+  }
+
+  private recordEdge(entry: EdgeRequest): void {
+    this.edgeLog.push(entry)
+    this.options.onRequest?.({ server: 'edge', request: entry })
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const text = Buffer.concat(chunks).toString('utf8')
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname
-    const match = /^\/cdn\/resources\/([^/]+)\/(prefetch|purge)$/.exec(pathname)
-    const operation: LoggedOperation = match
-      ? (match[2] as 'prefetch' | 'purge')
-      : pathname === '/cdn/clients/me/limits'
-        ? 'limits'
-        : pathname === '/cdn/purge_statuses'
-          ? 'purge-status'
-          : 'other'
+    const route = routeOf(req.url ?? '/')
     const entry: LoggedRequest = {
       at: Date.now(),
       method: req.method ?? '',
       url: req.url ?? '',
-      operation,
-      resource: match && /^\d+$/.test(match[1]) ? Number(match[1]) : null,
+      operation: route.operation,
+      resource: route.resource,
       authorization: req.headers.authorization,
       body: safeJson(text),
       answer: 0
     }
     this.log.push(entry)
 
-    const fault = this.faultFor(entry.operation)
+    const fault = this.schedule.next(entry.operation)
     if (this.options.latencyMs) await delay(this.options.latencyMs)
-    if (fault?.kind === 'reset') {
-      entry.answer = 'reset'
-      req.socket.destroy()
+    if (fault) entry.fault = fault.kind
+    if (fault?.kind === 'reset' || fault?.kind === 'hang') {
+      entry.answer = fault.kind
+      this.options.onRequest?.({ server: 'api', request: entry })
+      if (fault.kind === 'reset') req.socket.destroy()
       return
     }
-    if (fault?.kind === 'hang') {
-      entry.answer = 'hang'
-      return
-    }
-    if (fault?.kind === 'status') {
-      return this.reply(res, entry, fault.status, fault.body ?? '', fault.headers)
-    }
-
-    const [status, body] = this.answer(req, entry, text)
-    this.reply(res, entry, status, body === undefined ? '' : JSON.stringify(body))
+    const answer = fault && replacesAnswer(fault) ? madeUpAnswer(fault) : this.realAnswer(req, entry, route, text)
+    entry.answer = answer.status
+    this.options.onRequest?.({ server: 'api', request: entry })
+    if (fault) deliverBadly(fault, res, answer)
+    else res.writeHead(answer.status, answer.headers).end(answer.body)
   }
 
-  private faultFor(operation: LoggedRequest['operation']): Fault | undefined {
-    for (const key of [operation, 'any']) {
-      this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
-    }
-    return this.faults.find(rule => {
-      const key = rule.operation === 'any' ? 'any' : rule.operation
-      return (rule.operation === 'any' || rule.operation === operation) && rule.on.includes(this.counts.get(key)!)
-    })?.fault
-  }
-
-  private reply(res: ServerResponse, entry: LoggedRequest, status: number, body: string, headers: Record<string, string> = {}): void {
-    entry.answer = status
-    res.writeHead(status, { 'Content-Type': 'application/json', ...headers })
-    res.end(body)
+  private realAnswer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string): WireAnswer {
+    const [status, body] = this.answer(req, entry, route, text)
+    return { status, body: body === undefined ? '' : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }
   }
 
   /** The documented contract: [status, JSON body]. */
-  private answer(req: IncomingMessage, entry: LoggedRequest, text: string): [number, unknown] {
-    const auth = req.headers.authorization ?? ''
-    const [scheme, ...rest] = auth.split(' ')
-    if (scheme?.toLowerCase() !== 'apikey' || rest.join(' ') !== this.options.apiKey) {
-      return [401, { detail: 'Invalid authentication credentials.' }]
+  private answer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string): Answer {
+    const role = this.roleOf(req.headers.authorization ?? '')
+    if (!role) return [401, { detail: 'Invalid authentication credentials.' }]
+    const method = req.method ?? ''
+    const expected = entry.operation === 'prefetch' || entry.operation === 'purge' ? 'POST' : 'GET'
+    if (entry.operation === 'other') return [404, { detail: 'Not found.' }]
+    if (method !== expected) return [405, { detail: `Method "${method}" not allowed.` }]
+    const listUrl = new URL(req.url ?? '/', this.url || 'http://127.0.0.1')
+    const query = listUrl.searchParams
+    const readsResources = entry.operation === 'resource' || entry.operation === 'rules' || entry.operation === 'resources'
+    if (readsResources && role === 'purge-and-prefetch') return [403, { detail: 'You do not have permission to perform this action.' }]
+    switch (entry.operation) {
+      case 'limits':
+        return this.limitsAnswer()
+      case 'purge-status':
+        return this.history.query(query, listUrl)
+      case 'resource':
+        return getResource(this.model.catalog, route.resource)
+      case 'rules':
+        return getRules(this.model.catalog, route.resource, route.rule, query, listUrl)
+      case 'resources':
+        return listResources(this.model.catalog, query, listUrl)
+      default:
+        return this.write(req, entry, text)
     }
-    if (entry.operation === 'limits' && req.method === 'GET') return this.limitsAnswer()
-    if (entry.operation === 'purge-status' && req.method === 'GET') return this.purgeStatuses(new URL(req.url ?? '/', 'http://x').searchParams)
-    if ((entry.operation !== 'prefetch' && entry.operation !== 'purge') || req.method !== 'POST') return [404, { detail: 'Not found.' }]
-    if (entry.resource === null) return [404, { detail: 'Not found.' }]
+  }
+
+  private roleOf(authorization: string): 'full' | 'purge-and-prefetch' | null {
+    const [scheme, ...rest] = authorization.split(' ')
+    const key = rest.join(' ')
+    if (scheme?.toLowerCase() !== 'apikey') return null
+    if (key === this.options.apiKey) return 'full'
+    return this.options.restrictedKeys?.includes(key) ? 'purge-and-prefetch' : null
+  }
+
+  /** POST purge or prefetch: resource, body, resource state, rate, then the effect on the cache. */
+  private write(req: IncomingMessage, entry: LoggedRequest, text: string): Answer {
+    const resource = entry.resource === null ? undefined : this.model.catalog.get(entry.resource)
+    if (!resource || isGone(resource)) return [404, { detail: 'Not found.' }]
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return [415, { detail: `Unsupported media type "${req.headers['content-type'] ?? ''}" in request.` }]
     }
@@ -235,20 +288,28 @@ export class GcoreEmulator {
       return [400, { message: 'JSON parse error - Expected an object' }]
     }
     const fields = body as Record<string, unknown>
-    const checked = entry.operation === 'prefetch' ? this.checkPrefetch(fields) : this.checkPurge(fields)
+    const checked = entry.operation === 'prefetch' ? checkPrefetch(fields, this.options) : checkPurge(fields, this.options)
     if ('error' in checked) return [400, { errors: checked.error }]
     entry.kind = checked.kind
-    if (!this.takeSlot(entry.resource, checked.kind)) {
-      return [429, { detail: 'Request was throttled.' }]
+    const suspended = suspension(resource)
+    if (suspended) return [400, suspended]
+    if (checked.kind === 'purge_by_url' && !resource.canPurgeByUrls) {
+      return [400, { errors: { urls: ['Purge by URLs is not allowed. To purge by URLs, contact support.'] } }]
     }
-    if (entry.operation === 'purge') this.recordPurge(entry.resource, checked.kind, fields)
+    if (!this.lanes.tryTake(resource.id, checked.kind)) return [429, { detail: 'Request was throttled.' }]
+    if (checked.kind === 'prefetch') {
+      this.model.prefetch(resource, checked.paths)
+    } else {
+      const items = checked.kind === 'purge_by_url' ? checked.urls : checked.kind === 'purge_by_pattern' ? checked.patterns : []
+      const record = this.history.add({ id: resource.id, cname: resource.cname }, checked.kind, items)
+      this.model.schedulePurge(resource, checked, this.history.effectiveAt(record))
+    }
     return [201, undefined]
   }
 
-  private limitsAnswer(): [number, unknown] {
+  private limitsAnswer(): Answer {
     if (this.options.limits) return [this.options.limits.status, this.options.limits.body]
-    const unit = { 1000: 's', 60_000: 'm', 3_600_000: 'h' }[this.options.windowMs]
-    const rate = (kind: RateKind): string => (unit ? `${this.options.rates[kind]}/${unit}` : `${this.options.rates[kind]}/m`)
+    const rate = (lane: keyof RateLanes['rates']): string => rateNotation(this.lanes.rates[lane], this.options.windowMs)
     return [
       200,
       {
@@ -259,107 +320,40 @@ export class GcoreEmulator {
         purge_max_urls_limit: this.options.maxPurgeUrls,
         purge_by_urls_request_limit: rate('purge_by_url'),
         purge_pattern_limit: this.options.maxPurgePatterns,
-        purge_request_limit: rate('purge_by_pattern')
+        purge_request_limit: rate('purge_request')
       }
     ]
   }
-
-  private recordPurge(resource: number, kind: RateKind, fields: Record<string, unknown>): void {
-    const now = Date.now()
-    const cname = `cdn${resource}.example.com`
-    // Gcore's history shows purge-by-URL payloads with the host, as its docs' example does.
-    const payload = kind === 'purge_by_url' ? { urls: (fields.urls as string[]).map(url => `http://${cname}${url}`) } : { paths: fields.paths as string[] }
-    this.purges.push({
-      purge_id: this.purges.length + 1,
-      created: new Date(now).toISOString(),
-      createdAt: now,
-      resource: { id: resource, cname },
-      payload,
-      purge_type: kind as PurgeRecord['purge_type']
-    })
-  }
-
-  private statusOf(purge: PurgeRecord): string {
-    const behaviour = this.options.purgeStatus ?? {}
-    if (behaviour.fixed) return behaviour.fixed
-    return Date.now() - purge.createdAt < (behaviour.durationMs ?? 0) ? 'In progress' : 'Successful'
-  }
-
-  /** GET /cdn/purge_statuses: filters, and a plain list without `limit`, paginated with it. */
-  private purgeStatuses(query: URLSearchParams): [number, unknown] {
-    const limit = query.get('limit')
-    if (limit !== null && (!/^\d+$/.test(limit) || Number(limit) > 100 || Number(limit) < 1)) {
-      return [400, { errors: { limit: ['Ensure this value is less than or equal to 100.'] } }]
-    }
-    const from = query.get('from_created')
-    if (from !== null && Number.isNaN(Date.parse(from))) return [400, { errors: { from_created: ['Enter a valid date/time.'] } }]
-    const items = this.purges
-      .filter(purge => !query.get('purge_type') || purge.purge_type === query.get('purge_type'))
-      .filter(purge => !from || purge.createdAt >= Date.parse(from))
-      .filter(purge => !query.get('cname') || purge.resource.cname === query.get('cname'))
-      .map(({ createdAt: _createdAt, ...purge }) => ({ ...purge, status: this.statusOf({ createdAt: _createdAt, ...purge }) }))
-      .filter(purge => !query.get('status') || purge.status === query.get('status'))
-    if (limit === null) return [200, items]
-    const offset = Number(query.get('offset') ?? '0')
-    const page = items.slice(offset, offset + Number(limit))
-    const next = offset + Number(limit) < items.length ? `${this.url}/cdn/purge_statuses?limit=${limit}&offset=${offset + Number(limit)}` : null
-    return [200, { count: items.length, next, previous: null, results: page }]
-  }
-
-  private checkPrefetch(fields: Record<string, unknown>): { kind: RateKind } | { error: unknown } {
-    const paths = fields.paths
-    if (paths === undefined) return { error: { paths: ['This field is required.'] } }
-    const listError = checkList(paths, this.options.maxPrefetchPaths)
-    return listError ? { error: { paths: listError } } : { kind: 'prefetch' }
-  }
-
-  private checkPurge(fields: Record<string, unknown>): { kind: RateKind } | { error: unknown } {
-    if (fields.urls !== undefined && fields.paths !== undefined) {
-      return { error: { non_field_errors: ['Specify either "urls" or "paths", not both.'] } }
-    }
-    if (fields.urls !== undefined) {
-      const listError = checkList(fields.urls, this.options.maxPurgeUrls)
-      if (listError) return { error: { urls: listError } }
-      const urls = fields.urls as string[]
-      if (urls.length === 0) return { error: { urls: ['This list may not be empty.'] } }
-      const bad = urls.find(url => !url.startsWith('/') || url.includes('*'))
-      if (bad !== undefined) return { error: { urls: [`URL should start with / and contain no domain or *: ${bad}`] } }
-      return { kind: 'purge_by_url' }
-    }
-    if (fields.paths === undefined) return { error: { paths: ['This field is required.'] } }
-    const listError = checkList(fields.paths, this.options.maxPurgePatterns)
-    if (listError) return { error: { paths: listError } }
-    const patterns = fields.paths as string[]
-    if (patterns.length === 0) return { kind: 'purge_all' }
-    if (patterns.some(pattern => !pattern.startsWith('/'))) return { error: { paths: ['A path should start with /.'] } }
-    return { kind: 'purge_by_pattern' }
-  }
-
-  /** A sliding window per resource and kind; only accepted requests use a slot. */
-  private takeSlot(resource: number, kind: RateKind): boolean {
-    const key = `${resource}:${kind}`
-    const now = Date.now()
-    const recent = (this.accepted.get(key) ?? []).filter(at => now - at < this.options.windowMs)
-    if (recent.length >= this.options.rates[kind]) {
-      this.accepted.set(key, recent)
-      return false
-    }
-    recent.push(now)
-    this.accepted.set(key, recent)
-    return true
-  }
 }
 
-/** Gcore's list rules: an array of strings, within the limit, no blank item. */
-function checkList(value: unknown, max: number): unknown {
-  if (!Array.isArray(value)) return [`Expected a list of items but got type "${typeof value === 'string' ? 'str' : typeof value}".`]
-  if (value.length > max) return [`Ensure this field has no more than ${max} elements.`]
-  const itemErrors: Record<string, string[]> = {}
-  value.forEach((item, index) => {
-    if (typeof item !== 'string') itemErrors[index] = ['Not a valid string.']
-    else if (item.trim() === '') itemErrors[index] = ['This field may not be blank.']
+interface Route {
+  operation: Operation
+  resource: number | null
+  rule: number | null
+}
+
+/** Which endpoint a request target names; resource IDs only when numeric. */
+function routeOf(target: string): Route {
+  const pathname = new URL(target, 'http://x').pathname.replace(/\/+$/, '') || '/'
+  const id = (text: string | undefined): number | null => (text !== undefined && /^\d+$/.test(text) ? Number(text) : null)
+  const write = /^\/cdn\/resources\/([^/]+)\/(prefetch|purge)$/.exec(pathname)
+  if (write) return { operation: write[2] as Operation, resource: id(write[1]), rule: null }
+  const rules = /^\/cdn\/resources\/([^/]+)\/rules(?:\/([^/]+))?$/.exec(pathname)
+  if (rules) return { operation: rules[2] !== undefined && id(rules[2]) === null ? 'other' : 'rules', resource: id(rules[1]), rule: id(rules[2]) }
+  const resource = /^\/cdn\/resources\/([^/]+)$/.exec(pathname)
+  if (resource) return { operation: 'resource', resource: id(resource[1]), rule: null }
+  const fixed: Record<string, Operation> = { '/cdn/resources': 'resources', '/cdn/clients/me/limits': 'limits', '/cdn/purge_statuses': 'purge-status' }
+  return { operation: fixed[pathname] ?? 'other', resource: null, rule: null }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
-  return Object.keys(itemErrors).length ? itemErrors : undefined
 }
 
 function safeJson(text: string): unknown {
