@@ -187,7 +187,7 @@ describe('resources and rules', () => {
 
 describe('rate lanes', () => {
   it('purge by pattern and purge all share one lane; purge by URL and prefetch have their own', async () => {
-    await emulator()
+    await emulator({ windowMs: 600 }) // room for nine requests inside one window on a busy machine
     expect((await purge(5, { paths: ['/v/'] })).status).toBe(201)
     expect((await purge(5, { paths: [] })).status).toBe(429)
     expect((await purge(5, { paths: ['/w/'] })).status).toBe(429)
@@ -197,7 +197,7 @@ describe('rate lanes', () => {
     expect((await prefetch(5, ['/a'])).status).toBe(201)
     expect((await prefetch(5, ['/a'])).status).toBe(429)
     expect((await purge(6, { paths: [] })).status).toBe(201) // per resource
-    await sleep(220)
+    await sleep(620)
     expect((await purge(5, { paths: [] })).status).toBe(201)
   })
 
@@ -378,7 +378,7 @@ describe('network faults', () => {
     const bytes = 'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'.length
     expect(reply.status).toBe(201)
     expect(elapsed).toBeGreaterThanOrEqual(bytes * 4 * 0.9)
-    expect(elapsed).toBeLessThan(bytes * 4 * 3)
+    expect(elapsed).toBeLessThan(bytes * 4 * 5)
     expect(gcore!.acceptedRequests('prefetch')).toHaveLength(1)
   })
 

@@ -178,7 +178,7 @@ export class GcoreEmulator {
     return this.model.cacheState(resource, path)
   }
 
-  /** Whether any cached part of the path is older than the origin's current version. */
+  /** Whether any cached part of the path comes from a version other than the origin's current one. */
   isStale(resource: number, path: string): boolean {
     return this.model.isStale(resource, path)
   }
