@@ -4,7 +4,7 @@
  * "action, end to end" issue.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { GcoreEmulator } from './emulator/gcore-emulator.js'
+import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 import { declaredOutputs, runAction } from './support/run-action.js'
 
 const KEY = 'secret-key-4242'

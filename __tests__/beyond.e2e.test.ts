@@ -4,7 +4,7 @@
  * of the "beyond every CDN action" issue.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { GcoreEmulator, type EmulatorOptions } from './emulator/gcore-emulator.js'
+import { GcoreEmulator, type EmulatorOptions } from '../emulator/gcore-emulator.js'
 import { runAction } from './support/run-action.js'
 
 const KEY = 'beyond-key'

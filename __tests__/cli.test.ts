@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { EXIT_CODES, helpText, inputReader, parseCommandLine as parseArgs, SWITCHES, UsageError } from '../src/cli/args.js'
 import { ACTION_INPUTS, VERSION } from '../src/cli/spec.js'
-import { GcoreEmulator } from './emulator/gcore-emulator.js'
+import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 import { ROOT } from './support/run-action.js'
 
 describe('parseArgs', () => {

@@ -10,7 +10,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { GcoreEmulator } from './emulator/gcore-emulator.js'
+import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 import { ConnectProxy } from './support/connect-proxy.js'
 import { ROOT, runAction, type ActionRun, type RunOptions } from './support/run-action.js'
 

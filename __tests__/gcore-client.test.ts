@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { describeErrorBody, GcoreClient, GcoreError } from '../src/core/gcore/client.js'
-import { GcoreEmulator } from './emulator/gcore-emulator.js'
+import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 
 const KEY = 'k$y with "quotes"'
 let gcore: GcoreEmulator

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { cpus, tmpdir, totalmem } from 'node:os'
 import nodePath from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { GcoreEmulator } from '../__tests__/emulator/gcore-emulator.js'
+import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 import { matchFiles } from '../src/core/paths/files.js'
 import { nodeFileSource } from '../src/core/paths/node-file-source.js'
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { GcoreEmulator } from '../__tests__/emulator/gcore-emulator.js'
+import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 
 const ROOT = nodePath.resolve(fileURLToPath(import.meta.url), '../../..')
 const KEY = 'demo-key'

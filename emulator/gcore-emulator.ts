@@ -1,0 +1,369 @@
+/**
+ * A strict Gcore CDN API emulator: a real HTTP server on 127.0.0.1 that follows
+ * ../../shared/gcore-cdn-openapi.yaml (prefetch, purge, purge history, account
+ * limits) and gcore-cdn-resources-openapi.yaml (resources and rules), so tests
+ * exercise real HTTP traffic, plus edge servers that answer from a cache model.
+ *
+ * Enforced: `Authorization: APIKey <token>` (401 otherwise; a restricted key,
+ * Gcore's "Purge and Prefetch only (API)" role, gets 403 on the resource
+ * endpoints), a JSON content type, at most 100 prefetch paths / 100 purge URLs /
+ * 10 purge patterns, per-item blank errors, and per-resource rate lanes that
+ * answer 429 while full: prefetch, purge by URL, and one lane that purge by
+ * pattern and purge all share (the window is configurable so tests take
+ * seconds). Unknown resources are 404 when resources are given; deleted ones
+ * are 404 for purge and prefetch, suspended ones 400 (not documented by Gcore).
+ *
+ * Caching (see cache.ts and cdn-model.ts): prefetch fills the missing parts of
+ * a file from the origin's current version; purge by URL clears only part 0
+ * of a sliced file; pattern purges and purge all clear every part, except that
+ * pattern purges do nothing under proxy_cache_key.
+ *
+ * Faults (faults.ts) can be injected by operation and ordinal, and every
+ * request is logged for assertions.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
+import type { AddressInfo, Socket } from 'node:net'
+import type { CacheState } from './cache.js'
+import { CdnModel } from './cdn-model.js'
+import { edgeHandler, type EdgeRequest } from './edge.js'
+import { deliverBadly, FaultSchedule, madeUpAnswer, replacesAnswer, type FaultKind, type FaultRule, type Operation, type WireAnswer } from './faults.js'
+import { Origin, type OriginFile, type Version } from './origin.js'
+import type { Answer } from './pagination.js'
+import { PurgeHistory, type PurgeRecord, type PurgeStatusBehaviour } from './purge-history.js'
+import { DEFAULT_RATES, laneRates, RateLanes, rateNotation, type RateKind } from './rate-lanes.js'
+import { getResource, getRules, listResources } from './resource-endpoints.js'
+import { isGone, ResourceCatalog, suspension, type ResourceSpec } from './resources.js'
+import { checkPrefetch, checkPurge } from './write-requests.js'
+
+export type { CacheState, CacheVerdict } from './cache.js'
+export type { EdgeRequest } from './edge.js'
+export type { Fault, FaultKind, FaultOperation, FaultRule, Ordinals } from './faults.js'
+export { parseFaultSpec } from './fault-spec.js'
+export type { OriginFile, Version } from './origin.js'
+export type { PurgeRecord } from './purge-history.js'
+export type { RateKind } from './rate-lanes.js'
+export type { HeadersHidingPolicy, OptionValue, ResourceOptions, ResourceSpec, ResourceStatus, RuleSpec } from './resources.js'
+
+export type LoggedOperation = Operation
+
+export interface LoggedRequest {
+  at: number
+  method: string
+  url: string
+  operation: LoggedOperation
+  resource: number | null
+  authorization: string | undefined
+  body: unknown
+  /** The status answered, or 'reset' / 'hang'. */
+  answer: number | 'reset' | 'hang'
+  kind?: RateKind
+  /** The injected fault, if any. */
+  fault?: FaultKind
+}
+
+/** Each request as it is answered, for a live log. */
+export type RequestEvent = { server: 'api'; request: LoggedRequest } | { server: 'edge'; request: EdgeRequest }
+
+export interface EmulatorOptions {
+  apiKey: string
+  /** Keys of Gcore's "Purge and Prefetch only (API)" role: 403 on the resource endpoints. */
+  restrictedKeys?: string[]
+  /** Length of a rate window in ms; Gcore's is one minute. */
+  windowMs?: number
+  /** Accepted requests per window and resource; purge_by_pattern and purge_all share one lane (the stricter rate). */
+  rates?: Partial<Record<RateKind, number>>
+  maxPrefetchPaths?: number
+  maxPurgeUrls?: number
+  maxPurgePatterns?: number
+  /** Delay before each answer, to emulate a round trip. */
+  latencyMs?: number
+  /** Serve https with this key and certificate (PEM). */
+  tls?: { key: string; cert: string }
+  /** The answer of GET /cdn/clients/me/limits; by default derived from the options above. */
+  limits?: { status: number; body: unknown }
+  /** How purge statuses evolve: 'In progress' for `durationMs`, then Successful; or a fixed status. */
+  purgeStatus?: PurgeStatusBehaviour
+  /** The only resources that exist. Without it, every numeric ID exists with defaults. */
+  resources?: ResourceSpec[]
+  /** Files at the origin by CDN path (no query); others are 300 MiB, version 1. */
+  origin?: Record<string, { size: number; version?: Version }>
+  /** Part size of sliced files (Gcore: 10 MB). */
+  sliceBytes?: number
+  /** Called as each API or edge request is answered. */
+  onRequest?: (event: RequestEvent) => void
+}
+
+const DEFAULT_SLICE_BYTES = 10 * 1024 * 1024
+
+export class GcoreEmulator {
+  readonly log: LoggedRequest[] = []
+  readonly edgeLog: EdgeRequest[] = []
+  readonly purges: PurgeRecord[]
+  url = ''
+  private readonly history: PurgeHistory
+  private readonly lanes: RateLanes
+  private readonly model: CdnModel
+  private readonly schedule = new FaultSchedule()
+  private readonly edges: Server[] = []
+  private readonly sockets = new Set<Socket>()
+  private readonly server: Server
+  private readonly options: Required<Pick<EmulatorOptions, 'apiKey' | 'windowMs' | 'maxPrefetchPaths' | 'maxPurgeUrls' | 'maxPurgePatterns' | 'latencyMs'>> &
+    EmulatorOptions
+
+  constructor(options: EmulatorOptions) {
+    this.options = { windowMs: 60_000, maxPrefetchPaths: 100, maxPurgeUrls: 100, maxPurgePatterns: 10, latencyMs: 0, ...options }
+    this.lanes = new RateLanes(this.options.windowMs, laneRates({ ...DEFAULT_RATES, ...options.rates }))
+    this.history = new PurgeHistory(options.purgeStatus)
+    this.purges = this.history.records
+    this.model = new CdnModel(new ResourceCatalog(options.resources), new Origin(options.origin), options.sliceBytes ?? DEFAULT_SLICE_BYTES)
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res)
+    this.server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler)
+    this.track(this.server)
+  }
+
+  /** The fault rules, in the order they are tried. */
+  get faults(): FaultRule[] {
+    return this.schedule.rules
+  }
+
+  async start(port = 0): Promise<string> {
+    await listen(this.server, port)
+    this.url = `http${this.options.tls ? 's' : ''}://127.0.0.1:${this.port}`
+    return this.url
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port
+  }
+
+  /** Closes every server and destroys every connection, hanging and trickling ones included. */
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy()
+    const servers = [this.server, ...this.edges]
+    for (const server of servers) server.closeAllConnections()
+    await Promise.all(servers.map(server => new Promise<void>(resolve => server.close(() => resolve()))))
+  }
+
+  /**
+   * An edge server (see edge.ts): routes by host, else to `resource`, else to
+   * whichever resource has the path cached. Answers from the cache model, so a
+   * prefetched path is a HIT until a purge clears it.
+   */
+  async startEdge(resource?: number, port = 0): Promise<string> {
+    const edge = createServer(edgeHandler(this.model, resource, entry => this.recordEdge(entry)))
+    this.track(edge)
+    this.edges.push(edge)
+    await listen(edge, port)
+    return `http://127.0.0.1:${(edge.address() as AddressInfo).port}`
+  }
+
+  inject(rule: FaultRule): this {
+    this.schedule.rules.push(rule)
+    return this
+  }
+
+  /** Requests that Gcore would have accepted (2xx), for one operation. */
+  acceptedRequests(operation: 'prefetch' | 'purge'): LoggedRequest[] {
+    return this.log.filter(entry => entry.operation === operation && typeof entry.answer === 'number' && entry.answer < 300)
+  }
+
+  /** "Release" new bytes at the origin; without a version, a numeric one goes up by one. */
+  setOrigin(path: string, file: { size: number; version?: Version }): OriginFile {
+    return this.model.origin.set(path, file)
+  }
+
+  /** What a resource's edge cache holds for a path (query reduced as its cache key). */
+  cacheState(resource: number, path: string): CacheState {
+    return this.model.cacheState(resource, path)
+  }
+
+  /** Whether any cached part of the path comes from a version other than the origin's current one. */
+  isStale(resource: number, path: string): boolean {
+    return this.model.isStale(resource, path)
+  }
+
+  private track(server: Server): void {
+    for (const event of ['connection', 'secureConnection']) {
+      server.on(event, (socket: Socket) => {
+        this.sockets.add(socket)
+        socket.on('close', () => this.sockets.delete(socket))
+      })
+    }
+  }
+
+  private recordEdge(entry: EdgeRequest): void {
+    this.edgeLog.push(entry)
+    this.options.onRequest?.({ server: 'edge', request: entry })
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const text = Buffer.concat(chunks).toString('utf8')
+    const route = routeOf(req.url ?? '/')
+    const entry: LoggedRequest = {
+      at: Date.now(),
+      method: req.method ?? '',
+      url: req.url ?? '',
+      operation: route.operation,
+      resource: route.resource,
+      authorization: req.headers.authorization,
+      body: safeJson(text),
+      answer: 0
+    }
+    this.log.push(entry)
+
+    const fault = this.schedule.next(entry.operation)
+    if (this.options.latencyMs) await delay(this.options.latencyMs)
+    if (fault) entry.fault = fault.kind
+    if (fault?.kind === 'reset' || fault?.kind === 'hang') {
+      entry.answer = fault.kind
+      this.options.onRequest?.({ server: 'api', request: entry })
+      if (fault.kind === 'reset') req.socket.destroy()
+      return
+    }
+    const answer = fault && replacesAnswer(fault) ? madeUpAnswer(fault) : this.realAnswer(req, entry, route, text)
+    entry.answer = answer.status
+    this.options.onRequest?.({ server: 'api', request: entry })
+    if (fault) deliverBadly(fault, res, answer)
+    else res.writeHead(answer.status, answer.headers).end(answer.body)
+  }
+
+  private realAnswer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string): WireAnswer {
+    const [status, body] = this.answer(req, entry, route, text)
+    return { status, body: body === undefined ? '' : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }
+  }
+
+  /** The documented contract: [status, JSON body]. */
+  private answer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string): Answer {
+    const role = this.roleOf(req.headers.authorization ?? '')
+    if (!role) return [401, { detail: 'Invalid authentication credentials.' }]
+    const method = req.method ?? ''
+    const expected = entry.operation === 'prefetch' || entry.operation === 'purge' ? 'POST' : 'GET'
+    if (entry.operation === 'other') return [404, { detail: 'Not found.' }]
+    if (method !== expected) return [405, { detail: `Method "${method}" not allowed.` }]
+    const listUrl = new URL(req.url ?? '/', this.url || 'http://127.0.0.1')
+    const query = listUrl.searchParams
+    const readsResources = entry.operation === 'resource' || entry.operation === 'rules' || entry.operation === 'resources'
+    if (readsResources && role === 'purge-and-prefetch') return [403, { detail: 'You do not have permission to perform this action.' }]
+    switch (entry.operation) {
+      case 'limits':
+        return this.limitsAnswer()
+      case 'purge-status':
+        return this.history.query(query, listUrl)
+      case 'resource':
+        return getResource(this.model.catalog, route.resource)
+      case 'rules':
+        return getRules(this.model.catalog, route.resource, route.rule, query, listUrl)
+      case 'resources':
+        return listResources(this.model.catalog, query, listUrl)
+      default:
+        return this.write(req, entry, text)
+    }
+  }
+
+  private roleOf(authorization: string): 'full' | 'purge-and-prefetch' | null {
+    const [scheme, ...rest] = authorization.split(' ')
+    const key = rest.join(' ')
+    if (scheme?.toLowerCase() !== 'apikey') return null
+    if (key === this.options.apiKey) return 'full'
+    return this.options.restrictedKeys?.includes(key) ? 'purge-and-prefetch' : null
+  }
+
+  /** POST purge or prefetch: resource, body, resource state, rate, then the effect on the cache. */
+  private write(req: IncomingMessage, entry: LoggedRequest, text: string): Answer {
+    const resource = entry.resource === null ? undefined : this.model.catalog.get(entry.resource)
+    if (!resource || isGone(resource)) return [404, { detail: 'Not found.' }]
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return [415, { detail: `Unsupported media type "${req.headers['content-type'] ?? ''}" in request.` }]
+    }
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch (error) {
+      return [400, { message: `JSON parse error - ${(error as Error).message}` }]
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return [400, { message: 'JSON parse error - Expected an object' }]
+    }
+    const fields = body as Record<string, unknown>
+    const checked = entry.operation === 'prefetch' ? checkPrefetch(fields, this.options) : checkPurge(fields, this.options)
+    if ('error' in checked) return [400, { errors: checked.error }]
+    entry.kind = checked.kind
+    const suspended = suspension(resource)
+    if (suspended) return [400, suspended]
+    if (checked.kind === 'purge_by_url' && !resource.canPurgeByUrls) {
+      return [400, { errors: { urls: ['Purge by URLs is not allowed. To purge by URLs, contact support.'] } }]
+    }
+    if (!this.lanes.tryTake(resource.id, checked.kind)) return [429, { detail: 'Request was throttled.' }]
+    if (checked.kind === 'prefetch') {
+      this.model.prefetch(resource, checked.paths)
+    } else {
+      const items = checked.kind === 'purge_by_url' ? checked.urls : checked.kind === 'purge_by_pattern' ? checked.patterns : []
+      const record = this.history.add({ id: resource.id, cname: resource.cname }, checked.kind, items)
+      this.model.schedulePurge(resource, checked, this.history.effectiveAt(record))
+    }
+    return [201, undefined]
+  }
+
+  private limitsAnswer(): Answer {
+    if (this.options.limits) return [this.options.limits.status, this.options.limits.body]
+    const rate = (lane: keyof RateLanes['rates']): string => rateNotation(this.lanes.rates[lane], this.options.windowMs)
+    return [
+      200,
+      {
+        id: 1,
+        resources_limit: 30,
+        prefetch_pattern_limit: this.options.maxPrefetchPaths,
+        prefetch_request_limit: rate('prefetch'),
+        purge_max_urls_limit: this.options.maxPurgeUrls,
+        purge_by_urls_request_limit: rate('purge_by_url'),
+        purge_pattern_limit: this.options.maxPurgePatterns,
+        purge_request_limit: rate('purge_request')
+      }
+    ]
+  }
+}
+
+interface Route {
+  operation: Operation
+  resource: number | null
+  rule: number | null
+}
+
+/** Which endpoint a request target names; resource IDs only when numeric. */
+function routeOf(target: string): Route {
+  const pathname = new URL(target, 'http://x').pathname.replace(/\/+$/, '') || '/'
+  const id = (text: string | undefined): number | null => (text !== undefined && /^\d+$/.test(text) ? Number(text) : null)
+  const write = /^\/cdn\/resources\/([^/]+)\/(prefetch|purge)$/.exec(pathname)
+  if (write) return { operation: write[2] as Operation, resource: id(write[1]), rule: null }
+  const rules = /^\/cdn\/resources\/([^/]+)\/rules(?:\/([^/]+))?$/.exec(pathname)
+  if (rules) return { operation: rules[2] !== undefined && id(rules[2]) === null ? 'other' : 'rules', resource: id(rules[1]), rule: id(rules[2]) }
+  const resource = /^\/cdn\/resources\/([^/]+)$/.exec(pathname)
+  if (resource) return { operation: 'resource', resource: id(resource[1]), rule: null }
+  const fixed: Record<string, Operation> = { '/cdn/resources': 'resources', '/cdn/clients/me/limits': 'limits', '/cdn/purge_statuses': 'purge-status' }
+  return { operation: fixed[pathname] ?? 'other', resource: null, rule: null }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms))
+}
