@@ -68,8 +68,9 @@ describe('the action, end to end', () => {
     expect(batches[0].paths).toEqual(paths.slice(0, 100))
     expect(new Date(batches[0].started).toISOString()).toBe(batches[0].started)
     expect(run.stdout).toContain('250 paths: 3 prefetch batches of up to 100')
-    expect(run.summary).toContain('## Gcore CDN prefetch: resource 123456')
-    expect(run.summary).toMatch(/<tr><td>prefetch<\/td><td>3<\/td><td>50<\/td><td>succeeded<\/td><td>201<\/td><td>1<\/td><td>\d+ ms<\/td><td><\/td><\/tr>/)
+    expect(run.summary).toContain('## ✅ Gcore CDN prefetch: success')
+    expect(run.summary).toContain('**250 of 250 paths prefetched.**')
+    expect(run.summary).toMatch(/<tr><td>✅ succeeded<\/td><td>prefetch<\/td><td>3<\/td><td>50<\/td><td>201<\/td><td>1<\/td><td>\d+ ms<\/td><td><\/td><td><\/td><\/tr>/)
     expect(run.summary).toContain('Limits: prefetch batch size 100 (account: 100) · prefetch interval 1 s (input)')
   })
 
@@ -145,14 +146,17 @@ describe('the action, end to end', () => {
     expect(run.summary).toContain('cancelled')
   })
 
-  it('never shows the key, with step debug on and when Gcore refuses it', async () => {
+  it('never shows the key, with step debug on and when Gcore refuses it; stops before sending anything', async () => {
     const key = 'abc$DEF "quoted" key'
     const run = await runAction(inputs({ 'api-key': key, paths: '/a.iso\n/b.iso' }), {
       env: { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
     })
 
     expect(run.code).toBe(1)
-    expect(gcore.log.map(entry => [entry.operation, entry.answer])).toEqual([['limits', 401], ['prefetch', 401]])
+    // The limits GET is the first request: a 401 there stops the run before any purge or prefetch.
+    expect(gcore.log.map(entry => [entry.operation, entry.answer])).toEqual([['limits', 401]])
+    expect(run.stdout).toMatch(/^::error::The API refused the key \(GET \/cdn\/clients\/me\/limits: HTTP 401: .*\); nothing was sent\. Check input "api-key"\.$/m)
+    expect(JSON.parse(run.outputs['failed-paths'])).toEqual(['/a.iso', '/b.iso'])
     const everything = [run.stdout.replace(`::add-mask::${key}`, ''), run.stderr, ...Object.values(run.files)].join('\n')
     expect(everything).not.toContain(key)
     expect(run.stdout).toContain(`::add-mask::${key}`)

@@ -41,7 +41,7 @@ describe("the account's limits", () => {
     const run = await runAction(inputs({ paths: '/a.iso', 'prefetch-interval': '1' }))
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain("::notice::Could not read the account's limits (HTTP 403: You do not have permission to perform this action.); using Gcore's documented limits.")
+    expect(run.stdout).toContain("::notice::Could not read the account's limits (GET /cdn/clients/me/limits: HTTP 403: You do not have permission to perform this action.); using Gcore's documented limits.")
     expect(run.stdout).toContain('prefetch batch size 100 (Gcore documented), prefetch interval 1 s (input)')
     expect(run.outputs.result).toBe('success')
   })
@@ -51,7 +51,7 @@ describe("the account's limits", () => {
     const run = await runAction(inputs({ paths: '/a.iso', limits: 'documented', 'prefetch-interval': '1' }))
 
     expect(run.code).toBe(0)
-    expect(gcore.log.map(entry => entry.operation)).toEqual(['prefetch'])
+    expect(gcore.log.map(entry => entry.operation)).toEqual(['resource', 'rules', 'prefetch'])
   })
 })
 
@@ -75,7 +75,7 @@ describe('purge completion', () => {
     const run = await runAction(inputs({ paths: '/a.iso', purge: 'true', 'purge-settle': '1.5', 'prefetch-interval': '1', 'purge-interval': '0.5' }))
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain('::notice::purge 1 (resource 101): purge status reports are disabled for this account; waiting purge-settle (1.5 s)')
+    expect(run.stdout).toContain('::notice::purge by URL 1/1 (resource 101): purge status reports are disabled for this account; waiting purge-settle (1.5 s)')
     const [purge] = gcore.purges
     expect(gcore.acceptedRequests('prefetch')[0].at).toBeGreaterThanOrEqual(purge.createdAt + 1500)
   })
@@ -106,7 +106,12 @@ describe('several resources', () => {
     const batches = JSON.parse(both.outputs.batches) as { resource: number }[]
     expect(batches.map(batch => batch.resource)).toEqual([101, 101, 101, 202, 202, 202])
     expect(both.outputs).toMatchObject({ 'total-count': '250', 'prefetched-count': '250' })
-    expect(both.summary).toContain('## Gcore CDN prefetch: resources 101, 202')
+    expect(both.summary).toContain('<tr><td>✅ 101</td><td>cdn101.example.com</td><td>active</td>')
+    expect(both.summary).toContain('<tr><td>✅ 202</td><td>cdn202.example.com</td><td>active</td>')
+    expect(JSON.parse(both.outputs.resources)).toEqual([
+      { id: 101, hostname: 'cdn101.example.com', state: 'active', slice: false, 'purge-kind': 'none', paths: 250 },
+      { id: 202, hostname: 'cdn202.example.com', state: 'active', slice: false, 'purge-kind': 'none', paths: 250 }
+    ])
     expect(both.summary).toContain('### Resource 101')
     expect(both.summary).toContain('### Resource 202')
   })
@@ -117,7 +122,8 @@ describe('several resources', () => {
     const run = await runAction(inputs({ 'resource-id': '101\n202', paths: '/a.iso', 'prefetch-interval': '1' }))
 
     expect(run.code).toBe(1)
-    expect(run.outputs).toMatchObject({ result: 'failure', 'prefetched-count': '0', 'failed-paths': '["/a.iso"]' })
+    // Accepted by one resource only: not prefetched, and the run is partial (one resource did its part).
+    expect(run.outputs).toMatchObject({ result: 'partial', 'prefetched-count': '0', 'failed-paths': '["/a.iso"]' })
   })
 })
 
@@ -154,14 +160,16 @@ describe('edge verification', () => {
 })
 
 describe('dry run', () => {
-  it('reads the limits and shows the per-resource plan and estimate, sending nothing', async () => {
+  it('reads the limits and the resources (GET only) and shows the per-resource plan and estimate, sending nothing', async () => {
     await emulator({ maxPrefetchPaths: 40 })
     const run = await runAction(inputs({ 'resource-id': '101,202', paths: paths(100).join('\n'), purge: 'true', 'dry-run': 'true' }))
 
     expect(run.code).toBe(0)
-    expect(gcore.log.map(entry => entry.operation)).toEqual(['limits'])
-    expect(run.stdout).toContain('100 paths: 3 purge and 3 prefetch batches of up to 40 on each of 2 resources, one prefetch every 1 s: about 2 s')
-    expect(run.summary).toContain('Dry run: nothing was sent. Estimated time: 2 s.')
+    expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource', 'rules', 'resource', 'rules'])
+    expect(gcore.log.every(entry => entry.method === 'GET')).toBe(true)
+    expect(run.stdout).toContain('100 paths: 3 purge by URL and 3 prefetch batches of up to 40 on each of 2 resources, one prefetch every 1 s: about 2 s')
+    expect(run.summary).toContain('Dry run: nothing was sent; estimated time 2 s.')
+    expect(run.summary).toContain('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.')
     expect(run.summary).toContain('### Resource 202')
   })
 })
@@ -173,7 +181,7 @@ describe('optional GETs never hold up the run', () => {
     const run = await runAction(inputs({ paths: '/a.iso', 'prefetch-interval': '1' }))
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain("::notice::Could not read the account's limits (no answer within 5 s (request-timeout))")
+    expect(run.stdout).toContain("::notice::Could not read the account's limits (no complete answer within 5 s (request-timeout))")
     expect(run.durationMs).toBeLessThan(15_000)
     expect(gcore.acceptedRequests('prefetch')).toHaveLength(1)
   }, 30_000)
@@ -183,7 +191,7 @@ describe('cancel while waiting for a purge to finish', () => {
   it('counts the accepted purge, cancels its prefetch, exits within 3 s', async () => {
     await emulator({ purgeStatus: { fixed: 'In progress' } })
     const run = await runAction(inputs({ paths: '/a.iso\n/b.iso', purge: 'true', 'purge-interval': '0.5', 'prefetch-interval': '1' }), {
-      signal: { name: 'SIGINT', when: stdout => stdout.includes('purge 1/1') }
+      signal: { name: 'SIGINT', when: stdout => stdout.includes('purge by URL 1/1') }
     })
 
     expect(run.code).not.toBe(0)

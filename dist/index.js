@@ -32449,9 +32449,26 @@ function hidesCache(value) {
         return excepted.includes('cache');
     return false;
 }
+/**
+ * pathOptions for many paths: paths matched by the same rules share one result,
+ * so 100,000 paths cost one object per combination of rules, not one each.
+ */
+function pathOptionsOf(resource) {
+    const byRules = new Map();
+    return path => {
+        const rules = matchingRules(resource, path);
+        const key = rules.map(rule => resource.rules.indexOf(rule)).join(',');
+        let options = byRules.get(key);
+        if (!options)
+            byRules.set(key, (options = optionsFor(resource, rules)));
+        return options;
+    };
+}
 /** The resource's options, overridden by the first matching rule that sets them. */
 function pathOptions(resource, path) {
-    const rules = matchingRules(resource, path);
+    return optionsFor(resource, matchingRules(resource, path));
+}
+function optionsFor(resource, rules) {
     const effective = (name) => {
         const set = rules.find(rule => resource_option(rule.options, name) != null);
         return set ? resource_option(set.options, name) : resource_option(resource.options, name);
@@ -32805,11 +32822,15 @@ function planResource(input, sizes) {
 }
 function buildPlan(inputs, sizes) {
     const resources = inputs.map(input => planResource(input, sizes));
-    const paths = new Set();
-    for (const input of inputs)
-        for (const path of input.paths)
-            paths.add(path);
-    return { paths: [...paths], resources, batches: resources.flatMap(resource => resource.batches) };
+    let paths = inputs[0]?.paths ?? [];
+    if (inputs.length > 1) {
+        const union = new Set();
+        for (const input of inputs)
+            for (const path of input.paths)
+                union.add(path);
+        paths = [...union];
+    }
+    return { paths, resources, batches: resources.flatMap(resource => resource.batches) };
 }
 function intervalOf(lane, intervals) {
     return lane === 'prefetch' ? intervals.prefetchMs : lane === 'purge-url' ? intervals.purgeUrlMs : intervals.purgePatternMs;
@@ -32841,6 +32862,8 @@ function estimateMs(plan, intervals) {
  * User patterns are left out: clearing a folder is what they are for.
  */
 function patternOverlaps(resource) {
+    if (!resource.batches.some(batch => batch.kind === 'pattern' && !batch.fromInput))
+        return [];
     const sorted = resource.paths.map(path => [patternOf(path), path]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const keys = sorted.map(([key]) => key);
     const overlaps = [];
@@ -32989,21 +33012,27 @@ const MAX_PATHS_FILE_BYTES = 64 * 1024 * 1024;
 const EXAMPLES = 10;
 async function collectPaths(settings, options) {
     const name = options.name ?? actionInputName;
-    const candidates = [];
     const warnings = [];
     const changed = [];
     const split = [];
+    // The first occurrence of a path decides its place and whether it is skipped.
+    const seen = new Set();
+    const paths = [];
+    const skipped = [];
+    const take = (path, skip) => {
+        if (seen.has(path))
+            return;
+        seen.add(path);
+        (skip ? skipped : paths).push(path);
+    };
+    const normalise = { onChange: (raw, sent, why) => void changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`) };
     const add = (entries) => {
         for (const entry of entries) {
-            const parts = splitSeveralOnOneLine(entry);
+            const parts = /[\s,]/.test(entry.raw.trim()) ? splitSeveralOnOneLine(entry) : [entry];
             if (parts.length > 1)
                 split.push(`${describeOrigin(entry.origin, name)} (${parts.length} paths)`);
-            for (const part of parts) {
-                const path = normaliseCdnPath(part.raw, part.origin, {
-                    onChange: (raw, sent, why) => changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`)
-                });
-                candidates.push({ path, skip: false });
-            }
+            for (const part of parts)
+                take(normaliseCdnPath(part.raw, part.origin, normalise), false);
         }
     };
     add(splitPathList(settings.paths, { input: 'paths' }));
@@ -33026,23 +33055,14 @@ async function collectPaths(settings, options) {
         warnings.push(`${plural(outside.length, 'file')} outside Gcore's recommended 200 MB – 5 GB prefetch window` +
             `${skip ? ` ${outside.length === 1 ? 'is' : 'are'} skipped` : ''}: ${examples(outside.map(file => `${file.file} (${formatBytes(file.size)})`))}.`);
     }
-    candidates.push(...files.map(file => ({ path: file.cdnPath, skip: file.skipped })));
+    for (const file of files)
+        take(file.cdnPath, file.skipped);
     if (changed.length)
         warnings.push(`${plural(changed.length, 'path')} normalised: ${examples(changed)}.`);
     if (split.length) {
         warnings.push(`${plural(split.length, 'line')} held several paths separated by spaces or commas, sent as separate paths: ${examples(split)}.`);
     }
-    const first = new Map();
-    for (const candidate of candidates)
-        if (!first.has(candidate.path))
-            first.set(candidate.path, candidate.skip);
-    const unique = [...first];
-    return {
-        paths: unique.filter(([, skipped]) => !skipped).map(([path]) => path),
-        skipped: unique.filter(([, skipped]) => skipped).map(([path]) => path),
-        files,
-        warnings
-    };
+    return { paths, skipped, files, warnings };
 }
 function examples(items) {
     const more = items.length > EXAMPLES ? ` and ${items.length - EXAMPLES} more` : '';
@@ -33125,10 +33145,14 @@ function doneEverywhere(plan, results, operation) {
         for (const path of paths)
             done.get(result.batch.resource).add(path);
     }
+    // One resource holds every path: what it did is what was done.
+    if (plan.resources.length === 1)
+        return done.get(plan.resources[0].resource);
     const everywhere = new Set();
     const holders = plan.resources.map(resource => ({ paths: new Set(resource.paths), done: done.get(resource.resource) }));
     for (const path of plan.paths) {
-        if (holders.every(holder => !holder.paths.has(path) || holder.done.has(path)))
+        const holding = holders.filter(holder => holder.paths.has(path));
+        if (holding.length > 0 && holding.every(holder => holder.done.has(path)))
             everywhere.add(path);
     }
     return everywhere;
@@ -33731,15 +33755,18 @@ async function sendPaths(options, settings, collected, state) {
         purgePattern: limits.purgePatternBatchSize.value
     });
     // Resources that failed their state check keep their paths, with no batch: those paths fail there.
-    for (const failure of planned.failedResources)
-        plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] });
-    plan.paths = [...new Set([...plan.paths, ...planned.failedResources.flatMap(() => collected.paths)])];
+    if (planned.failedResources.length) {
+        for (const failure of planned.failedResources)
+            plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] });
+        plan.paths = [...new Set([...plan.paths, ...collected.paths])];
+    }
     sayOverlaps(plan, logger, notes);
     const estimate = estimateMs(plan, intervals);
     const used = { purgeUrl: plan.batches.some(b => b.lane === 'purge-url'), purgePattern: plan.batches.some(b => b.lane === 'purge-pattern') };
     const limitLines = describeLimits(limits, used);
     logger.info(`Limits: ${limitLines.join(', ')}`);
-    logger.info(describePlan(plan, estimate, limits.batchSize.value));
+    const planningMs = clock.now() - startedAt;
+    logger.info(`${describePlan(plan, estimate, limits.batchSize.value, intervals.prefetchMs)} (planned in ${planningMs} ms)`);
     warnAboutSlowPatterns(plan, intervals, logger, notes);
     if (Number.isFinite(deadline) && startedAt + estimate > deadline) {
         const warning = `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs)}): what cannot finish in time is not sent.`;
@@ -33821,20 +33848,21 @@ function planResources(settings, paths, looked, logger, notes) {
         if (problem)
             say(`Resource ${id}: ${problem.warn}.`, 'warning');
         // Query strings as the cache key sees them; paths that become one object are sent once.
-        const optionsOf = new Map();
-        const sent = [];
-        const seen = new Set();
+        const optionsOf = resource ? pathOptionsOf(resource) : () => null;
+        let sent = paths;
         const rewritten = [];
-        for (const path of paths) {
-            const options = resource ? pathOptions(resource, path) : null;
-            const key = options ? cacheKeyPath(path, options) : path;
-            if (key !== path)
-                rewritten.push(`${path} → ${key}`);
-            if (seen.has(key))
-                continue;
-            seen.add(key);
-            sent.push(key);
-            optionsOf.set(key, options);
+        if (resource && paths.some(path => path.includes('?'))) {
+            const seen = new Set();
+            sent = [];
+            for (const path of paths) {
+                const key = cacheKeyPath(path, optionsOf(path));
+                if (key !== path)
+                    rewritten.push(`${path} → ${key}`);
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                sent.push(key);
+            }
         }
         if (rewritten.length) {
             say(`Resource ${id}: ${plural(rewritten.length, 'path')} rewritten as its cache key sees the query string (${rewritten.slice(0, 5).join(', ')}${rewritten.length > 5 ? ', …' : ''}); ${plural(sent.length, 'path')} sent.`);
@@ -33846,7 +33874,7 @@ function planResources(settings, paths, looked, logger, notes) {
             const userPatterns = settings.purgePatterns;
             for (const path of sent) {
                 const covering = userPatterns.find(pattern => patternCovers(pattern, path));
-                const decision = covering ? { kind: 'covered', why: 'cleared by a pattern of purge-patterns, so not purged again' } : decidePurge(settings.purge, resource, optionsOf.get(path) ?? null);
+                const decision = covering ? { kind: 'covered', why: 'cleared by a pattern of purge-patterns, so not purged again' } : decidePurge(settings.purge, resource, optionsOf(path));
                 purge.set(path, decision.kind);
                 const label = decision.kind === 'covered' ? 'purge-patterns' : decision.kind;
                 const entry = counts.get(label) ?? { why: decision.why, paths: 0 };
@@ -33854,11 +33882,11 @@ function planResources(settings, paths, looked, logger, notes) {
                 counts.set(label, entry);
             }
             if (resource && settings.purge === 'url') {
-                const sliced = sent.filter(path => optionsOf.get(path)?.slice).length;
+                const sliced = sent.filter(path => optionsOf(path)?.slice).length;
                 if (sliced)
                     say(`Resource ${id}: purge: url on ${plural(sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`, 'warning');
             }
-            if (resource && (settings.purge === 'pattern' || userPatterns.length) && sent.some(path => optionsOf.get(path)?.customCacheKey)) {
+            if (resource && (settings.purge === 'pattern' || userPatterns.length) && sent.some(path => optionsOf(path)?.customCacheKey)) {
                 say(`Resource ${id} has a custom cache key (proxy_cache_key): Gcore says purge by pattern does not work with it.`, 'warning');
             }
             if (settings.purge === 'all')
@@ -33895,13 +33923,14 @@ function warnAboutSlowPatterns(plan, intervals, logger, notes) {
         }
     }
 }
-function describePlan(plan, estimate, batchSize) {
+function describePlan(plan, estimate, batchSize, prefetchMs) {
     const first = plan.resources[0];
     const count = (lane) => first?.batches.filter(batch => batch.lane === lane).length ?? 0;
     const purges = [count('purge-url') && `${count('purge-url')} purge by URL`, count('purge-pattern') && `${count('purge-pattern')} purge by pattern`].filter(Boolean);
     const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : '';
     const time = estimate < 1000 ? 'under a second' : `about ${formatDuration(estimate)}`;
-    return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}: ${time}`;
+    const pace = count('prefetch') > 1 ? `, one prefetch every ${formatSeconds(prefetchMs)}` : '';
+    return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}${pace}: ${time}`;
 }
 function verifyTargets(settings, plan, results, looked, logger, notes) {
     if (settings.verifyUrls !== 'auto' && settings.verifyUrls.length === 0)
@@ -33923,7 +33952,8 @@ function verifyTargets(settings, plan, results, looked, logger, notes) {
             baseUrl = settings.verifyUrls[settings.verifyUrls.length === 1 ? 0 : i];
         }
         if (entry.resource && entry.resource.options !== undefined && plan.resources.some(r => r.resource === entry.id)) {
-            const hidden = plan.resources.find(r => r.resource === entry.id).paths.some(path => pathOptions(entry.resource, path).hidesCacheHeader);
+            const optionsOf = pathOptionsOf(entry.resource);
+            const hidden = plan.resources.find(r => r.resource === entry.id).paths.some(path => optionsOf(path).hidesCacheHeader);
             if (hidden) {
                 const note = `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`;
                 logger.notice(note);
@@ -33940,7 +33970,8 @@ function resourceReports(settings, looked, planned, plan) {
         const counts = planned.kinds.get(id) ?? new Map();
         const kinds = [...counts].map(([kind, entry]) => ({ kind, paths: entry.paths, why: entry.why }));
         const main = kinds.length === 0 ? 'none' : kinds.length === 1 ? kinds[0].kind : 'mixed';
-        const sliced = resource ? plan.resources.find(r => r.resource === id)?.paths.some(path => pathOptions(resource, path).slice) ?? false : null;
+        const optionsOf = resource ? pathOptionsOf(resource) : null;
+        const sliced = optionsOf ? (plan.resources.find(r => r.resource === id)?.paths.some(path => optionsOf(path).slice) ?? false) : null;
         return {
             id,
             hostname: resource?.hostname ?? givenHostname,

@@ -9,12 +9,12 @@
  * read (a refused key, a cancel, an unexpected error), `warm` returns a report
  * that accounts for every path it knew of.
  */
-import { formatDuration, plural } from './format.js'
+import { formatDuration, formatSeconds, plural } from './format.js'
 import { GcoreClient, GcoreError } from './gcore/client.js'
 import { describeLimits, readAccountLimits, resolveLimits, type EffectiveLimits } from './gcore/limits.js'
 import { lookUpResources, ResourceCheckFailed, type LookedUp } from './gcore/lookup.js'
 import { awaitPurge } from './gcore/purge-status.js'
-import { cacheKeyPath, decidePurge, edgeBaseUrl, pathOptions, stateProblem, type PathOptions, type Resource } from './gcore/resource.js'
+import { cacheKeyPath, decidePurge, edgeBaseUrl, pathOptionsOf, stateProblem, type Resource } from './gcore/resource.js'
 import type { ListedFile } from './paths/files.js'
 import { buildPlan, estimateMs, patternCovers, patternOverlaps, type Batch, type LaneIntervals, type PathPurge, type Plan, type ResourcePlanInput } from './paths/plan.js'
 import { collectPaths, type CollectedPaths } from './paths/sources.js'
@@ -202,14 +202,17 @@ async function sendPaths(options: EngineOptions & { name: NameInput }, settings:
     purgePattern: limits.purgePatternBatchSize.value
   })
   // Resources that failed their state check keep their paths, with no batch: those paths fail there.
-  for (const failure of planned.failedResources) plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] })
-  plan.paths = [...new Set([...plan.paths, ...planned.failedResources.flatMap(() => collected.paths)])]
+  if (planned.failedResources.length) {
+    for (const failure of planned.failedResources) plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] })
+    plan.paths = [...new Set([...plan.paths, ...collected.paths])]
+  }
   sayOverlaps(plan, logger, notes)
   const estimate = estimateMs(plan, intervals)
   const used = { purgeUrl: plan.batches.some(b => b.lane === 'purge-url'), purgePattern: plan.batches.some(b => b.lane === 'purge-pattern') }
   const limitLines = describeLimits(limits, used)
   logger.info(`Limits: ${limitLines.join(', ')}`)
-  logger.info(describePlan(plan, estimate, limits.batchSize.value))
+  const planningMs = clock.now() - startedAt
+  logger.info(`${describePlan(plan, estimate, limits.batchSize.value, intervals.prefetchMs)} (planned in ${planningMs} ms)`)
   warnAboutSlowPatterns(plan, intervals, logger, notes)
   if (Number.isFinite(deadline) && startedAt + estimate > deadline) {
     const warning = `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs!)}): what cannot finish in time is not sent.`
@@ -302,18 +305,19 @@ function planResources(settings: Settings, paths: string[], looked: LookedUp[], 
     if (problem) say(`Resource ${id}: ${problem.warn}.`, 'warning')
 
     // Query strings as the cache key sees them; paths that become one object are sent once.
-    const optionsOf = new Map<string, PathOptions | null>()
-    const sent: string[] = []
-    const seen = new Set<string>()
+    const optionsOf = resource ? pathOptionsOf(resource) : () => null
+    let sent = paths
     const rewritten: string[] = []
-    for (const path of paths) {
-      const options = resource ? pathOptions(resource, path) : null
-      const key = options ? cacheKeyPath(path, options) : path
-      if (key !== path) rewritten.push(`${path} → ${key}`)
-      if (seen.has(key)) continue
-      seen.add(key)
-      sent.push(key)
-      optionsOf.set(key, options)
+    if (resource && paths.some(path => path.includes('?'))) {
+      const seen = new Set<string>()
+      sent = []
+      for (const path of paths) {
+        const key = cacheKeyPath(path, optionsOf(path)!)
+        if (key !== path) rewritten.push(`${path} → ${key}`)
+        if (seen.has(key)) continue
+        seen.add(key)
+        sent.push(key)
+      }
     }
     if (rewritten.length) {
       say(`Resource ${id}: ${plural(rewritten.length, 'path')} rewritten as its cache key sees the query string (${rewritten.slice(0, 5).join(', ')}${rewritten.length > 5 ? ', …' : ''}); ${plural(sent.length, 'path')} sent.`)
@@ -326,7 +330,7 @@ function planResources(settings: Settings, paths: string[], looked: LookedUp[], 
       const userPatterns = settings.purgePatterns
       for (const path of sent) {
         const covering = userPatterns.find(pattern => patternCovers(pattern, path))
-        const decision = covering ? { kind: 'covered' as const, why: 'cleared by a pattern of purge-patterns, so not purged again' } : decidePurge(settings.purge, resource, optionsOf.get(path) ?? null)
+        const decision = covering ? { kind: 'covered' as const, why: 'cleared by a pattern of purge-patterns, so not purged again' } : decidePurge(settings.purge, resource, optionsOf(path))
         purge.set(path, decision.kind)
         const label = decision.kind === 'covered' ? 'purge-patterns' : decision.kind
         const entry = counts.get(label) ?? { why: decision.why, paths: 0 }
@@ -334,10 +338,10 @@ function planResources(settings: Settings, paths: string[], looked: LookedUp[], 
         counts.set(label, entry)
       }
       if (resource && settings.purge === 'url') {
-        const sliced = sent.filter(path => optionsOf.get(path)?.slice).length
+        const sliced = sent.filter(path => optionsOf(path)?.slice).length
         if (sliced) say(`Resource ${id}: purge: url on ${plural(sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`, 'warning')
       }
-      if (resource && (settings.purge === 'pattern' || userPatterns.length) && sent.some(path => optionsOf.get(path)?.customCacheKey)) {
+      if (resource && (settings.purge === 'pattern' || userPatterns.length) && sent.some(path => optionsOf(path)?.customCacheKey)) {
         say(`Resource ${id} has a custom cache key (proxy_cache_key): Gcore says purge by pattern does not work with it.`, 'warning')
       }
       if (settings.purge === 'all') say(`Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`, 'warning')
@@ -375,13 +379,14 @@ function warnAboutSlowPatterns(plan: Plan, intervals: LaneIntervals, logger: Log
   }
 }
 
-function describePlan(plan: Plan, estimate: number, batchSize: number): string {
+function describePlan(plan: Plan, estimate: number, batchSize: number, prefetchMs: number): string {
   const first = plan.resources[0]
   const count = (lane: string): number => first?.batches.filter(batch => batch.lane === lane).length ?? 0
   const purges = [count('purge-url') && `${count('purge-url')} purge by URL`, count('purge-pattern') && `${count('purge-pattern')} purge by pattern`].filter(Boolean)
   const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : ''
   const time = estimate < 1000 ? 'under a second' : `about ${formatDuration(estimate)}`
-  return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}: ${time}`
+  const pace = count('prefetch') > 1 ? `, one prefetch every ${formatSeconds(prefetchMs)}` : ''
+  return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}${pace}: ${time}`
 }
 
 function verifyTargets(settings: Settings, plan: Plan, results: BatchResult[], looked: LookedUp[], logger: Logger, notes: string[]): VerifyTarget[] {
@@ -403,7 +408,8 @@ function verifyTargets(settings: Settings, plan: Plan, results: BatchResult[], l
       baseUrl = settings.verifyUrls[settings.verifyUrls.length === 1 ? 0 : i]
     }
     if (entry.resource && entry.resource.options !== undefined && plan.resources.some(r => r.resource === entry.id)) {
-      const hidden = plan.resources.find(r => r.resource === entry.id)!.paths.some(path => pathOptions(entry.resource!, path).hidesCacheHeader)
+      const optionsOf = pathOptionsOf(entry.resource)
+      const hidden = plan.resources.find(r => r.resource === entry.id)!.paths.some(path => optionsOf(path).hidesCacheHeader)
       if (hidden) {
         const note = `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`
         logger.notice(note)
@@ -421,7 +427,8 @@ function resourceReports(settings: Settings, looked: LookedUp[], planned: Planne
     const counts = planned.kinds.get(id) ?? new Map()
     const kinds = [...counts].map(([kind, entry]) => ({ kind, paths: entry.paths, why: entry.why }))
     const main = kinds.length === 0 ? 'none' : kinds.length === 1 ? kinds[0].kind : 'mixed'
-    const sliced = resource ? plan.resources.find(r => r.resource === id)?.paths.some(path => pathOptions(resource, path).slice) ?? false : null
+    const optionsOf = resource ? pathOptionsOf(resource) : null
+    const sliced = optionsOf ? (plan.resources.find(r => r.resource === id)?.paths.some(path => optionsOf(path).slice) ?? false) : null
     return {
       id,
       hostname: resource?.hostname ?? givenHostname,

@@ -152,9 +152,27 @@ function hidesCache(value: GcoreOption): boolean {
   return false
 }
 
+/**
+ * pathOptions for many paths: paths matched by the same rules share one result,
+ * so 100,000 paths cost one object per combination of rules, not one each.
+ */
+export function pathOptionsOf(resource: Resource): (path: string) => PathOptions {
+  const byRules = new Map<string, PathOptions>()
+  return path => {
+    const rules = matchingRules(resource, path)
+    const key = rules.map(rule => resource.rules.indexOf(rule)).join(',')
+    let options = byRules.get(key)
+    if (!options) byRules.set(key, (options = optionsFor(resource, rules)))
+    return options
+  }
+}
+
 /** The resource's options, overridden by the first matching rule that sets them. */
 export function pathOptions(resource: Resource, path: string): PathOptions {
-  const rules = matchingRules(resource, path)
+  return optionsFor(resource, matchingRules(resource, path))
+}
+
+function optionsFor(resource: Resource, rules: Rule[]): PathOptions {
   const effective = (name: string): GcoreOption => {
     const set = rules.find(rule => option(rule.options, name) != null)
     return set ? option(set.options, name) : option(resource.options, name)

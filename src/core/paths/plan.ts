@@ -124,9 +124,13 @@ export function planResource(input: ResourcePlanInput, sizes: BatchSizes): Resou
 
 export function buildPlan(inputs: ResourcePlanInput[], sizes: BatchSizes): Plan {
   const resources = inputs.map(input => planResource(input, sizes))
-  const paths = new Set<string>()
-  for (const input of inputs) for (const path of input.paths) paths.add(path)
-  return { paths: [...paths], resources, batches: resources.flatMap(resource => resource.batches) }
+  let paths = inputs[0]?.paths ?? []
+  if (inputs.length > 1) {
+    const union = new Set<string>()
+    for (const input of inputs) for (const path of input.paths) union.add(path)
+    paths = [...union]
+  }
+  return { paths, resources, batches: resources.flatMap(resource => resource.batches) }
 }
 
 export interface LaneIntervals {
@@ -167,6 +171,7 @@ export function estimateMs(plan: Plan, intervals: LaneIntervals): number {
  * User patterns are left out: clearing a folder is what they are for.
  */
 export function patternOverlaps(resource: ResourcePlan): { pattern: string; alsoClears: string[] }[] {
+  if (!resource.batches.some(batch => batch.kind === 'pattern' && !batch.fromInput)) return []
   const sorted = resource.paths.map(path => [patternOf(path), path] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const keys = sorted.map(([key]) => key)
   const overlaps: { pattern: string; alsoClears: string[] }[] = []

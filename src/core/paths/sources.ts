@@ -35,20 +35,24 @@ export interface SourceOptions {
 
 export async function collectPaths(settings: Settings, options: SourceOptions): Promise<CollectedPaths> {
   const name = options.name ?? actionInputName
-  const candidates: { path: string; skip: boolean }[] = []
   const warnings: string[] = []
   const changed: string[] = []
   const split: string[] = []
+  // The first occurrence of a path decides its place and whether it is skipped.
+  const seen = new Set<string>()
+  const paths: string[] = []
+  const skipped: string[] = []
+  const take = (path: string, skip: boolean): void => {
+    if (seen.has(path)) return
+    seen.add(path)
+    ;(skip ? skipped : paths).push(path)
+  }
+  const normalise = { onChange: (raw: string, sent: string, why: string) => void changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`) }
   const add = (entries: ListEntry[]): void => {
     for (const entry of entries) {
-      const parts = splitSeveralOnOneLine(entry)
+      const parts = /[\s,]/.test(entry.raw.trim()) ? splitSeveralOnOneLine(entry) : [entry]
       if (parts.length > 1) split.push(`${describeOrigin(entry.origin, name)} (${parts.length} paths)`)
-      for (const part of parts) {
-        const path = normaliseCdnPath(part.raw, part.origin, {
-          onChange: (raw, sent, why) => changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`)
-        })
-        candidates.push({ path, skip: false })
-      }
+      for (const part of parts) take(normaliseCdnPath(part.raw, part.origin, normalise), false)
     }
   }
 
@@ -74,22 +78,14 @@ export async function collectPaths(settings: Settings, options: SourceOptions): 
         `${skip ? ` ${outside.length === 1 ? 'is' : 'are'} skipped` : ''}: ${examples(outside.map(file => `${file.file} (${formatBytes(file.size)})`))}.`
     )
   }
-  candidates.push(...files.map(file => ({ path: file.cdnPath, skip: file.skipped })))
+  for (const file of files) take(file.cdnPath, file.skipped)
 
   if (changed.length) warnings.push(`${plural(changed.length, 'path')} normalised: ${examples(changed)}.`)
   if (split.length) {
     warnings.push(`${plural(split.length, 'line')} held several paths separated by spaces or commas, sent as separate paths: ${examples(split)}.`)
   }
 
-  const first = new Map<string, boolean>()
-  for (const candidate of candidates) if (!first.has(candidate.path)) first.set(candidate.path, candidate.skip)
-  const unique = [...first]
-  return {
-    paths: unique.filter(([, skipped]) => !skipped).map(([path]) => path),
-    skipped: unique.filter(([, skipped]) => skipped).map(([path]) => path),
-    files,
-    warnings
-  }
+  return { paths, skipped, files, warnings }
 }
 
 function examples(items: string[]): string {

@@ -120,10 +120,13 @@ function doneEverywhere(plan: Plan, results: BatchResult[], operation: 'purge' |
     const paths = operation === 'prefetch' ? result.items : result.batch.covers
     for (const path of paths) done.get(result.batch.resource)!.add(path)
   }
+  // One resource holds every path: what it did is what was done.
+  if (plan.resources.length === 1) return done.get(plan.resources[0].resource)!
   const everywhere = new Set<string>()
   const holders = plan.resources.map(resource => ({ paths: new Set(resource.paths), done: done.get(resource.resource)! }))
   for (const path of plan.paths) {
-    if (holders.every(holder => !holder.paths.has(path) || holder.done.has(path))) everywhere.add(path)
+    const holding = holders.filter(holder => holder.paths.has(path))
+    if (holding.length > 0 && holding.every(holder => holder.done.has(path))) everywhere.add(path)
   }
   return everywhere
 }
