@@ -45,14 +45,18 @@ function ourSteps(workflow: { jobs?: Record<string, { steps?: Step[] }> }): Step
     .filter(step => step.uses === './' || /\/gcore-cdn-prefetch@/.test(step.uses ?? ''))
 }
 
+/** What is wrong with how these steps call the action: inputs action.yml does not declare, required ones left out. */
+function inputProblems(steps: Step[]): { unknown: string[]; missing: string[] }[] {
+  const required = Object.entries(action.inputs).filter(([, input]) => input.required).map(([name]) => name)
+  return steps.map(step => {
+    const used = Object.keys(step.with ?? {})
+    return { unknown: used.filter(name => !(name in action.inputs)), missing: required.filter(name => !used.includes(name)) }
+  })
+}
+
 function expectRealInputs(steps: Step[], where: string): void {
   expect(steps.length).toBeGreaterThan(0)
-  for (const step of steps) {
-    const used = Object.keys(step.with ?? {})
-    expect({ where, unknown: used.filter(name => !(name in action.inputs)) }).toEqual({ where, unknown: [] })
-    const required = Object.entries(action.inputs).filter(([, input]) => input.required).map(([name]) => name)
-    expect({ where, missing: required.filter(name => !used.includes(name)) }).toEqual({ where, missing: [] })
-  }
+  expect({ where, problems: inputProblems(steps) }).toEqual({ where, problems: steps.map(() => ({ unknown: [], missing: [] })) })
 }
 
 describe('action.yml', () => {
@@ -97,26 +101,73 @@ describe('README and CLI spec', () => {
 })
 
 describe('workflows and examples', () => {
-  const files = [
-    ...readdirSync(nodePath.join(ROOT, '.github/workflows')).map(file => `.github/workflows/${file}`),
-    ...readdirSync(nodePath.join(ROOT, 'examples')).map(file => `examples/${file}`)
-  ]
+  const workflows = readdirSync(nodePath.join(ROOT, '.github/workflows')).map(file => `.github/workflows/${file}`)
+  const examples = readdirSync(nodePath.join(ROOT, 'examples')).map(file => `examples/${file}`)
+  const files = [...workflows, ...examples]
 
   it.each(files)('%s parses as a workflow', file => {
     const workflow = parse(read(file))
     expect(workflow).toMatchObject({ on: expect.anything(), jobs: expect.any(Object) })
   })
 
-  it.each(['examples/after-deploy.yml', 'examples/release.yml', 'examples/manual.yml', '.github/workflows/ci.yml'])('%s uses only real inputs', file => {
+  it.each(examples)('%s uses the action, with only real inputs', file => {
     expectRealInputs(ourSteps(parse(read(file))), file)
   })
 
-  it('the examples cover a deploy job, release: published with the tag in path-prefix, and workflow_dispatch', () => {
+  it.each(examples)('%s names the action as <owner>/gcore-cdn-prefetch@v1', file => {
+    expect(new Set(ourSteps(parse(read(file))).map(step => step.uses))).toEqual(new Set(['<owner>/gcore-cdn-prefetch@v1']))
+  })
+
+  const workflowsUsingIt = workflows.filter(file => ourSteps(parse(read(file))).length > 0)
+  it('.github/workflows/ci.yml runs the action itself (uses: ./)', () => {
+    expect(workflowsUsingIt).toContain('.github/workflows/ci.yml')
+  })
+
+  it.each(workflowsUsingIt)('%s uses only real inputs', file => {
+    expectRealInputs(ourSteps(parse(read(file))), file)
+  })
+
+  it('the input check finds an input action.yml lacks, and a missing required one', () => {
+    const broken = parse(`
+on: push
+jobs:
+  warm:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: <owner>/gcore-cdn-prefetch@v1
+        with:
+          api-key: key
+          purge-all: true
+`)
+    expect(inputProblems(ourSteps(broken))).toEqual([{ unknown: ['purge-all'], missing: ['resource-id'] }])
+  })
+
+  it('the examples cover release: published, an upload that writes a paths-file, workflow_dispatch, a matrix and a nightly retry', () => {
+    const stepsOf = (file: string) => ourSteps(parse(read(file)))
     const release = parse(read('examples/release.yml'))
     expect(release.on).toEqual({ release: { types: ['published'] } })
-    expect(ourSteps(release)[0].with?.['path-prefix']).toContain('github.event.release.tag_name')
-    expect(parse(read('examples/manual.yml')).on).toHaveProperty('workflow_dispatch')
-    expect(parse(read('examples/after-deploy.yml')).on).toHaveProperty('push')
+    expect(stepsOf('examples/release.yml')[0].with).toMatchObject({ 'release-assets': true, 'path-prefix': expect.stringContaining('github.event.release.tag_name') })
+
+    const upload = parse(read('examples/after-upload.yml'))
+    const uploadSteps = Object.values(upload.jobs as Record<string, { steps: { run?: string }[] }>).flatMap(job => job.steps)
+    expect(uploadSteps.some(step => step.run?.includes('>> uploaded.txt'))).toBe(true)
+    expect(stepsOf('examples/after-upload.yml')[0].with).toMatchObject({ 'paths-file': 'uploaded.txt' })
+
+    const manual = parse(read('examples/manual.yml'))
+    expect(Object.keys(manual.on.workflow_dispatch.inputs)).toEqual(expect.arrayContaining(['paths', 'purge']))
+    expect(stepsOf('examples/manual.yml')[0].with).toMatchObject({ paths: '${{ inputs.paths }}', purge: '${{ inputs.purge }}' })
+
+    const matrix = parse(read('examples/matrix.yml'))
+    const matrixJob = Object.values(matrix.jobs as Record<string, { strategy: { matrix: { include: unknown[] } }; concurrency: { group: string } }>)[0]
+    expect(matrixJob.strategy.matrix.include.length).toBeGreaterThan(1)
+    expect(matrixJob.concurrency.group).toContain('matrix.resource-id')
+    expect(stepsOf('examples/matrix.yml')[0].with?.['resource-id']).toBe('${{ matrix.resource-id }}')
+
+    const nightly = parse(read('examples/nightly.yml'))
+    expect(nightly.on).toHaveProperty('schedule')
+    const [first, retry] = stepsOf('examples/nightly.yml') as (Step & { id?: string; if?: string })[]
+    expect(retry.with?.paths).toBe(`\${{ steps.${first.id}.outputs.failed-paths }}`)
+    expect(retry.if).toContain(`steps.${first.id}.outputs.failed-count`)
   })
 
   it('every workflow snippet in the README uses only real inputs', () => {
