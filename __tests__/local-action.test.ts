@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { GcoreEmulator } from './emulator/gcore-emulator.js'
+import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 import { ROOT } from './support/run-action.js'
 
 const LOCAL_ACTION = nodePath.join(ROOT, 'node_modules/@github/local-action/bin/local-action.js')
@@ -71,12 +71,12 @@ describe('npx @github/local-action run . src/main.ts .env.example', () => {
 
     expect(result.code).toBe(0)
     expect(result.output).toContain('Running Action')
-    expect(result.output).toContain(`success: ${paths.length} of ${paths.length} paths prefetched, ${paths.length} purged, 0 failed`)
+    expect(result.output).toContain(`success: ${paths.length} of ${paths.length} paths prefetched, ${paths.length} purged in `)
     expect(result.output).toMatch(/│ 'result'\s+│ 'success'/)
     expect(result.output).not.toContain('test-key')
     const prefetched = gcore.acceptedRequests('prefetch').flatMap(entry => (entry.body as { paths: string[] }).paths)
     expect(prefetched).toEqual(paths)
     expect(gcore.acceptedRequests('purge')).toHaveLength(1)
-    expect(readFileSync(summary, 'utf8')).toContain('## Gcore CDN prefetch: resource 123456')
+    expect(readFileSync(summary, 'utf8')).toContain('## ✅ Gcore CDN prefetch: success')
   }, 90_000)
 })

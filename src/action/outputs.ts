@@ -4,10 +4,10 @@
  * them; the file then goes to the OS temp directory, with a warning.
  */
 import * as core from '@actions/core'
-import { writeFileSync } from 'node:fs'
+import { closeSync, openSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { stepOutputs } from '../core/report/json.js'
+import { reportJsonChunks, stepOutputs } from '../core/report/json.js'
 import type { RunReport } from '../core/report/model.js'
 
 export function reportFileName(): string {
@@ -22,10 +22,9 @@ export function publishOutputs(report: RunReport): { reportFile: string; notes: 
   for (const [output, value] of Object.entries(outputs.values)) core.setOutput(output, value)
   for (const note of outputs.notes) core.warning(note)
 
-  const json = JSON.stringify(report, null, 2)
   for (const file of [preferred, join(tmpdir(), name)]) {
     try {
-      writeFileSync(file, json)
+      writeReportFile(file, report)
       if (file !== preferred) {
         core.warning(`The report file could not be written under RUNNER_TEMP; it is at ${file}.`)
         core.setOutput('report-file', file)
@@ -38,4 +37,13 @@ export function publishOutputs(report: RunReport): { reportFile: string; notes: 
   core.warning('The report file could not be written (RUNNER_TEMP and the temp directory refused it); the outputs and the summary have the report.')
   core.setOutput('report-file', '')
   return { reportFile: '', notes: outputs.notes }
+}
+
+function writeReportFile(file: string, report: RunReport): void {
+  const fd = openSync(file, 'w')
+  try {
+    for (const chunk of reportJsonChunks(report)) writeSync(fd, chunk)
+  } finally {
+    closeSync(fd)
+  }
 }

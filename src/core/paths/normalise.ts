@@ -39,6 +39,13 @@ const PLACEHOLDER_ORIGIN = 'http://cdn.invalid'
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
 const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/g
+/**
+ * A path already in the form we send: `/`, then characters a URL path carries
+ * as they are (valid `%XX` escapes included), no dot segment, no doubled slash,
+ * no query. Most paths of a long list look like this, and are taken as they are
+ * instead of through a URL object: 100,000 of them cost no garbage.
+ */
+const ALREADY_NORMAL = /^(?:\/(?!\.{1,2}(?:\/|$))(?:[A-Za-z0-9\-._~!$&'()+,;=:@]|%[0-9A-Fa-f]{2})+)+$/
 // `//cdn.example.com/file`: a protocol-relative URL to a browser, a doubled slash to a shell script.
 const HOST_OR_FOLDER = /^\/\/([^/]*\.[^/]*)(\/|$)/
 
@@ -51,6 +58,7 @@ function pathError(raw: string, origin: PathOrigin, problem: string): InputError
  * path and its origin for anything that cannot be prefetched.
  */
 export function normaliseCdnPath(raw: string, origin: PathOrigin, options: NormaliseOptions = {}): string {
+  if (ALREADY_NORMAL.test(raw)) return raw
   let text = raw.trim()
   if (text === '') throw pathError(raw, origin, 'is empty')
   if (CONTROL_CHARACTER.test(text)) throw pathError(raw, origin, 'contains a control character')

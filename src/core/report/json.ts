@@ -51,20 +51,46 @@ export function outputFields(report: RunReport, reportFile: string): Record<Outp
   }
 }
 
-/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit. */
-function jsonArrayWithin(items: unknown[], budget: number): { json: string; cut: number } {
-  const json = JSON.stringify(items)
-  if (Buffer.byteLength(json) <= budget) return { json, cut: 0 }
+/**
+ * A JSON array of `items` that fits in `budget` bytes: as many leading items as
+ * fit. Items are measured one by one and the text is built only of those kept,
+ * so 100,000 paths never become one big string first.
+ */
+export function jsonArrayWithin(items: readonly unknown[], budget: number): { json: string; cut: number } {
   const kept: string[] = []
   let bytes = 2
   for (const item of items) {
     const text = JSON.stringify(item)
-    const size = Buffer.byteLength(text) + 1
+    const size = Buffer.byteLength(text) + (kept.length ? 1 : 0)
     if (bytes + size > budget) break
     kept.push(text)
     bytes += size
   }
   return { json: `[${kept.join(',')}]`, cut: items.length - kept.length }
+}
+
+/**
+ * The report as pretty JSON, in pieces: a long array is written CHUNK items at
+ * a time, so the report of 100,000 paths never exists as one string.
+ */
+export function* reportJsonChunks(report: object): Generator<string> {
+  const CHUNK = 100
+  const entries = Object.entries(report)
+  yield '{\n'
+  for (const [i, [key, value]] of entries.entries()) {
+    const comma = i < entries.length - 1 ? ',' : ''
+    if (Array.isArray(value) && value.length > CHUNK) {
+      yield `  ${JSON.stringify(key)}: [\n`
+      for (let start = 0; start < value.length; start += CHUNK) {
+        const part = value.slice(start, start + CHUNK).map(item => `    ${JSON.stringify(item)}`)
+        yield `${part.join(',\n')}${start + CHUNK < value.length ? ',' : ''}\n`
+      }
+      yield `  ]${comma}\n`
+    } else {
+      yield `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}${comma}\n`
+    }
+  }
+  yield '}\n'
 }
 
 export interface StepOutputs {

@@ -118,17 +118,21 @@ function resourceRow(resource: ResourceReport, batches: BatchRecord[]): string {
   )
 }
 
-/** Adds lines until the byte budget is spent; reports how many did not fit. */
-function fitLines(lines: string[], budget: number): { kept: string[]; cut: number; bytes: number } {
+/**
+ * Renders items into lines until the byte budget is spent; reports how many
+ * did not fit. Rows are rendered only as they are kept.
+ */
+function fitLines<T>(items: readonly T[], render: (item: T) => string, budget: number): { kept: string[]; cut: number; bytes: number } {
   const kept: string[] = []
   let bytes = 0
-  for (const line of lines) {
+  for (const item of items) {
+    const line = render(item)
     const size = Buffer.byteLength(line) + 1
     if (bytes + size > budget) break
     kept.push(line)
     bytes += size
   }
-  return { kept, cut: lines.length - kept.length, bytes }
+  return { kept, cut: items.length - kept.length, bytes }
 }
 
 function table(header: string[], rows: string[]): string[] {
@@ -169,8 +173,8 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   const where = options.reportFile ? ' The full report is in the report file (output report-file).' : ''
   // Share the byte budget: batches first, then files, verification, failed paths.
   let left = budget - Buffer.byteLength(head.join('\n')) - Buffer.byteLength(notes.join('\n')) - 8192
-  const take = (rows: string[], share: number): ReturnType<typeof fitLines> => {
-    const fit = fitLines(rows, Math.max(0, left * share))
+  const take = <T>(items: readonly T[], render: (item: T) => string, share: number): ReturnType<typeof fitLines> => {
+    const fit = fitLines(items, render, Math.max(0, left * share))
     left -= fit.bytes
     return fit
   }
@@ -179,9 +183,9 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   let batchRowsCut = 0
   const ids = [...new Set([...report.resources.map(resource => resource.id), ...report.batches.map(batch => batch.resource)])]
   ids.forEach((id, i) => {
-    const rows = report.batches.filter(record => record.resource === id).map(batchRow)
+    const rows = report.batches.filter(record => record.resource === id)
     if (rows.length === 0) return
-    const fit = take(rows, 0.5 / (ids.length - i))
+    const fit = take(rows, batchRow, 0.5 / (ids.length - i))
     batchRowsCut += fit.cut
     const hostname = report.resources.find(resource => resource.id === id)?.hostname
     if (ids.length > 1) body.push(`### Resource ${id}${hostname ? ` (${escapeHtml(hostname)})` : ''}`, '')
@@ -189,12 +193,12 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   })
   if (batchRowsCut) cutNotes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
   if (report.files.length) {
-    const fit = take(report.files.map(fileRow), 0.5)
+    const fit = take(report.files, fileRow, 0.5)
     if (fit.cut) cutNotes.push(`${fit.cut} of ${report.files.length} matched files were cut from the files table.${where}`)
     body.push(...folded(`Matched files (${report.files.length})`, table(['File', 'Size', 'CDN path', 'Size window'], fit.kept)))
   }
   if (report.verify.length) {
-    const fit = take(report.verify.map(verifyRow), 0.5)
+    const fit = take(report.verify, verifyRow, 0.5)
     if (fit.cut) cutNotes.push(`${fit.cut} of ${report.verify.length} edge checks were cut from the table.${where}`)
     body.push(
       '### Edge verification',
@@ -205,7 +209,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
     )
   }
   if (report.failedPaths.length) {
-    const fit = take(report.failedPaths.map(shortPath), 1)
+    const fit = take(report.failedPaths, shortPath, 1)
     if (fit.cut) cutNotes.push(`${fit.cut} of ${report.failedPaths.length} failed paths were cut from this list.${where}`)
     body.push(...folded(`Failed paths (${report.failedPaths.length})`, ['<pre>', ...fit.kept, '</pre>'], report.failedPaths.length <= OPEN_FAILED_PATHS))
   }
