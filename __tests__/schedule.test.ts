@@ -119,6 +119,7 @@ describe('execute', () => {
     const prefetch1 = results.find(r => r.batch.operation === 'prefetch' && r.batch.index === 1)!
     expect(prefetch1.outcome).toBe('not-attempted')
     expect(prefetch1.error).toMatch(/purge of these paths failed/)
+    expect(prefetch1.items).toEqual(paths(100))
   })
 
   it('runs resources concurrently, each under its own limit', async () => {

@@ -33451,12 +33451,14 @@ async function runSchedule(plan, api, options) {
             if (batch.operation === 'prefetch') {
                 // Never prefetch a path whose purge failed: that would re-cache the old file.
                 const unpurged = new Set(batch.after.filter(purge => results.get(purge).outcome !== 'succeeded').flatMap(purge => purge.covers));
-                result.items = batch.items.filter(path => !unpurged.has(path));
-                if (result.items.length === 0) {
+                const purged = batch.items.filter(path => !unpurged.has(path));
+                if (purged.length === 0) {
+                    // Nothing sent: the batch keeps its paths, so the report says which they were.
                     result.outcome = 'not-attempted';
                     result.error = 'not attempted: the purge of these paths failed';
                     return;
                 }
+                result.items = purged;
             }
             await lane.send(result);
             if (result.outcome === 'failed' && result.status === null && !reachedApi) {
