@@ -1,10 +1,14 @@
 /**
  * npm run demo: the action end to end on this machine, no Gcore account, no network.
  *
- * Starts the Gcore emulator on loopback (with one transient 503 injected and
- * purges that take half a second to finish), generates a few large sparse files,
- * runs the committed dist/index.js exactly as the GitHub runner would, shows its
- * log, renders the job summary for the terminal, and says where the files are.
+ * 1. A release: the Gcore emulator on loopback serves a CDN resource that caches
+ *    large files in 10 MB slices (one transient 503 injected, purges that take
+ *    half a second). Sparse files stand in for the release's artifacts. The
+ *    committed dist/index.js runs exactly as the GitHub runner runs it, with
+ *    `purge: true`; its log and job summary are shown as a person sees them.
+ * 2. Why the purge kind matters: the previous release is cached at the edge, a
+ *    new one is uploaded, and the same file is purged by URL, then with
+ *    `purge: auto`. The emulator's edge shows which version each part came from.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
@@ -17,6 +21,8 @@ import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 const ROOT = nodePath.resolve(fileURLToPath(import.meta.url), '../../..')
 const KEY = 'demo-key'
 const MiB = 1024 * 1024
+const RESOURCE = 123456
+const CELL = 48
 const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
 const dim = (text: string): string => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)
 
@@ -31,6 +37,13 @@ function decode(text: string): string {
 
 const plain = (html: string): string => decode(html.replace(/<[^>]+>/g, '')).replace(/\*\*/g, '')
 
+/** A cell no wider than `width`: long text keeps both ends, with an ellipsis in the middle. */
+function fit(text: string, width: number): string {
+  if (text.length <= width) return text.padEnd(width)
+  const head = Math.ceil((width - 1) / 2)
+  return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`
+}
+
 /** The job summary (markdown with HTML tables) as terminal text. */
 export function renderForTerminal(summary: string): string {
   const out: string[] = []
@@ -38,9 +51,9 @@ export function renderForTerminal(summary: string): string {
   for (const line of summary.split('\n')) {
     if (line.startsWith('<table>')) table = []
     else if (line.startsWith('</table>') && table) {
-      const widths = table[0].map((_, column) => Math.min(48, Math.max(...table!.map(row => (row[column] ?? '').length))))
+      const widths = table[0].map((_, column) => Math.min(CELL, Math.max(...table!.map(row => (row[column] ?? '').length))))
       table.forEach((row, i) => {
-        out.push(`  ${row.map((cell, column) => cell.slice(0, 48).padEnd(widths[column])).join('  ')}`.trimEnd())
+        out.push(`  ${row.map((cell, column) => fit(cell, widths[column])).join('  ')}`.trimEnd())
         if (i === 0) out.push(`  ${widths.map(width => '─'.repeat(width)).join('  ')}`)
       })
       table = null
@@ -48,7 +61,7 @@ export function renderForTerminal(summary: string): string {
       table.push([...line.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map(match => plain(match[1])))
     } else if (line.startsWith('## ') || line.startsWith('### ')) {
       out.push(bold(plain(line.replace(/^#+ /, ''))))
-    } else if (line.startsWith('<details>')) {
+    } else if (line.startsWith('<details')) {
       out.push(bold(`${plain(line)}:`))
     } else if (!/^<\/?(details|pre)>$/.test(line)) {
       out.push(plain(line.replace(/^> /, '')))
@@ -68,45 +81,14 @@ function showLog(chunk: string): void {
   }
 }
 
-async function main(): Promise<void> {
-  const gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 1000, purgeStatus: { durationMs: 500 } })
-  await gcore.start()
-  const edge = await gcore.startEdge()
-  gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 503, body: '<html><title>503 Service Temporarily Unavailable</title></html>' } })
+const action = parse(readFileSync(nodePath.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
 
-  const workspace = mkdtempSync(nodePath.join(tmpdir(), 'gcore-demo-'))
-  const files: [string, number][] = [
-    ['dist/linux/app-x64.iso', 700 * MiB],
-    ['dist/linux/app-arm64.iso', 650 * MiB],
-    ['dist/windows/My App Setup (x64).iso', 900 * MiB],
-    ['dist/macos/app-universal.iso', 1200 * MiB],
-    ['dist/checksums.iso', 4096]
-  ]
-  for (const [file, size] of files) {
-    const full = nodePath.join(workspace, file)
-    mkdirSync(nodePath.dirname(full), { recursive: true })
-    writeFileSync(full, '')
-    truncateSync(full, size) // sparse: nothing large is written to disk
-  }
+/** Runs dist/index.js as the runner does; returns its exit code and the files it wrote. */
+async function runAction(workspace: string, inputs: Record<string, string>, show: boolean): Promise<{ code: number | null; summaryFile: string; outputFile: string }> {
   const outputFile = nodePath.join(workspace, 'github-output.txt')
   const summaryFile = nodePath.join(workspace, 'step-summary.md')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
-
-  const inputs: Record<string, string> = {
-    'api-key': KEY,
-    'resource-id': '123456',
-    'api-url': gcore.url,
-    files: '**/*.iso',
-    'base-dir': 'dist',
-    'path-prefix': '/downloads/v2.1.0',
-    purge: 'true',
-    'batch-size': '2',
-    'prefetch-interval': '1',
-    'purge-interval': '0.5',
-    'verify-url': edge
-  }
-  const action = parse(readFileSync(nodePath.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     GITHUB_OUTPUT: outputFile,
@@ -124,17 +106,66 @@ async function main(): Promise<void> {
     const value = inputs[name] ?? spec.default ?? ''
     env[`INPUT_${name.toUpperCase()}`] = String(value).replace('${{ github.token }}', '')
   }
-
-  console.log(bold('Gcore emulator'), `${gcore.url} (1 s rate window; the 2nd prefetch gets a 503; purges take 0.5 s)`)
-  console.log(bold('Workspace'), workspace)
-  console.log(bold('Inputs'), JSON.stringify({ ...inputs, 'api-key': '***' }))
-  console.log(dim('─'.repeat(72)))
   const code = await new Promise<number | null>(resolve => {
     const child = spawn(process.execPath, [nodePath.join(ROOT, 'dist/index.js')], { env, cwd: workspace })
-    child.stdout.setEncoding('utf8').on('data', showLog)
+    child.stdout.setEncoding('utf8').on('data', chunk => (show ? showLog(chunk) : undefined))
     child.stderr.pipe(process.stderr)
     child.on('close', resolve)
   })
+  return { code, summaryFile, outputFile }
+}
+
+function makeFiles(workspace: string, files: [string, number][]): void {
+  for (const [file, size] of files) {
+    const full = nodePath.join(workspace, file)
+    mkdirSync(nodePath.dirname(full), { recursive: true })
+    writeFileSync(full, '')
+    truncateSync(full, size) // sparse: nothing large is written to disk
+  }
+}
+
+async function release(): Promise<number> {
+  const files: [string, number][] = [
+    ['dist/linux/app-x64.iso', 700 * MiB],
+    ['dist/linux/app-arm64.iso', 650 * MiB],
+    ['dist/windows/My App Setup (x64).iso', 900 * MiB],
+    ['dist/macos/app-universal.iso', 1200 * MiB],
+    ['dist/checksums.iso', 4096]
+  ]
+  const prefix = '/downloads/v2.1.0'
+  const origin = Object.fromEntries(files.map(([file, size]) => [`${prefix}/${file.slice(5).split('/').map(encodeURIComponent).join('/')}`, { size }]))
+  const gcore = new GcoreEmulator({
+    apiKey: KEY,
+    windowMs: 1000,
+    purgeStatus: { durationMs: 500 },
+    resources: [{ id: RESOURCE, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }],
+    origin
+  })
+  await gcore.start()
+  const edge = await gcore.startEdge(RESOURCE)
+  gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 503, body: '<html><title>503 Service Temporarily Unavailable</title></html>' } })
+
+  const workspace = mkdtempSync(nodePath.join(tmpdir(), 'gcore-demo-'))
+  makeFiles(workspace, files)
+  const inputs: Record<string, string> = {
+    'api-key': KEY,
+    'resource-id': String(RESOURCE),
+    'api-url': gcore.url,
+    files: '**/*.iso',
+    'base-dir': 'dist',
+    'path-prefix': prefix,
+    purge: 'true',
+    'batch-size': '2',
+    'prefetch-interval': '1',
+    'verify-url': edge
+  }
+
+  console.log(bold('1. A release'))
+  console.log(bold('Gcore emulator'), `${gcore.url}: resource ${RESOURCE} caches large files in 10 MB slices; 1 s rate window; the 2nd prefetch gets a 503; purges take 0.5 s`)
+  console.log(bold('Workspace'), workspace)
+  console.log(bold('Inputs'), JSON.stringify({ ...inputs, 'api-key': '***' }))
+  console.log(dim('─'.repeat(72)))
+  const { code, summaryFile, outputFile } = await runAction(workspace, inputs, true)
   await gcore.stop()
   console.log(dim('─'.repeat(72)))
   console.log(bold('Job summary'))
@@ -143,7 +174,38 @@ async function main(): Promise<void> {
   console.log(`${bold('Exit code')} ${code}`)
   console.log(`${bold('Summary file')} ${summaryFile}`)
   console.log(`${bold('Outputs file')} ${outputFile}`)
-  process.exitCode = code ?? 1
+  return code ?? 1
 }
 
-await main()
+/** The previous release cached, a new one uploaded, the file purged as `purge` says: which parts are new? */
+async function purgeKinds(): Promise<void> {
+  console.log('')
+  console.log(bold('2. Why the purge kind matters'))
+  console.log('app.iso v1 (300 MiB) is cached at the edge in 30 slices of 10 MiB; v2 (280 MiB) replaces it at the origin.')
+  for (const purge of ['url', 'auto']) {
+    const gcore = new GcoreEmulator({
+      apiKey: KEY,
+      windowMs: 200,
+      resources: [{ id: RESOURCE, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }],
+      origin: { '/app.iso': { size: 300 * MiB, version: 'v1' } }
+    })
+    await gcore.start()
+    const workspace = mkdtempSync(nodePath.join(tmpdir(), 'gcore-demo-'))
+    const base = { 'api-key': KEY, 'resource-id': String(RESOURCE), 'api-url': gcore.url, paths: '/app.iso', 'prefetch-interval': '0.2' }
+    await runAction(workspace, base, false)
+    gcore.setOrigin('/app.iso', { size: 280 * MiB, version: 'v2' })
+    await runAction(workspace, { ...base, purge }, false)
+    const state = gcore.cacheState(RESOURCE, '/app.iso')
+    const counts = new Map<string, number>()
+    for (const part of state.parts) counts.set(String(part.version), (counts.get(String(part.version)) ?? 0) + 1)
+    const parts = [...counts].map(([version, count]) => `${count} from ${version}`).join(', ')
+    const verdict = counts.size > 1 ? 'a download made of two releases; the edge still answers HIT' : 'the new release only'
+    console.log(`  purge: ${purge.padEnd(4)} → ${state.parts.length} parts cached: ${parts}: ${bold(verdict)}`)
+    await gcore.stop()
+  }
+  console.log('  purge: auto purges a sliced resource by pattern, which clears every part; see "How the purge kind is chosen" in README.md.')
+}
+
+const code = await release()
+await purgeKinds()
+process.exitCode = code
