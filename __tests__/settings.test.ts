@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError, readSettings } from '../src/core/settings.js'
+import { InputError } from '../src/core/input-error.js'
+import { readSettings } from '../src/core/settings.js'
 
 const valid: Record<string, string> = { 'api-key': 'k', 'resource-id': '123', paths: '/a.iso' }
 const settingsFrom = (inputs: Record<string, string>) => readSettings(name => inputs[name] ?? '')

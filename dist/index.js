@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2380);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6892);
 // The action's entry point (dist/index.js): run() is in main.ts, so tests import it without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2380:
+/***/ 6892:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31951,171 +31951,12 @@ async function readAccountLimits(api, clock, signal) {
     }
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/core/paths/normalise.ts
+;// CONCATENATED MODULE: ./src/core/input-error.ts
 /**
- * Turns what users write into normalised CDN paths.
- *
- * A CDN path is what a browser would send in its request line: it starts with `/`,
- * has no domain, and is percent-encoded as UTF-8. We let the WHATWG URL parser do
- * the encoding (it is what browsers use), and add only what it leaves alone:
- * a lone `%` that starts no valid escape becomes `%25`.
- *
- * What a user could not have meant literally (Windows backslashes, doubled
- * slashes, several paths on one line) is normalised and reported through
- * `onChange`, never guessed silently and never by dropping a segment.
+ * A problem with what the user gave: it names the input and quotes the value
+ * (never the key's), and is raised before any request. Each front end words
+ * the input its own way: `input "paths"` for the action, `--paths` for the CLI.
  */
-
-function describeOrigin(origin, name) {
-    const source = origin.file ? `file ${JSON.stringify(origin.file)}` : name(origin.input);
-    return origin.where ? `${source}, ${origin.where}` : source;
-}
-// A stand-in origin for parsing bare paths; never sent anywhere.
-const PLACEHOLDER_ORIGIN = 'http://cdn.invalid';
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
-/**
- * A path already in the form we send: `/`, then characters a URL path carries
- * as they are (valid `%XX` escapes included), no dot segment, no doubled slash,
- * no query. Most paths of a long list look like this, and are taken as they are
- * instead of through a URL object: 100,000 of them cost no garbage.
- */
-const ALREADY_NORMAL = /^(?:\/(?!\.{1,2}(?:\/|$))(?:[A-Za-z0-9\-._~!$&'()+,;=:@]|%[0-9A-Fa-f]{2})+)+$/;
-// `//cdn.example.com/file`: a protocol-relative URL to a browser, a doubled slash to a shell script.
-const HOST_OR_FOLDER = /^\/\/([^/]*\.[^/]*)(\/|$)/;
-function pathError(raw, origin, problem) {
-    return new InputError(origin.input, name => `Path ${JSON.stringify(raw)} from ${describeOrigin(origin, name)} ${problem}.`);
-}
-/**
- * Normalises one user-written path or full URL. Throws an InputError naming the
- * path and its origin for anything that cannot be prefetched.
- */
-function normaliseCdnPath(raw, origin, options = {}) {
-    if (ALREADY_NORMAL.test(raw))
-        return raw;
-    let text = raw.trim();
-    if (text === '')
-        throw pathError(raw, origin, 'is empty');
-    if (CONTROL_CHARACTER.test(text))
-        throw pathError(raw, origin, 'contains a control character');
-    if (text.includes('*'))
-        throw pathError(raw, origin, 'contains `*`: prefetch takes exact paths, not wildcards');
-    const changes = [];
-    const scheme = HAS_SCHEME.test(text);
-    if (!scheme && text.includes('\\')) {
-        // A Windows path: every backslash is a separator, and a leading `\\server`
-        // is a folder, not a host.
-        text = text.replace(/\\/g, '/');
-        changes.push('backslashes read as /');
-    }
-    const host = !scheme && changes.length === 0 ? HOST_OR_FOLDER.exec(text)?.[1] : undefined;
-    if (host !== undefined) {
-        const rest = text.slice(2 + host.length);
-        throw pathError(raw, origin, `starts with // and ${JSON.stringify(host)} could be a host or a folder: write https://${host}${rest || '/…'} for a URL, or /${host}${rest} for a path`);
-    }
-    let url;
-    try {
-        if (!scheme) {
-            url = new URL(`/${text.replace(/^\/+/, '')}`, PLACEHOLDER_ORIGIN);
-            if (/^\/{2,}/.test(text))
-                changes.push('leading // read as /');
-        }
-        else {
-            url = new URL(text);
-            if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-                throw pathError(raw, origin, 'is a URL that is not http(s); give a path such as /dir/file.iso');
-            }
-        }
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        throw pathError(raw, origin, 'is not a valid path or URL');
-    }
-    let pathname = url.pathname;
-    if (/\/{2,}/.test(pathname)) {
-        pathname = pathname.replace(/\/{2,}/g, '/');
-        if (!changes.includes('leading // read as /'))
-            changes.push('repeated / collapsed');
-    }
-    const path = (pathname + url.search).replace(LONE_PERCENT, '%25');
-    if (!options.allowRoot && (path === '/' || path.startsWith('/?')))
-        throw pathError(raw, origin, 'names no file');
-    if (changes.length)
-        options.onChange?.(raw, path, changes.join(', '));
-    return path;
-}
-/**
- * Splits a list input: a JSON array of strings (so `failed-paths` from an earlier
- * run feeds straight back in), or one path per line with blank lines ignored.
- */
-function splitPathList(text, origin) {
-    const trimmed = text.trim();
-    if (trimmed.startsWith('[')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(trimmed);
-        }
-        catch {
-            throw new InputError(origin.input, name => `${describeOrigin(origin, name)} starts with "[" but is not a valid JSON array of paths.`);
-        }
-        if (!Array.isArray(parsed) || parsed.some(item => typeof item !== 'string')) {
-            throw new InputError(origin.input, name => `${describeOrigin(origin, name)} is JSON but not an array of strings.`);
-        }
-        return parsed
-            .map((raw, index) => ({ raw, origin: { ...origin, where: `item ${index + 1}` } }))
-            .filter(entry => entry.raw.trim() !== ''); // like blank lines
-    }
-    const entries = [];
-    text.split(/\r?\n/).forEach((line, index) => {
-        if (line.trim() !== '')
-            entries.push({ raw: line, origin: { ...origin, where: `line ${index + 1}` } });
-    });
-    return entries;
-}
-const LOOKS_LIKE_PATH = /^(\/|[a-z][a-z0-9+.-]*:\/\/)/i;
-/**
- * Several paths written on one line (`/a.iso /b.iso`, `/a.iso, /b.iso`): split
- * when every part looks like a path of its own; otherwise the line is one path
- * (a file name may hold spaces and commas).
- */
-function splitSeveralOnOneLine(entry) {
-    const parts = entry.raw
-        .trim()
-        .split(/\s*,\s*|\s+/)
-        .filter(part => part !== '');
-    if (parts.length < 2 || !parts.every(part => LOOKS_LIKE_PATH.test(part)))
-        return [entry];
-    return parts.map(raw => ({ raw, origin: entry.origin }));
-}
-/** `path-prefix` as a CDN path without a trailing slash ('' for the root). */
-function normalisePrefix(raw, notices = []) {
-    if (raw.trim() === '')
-        return '';
-    const origin = { input: 'path-prefix' };
-    const prefix = normaliseCdnPath(raw, origin, {
-        allowRoot: true,
-        onChange: (text, path, why) => notices.push(`path-prefix ${JSON.stringify(text)} is used as ${JSON.stringify(path)} (${why}).`)
-    }).replace(/\/+$/, '');
-    if (prefix.includes('?')) {
-        throw new InputError('path-prefix', name => `${name('path-prefix')} must be a plain path without a query, got ${JSON.stringify(raw)}.`);
-    }
-    return prefix;
-}
-
-;// CONCATENATED MODULE: ./src/core/settings.ts
-/**
- * Raw input values → one validated Settings object.
- *
- * Pure: it takes `getInput(name)`, so the action (core.getInput) and the CLI
- * (its flags) share every rule. Every problem is an InputError that names the
- * input and quotes the value (never the key's), raised before any request.
- */
-
-
 const actionInputName = input => `input "${input}"`;
 /** A problem with what the user gave us; `describe` words it for a front end. */
 class InputError extends Error {
@@ -32137,232 +31978,6 @@ function inputError(input, rest) {
 }
 function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
-}
-function readSettings(getInput) {
-    const read = (name) => getInput(name).trim();
-    const notices = [];
-    const resources = parseResources(read('resource-id'));
-    return {
-        apiKey: parseApiKey(getInput('api-key')),
-        resources,
-        paths: getInput('paths'),
-        pathsFile: read('paths-file'),
-        files: lines(getInput('files')),
-        baseDir: read('base-dir') || '.',
-        pathPrefix: normalisePrefix(getInput('path-prefix'), notices),
-        sizeCheck: parseChoice('size-check', read('size-check'), ['warn', 'skip', 'off'], 'warn'),
-        releaseAssets: parseBoolean('release-assets', read('release-assets'), false),
-        releaseTag: read('release-tag'),
-        githubToken: read('github-token'),
-        purge: parsePurge(read('purge')),
-        purgePatterns: parsePurgePatterns(getInput('purge-patterns')),
-        resourceCheck: parseChoice('resource-check', read('resource-check'), ['auto', 'required', 'off'], 'auto'),
-        apiUrl: parseApiUrl(read('api-url'), notices),
-        batchSize: parseInteger('batch-size', read('batch-size'), undefined, 1, 100),
-        prefetchIntervalMs: parseSeconds('prefetch-interval', read('prefetch-interval'), undefined),
-        purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), undefined),
-        purgePatternIntervalMs: parseSeconds('purge-pattern-interval', read('purge-pattern-interval'), undefined),
-        limits: parseChoice('limits', read('limits'), ['auto', 'documented'], 'auto'),
-        waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
-        purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
-        purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
-        verifyUrls: parseVerifyUrls(read('verify-url'), resources.length),
-        verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
-        verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
-        verifyRequired: parseBoolean('verify-required', read('verify-required'), false),
-        maxAttempts: parseInteger('max-attempts', read('max-attempts'), 5, 1, 100),
-        requestTimeoutMs: parseSeconds('request-timeout', read('request-timeout'), 30),
-        timeBudgetMs: parseSeconds('time-budget', read('time-budget'), undefined),
-        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-        ifNoPaths: parseChoice('if-no-paths', read('if-no-paths'), ['error', 'warn', 'ignore'], 'error'),
-        dryRun: parseBoolean('dry-run', read('dry-run'), false),
-        notices
-    };
-}
-const quote = (value) => JSON.stringify(value);
-function lines(value) {
-    return value
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(line => line !== '');
-}
-/** Newline- or comma-separated items, blanks dropped. */
-function listItems(value) {
-    return value
-        .split(/[\n,]/)
-        .map(part => part.trim())
-        .filter(part => part !== '');
-}
-// Node refuses these in a header; the key is never quoted back, only described.
-// eslint-disable-next-line no-control-regex
-const settings_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-const NOT_LATIN1 = /[^\u0020-\u00ff]/;
-function parseApiKey(raw) {
-    const value = raw.trim();
-    if (!value)
-        throw inputError('api-key', 'is required: pass your Gcore API token from a secret.');
-    if (settings_CONTROL_CHARACTER.test(value))
-        throw inputError('api-key', 'contains a control character or line break; check the secret.');
-    if (NOT_LATIN1.test(value)) {
-        throw inputError('api-key', 'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.');
-    }
-    if (/^(apikey|bearer|token)\s/i.test(value)) {
-        const word = value.split(/\s/)[0];
-        throw inputError('api-key', `starts with "${word} ": give the token alone; the action adds "APIKey " itself.`);
-    }
-    return value;
-}
-// A hostname: dot-separated labels of letters, digits and hyphens.
-const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
-function parseResources(value) {
-    if (!value)
-        throw inputError('resource-id', 'is required: the ID of your Gcore CDN resource, or its hostname.');
-    const refs = new Map();
-    for (const part of listItems(value)) {
-        if (/^[0-9]+$/.test(part)) {
-            const id = Number(part);
-            if (id < 1 || !Number.isSafeInteger(id))
-                throw inputError('resource-id', `must be a positive integer or a CDN hostname, got ${quote(part)}.`);
-            refs.set(`id:${id}`, { id });
-        }
-        else if (HOSTNAME.test(part) && !/^[0-9.]+$/.test(part)) {
-            const hostname = part.toLowerCase();
-            refs.set(`host:${hostname}`, { hostname });
-        }
-        else {
-            throw inputError('resource-id', `must be a positive integer or a CDN hostname such as cdn.example.com, got ${quote(part)}.`);
-        }
-    }
-    if (refs.size === 0)
-        throw inputError('resource-id', `has no resource ID in ${quote(value)}.`);
-    return [...refs.values()];
-}
-/** The values core.getBooleanInput accepts (YAML 1.2 core schema). */
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw inputError(name, `must be true or false, got ${quote(value)}.`);
-}
-/** `false`/`true` as before (true means `auto`), or a purge kind. */
-function parsePurge(value) {
-    const kinds = ['url', 'pattern', 'all', 'auto'];
-    if (kinds.includes(value))
-        return value;
-    try {
-        return parseBoolean('purge', value, false) ? 'auto' : 'off';
-    }
-    catch {
-        throw inputError('purge', `must be false, true (auto), url, pattern, all or auto, got ${quote(value)}.`);
-    }
-}
-function parsePurgePatterns(value) {
-    const patterns = lines(value);
-    for (const pattern of patterns) {
-        const problem = !pattern.startsWith('/')
-            ? 'must start with /'
-            : pattern.slice(0, -1).includes('*')
-                ? 'may have `*` only at the end'
-                : settings_CONTROL_CHARACTER.test(pattern) || /\s/.test(pattern)
-                    ? 'may not contain spaces or control characters'
-                    : pattern.includes('?')
-                        ? 'may not have a query string (Gcore ignores it in patterns)'
-                        : pattern === '/' || pattern === '/*'
-                            ? 'would clear the whole resource: use `purge: all` for that'
-                            : undefined;
-        if (problem)
-            throw new InputError('purge-patterns', name => `${name('purge-patterns')}: pattern ${quote(pattern)} ${problem}.`);
-    }
-    return [...new Set(patterns)];
-}
-function parseInteger(name, value, fallback, min, max) {
-    if (value === '')
-        return fallback;
-    const number = Number(value);
-    if (!/^[0-9]+$/.test(value) || number < min || number > max) {
-        throw inputError(name, `must be a whole number from ${min} to ${max}, got ${quote(value)}.`);
-    }
-    return number;
-}
-/** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
-function parseSeconds(name, value, fallbackSeconds, allowZero = false) {
-    if (value === '')
-        return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000);
-    const seconds = Number(value);
-    if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
-        const bound = allowZero ? '0 or more' : 'greater than 0';
-        throw inputError(name, `must be a number of seconds ${bound} (at most 86400), got ${quote(value)}.`);
-    }
-    return Math.round(seconds * 1000);
-}
-/** `auto`, or one CDN base URL, or one per resource in the same order (newlines or commas). */
-function parseVerifyUrls(value, resourceCount) {
-    if (value === '')
-        return [];
-    if (value === 'auto')
-        return 'auto';
-    const urls = listItems(value);
-    for (const text of urls) {
-        let url;
-        try {
-            url = new URL(text);
-        }
-        catch {
-            // reported below
-        }
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
-            throw inputError('verify-url', `must be auto, or http(s) base URLs such as https://cdn.example.com, got ${quote(text)}.`);
-        }
-    }
-    if (urls.length !== 1 && urls.length !== resourceCount) {
-        throw inputError('verify-url', `needs one URL, or one per resource (${resourceCount}), got ${urls.length}: ${quote(value)}.`);
-    }
-    return urls.map(url => url.replace(/\/+$/, ''));
-}
-function parseChoice(name, value, choices, fallback) {
-    if (value === '')
-        return fallback;
-    if (choices.includes(value))
-        return value;
-    throw inputError(name, `must be one of ${choices.join(', ')}, got ${quote(value)}.`);
-}
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1')
-        return true;
-    return (0,external_node_net_.isIP)(host) === 4 && host.startsWith('127.');
-}
-const DEFAULT_API_URL = 'https://api.gcore.com';
-/**
- * The API's base URL, without a trailing slash. A base that ends in `/cdn` is a
- * common paste from the docs' endpoint list: every path already starts with
- * `/cdn`, so it is dropped and said, rather than sent as `/cdn/cdn/…`.
- */
-function parseApiUrl(value, notices = []) {
-    const text = value || DEFAULT_API_URL;
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw inputError('api-url', `is not a valid URL: ${quote(value)}.`);
-    }
-    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !loopbackHttp) {
-        throw inputError('api-url', `must use https (http only to a loopback address such as 127.0.0.1), got ${quote(value)}.`);
-    }
-    if (url.username || url.password || url.search || url.hash || text.includes('?') || text.includes('#')) {
-        throw inputError('api-url', `must be a plain base URL without credentials, query or fragment, got ${quote(value)}.`);
-    }
-    let base = url.href.replace(/\/+$/, '');
-    if (/\/cdn$/i.test(url.pathname.replace(/\/+$/, ''))) {
-        base = base.replace(/\/cdn$/i, '');
-        notices.push(`api-url ${quote(value)} ends in /cdn, which every API path already starts with: using ${base}.`);
-    }
-    return base;
 }
 
 ;// CONCATENATED MODULE: ./src/core/gcore/resource.ts
@@ -33004,6 +32619,159 @@ function assetFiles(assets, prefix, skipOutsideWindow) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/core/paths/normalise.ts
+/**
+ * Turns what users write into normalised CDN paths.
+ *
+ * A CDN path is what a browser would send in its request line: it starts with `/`,
+ * has no domain, and is percent-encoded as UTF-8. We let the WHATWG URL parser do
+ * the encoding (it is what browsers use), and add only what it leaves alone:
+ * a lone `%` that starts no valid escape becomes `%25`.
+ *
+ * What a user could not have meant literally (Windows backslashes, doubled
+ * slashes, several paths on one line) is normalised and reported through
+ * `onChange`, never guessed silently and never by dropping a segment.
+ */
+
+function describeOrigin(origin, name) {
+    const source = origin.file ? `file ${JSON.stringify(origin.file)}` : name(origin.input);
+    return origin.where ? `${source}, ${origin.where}` : source;
+}
+// A stand-in origin for parsing bare paths; never sent anywhere.
+const PLACEHOLDER_ORIGIN = 'http://cdn.invalid';
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
+/**
+ * A path already in the form we send: `/`, then characters a URL path carries
+ * as they are (valid `%XX` escapes included), no dot segment, no doubled slash,
+ * no query. Most paths of a long list look like this, and are taken as they are
+ * instead of through a URL object: 100,000 of them cost no garbage.
+ */
+const ALREADY_NORMAL = /^(?:\/(?!\.{1,2}(?:\/|$))(?:[A-Za-z0-9\-._~!$&'()+,;=:@]|%[0-9A-Fa-f]{2})+)+$/;
+// `//cdn.example.com/file`: a protocol-relative URL to a browser, a doubled slash to a shell script.
+const HOST_OR_FOLDER = /^\/\/([^/]*\.[^/]*)(\/|$)/;
+function pathError(raw, origin, problem) {
+    return new InputError(origin.input, name => `Path ${JSON.stringify(raw)} from ${describeOrigin(origin, name)} ${problem}.`);
+}
+/**
+ * Normalises one user-written path or full URL. Throws an InputError naming the
+ * path and its origin for anything that cannot be prefetched.
+ */
+function normaliseCdnPath(raw, origin, options = {}) {
+    if (ALREADY_NORMAL.test(raw))
+        return raw;
+    let text = raw.trim();
+    if (text === '')
+        throw pathError(raw, origin, 'is empty');
+    if (CONTROL_CHARACTER.test(text))
+        throw pathError(raw, origin, 'contains a control character');
+    if (text.includes('*'))
+        throw pathError(raw, origin, 'contains `*`: prefetch takes exact paths, not wildcards');
+    const changes = [];
+    const scheme = HAS_SCHEME.test(text);
+    if (!scheme && text.includes('\\')) {
+        // A Windows path: every backslash is a separator, and a leading `\\server`
+        // is a folder, not a host.
+        text = text.replace(/\\/g, '/');
+        changes.push('backslashes read as /');
+    }
+    const host = !scheme && changes.length === 0 ? HOST_OR_FOLDER.exec(text)?.[1] : undefined;
+    if (host !== undefined) {
+        const rest = text.slice(2 + host.length);
+        throw pathError(raw, origin, `starts with // and ${JSON.stringify(host)} could be a host or a folder: write https://${host}${rest || '/…'} for a URL, or /${host}${rest} for a path`);
+    }
+    let url;
+    try {
+        if (!scheme) {
+            url = new URL(`/${text.replace(/^\/+/, '')}`, PLACEHOLDER_ORIGIN);
+            if (/^\/{2,}/.test(text))
+                changes.push('leading // read as /');
+        }
+        else {
+            url = new URL(text);
+            if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+                throw pathError(raw, origin, 'is a URL that is not http(s); give a path such as /dir/file.iso');
+            }
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        throw pathError(raw, origin, 'is not a valid path or URL');
+    }
+    let pathname = url.pathname;
+    if (/\/{2,}/.test(pathname)) {
+        pathname = pathname.replace(/\/{2,}/g, '/');
+        if (!changes.includes('leading // read as /'))
+            changes.push('repeated / collapsed');
+    }
+    const path = (pathname + url.search).replace(LONE_PERCENT, '%25');
+    if (!options.allowRoot && (path === '/' || path.startsWith('/?')))
+        throw pathError(raw, origin, 'names no file');
+    if (changes.length)
+        options.onChange?.(raw, path, changes.join(', '));
+    return path;
+}
+/**
+ * Splits a list input: a JSON array of strings (so `failed-paths` from an earlier
+ * run feeds straight back in), or one path per line with blank lines ignored.
+ */
+function splitPathList(text, origin) {
+    const trimmed = text.trim();
+    if (trimmed.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(trimmed);
+        }
+        catch {
+            throw new InputError(origin.input, name => `${describeOrigin(origin, name)} starts with "[" but is not a valid JSON array of paths.`);
+        }
+        if (!Array.isArray(parsed) || parsed.some(item => typeof item !== 'string')) {
+            throw new InputError(origin.input, name => `${describeOrigin(origin, name)} is JSON but not an array of strings.`);
+        }
+        return parsed
+            .map((raw, index) => ({ raw, origin: { ...origin, where: `item ${index + 1}` } }))
+            .filter(entry => entry.raw.trim() !== ''); // like blank lines
+    }
+    const entries = [];
+    text.split(/\r?\n/).forEach((line, index) => {
+        if (line.trim() !== '')
+            entries.push({ raw: line, origin: { ...origin, where: `line ${index + 1}` } });
+    });
+    return entries;
+}
+const LOOKS_LIKE_PATH = /^(\/|[a-z][a-z0-9+.-]*:\/\/)/i;
+/**
+ * Several paths written on one line (`/a.iso /b.iso`, `/a.iso, /b.iso`): split
+ * when every part looks like a path of its own; otherwise the line is one path
+ * (a file name may hold spaces and commas).
+ */
+function splitSeveralOnOneLine(entry) {
+    const parts = entry.raw
+        .trim()
+        .split(/\s*,\s*|\s+/)
+        .filter(part => part !== '');
+    if (parts.length < 2 || !parts.every(part => LOOKS_LIKE_PATH.test(part)))
+        return [entry];
+    return parts.map(raw => ({ raw, origin: entry.origin }));
+}
+/** `path-prefix` as a CDN path without a trailing slash ('' for the root). */
+function normalisePrefix(raw, notices = []) {
+    if (raw.trim() === '')
+        return '';
+    const origin = { input: 'path-prefix' };
+    const prefix = normaliseCdnPath(raw, origin, {
+        allowRoot: true,
+        onChange: (text, path, why) => notices.push(`path-prefix ${JSON.stringify(text)} is used as ${JSON.stringify(path)} (${why}).`)
+    }).replace(/\/+$/, '');
+    if (prefix.includes('?')) {
+        throw new InputError('path-prefix', name => `${name('path-prefix')} must be a plain path without a query, got ${JSON.stringify(raw)}.`);
+    }
+    return prefix;
+}
+
 ;// CONCATENATED MODULE: ./src/core/paths/sources.ts
 /**
  * Combines every source of paths into one ordered, de-duplicated list:
@@ -33504,6 +33272,246 @@ async function runSchedule(plan, api, options) {
     return plan.batches.map(batch => results.get(batch));
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/core/settings.ts
+/**
+ * Raw input values → one validated Settings object.
+ *
+ * Pure: it takes `getInput(name)`, so the action (core.getInput) and the CLI
+ * (its flags) share every rule. Every problem is an InputError that names the
+ * input and quotes the value (never the key's), raised before any request.
+ */
+
+
+
+function readSettings(getInput) {
+    const read = (name) => getInput(name).trim();
+    const notices = [];
+    const resources = parseResources(read('resource-id'));
+    return {
+        apiKey: parseApiKey(getInput('api-key')),
+        resources,
+        paths: getInput('paths'),
+        pathsFile: read('paths-file'),
+        files: lines(getInput('files')),
+        baseDir: read('base-dir') || '.',
+        pathPrefix: normalisePrefix(getInput('path-prefix'), notices),
+        sizeCheck: parseChoice('size-check', read('size-check'), ['warn', 'skip', 'off'], 'warn'),
+        releaseAssets: parseBoolean('release-assets', read('release-assets'), false),
+        releaseTag: read('release-tag'),
+        githubToken: read('github-token'),
+        purge: parsePurge(read('purge')),
+        purgePatterns: parsePurgePatterns(getInput('purge-patterns')),
+        resourceCheck: parseChoice('resource-check', read('resource-check'), ['auto', 'required', 'off'], 'auto'),
+        apiUrl: parseApiUrl(read('api-url'), notices),
+        batchSize: parseInteger('batch-size', read('batch-size'), undefined, 1, 100),
+        prefetchIntervalMs: parseSeconds('prefetch-interval', read('prefetch-interval'), undefined),
+        purgeIntervalMs: parseSeconds('purge-interval', read('purge-interval'), undefined),
+        purgePatternIntervalMs: parseSeconds('purge-pattern-interval', read('purge-pattern-interval'), undefined),
+        limits: parseChoice('limits', read('limits'), ['auto', 'documented'], 'auto'),
+        waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
+        purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
+        purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
+        verifyUrls: parseVerifyUrls(read('verify-url'), resources.length),
+        verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
+        verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
+        verifyRequired: parseBoolean('verify-required', read('verify-required'), false),
+        maxAttempts: parseInteger('max-attempts', read('max-attempts'), 5, 1, 100),
+        requestTimeoutMs: parseSeconds('request-timeout', read('request-timeout'), 30),
+        timeBudgetMs: parseSeconds('time-budget', read('time-budget'), undefined),
+        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
+        ifNoPaths: parseChoice('if-no-paths', read('if-no-paths'), ['error', 'warn', 'ignore'], 'error'),
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
+        notices
+    };
+}
+const quote = (value) => JSON.stringify(value);
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '');
+}
+/** Newline- or comma-separated items, blanks dropped. */
+function listItems(value) {
+    return value
+        .split(/[\n,]/)
+        .map(part => part.trim())
+        .filter(part => part !== '');
+}
+// Node refuses these in a header; the key is never quoted back, only described.
+// eslint-disable-next-line no-control-regex
+const settings_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const NOT_LATIN1 = /[^\u0020-\u00ff]/;
+function parseApiKey(raw) {
+    const value = raw.trim();
+    if (!value)
+        throw inputError('api-key', 'is required: pass your Gcore API token from a secret.');
+    if (settings_CONTROL_CHARACTER.test(value))
+        throw inputError('api-key', 'contains a control character or line break; check the secret.');
+    if (NOT_LATIN1.test(value)) {
+        throw inputError('api-key', 'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.');
+    }
+    if (/^(apikey|bearer|token)\s/i.test(value)) {
+        const word = value.split(/\s/)[0];
+        throw inputError('api-key', `starts with "${word} ": give the token alone; the action adds "APIKey " itself.`);
+    }
+    return value;
+}
+// A hostname: dot-separated labels of letters, digits and hyphens.
+const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
+function parseResources(value) {
+    if (!value)
+        throw inputError('resource-id', 'is required: the ID of your Gcore CDN resource, or its hostname.');
+    const refs = new Map();
+    for (const part of listItems(value)) {
+        if (/^[0-9]+$/.test(part)) {
+            const id = Number(part);
+            if (id < 1 || !Number.isSafeInteger(id))
+                throw inputError('resource-id', `must be a positive integer or a CDN hostname, got ${quote(part)}.`);
+            refs.set(`id:${id}`, { id });
+        }
+        else if (HOSTNAME.test(part) && !/^[0-9.]+$/.test(part)) {
+            const hostname = part.toLowerCase();
+            refs.set(`host:${hostname}`, { hostname });
+        }
+        else {
+            throw inputError('resource-id', `must be a positive integer or a CDN hostname such as cdn.example.com, got ${quote(part)}.`);
+        }
+    }
+    if (refs.size === 0)
+        throw inputError('resource-id', `has no resource ID in ${quote(value)}.`);
+    return [...refs.values()];
+}
+/** The values core.getBooleanInput accepts (YAML 1.2 core schema). */
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw inputError(name, `must be true or false, got ${quote(value)}.`);
+}
+/** `false`/`true` as before (true means `auto`), or a purge kind. */
+function parsePurge(value) {
+    const kinds = ['url', 'pattern', 'all', 'auto'];
+    if (kinds.includes(value))
+        return value;
+    try {
+        return parseBoolean('purge', value, false) ? 'auto' : 'off';
+    }
+    catch {
+        throw inputError('purge', `must be false, true (auto), url, pattern, all or auto, got ${quote(value)}.`);
+    }
+}
+function parsePurgePatterns(value) {
+    const patterns = lines(value);
+    for (const pattern of patterns) {
+        const problem = !pattern.startsWith('/')
+            ? 'must start with /'
+            : pattern.slice(0, -1).includes('*')
+                ? 'may have `*` only at the end'
+                : settings_CONTROL_CHARACTER.test(pattern) || /\s/.test(pattern)
+                    ? 'may not contain spaces or control characters'
+                    : pattern.includes('?')
+                        ? 'may not have a query string (Gcore ignores it in patterns)'
+                        : pattern === '/' || pattern === '/*'
+                            ? 'would clear the whole resource: use `purge: all` for that'
+                            : undefined;
+        if (problem)
+            throw new InputError('purge-patterns', name => `${name('purge-patterns')}: pattern ${quote(pattern)} ${problem}.`);
+    }
+    return [...new Set(patterns)];
+}
+function parseInteger(name, value, fallback, min, max) {
+    if (value === '')
+        return fallback;
+    const number = Number(value);
+    if (!/^[0-9]+$/.test(value) || number < min || number > max) {
+        throw inputError(name, `must be a whole number from ${min} to ${max}, got ${quote(value)}.`);
+    }
+    return number;
+}
+/** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
+function parseSeconds(name, value, fallbackSeconds, allowZero = false) {
+    if (value === '')
+        return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000);
+    const seconds = Number(value);
+    if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
+        const bound = allowZero ? '0 or more' : 'greater than 0';
+        throw inputError(name, `must be a number of seconds ${bound} (at most 86400), got ${quote(value)}.`);
+    }
+    return Math.round(seconds * 1000);
+}
+/** `auto`, or one CDN base URL, or one per resource in the same order (newlines or commas). */
+function parseVerifyUrls(value, resourceCount) {
+    if (value === '')
+        return [];
+    if (value === 'auto')
+        return 'auto';
+    const urls = listItems(value);
+    for (const text of urls) {
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            // reported below
+        }
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+            throw inputError('verify-url', `must be auto, or http(s) base URLs such as https://cdn.example.com, got ${quote(text)}.`);
+        }
+    }
+    if (urls.length !== 1 && urls.length !== resourceCount) {
+        throw inputError('verify-url', `needs one URL, or one per resource (${resourceCount}), got ${urls.length}: ${quote(value)}.`);
+    }
+    return urls.map(url => url.replace(/\/+$/, ''));
+}
+function parseChoice(name, value, choices, fallback) {
+    if (value === '')
+        return fallback;
+    if (choices.includes(value))
+        return value;
+    throw inputError(name, `must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+}
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host === '::1')
+        return true;
+    return (0,external_node_net_.isIP)(host) === 4 && host.startsWith('127.');
+}
+const DEFAULT_API_URL = 'https://api.gcore.com';
+/**
+ * The API's base URL, without a trailing slash. A base that ends in `/cdn` is a
+ * common paste from the docs' endpoint list: every path already starts with
+ * `/cdn`, so it is dropped and said, rather than sent as `/cdn/cdn/…`.
+ */
+function parseApiUrl(value, notices = []) {
+    const text = value || DEFAULT_API_URL;
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw inputError('api-url', `is not a valid URL: ${quote(value)}.`);
+    }
+    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !loopbackHttp) {
+        throw inputError('api-url', `must use https (http only to a loopback address such as 127.0.0.1), got ${quote(value)}.`);
+    }
+    if (url.username || url.password || url.search || url.hash || text.includes('?') || text.includes('#')) {
+        throw inputError('api-url', `must be a plain base URL without credentials, query or fragment, got ${quote(value)}.`);
+    }
+    let base = url.href.replace(/\/+$/, '');
+    if (/\/cdn$/i.test(url.pathname.replace(/\/+$/, ''))) {
+        base = base.replace(/\/cdn$/i, '');
+        notices.push(`api-url ${quote(value)} ends in /cdn, which every API path already starts with: using ${base}.`);
+    }
+    return base;
+}
+
 ;// CONCATENATED MODULE: ./src/core/verify.ts
 /**
  * Edge verification: after prefetch, ask the CDN itself whether it has the files.
@@ -33599,6 +33607,7 @@ async function verifyEdges(targets, probe, options) {
  * read (a refused key, a cancel, an unexpected error), `warm` returns a report
  * that accounts for every path it knew of.
  */
+
 
 
 

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import type { ReleaseAsset, ReleaseSource } from '../core/ports.js'
 import type { RunContext } from '../core/report/markdown.js'
-import { InputError, inputError } from '../core/settings.js'
+import { InputError, inputError } from '../core/input-error.js'
 import { networkText } from '../core/text.js'
 
 export interface GitHubEvent {

@@ -3,7 +3,7 @@
  * carries no Octokit. Paginated, bounded by a deadline and the run's cancel.
  */
 import type { ReleaseAsset, ReleaseSource } from '../core/ports.js'
-import { InputError, inputError } from '../core/settings.js'
+import { InputError, inputError } from '../core/input-error.js'
 
 export function githubReleases(env: NodeJS.ProcessEnv, timeoutMs: number): ReleaseSource {
   return {

@@ -22,7 +22,8 @@ import type { Clock, FileSource, GcoreApi, Logger, ReleaseAsset, ReleaseSource }
 import { buildReport, verdictOf, type ResourceReport, type RunReport, type Verdict } from './report/model.js'
 import { resultSentence } from './report/sentence.js'
 import { plannedResults, runSchedule, type BatchResult } from './schedule/run.js'
-import { actionInputName, InputError, readSettings, type InputReader, type NameInput, type Settings } from './settings.js'
+import { actionInputName, InputError, type NameInput } from './input-error.js'
+import { readSettings, type InputReader, type Settings } from './settings.js'
 import { httpEdgeProbe, verifyEdges, type EdgeProbe, type VerifyResult, type VerifyTarget } from './verify.js'
 import { labelOf } from './schedule/lane.js'
 

@@ -6,36 +6,8 @@
  * input and quotes the value (never the key's), raised before any request.
  */
 import { isIP } from 'node:net'
+import { InputError, inputError } from './input-error.js'
 import { normalisePrefix } from './paths/normalise.js'
-
-/** How a front end names an input in a message: `input "paths"` or `--paths`. */
-export type NameInput = (input: string) => string
-
-export const actionInputName: NameInput = input => `input "${input}"`
-
-/** A problem with what the user gave us; `describe` words it for a front end. */
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    private readonly compose: (name: NameInput) => string
-  ) {
-    super(capitalise(compose(actionInputName)))
-    this.name = 'InputError'
-  }
-
-  describe(name: NameInput): string {
-    return capitalise(this.compose(name))
-  }
-}
-
-/** The common case: a message that starts with the input's name. */
-export function inputError(input: string, rest: string): InputError {
-  return new InputError(input, name => `${name(input)} ${rest}`)
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
 
 export type IfNoPaths = 'error' | 'warn' | 'ignore'
 export type SizeCheck = 'warn' | 'skip' | 'off'

@@ -8,7 +8,7 @@
  * resource has are input errors: nothing is sent.
  */
 import type { ResourceRef, ResourceCheck } from '../settings.js'
-import { InputError } from '../settings.js'
+import { InputError } from '../input-error.js'
 import type { Clock, GcoreApi } from '../ports.js'
 import { GcoreError } from './client.js'
 import { listOf, parseResource, withHostname, type Resource } from './resource.js'

@@ -5,7 +5,7 @@
 import nodePath from 'node:path'
 import { mapLimit } from '../pool.js'
 import type { FileSource } from '../ports.js'
-import { inputError } from '../settings.js'
+import { inputError } from '../input-error.js'
 
 const MiB = 1024 * 1024
 /** Gcore recommends prefetch for files over 200 MB and under 5 GB. */

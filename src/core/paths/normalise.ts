@@ -10,7 +10,7 @@
  * slashes, several paths on one line) is normalised and reported through
  * `onChange`, never guessed silently and never by dropping a segment.
  */
-import { InputError, type NameInput } from '../settings.js'
+import { InputError, type NameInput } from '../input-error.js'
 
 /** Where a path came from: an input, or a file named by one, and the line or item. */
 export interface PathOrigin {

@@ -6,7 +6,8 @@
 import nodePath from 'node:path'
 import { formatBytes, plural } from '../format.js'
 import type { FileSource, ReleaseAsset } from '../ports.js'
-import { actionInputName, InputError, inputError, type NameInput, type Settings } from '../settings.js'
+import { actionInputName, InputError, inputError, type NameInput } from '../input-error.js'
+import { type Settings } from '../settings.js'
 import { assetFiles, localFiles, type ListedFile } from './files.js'
 import { describeOrigin, normaliseCdnPath, splitPathList, splitSeveralOnOneLine, type ListEntry, type PathOrigin } from './normalise.js'
 
