@@ -32089,9 +32089,6 @@ function pathOptionsOf(resource) {
     };
 }
 /** The resource's options, overridden by the first matching rule that sets them. */
-function pathOptions(resource, path) {
-    return optionsFor(resource, matchingRules(resource, path));
-}
 function optionsFor(resource, rules) {
     const effective = (name) => {
         const set = rules.find(rule => resource_option(rule.options, name) != null);

@@ -32,7 +32,7 @@ export function isOn(option: OptionValue<unknown> | null | undefined): boolean {
 }
 
 /** The rule that governs a path: active, not deleted, lowest weight first, first match wins. */
-export function matchingRule(resource: Resource, path: string): Resource['rules'][number] | undefined {
+function matchingRule(resource: Resource, path: string): Resource['rules'][number] | undefined {
   return resource.rules
     .filter(rule => rule.active && !rule.deleted)
     .sort((a, b) => a.weight - b.weight)

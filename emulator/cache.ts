@@ -11,7 +11,7 @@
 import { keyPath } from './cache-key.js'
 import type { OriginFile, Version } from './origin.js'
 
-export interface CachedPart {
+interface CachedPart {
   index: number
   version: Version
   bytes: number

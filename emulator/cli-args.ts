@@ -192,7 +192,7 @@ export function parseResourceSpec(text: string): ResourceSpec {
 }
 
 /** `path=/v/app.iso,size=700MiB,version=2` as an origin entry. */
-export function parseOriginSpec(text: string): [string, { size: number; version?: string | number }] {
+function parseOriginSpec(text: string): [string, { size: number; version?: string | number }] {
   const where = `--origin "${text}"`
   const fields = new Map(
     text.split(',').map(pair => {
@@ -213,7 +213,7 @@ export function parseOriginSpec(text: string): [string, { size: number; version?
 
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }
 
-export function parseSize(text: string, where: string): number {
+function parseSize(text: string, where: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim())
   const unit = UNITS[(match?.[2] || 'b').toLowerCase()]
   if (!match || unit === undefined) throw new Error(`${where}: "${text}" is not a size (e.g. 300MiB, 10MB, 4096)`)

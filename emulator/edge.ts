@@ -25,7 +25,7 @@ export interface EdgeRequest {
   bytes: number
 }
 
-export const EDGE_ID = 'edge-emulator'
+const EDGE_ID = 'edge-emulator'
 
 export function edgeHandler(model: CdnModel, fallback: number | undefined, record: (entry: EdgeRequest) => void) {
   return (req: IncomingMessage, res: ServerResponse): void => {

@@ -18,7 +18,7 @@ export type FaultOperation = Operation | 'any'
 export const FAULT_OPERATIONS: readonly FaultOperation[] = ['prefetch', 'purge', 'limits', 'purge-status', 'resource', 'rules', 'resources', 'any']
 
 /** A made-up answer: status, body and extra headers. */
-export interface AnswerOverride {
+interface AnswerOverride {
   status?: number
   body?: string
   headers?: Record<string, string>
@@ -55,7 +55,7 @@ export interface FaultRule {
   fault: Fault
 }
 
-export function matchesOrdinal(on: Ordinals, ordinal: number): boolean {
+function matchesOrdinal(on: Ordinals, ordinal: number): boolean {
   if (on === 'every') return true
   return on.some(item => (typeof item === 'number' ? item === ordinal : ordinal >= item.from && ordinal <= (item.to ?? Infinity)))
 }

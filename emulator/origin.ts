@@ -15,7 +15,7 @@ export interface OriginFile {
 const MiB = 1024 * 1024
 
 /** A path nobody described: large enough to be sliced, as the files this action prefetches are. */
-export const DEFAULT_ORIGIN_FILE: OriginFile = { size: 300 * MiB, version: 1 }
+const DEFAULT_ORIGIN_FILE: OriginFile = { size: 300 * MiB, version: 1 }
 
 export class Origin {
   private readonly files = new Map<string, OriginFile>()

@@ -12,7 +12,7 @@ export type RateLane = 'prefetch' | 'purge_by_url' | 'purge_request'
 
 export const DEFAULT_RATES: Record<RateKind, number> = { prefetch: 1, purge_by_url: 2, purge_by_pattern: 1, purge_all: 1 }
 
-export function laneOf(kind: RateKind): RateLane {
+function laneOf(kind: RateKind): RateLane {
   return kind === 'purge_by_pattern' || kind === 'purge_all' ? 'purge_request' : kind
 }
 

@@ -98,9 +98,9 @@ export interface Resource {
 const STATUSES: readonly ResourceStatus[] = ['active', 'suspended', 'processed', 'deleted']
 const CREATED = '2026-01-05T10:00:00.000000Z'
 
-export const defaultCname = (id: number): string => `cdn${id}.example.com`
+const defaultCname = (id: number): string => `cdn${id}.example.com`
 
-export function resolveResource(spec: ResourceSpec): Resource {
+function resolveResource(spec: ResourceSpec): Resource {
   const status: ResourceStatus =
     spec.status ?? (spec.deleted ? 'deleted' : spec.suspended || spec.active === false ? 'suspended' : 'active')
   return {

@@ -71,8 +71,6 @@ export function renderSpec() {
     `export const VERSION = ${JSON.stringify(version)}`,
     '',
     `export const ACTION_INPUTS: InputSpec[] = ${JSON.stringify(inputs, null, 2)}`,
-    '',
-    `export const ACTION_OUTPUTS: string[] = ${JSON.stringify(Object.keys(action.outputs))}`,
     ''
   ].join('\n')
 }

@@ -41,7 +41,7 @@ export interface RunOptions {
 export const RUNNER_TOKEN = 'ghs_runnerTokenForTests'
 const evaluate = (value: string): string => value.replace(/\$\{\{\s*github\.token\s*\}\}/g, RUNNER_TOKEN)
 
-export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+function inputEnv(inputs: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, spec] of Object.entries(ACTION.inputs)) {
     if (spec.default !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = evaluate(String(spec.default))
@@ -54,7 +54,7 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<delimiter` blocks). */
-export function parseOutputFile(text: string): Record<string, string> {
+function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {

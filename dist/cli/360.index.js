@@ -11,8 +11,6 @@ __webpack_require__.d(__webpack_exports__, {
   runCommand: () => (/* binding */ runCommand)
 });
 
-// UNUSED EXPORTS: textReport
-
 ;// CONCATENATED MODULE: ./src/core/clock.ts
 /** The real clock. */
 const systemClock = {
@@ -766,9 +764,6 @@ function pathOptionsOf(resource) {
     };
 }
 /** The resource's options, overridden by the first matching rule that sets them. */
-function pathOptions(resource, path) {
-    return optionsFor(resource, matchingRules(resource, path));
-}
 function optionsFor(resource, rules) {
     const effective = (name) => {
         const set = rules.find(rule => resource_option(rule.options, name) != null);

@@ -13,7 +13,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   cN: () => (/* binding */ inputReader),
 /* harmony export */   eb: () => (/* binding */ UsageError)
 /* harmony export */ });
-/* unused harmony exports SECRETS_FROM_ENV, LIST_FLAGS, SWITCHES */
+/* unused harmony export SWITCHES */
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3379);
@@ -37,7 +37,7 @@ const SECRETS_FROM_ENV = { 'api-key': 'GCORE_API_KEY', 'github-token': 'GITHUB_T
 const LIST_FLAGS = ['resource-id', 'paths', 'files', 'verify-url', 'purge-patterns'];
 /** Yes/no inputs: `--dry-run` alone means yes, `--no-wait-for-purge` no. */
 const SWITCHES = ['release-assets', 'wait-for-purge', 'verify-required', 'fail-on-error', 'dry-run'];
-const FLAG_INPUTS = _spec_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_INPUTS */ .bn.filter(input => !(input.name in SECRETS_FROM_ENV));
+const FLAG_INPUTS = _spec_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_INPUTS */ .b.filter(input => !(input.name in SECRETS_FROM_ENV));
 const isSwitch = (input) => SWITCHES.includes(input.name);
 const isList = (input) => LIST_FLAGS.includes(input.name);
 class UsageError extends Error {
@@ -116,7 +116,7 @@ function inputReader(flags, env) {
             return env[SECRETS_FROM_ENV[name]] ?? '';
         if (name in flags)
             return flags[name];
-        return _spec_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_INPUTS */ .bn.find(input => input.name === name)?.default ?? '';
+        return _spec_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_INPUTS */ .b.find(input => input.name === name)?.default ?? '';
     };
 }
 /** How errors name an input on the command line: its flag, or the variable of a secret. */
@@ -130,7 +130,7 @@ function helpText() {
         return `  ${usage}${fallback ? `  (${fallback})` : ''}\n      ${input.description}`;
     });
     return [
-        `gcore-cdn-prefetch ${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .xv}: purge and prefetch files into Gcore CDN resources within Gcore's rate limits.`,
+        `gcore-cdn-prefetch ${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x}: purge and prefetch files into Gcore CDN resources within Gcore's rate limits.`,
         '',
         'Usage: GCORE_API_KEY=<token> gcore-cdn-prefetch --resource-id <id> [--paths <path>]... [--paths-file <file>] [--purge auto]',
         '',
@@ -183,7 +183,7 @@ async function main(argv) {
     if (args.help)
         return process.stdout.write(`${(0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success;
     if (args.version)
-        return process.stdout.write(`${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .xv}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success;
+        return process.stdout.write(`${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success;
     const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(360)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9360));
     return runCommand(args, process.env);
 }
@@ -198,10 +198,9 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   bn: () => (/* binding */ ACTION_INPUTS),
-/* harmony export */   xv: () => (/* binding */ VERSION)
+/* harmony export */   b: () => (/* binding */ ACTION_INPUTS),
+/* harmony export */   x: () => (/* binding */ VERSION)
 /* harmony export */ });
-/* unused harmony export ACTION_OUTPUTS */
 // Generated from action.yml and package.json by scripts/sync-action-spec.mjs (npm run docs). Do not edit.
 const VERSION = "1.0.0";
 const ACTION_INPUTS = [
@@ -404,7 +403,6 @@ const ACTION_INPUTS = [
         "required": false
     }
 ];
-const ACTION_OUTPUTS = (/* unused pure expression or super */ null && (["result", "total-count", "prefetched-count", "purged-count", "failed-count", "failed-paths", "skipped-count", "skipped-paths", "verified-count", "verify", "batches", "resources", "report-file"]));
 
 
 /***/ }),

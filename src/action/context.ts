@@ -69,7 +69,7 @@ export interface ReleaseApi {
 }
 
 /** Octokit from @actions/github, loaded on first use. */
-export function octokitReleases(token: string): ReleaseApi {
+function octokitReleases(token: string): ReleaseApi {
   const load = async () => {
     const github = await import('@actions/github')
     return github.getOctokit(token)

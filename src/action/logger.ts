@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import type { Logger } from '../core/ports.js'
 
 /** Every line of `text`, none of them a workflow command. */
-export function inert(text: string): string {
+function inert(text: string): string {
   return text
     .split(/\r?\n|\r/)
     .map(line => line.replace(/^(\s*):(?=:)/, '$1: '))

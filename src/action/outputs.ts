@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { reportJsonChunks, stepOutputs } from '../core/report/json.js'
 import type { RunReport } from '../core/report/model.js'
 
-export function reportFileName(): string {
+function reportFileName(): string {
   return `gcore-cdn-prefetch-${Date.now()}-${process.pid}.json`
 }
 

@@ -15,9 +15,9 @@ export const EXIT_CODES = {
 } as const
 
 /** Secret inputs and the environment variables they come from instead of flags. */
-export const SECRETS_FROM_ENV: Readonly<Record<string, string>> = { 'api-key': 'GCORE_API_KEY', 'github-token': 'GITHUB_TOKEN' }
+const SECRETS_FROM_ENV: Readonly<Record<string, string>> = { 'api-key': 'GCORE_API_KEY', 'github-token': 'GITHUB_TOKEN' }
 /** Inputs that take several values: a repeated flag adds one. */
-export const LIST_FLAGS = ['resource-id', 'paths', 'files', 'verify-url', 'purge-patterns'] as const
+const LIST_FLAGS = ['resource-id', 'paths', 'files', 'verify-url', 'purge-patterns'] as const
 /** Yes/no inputs: `--dry-run` alone means yes, `--no-wait-for-purge` no. */
 export const SWITCHES = ['release-assets', 'wait-for-purge', 'verify-required', 'fail-on-error', 'dry-run'] as const
 

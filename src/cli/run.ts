@@ -19,7 +19,7 @@ import { EXIT_CODES, flagName, inputReader, type ParsedArgs } from './args.js'
 import { githubReleases } from './release.js'
 
 /** A line per fact; failed paths listed in full (a terminal can scroll). */
-export function textReport(report: RunReport): string {
+function textReport(report: RunReport): string {
   const lines = [`Result: ${resultSentence(report)}`]
   if (!report.dryRun) lines.push(`Time: ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)})`)
   if (report.limits.length) lines.push(`Limits: ${report.limits.join(', ')}`)

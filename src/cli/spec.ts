@@ -210,5 +210,3 @@ export const ACTION_INPUTS: InputSpec[] = [
     "required": false
   }
 ]
-
-export const ACTION_OUTPUTS: string[] = ["result","total-count","prefetched-count","purged-count","failed-count","failed-paths","skipped-count","skipped-paths","verified-count","verify","batches","resources","report-file"]

@@ -9,9 +9,9 @@ import { isIP } from 'node:net'
 import { InputError, inputError } from './input-error.js'
 import { normalisePrefix } from './paths/normalise.js'
 
-export type IfNoPaths = 'error' | 'warn' | 'ignore'
-export type SizeCheck = 'warn' | 'skip' | 'off'
-export type LimitsMode = 'auto' | 'documented'
+type IfNoPaths = 'error' | 'warn' | 'ignore'
+type SizeCheck = 'warn' | 'skip' | 'off'
+type LimitsMode = 'auto' | 'documented'
 export type PurgeMode = 'off' | 'url' | 'pattern' | 'all' | 'auto'
 export type ResourceCheck = 'auto' | 'required' | 'off'
 
@@ -129,7 +129,7 @@ function listItems(value: string): string[] {
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
 const NOT_LATIN1 = /[^\u0020-\u00ff]/
 
-export function parseApiKey(raw: string): string {
+function parseApiKey(raw: string): string {
   const value = raw.trim()
   if (!value) throw inputError('api-key', 'is required: pass your Gcore API token from a secret.')
   if (CONTROL_CHARACTER.test(value)) throw inputError('api-key', 'contains a control character or line break; check the secret.')
@@ -146,7 +146,7 @@ export function parseApiKey(raw: string): string {
 // A hostname: dot-separated labels of letters, digits and hyphens.
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i
 
-export function parseResources(value: string): ResourceRef[] {
+function parseResources(value: string): ResourceRef[] {
   if (!value) throw inputError('resource-id', 'is required: the ID of your Gcore CDN resource, or its hostname.')
   const refs = new Map<string, ResourceRef>()
   for (const part of listItems(value)) {
@@ -166,7 +166,7 @@ export function parseResources(value: string): ResourceRef[] {
 }
 
 /** The values core.getBooleanInput accepts (YAML 1.2 core schema). */
-export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+function parseBoolean(name: string, value: string, fallback: boolean): boolean {
   if (value === '') return fallback
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
@@ -174,7 +174,7 @@ export function parseBoolean(name: string, value: string, fallback: boolean): bo
 }
 
 /** `false`/`true` as before (true means `auto`), or a purge kind. */
-export function parsePurge(value: string): PurgeMode {
+function parsePurge(value: string): PurgeMode {
   const kinds = ['url', 'pattern', 'all', 'auto'] as const
   if ((kinds as readonly string[]).includes(value)) return value as PurgeMode
   try {
@@ -184,7 +184,7 @@ export function parsePurge(value: string): PurgeMode {
   }
 }
 
-export function parsePurgePatterns(value: string): string[] {
+function parsePurgePatterns(value: string): string[] {
   const patterns = lines(value)
   for (const pattern of patterns) {
     const problem = !pattern.startsWith('/')
@@ -203,7 +203,7 @@ export function parsePurgePatterns(value: string): string[] {
   return [...new Set(patterns)]
 }
 
-export function parseInteger<F extends number | undefined>(name: string, value: string, fallback: F, min: number, max: number): number | F {
+function parseInteger<F extends number | undefined>(name: string, value: string, fallback: F, min: number, max: number): number | F {
   if (value === '') return fallback
   const number = Number(value)
   if (!/^[0-9]+$/.test(value) || number < min || number > max) {
@@ -213,7 +213,7 @@ export function parseInteger<F extends number | undefined>(name: string, value: 
 }
 
 /** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
-export function parseSeconds<F extends number | undefined>(name: string, value: string, fallbackSeconds: F, allowZero = false): number | F {
+function parseSeconds<F extends number | undefined>(name: string, value: string, fallbackSeconds: F, allowZero = false): number | F {
   if (value === '') return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000) as F
   const seconds = Number(value)
   if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
@@ -224,7 +224,7 @@ export function parseSeconds<F extends number | undefined>(name: string, value: 
 }
 
 /** `auto`, or one CDN base URL, or one per resource in the same order (newlines or commas). */
-export function parseVerifyUrls(value: string, resourceCount: number): 'auto' | string[] {
+function parseVerifyUrls(value: string, resourceCount: number): 'auto' | string[] {
   if (value === '') return []
   if (value === 'auto') return 'auto'
   const urls = listItems(value)
@@ -245,26 +245,26 @@ export function parseVerifyUrls(value: string, resourceCount: number): 'auto' | 
   return urls.map(url => url.replace(/\/+$/, ''))
 }
 
-export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[], fallback: T): T {
+function parseChoice<T extends string>(name: string, value: string, choices: readonly T[], fallback: T): T {
   if (value === '') return fallback
   if ((choices as readonly string[]).includes(value)) return value as T
   throw inputError(name, `must be one of ${choices.join(', ')}, got ${quote(value)}.`)
 }
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
   if (host === 'localhost' || host === '::1') return true
   return isIP(host) === 4 && host.startsWith('127.')
 }
 
-export const DEFAULT_API_URL = 'https://api.gcore.com'
+const DEFAULT_API_URL = 'https://api.gcore.com'
 
 /**
  * The API's base URL, without a trailing slash. A base that ends in `/cdn` is a
  * common paste from the docs' endpoint list: every path already starts with
  * `/cdn`, so it is dropped and said, rather than sent as `/cdn/cdn/…`.
  */
-export function parseApiUrl(value: string, notices: string[] = []): string {
+function parseApiUrl(value: string, notices: string[] = []): string {
   const text = value || DEFAULT_API_URL
   let url: URL
   try {

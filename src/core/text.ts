@@ -9,7 +9,7 @@ export const SECRET_RUN = 8
 const MASK = '***'
 
 /** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, and base64 at any alignment. */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret])
   const url = encodeURIComponent(secret)
   forms.add(url)
@@ -68,7 +68,7 @@ export function redact(text: string, secrets: readonly string[]): string {
  * spaces, runs of whitespace collapse, and `::` is broken up so no line we
  * print can be read as a workflow command.
  */
-export function flatten(text: string): string {
+function flatten(text: string): string {
   return (
     text
       // eslint-disable-next-line no-control-regex
@@ -80,7 +80,7 @@ export function flatten(text: string): string {
 }
 
 /** At most `max` characters, with an ellipsis when cut. */
-export function truncate(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
 

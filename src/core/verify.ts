@@ -28,7 +28,7 @@ export interface VerifyResult {
   size: number | null
 }
 
-export interface EdgeAnswer {
+interface EdgeAnswer {
   status: number
   cache: string | undefined
   contentLength: number | null

@@ -47,9 +47,9 @@ export interface ClientOptions {
 }
 
 /** What is kept of an error body: enough for any message Gcore writes. */
-export const MAX_ERROR_BODY_BYTES = 64 * 1024
+const MAX_ERROR_BODY_BYTES = 64 * 1024
 /** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
-export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
 
 const ENDPOINT: Record<RequestKind, 'prefetch' | 'purge'> = { prefetch: 'prefetch', url: 'purge', pattern: 'purge', all: 'purge' }
 
@@ -122,7 +122,7 @@ export class GcoreClient implements GcoreApi {
   }
 }
 
-export function classify(status: number): FailureKind {
+function classify(status: number): FailureKind {
   if (status === 429) return 'rate-limited'
   if (status === 401) return 'auth'
   if (status === 403) return 'forbidden'
@@ -188,7 +188,7 @@ function describeFieldErrors(errors: Record<string, unknown>, sent: string[]): s
  * An HTML error page becomes its title, or its text without tags. One pass
  * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
  */
-export function plainText(body: string): string {
+function plainText(body: string): string {
   const lower = body.toLowerCase()
   const open = lower.indexOf('<title')
   if (open !== -1) {

@@ -14,7 +14,7 @@ import { GcoreError } from './client.js'
  * URL 100 URLs, 2 a minute; purge by pattern 10 patterns, 1 a minute (purge all
  * shares that lane).
  */
-export const DOCUMENTED_LIMITS = {
+const DOCUMENTED_LIMITS = {
   batchSize: 100,
   prefetchIntervalMs: 60_000,
   purgeUrlBatchSize: 100,
@@ -23,9 +23,9 @@ export const DOCUMENTED_LIMITS = {
   purgePatternIntervalMs: 60_000
 } as const
 
-export type LimitSource = 'input' | 'account' | 'documented'
+type LimitSource = 'input' | 'account' | 'documented'
 
-export interface Limit {
+interface Limit {
   value: number
   source: LimitSource
   /** What the account said, e.g. `2/m`, when the value came from it. */

@@ -42,7 +42,7 @@ interface StatusEntry {
   payload?: { urls?: unknown; paths?: unknown }
 }
 
-export const PURGE_TYPES: Record<PurgeKind, string> = { url: 'purge_by_url', pattern: 'purge_by_pattern', all: 'purge_all' }
+const PURGE_TYPES: Record<PurgeKind, string> = { url: 'purge_by_url', pattern: 'purge_by_pattern', all: 'purge_all' }
 
 // Runner and Gcore clocks may differ a little: look back a bit before the request.
 const CLOCK_SKEW_MS = 10_000

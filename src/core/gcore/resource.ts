@@ -20,10 +20,10 @@ import type { PurgeKind } from '../ports.js'
 import type { PurgeMode } from '../settings.js'
 
 /** An option as Gcore returns it: `{enabled, value}`, or null (the account default). */
-export type GcoreOption = { enabled?: unknown; value?: unknown; mode?: unknown; excepted?: unknown } | null | undefined
-export type GcoreOptions = Record<string, GcoreOption> | null | undefined
+type GcoreOption = { enabled?: unknown; value?: unknown; mode?: unknown; excepted?: unknown } | null | undefined
+type GcoreOptions = Record<string, GcoreOption> | null | undefined
 
-export interface Rule {
+interface Rule {
   id: number | null
   rule: string
   ruleType: number
@@ -127,7 +127,7 @@ function rulePath(path: string): string {
 }
 
 /** Rules that apply to a path, first match first; a rule we cannot read counts as matching. */
-export function matchingRules(resource: Resource, path: string): Rule[] {
+function matchingRules(resource: Resource, path: string): Rule[] {
   const target = rulePath(path)
   return resource.rules.filter(rule => rule.regex === null || rule.regex.test(target))
 }
@@ -168,10 +168,6 @@ export function pathOptionsOf(resource: Resource): (path: string) => PathOptions
 }
 
 /** The resource's options, overridden by the first matching rule that sets them. */
-export function pathOptions(resource: Resource, path: string): PathOptions {
-  return optionsFor(resource, matchingRules(resource, path))
-}
-
 function optionsFor(resource: Resource, rules: Rule[]): PathOptions {
   const effective = (name: string): GcoreOption => {
     const set = rules.find(rule => option(rule.options, name) != null)
@@ -219,7 +215,7 @@ export interface PurgeDecision {
   why: string
 }
 
-export const WHY = {
+const WHY = {
   unknown: 'resource settings not read: purge by URL, as the action always did',
   chosen: 'chosen by the purge input',
   urlClears: 'purge by URL clears the whole file',

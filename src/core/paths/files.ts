@@ -9,7 +9,7 @@ import { inputError } from '../input-error.js'
 
 const MiB = 1024 * 1024
 /** Gcore recommends prefetch for files over 200 MB and under 5 GB. */
-export const SIZE_WINDOW = { min: 200 * MiB, max: 5 * 1024 * MiB } as const
+const SIZE_WINDOW = { min: 200 * MiB, max: 5 * 1024 * MiB } as const
 
 /** A file with a known size that becomes one CDN path: a local file or a release asset. */
 export interface ListedFile {

@@ -71,7 +71,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** The pattern that purges exactly one path and what shares its prefix: the path without its query. */
-export function patternOf(path: string): string {
+function patternOf(path: string): string {
   const query = path.indexOf('?')
   return query === -1 ? path : path.slice(0, query)
 }
@@ -81,7 +81,7 @@ export function patternCovers(pattern: string, path: string): boolean {
   return patternOf(path).startsWith(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern)
 }
 
-export function planResource(input: ResourcePlanInput, sizes: BatchSizes): ResourcePlan {
+function planResource(input: ResourcePlanInput, sizes: BatchSizes): ResourcePlan {
   const { resource } = input
   const groups = chunk(input.paths, sizes.prefetch)
   const purge = input.purge

@@ -12,7 +12,7 @@ import { assetFiles, localFiles, type ListedFile } from './files.js'
 import { describeOrigin, normaliseCdnPath, splitPathList, splitSeveralOnOneLine, type ListEntry, type PathOrigin } from './normalise.js'
 
 /** Larger lists are refused: an upload step's list of 100,000 paths is about 6 MB. */
-export const MAX_PATHS_FILE_BYTES = 64 * 1024 * 1024
+const MAX_PATHS_FILE_BYTES = 64 * 1024 * 1024
 /** How many examples a warning lists before "and N more". */
 const EXAMPLES = 10
 
@@ -110,7 +110,7 @@ async function readPathsFile(source: FileSource, file: string, workspace: string
 }
 
 /** UTF-8 or a clear refusal: a Latin-1 file would otherwise send U+FFFD in its paths. */
-export function decodeUtf8(bytes: Uint8Array, origin: PathOrigin): string {
+function decodeUtf8(bytes: Uint8Array, origin: PathOrigin): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {

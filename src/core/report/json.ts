@@ -7,7 +7,7 @@ import type { RunReport } from './model.js'
 /** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
 export const OUTPUT_BUDGET_BYTES = 900 * 1000
 
-export const OUTPUT_NAMES = [
+const OUTPUT_NAMES = [
   'result',
   'total-count',
   'prefetched-count',
@@ -56,7 +56,7 @@ export function outputFields(report: RunReport, reportFile: string): Record<Outp
  * fit. Items are measured one by one and the text is built only of those kept,
  * so 100,000 paths never become one big string first.
  */
-export function jsonArrayWithin(items: readonly unknown[], budget: number): { json: string; cut: number } {
+function jsonArrayWithin(items: readonly unknown[], budget: number): { json: string; cut: number } {
   const kept: string[] = []
   let bytes = 2
   for (const item of items) {

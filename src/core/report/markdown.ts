@@ -15,11 +15,11 @@ import type { BatchRecord, ResourceReport, RunReport, RunResult } from './model.
 import { countsPhrase } from './sentence.js'
 
 /** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
-export const SUMMARY_BUDGET_BYTES = 1000 * 1024
+const SUMMARY_BUDGET_BYTES = 1000 * 1024
 /** Failed paths are listed open up to this many; more are folded. */
-export const OPEN_FAILED_PATHS = 20
+const OPEN_FAILED_PATHS = 20
 /** Paths longer than this are shortened in the middle. */
-export const PATH_CELL_CHARS = 80
+const PATH_CELL_CHARS = 80
 
 /** Repository, event, ref, commit and run link: the first line of the log and the summary. */
 export interface RunContext {

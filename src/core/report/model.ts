@@ -94,7 +94,7 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString()
 }
 
-export function toRecord(result: BatchResult): BatchRecord {
+function toRecord(result: BatchResult): BatchRecord {
   const { batch } = result
   return {
     operation: batch.operation,

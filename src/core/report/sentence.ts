@@ -24,7 +24,7 @@ export function countsPhrase(report: RunReport): string {
   return parts.join(', ')
 }
 
-export function resultLabel(report: RunReport): string {
+function resultLabel(report: RunReport): string {
   return `${report.result}${report.cancelled ? ' (cancelled)' : ''}`
 }
 

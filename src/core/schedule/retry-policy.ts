@@ -32,7 +32,7 @@ const BACKOFF_BASE_MS = 1000
  * limits are per interval, so a longer wait is a proxy's or a bug's, and a
  * job must not sleep for hours on one header.
  */
-export const MAX_RETRY_AFTER_FACTOR = 2
+const MAX_RETRY_AFTER_FACTOR = 2
 
 /** Exponential backoff with jitter: 50-100 % of base × 2^(attempt-1), capped. */
 export function backoffMs(attempt: number, capMs: number, random: () => number): number {
@@ -49,7 +49,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(date) ? undefined : date - now
 }
 
-export function retryAfterCapMs(intervalMs: number): number {
+function retryAfterCapMs(intervalMs: number): number {
   return MAX_RETRY_AFTER_FACTOR * intervalMs
 }
 

@@ -6,6 +6,7 @@
  *
  * Time comes from a Clock, so tests run hour-long schedules in milliseconds.
  */
+import type { PurgeCompletion } from '../gcore/purge-status.js'
 import type { Batch, LaneIntervals, Plan } from '../paths/plan.js'
 import { intervalOf } from '../paths/plan.js'
 import type { Clock, GcoreApi, Logger } from '../ports.js'
@@ -13,7 +14,6 @@ import { Lane, type BatchResult, type Stop } from './lane.js'
 
 export type { BatchResult, Outcome } from './lane.js'
 
-export type PurgeCompletion = { ok: true } | { ok: false; error: string }
 
 export interface ScheduleOptions {
   intervals: LaneIntervals
@@ -32,7 +32,7 @@ export interface ScheduleOptions {
   afterPurge?: (batch: Batch, sentAt: number) => Promise<PurgeCompletion>
 }
 
-export function plannedResult(batch: Batch): BatchResult {
+function plannedResult(batch: Batch): BatchResult {
   return { batch, items: batch.items, outcome: 'planned', status: null, attempts: 0, error: null, started: null, finished: null, completed: null }
 }
 
