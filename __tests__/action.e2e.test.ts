@@ -70,7 +70,7 @@ describe('the action, end to end', () => {
     expect(run.stdout).toContain('250 paths: 3 prefetch batches of up to 100')
     expect(run.summary).toContain('## ✅ Gcore CDN prefetch: success')
     expect(run.summary).toContain('**250 of 250 paths prefetched.**')
-    expect(run.summary).toMatch(/<tr><td>✅ succeeded<\/td><td>prefetch<\/td><td>3<\/td><td>50<\/td><td>201<\/td><td>1<\/td><td>\d+ ms<\/td><td><\/td><td><\/td><\/tr>/)
+    expect(run.summary).toMatch(/<tr><td>✅&nbsp;succeeded<\/td><td>prefetch<\/td><td>3<\/td><td>50<\/td><td>201<\/td><td>1<\/td><td>\d+&nbsp;ms<\/td><td><\/td><td><\/td><\/tr>/)
     expect(run.summary).toContain('Limits: prefetch batch size 100 (account: 100) · prefetch interval 1 s (input)')
   })
 

@@ -10,7 +10,7 @@ describe('npm run demo', () => {
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('▸ purge by pattern 1/3 (resource 123456)')
     expect(run.stdout).toContain('▸ prefetch 3/3 (resource 123456)')
-    expect(run.stdout).toMatch(/prefetch 2\/3 \(resource 123456\): retrying in \d+ ms \(HTTP 503/)
+    expect(run.stdout).toMatch(/prefetch 2\/3 \(resource 123456\): retrying in [\d.]+ m?s \(HTTP 503/)
     expect(run.stdout).toContain('attempt 2/5 · HTTP 201')
     expect(run.stdout).toContain('Job summary')
     expect(run.stdout).toMatch(/✅ succeeded +prefetch +2 +2 +201 +2 /)

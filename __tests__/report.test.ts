@@ -101,7 +101,7 @@ describe('renderSummary', () => {
     const summary = renderSummary(buildReport(plan, results, run))
     expect(summary).toContain('## ⚠️ Gcore CDN prefetch: partial')
     expect(summary).toContain('**2 of 3 paths prefetched, 1 failed.** Took 1 min 1 s (estimate 1 min).')
-    expect(summary).toContain('<td>❌ failed</td><td>prefetch</td><td>2</td><td>1</td><td>400</td><td>1</td><td>2 s</td><td></td><td>HTTP 400: &lt;b&gt;bad&lt;/b&gt; &#96;x&#96;</td>')
+    expect(summary).toContain('<td>❌&nbsp;failed</td><td>prefetch</td><td>2</td><td>1</td><td>400</td><td>1</td><td>2&nbsp;s</td><td></td><td>HTTP 400: &lt;b&gt;bad&lt;/b&gt; &#96;x&#96;</td>')
     expect(summary).toContain('<details open><summary>Failed paths (1)</summary>')
     expect(summary).toContain('/c&#124;d')
     expect(summary).not.toContain('<script>')

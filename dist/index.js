@@ -34046,10 +34046,12 @@ const nodeFileSource = {
  * The job summary: GitHub-flavoured markdown with HTML tables, read at a glance.
  *
  * Counts and the verdict first, an icon per resource and batch, limits only for
- * the lanes used, failed paths open when there are few. Every text that came
- * from a user or the network passes through `escapeHtml`, and long paths are
- * shortened in the middle (the JSON outputs and the report file keep them whole).
- * The whole stays under GitHub's 1 MiB step-summary cap.
+ * the lanes used, failed paths open when there are few; more than 20 batches of
+ * a resource are tallied, the ones that need a look shown and all folded. Short
+ * cells do not wrap, so an icon stays with its word at any page width. Every
+ * text that came from a user or the network passes through `escapeHtml`, and
+ * long paths are shortened in the middle (the JSON outputs and the report file
+ * keep them whole). The whole stays under GitHub's 1 MiB step-summary cap.
  */
 
 
@@ -34057,9 +34059,12 @@ const nodeFileSource = {
 const SUMMARY_BUDGET_BYTES = 1000 * 1024;
 /** Failed paths are listed open up to this many; more are folded. */
 const OPEN_FAILED_PATHS = 20;
+/** A resource's batches are listed open up to this many; more are folded behind a tally and the batches that need a look. */
+const OPEN_BATCH_ROWS = 20;
 /** Paths longer than this are shortened in the middle. */
 const PATH_CELL_CHARS = 80;
 const RESULT_ICON = { success: '✅', partial: '⚠️', failure: '❌', 'dry-run': '📝' };
+const CANCELLED_ICON = '⏹️';
 const OUTCOME_ICON = { succeeded: '✅', failed: '❌', cancelled: '⏹️', 'not-attempted': '⏭️', planned: '📝' };
 const VERIFY_ICON = { HIT: '✅', stale: '❌', error: '❌' };
 const HTML_ENTITIES = {
@@ -34085,6 +34090,30 @@ function escapeHtml(text) {
     return text.replace(/[&<>"'`|*_[\]\\~#!]/g, char => HTML_ENTITIES[char]).replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 const shortPath = (path) => escapeHtml(middleEllipsis(path, PATH_CELL_CHARS));
+const markdown_count = (n) => n.toLocaleString('en-US');
+/**
+ * A short cell that must not wrap: `✅ succeeded`, `purge by URL`, `31 ms`.
+ * When a long error widens the table, the browser would otherwise put the icon
+ * on one line and its word on the next. (GitHub drops `style`, so the spaces
+ * themselves are made non-breaking.)
+ */
+const unbroken = (text) => text.replace(/ /g, '&nbsp;');
+/** A run without spaces long enough to widen a table: a path or URL quoted in an error. */
+const LONG_WORD = /[^\s"]{41,}/g;
+/**
+ * An error in a cell. A path quoted in it (Gcore names the path it refused) is
+ * shortened in the middle like a path cell, and may wrap after each `/`
+ * (`<wbr>`), so that one long path does not push the table past the page.
+ */
+function shortError(error) {
+    let html = '';
+    let from = 0;
+    for (const match of error.matchAll(LONG_WORD)) {
+        html += escapeHtml(error.slice(from, match.index)) + escapeHtml(middleEllipsis(match[0], PATH_CELL_CHARS)).replace(/\//g, '/<wbr>');
+        from = match.index + match[0].length;
+    }
+    return html + escapeHtml(error.slice(from));
+}
 function renderContextLine(context, format) {
     const parts = [context.repository, context.event, context.ref, context.sha].filter(part => part !== '');
     if (format === 'text')
@@ -34104,9 +34133,18 @@ function describeBatch(record) {
 }
 function batchRow(record) {
     const done = record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started)) : '';
-    return (`<tr><td>${OUTCOME_ICON[record.outcome]} ${record.outcome}</td><td>${describeBatch(record)}</td><td>${record.index}</td>` +
-        `<td>${record.paths.length}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
-        `<td>${timeBetween(record.started, record.finished)}</td><td>${done}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`);
+    return (`<tr><td>${unbroken(`${OUTCOME_ICON[record.outcome]} ${record.outcome}`)}</td><td>${unbroken(describeBatch(record))}</td><td>${record.index}</td>` +
+        `<td>${markdown_count(record.paths.length)}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
+        `<td>${unbroken(timeBetween(record.started, record.finished))}</td><td>${unbroken(done)}</td><td>${shortError(record.error ?? '')}</td></tr>`);
+}
+const BATCH_HEADER = ['Outcome', 'Request', 'Batch', 'Paths', 'HTTP', 'Attempts', 'Took', 'Purge done after', 'Error'];
+const OUTCOME_ORDER = ['failed', 'not-attempted', 'cancelled', 'succeeded', 'planned'];
+/** Outcomes a reader has to look at. */
+const NEEDS_A_LOOK = new Set(['failed', 'not-attempted', 'cancelled']);
+/** `100 batches: 1 ❌ failed, 99 ✅ succeeded`: the worst outcomes first. */
+function batchTally(rows) {
+    const tally = OUTCOME_ORDER.map(outcome => [outcome, rows.filter(row => row.outcome === outcome).length]).filter(([, n]) => n > 0);
+    return `${plural(rows.length, 'batch', 'batches')}: ${tally.map(([outcome, n]) => `${markdown_count(n)} ${OUTCOME_ICON[outcome]} ${outcome}`).join(', ')}.`;
 }
 function fileRow(file) {
     const mark = file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : '';
@@ -34121,10 +34159,14 @@ function resourceIcon(resource, batches) {
     if (resource.error)
         return '❌';
     const own = batches.filter(batch => batch.resource === resource.id);
-    if (own.some(batch => batch.outcome === 'failed' || batch.outcome === 'not-attempted'))
+    const failed = (batch) => batch.outcome === 'failed' || batch.outcome === 'not-attempted';
+    // Nothing of it went through: as failed as the run that failed.
+    if (own.length > 0 && own.every(failed))
+        return '❌';
+    if (own.some(failed))
         return '⚠️';
     if (own.some(batch => batch.outcome === 'cancelled'))
-        return '⏹️';
+        return CANCELLED_ICON;
     if (own.every(batch => batch.outcome === 'planned'))
         return '📝';
     return '✅';
@@ -34133,7 +34175,7 @@ function resourceRow(resource, batches) {
     const kinds = resource.purgeKinds.map(entry => `${entry.kind}: ${plural(entry.paths, 'path')}`).join(', ') || 'none';
     const slice = resource.slice === null ? 'unknown' : resource.slice ? 'on' : 'off';
     return (`<tr><td>${resourceIcon(resource, batches)} ${resource.id}</td><td>${escapeHtml(resource.hostname ?? '')}</td><td>${escapeHtml(resource.state)}</td>` +
-        `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${resource.paths}</td><td>${escapeHtml(resource.error ?? '')}</td></tr>`);
+        `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${markdown_count(resource.paths)}</td><td>${shortError(resource.error ?? '')}</td></tr>`);
 }
 /**
  * Renders items into lines until the byte budget is spent; reports how many
@@ -34165,7 +34207,7 @@ function renderSummary(report, options = {}) {
         : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`;
     const head = [
         ...(options.context?.repository ? [renderContextLine(options.context, 'html'), ''] : []),
-        `## ${RESULT_ICON[report.result]} Gcore CDN prefetch: ${report.result}${report.cancelled ? ' (cancelled)' : ''}`,
+        `## ${report.cancelled ? CANCELLED_ICON : RESULT_ICON[report.result]} Gcore CDN prefetch: ${report.result}${report.cancelled ? ' (cancelled)' : ''}`,
         '',
         `**${escapeHtml(countsPhrase(report))}.** ${time}`,
         ''
@@ -34193,12 +34235,23 @@ function renderSummary(report, options = {}) {
         const rows = report.batches.filter(record => record.resource === id);
         if (rows.length === 0)
             return;
-        const fit = take(rows, batchRow, 0.5 / (ids.length - i));
-        batchRowsCut += fit.cut;
         const hostname = report.resources.find(resource => resource.id === id)?.hostname;
         if (ids.length > 1)
             body.push(`### Resource ${id}${hostname ? ` (${escapeHtml(hostname)})` : ''}`, '');
-        body.push(...table(['Outcome', 'Request', 'Batch', 'Paths', 'HTTP', 'Attempts', 'Took', 'Purge done after', 'Error'], fit.kept));
+        if (rows.length <= OPEN_BATCH_ROWS) {
+            const fit = take(rows, batchRow, 0.5 / (ids.length - i));
+            batchRowsCut += fit.cut;
+            body.push(...table(BATCH_HEADER, fit.kept));
+            return;
+        }
+        // Many batches: the tally, the few that need a look open, every batch folded.
+        body.push(batchTally(rows), '');
+        const problems = rows.filter(row => NEEDS_A_LOOK.has(row.outcome));
+        if (problems.length > 0 && problems.length <= OPEN_BATCH_ROWS)
+            body.push(...table(BATCH_HEADER, take(problems, batchRow, 0.1).kept));
+        const fit = take(rows, batchRow, 0.5 / (ids.length - i));
+        batchRowsCut += fit.cut;
+        body.push(...folded(`All ${plural(rows.length, 'batch', 'batches')}`, table(BATCH_HEADER, fit.kept)));
     });
     if (batchRowsCut)
         cutNotes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`);

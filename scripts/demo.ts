@@ -29,6 +29,7 @@ const dim = (text: string): string => (process.stdout.isTTY ? `\x1b[2m${text}\x1
 function decode(text: string): string {
   return text
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')

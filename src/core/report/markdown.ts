@@ -2,10 +2,12 @@
  * The job summary: GitHub-flavoured markdown with HTML tables, read at a glance.
  *
  * Counts and the verdict first, an icon per resource and batch, limits only for
- * the lanes used, failed paths open when there are few. Every text that came
- * from a user or the network passes through `escapeHtml`, and long paths are
- * shortened in the middle (the JSON outputs and the report file keep them whole).
- * The whole stays under GitHub's 1 MiB step-summary cap.
+ * the lanes used, failed paths open when there are few; more than 20 batches of
+ * a resource are tallied, the ones that need a look shown and all folded. Short
+ * cells do not wrap, so an icon stays with its word at any page width. Every
+ * text that came from a user or the network passes through `escapeHtml`, and
+ * long paths are shortened in the middle (the JSON outputs and the report file
+ * keep them whole). The whole stays under GitHub's 1 MiB step-summary cap.
  */
 import { formatBytes, formatDuration, formatSeconds, middleEllipsis, plural } from '../format.js'
 import type { ListedFile } from '../paths/files.js'
@@ -17,7 +19,9 @@ import { countsPhrase } from './sentence.js'
 /** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
 const SUMMARY_BUDGET_BYTES = 1000 * 1024
 /** Failed paths are listed open up to this many; more are folded. */
-const OPEN_FAILED_PATHS = 20
+export const OPEN_FAILED_PATHS = 20
+/** A resource's batches are listed open up to this many; more are folded behind a tally and the batches that need a look. */
+export const OPEN_BATCH_ROWS = 20
 /** Paths longer than this are shortened in the middle. */
 const PATH_CELL_CHARS = 80
 
@@ -32,6 +36,7 @@ export interface RunContext {
 }
 
 const RESULT_ICON: Record<RunResult, string> = { success: '✅', partial: '⚠️', failure: '❌', 'dry-run': '📝' }
+const CANCELLED_ICON = '⏹️'
 const OUTCOME_ICON: Record<Outcome, string> = { succeeded: '✅', failed: '❌', cancelled: '⏹️', 'not-attempted': '⏭️', planned: '📝' }
 const VERIFY_ICON: Record<string, string> = { HIT: '✅', stale: '❌', error: '❌' }
 
@@ -60,6 +65,33 @@ export function escapeHtml(text: string): string {
 }
 
 const shortPath = (path: string): string => escapeHtml(middleEllipsis(path, PATH_CELL_CHARS))
+const count = (n: number): string => n.toLocaleString('en-US')
+
+/**
+ * A short cell that must not wrap: `✅ succeeded`, `purge by URL`, `31 ms`.
+ * When a long error widens the table, the browser would otherwise put the icon
+ * on one line and its word on the next. (GitHub drops `style`, so the spaces
+ * themselves are made non-breaking.)
+ */
+const unbroken = (text: string): string => text.replace(/ /g, '&nbsp;')
+
+/** A run without spaces long enough to widen a table: a path or URL quoted in an error. */
+const LONG_WORD = /[^\s"]{41,}/g
+
+/**
+ * An error in a cell. A path quoted in it (Gcore names the path it refused) is
+ * shortened in the middle like a path cell, and may wrap after each `/`
+ * (`<wbr>`), so that one long path does not push the table past the page.
+ */
+function shortError(error: string): string {
+  let html = ''
+  let from = 0
+  for (const match of error.matchAll(LONG_WORD)) {
+    html += escapeHtml(error.slice(from, match.index)) + escapeHtml(middleEllipsis(match[0], PATH_CELL_CHARS)).replace(/\//g, '/<wbr>')
+    from = match.index + match[0].length
+  }
+  return html + escapeHtml(error.slice(from))
+}
 
 export function renderContextLine(context: RunContext, format: 'text' | 'html'): string {
   const parts = [context.repository, context.event, context.ref, context.sha].filter(part => part !== '')
@@ -81,10 +113,21 @@ function describeBatch(record: BatchRecord): string {
 function batchRow(record: BatchRecord): string {
   const done = record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started!)) : ''
   return (
-    `<tr><td>${OUTCOME_ICON[record.outcome]} ${record.outcome}</td><td>${describeBatch(record)}</td><td>${record.index}</td>` +
-    `<td>${record.paths.length}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
-    `<td>${timeBetween(record.started, record.finished)}</td><td>${done}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`
+    `<tr><td>${unbroken(`${OUTCOME_ICON[record.outcome]} ${record.outcome}`)}</td><td>${unbroken(describeBatch(record))}</td><td>${record.index}</td>` +
+    `<td>${count(record.paths.length)}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
+    `<td>${unbroken(timeBetween(record.started, record.finished))}</td><td>${unbroken(done)}</td><td>${shortError(record.error ?? '')}</td></tr>`
   )
+}
+
+const BATCH_HEADER = ['Outcome', 'Request', 'Batch', 'Paths', 'HTTP', 'Attempts', 'Took', 'Purge done after', 'Error']
+const OUTCOME_ORDER: Outcome[] = ['failed', 'not-attempted', 'cancelled', 'succeeded', 'planned']
+/** Outcomes a reader has to look at. */
+const NEEDS_A_LOOK: ReadonlySet<Outcome> = new Set(['failed', 'not-attempted', 'cancelled'])
+
+/** `100 batches: 1 ❌ failed, 99 ✅ succeeded`: the worst outcomes first. */
+function batchTally(rows: readonly BatchRecord[]): string {
+  const tally = OUTCOME_ORDER.map(outcome => [outcome, rows.filter(row => row.outcome === outcome).length] as const).filter(([, n]) => n > 0)
+  return `${plural(rows.length, 'batch', 'batches')}: ${tally.map(([outcome, n]) => `${count(n)} ${OUTCOME_ICON[outcome]} ${outcome}`).join(', ')}.`
 }
 
 function fileRow(file: ListedFile): string {
@@ -103,8 +146,11 @@ function verifyRow(entry: VerifyResult): string {
 function resourceIcon(resource: ResourceReport, batches: BatchRecord[]): string {
   if (resource.error) return '❌'
   const own = batches.filter(batch => batch.resource === resource.id)
-  if (own.some(batch => batch.outcome === 'failed' || batch.outcome === 'not-attempted')) return '⚠️'
-  if (own.some(batch => batch.outcome === 'cancelled')) return '⏹️'
+  const failed = (batch: BatchRecord): boolean => batch.outcome === 'failed' || batch.outcome === 'not-attempted'
+  // Nothing of it went through: as failed as the run that failed.
+  if (own.length > 0 && own.every(failed)) return '❌'
+  if (own.some(failed)) return '⚠️'
+  if (own.some(batch => batch.outcome === 'cancelled')) return CANCELLED_ICON
   if (own.every(batch => batch.outcome === 'planned')) return '📝'
   return '✅'
 }
@@ -114,7 +160,7 @@ function resourceRow(resource: ResourceReport, batches: BatchRecord[]): string {
   const slice = resource.slice === null ? 'unknown' : resource.slice ? 'on' : 'off'
   return (
     `<tr><td>${resourceIcon(resource, batches)} ${resource.id}</td><td>${escapeHtml(resource.hostname ?? '')}</td><td>${escapeHtml(resource.state)}</td>` +
-    `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${resource.paths}</td><td>${escapeHtml(resource.error ?? '')}</td></tr>`
+    `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${count(resource.paths)}</td><td>${shortError(resource.error ?? '')}</td></tr>`
   )
 }
 
@@ -158,7 +204,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
     : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`
   const head = [
     ...(options.context?.repository ? [renderContextLine(options.context, 'html'), ''] : []),
-    `## ${RESULT_ICON[report.result]} Gcore CDN prefetch: ${report.result}${report.cancelled ? ' (cancelled)' : ''}`,
+    `## ${report.cancelled ? CANCELLED_ICON : RESULT_ICON[report.result]} Gcore CDN prefetch: ${report.result}${report.cancelled ? ' (cancelled)' : ''}`,
     '',
     `**${escapeHtml(countsPhrase(report))}.** ${time}`,
     ''
@@ -185,11 +231,21 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   ids.forEach((id, i) => {
     const rows = report.batches.filter(record => record.resource === id)
     if (rows.length === 0) return
-    const fit = take(rows, batchRow, 0.5 / (ids.length - i))
-    batchRowsCut += fit.cut
     const hostname = report.resources.find(resource => resource.id === id)?.hostname
     if (ids.length > 1) body.push(`### Resource ${id}${hostname ? ` (${escapeHtml(hostname)})` : ''}`, '')
-    body.push(...table(['Outcome', 'Request', 'Batch', 'Paths', 'HTTP', 'Attempts', 'Took', 'Purge done after', 'Error'], fit.kept))
+    if (rows.length <= OPEN_BATCH_ROWS) {
+      const fit = take(rows, batchRow, 0.5 / (ids.length - i))
+      batchRowsCut += fit.cut
+      body.push(...table(BATCH_HEADER, fit.kept))
+      return
+    }
+    // Many batches: the tally, the few that need a look open, every batch folded.
+    body.push(batchTally(rows), '')
+    const problems = rows.filter(row => NEEDS_A_LOOK.has(row.outcome))
+    if (problems.length > 0 && problems.length <= OPEN_BATCH_ROWS) body.push(...table(BATCH_HEADER, take(problems, batchRow, 0.1).kept))
+    const fit = take(rows, batchRow, 0.5 / (ids.length - i))
+    batchRowsCut += fit.cut
+    body.push(...folded(`All ${plural(rows.length, 'batch', 'batches')}`, table(BATCH_HEADER, fit.kept)))
   })
   if (batchRowsCut) cutNotes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
   if (report.files.length) {
