@@ -16,7 +16,7 @@ import nodePath from 'node:path'
 import { marked } from 'marked'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** The page width of a GitHub job summary on a laptop, and one CSS pixel per pixel. */
 export const VIEWPORT = { width: 1000, height: 800 }
 /** Offline and quiet: without the background-networking flags Chromium keeps dialling out, and this network refuses it. */
@@ -45,12 +45,12 @@ export function browserMissing(): string | null {
 }
 
 /** GitHub-flavoured markdown to HTML, as GitHub renders a step summary (before its sanitiser). */
-export function renderMarkdown(markdown: string): string {
+function renderMarkdown(markdown: string): string {
   return marked.parse(markdown, { gfm: true, async: false })
 }
 
 /** A minimal page like a job summary's card: GitHub's markdown body, its width and padding. */
-export function summaryPage(markdown: string, title = 'Job summary'): string {
+function summaryPage(markdown: string, title = 'Job summary'): string {
   return `<!doctype html>
 <html lang="en">
 <head>

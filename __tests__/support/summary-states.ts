@@ -12,11 +12,11 @@ import { runAction, type ActionRun, type RunOptions } from './run-action.js'
 
 export type SummaryStateName = 'success' | 'partial' | 'failure' | 'cancelled' | 'dry-run' | '10000-paths'
 
-export const KEY = 'summary-states-key'
-export const RESOURCE = 123456
+const KEY = 'summary-states-key'
+const RESOURCE = 123456
 
 /** The context line: a manual run on main, as on GitHub. */
-export const CONTEXT_ENV: Record<string, string> = {
+const CONTEXT_ENV: Record<string, string> = {
   GITHUB_REPOSITORY: 'acme/downloads',
   GITHUB_EVENT_NAME: 'workflow_dispatch',
   GITHUB_REF: 'refs/heads/main',

@@ -21,9 +21,9 @@ const SUMMARY_BUDGET_BYTES = 1000 * 1024
 /** Failed paths are listed open up to this many; more are folded. */
 export const OPEN_FAILED_PATHS = 20
 /** A resource's batches are listed open up to this many; more are folded behind a tally and the batches that need a look. */
-export const OPEN_BATCH_ROWS = 20
+const OPEN_BATCH_ROWS = 20
 /** Paths longer than this are shortened in the middle. */
-const PATH_CELL_CHARS = 80
+export const PATH_CELL_CHARS = 80
 
 /** Repository, event, ref, commit and run link: the first line of the log and the summary. */
 export interface RunContext {
