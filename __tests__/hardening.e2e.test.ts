@@ -81,6 +81,7 @@ function whenLogged(test: (entry: LoggedRequest) => boolean): Promise<void> {
         resolve()
       }
     }, 5)
+    poll.unref() // a test that fails before the request must not keep Jest alive
   })
 }
 
