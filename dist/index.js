@@ -31530,8 +31530,9 @@ function readBody(message, max, signal) {
             const room = max - size;
             if (chunk.length > room) {
                 chunks.push(chunk.subarray(0, room));
-                message.destroy();
+                // Settle first: destroy() emits 'aborted' at once, which would report a cut answer.
                 finish({ body: text(), truncated: true });
+                message.destroy();
                 return;
             }
             chunks.push(chunk);
@@ -33677,7 +33678,10 @@ async function warm(options) {
     }
     catch (error) {
         if (signal.aborted) {
-            const report = unsentReport([], { purge: settings.purge, cancelled: true, notes: ['Cancelled before anything was sent.'] }, startedAt, clock);
+            // The release's assets were never learnt; the paths given besides them are reported, so failed-paths can be fed back.
+            const known = await collectPaths({ ...settings, releaseAssets: false }, { files: options.files, workspace: options.workspace, name }).catch(() => undefined);
+            const facts = { skipped: known?.skipped, files: known?.files, purge: settings.purge, cancelled: true, notes: ['Cancelled before anything was sent.'] };
+            const report = unsentReport(known?.paths ?? [], facts, startedAt, clock);
             return { settings, report, verdict: verdictOf(report, settings) };
         }
         if (!(error instanceof InputError))

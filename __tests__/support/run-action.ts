@@ -25,12 +25,17 @@ export interface ActionRun {
   files: Record<string, string>
   durationMs: number
   workDir: string
+  /** Epoch ms: when the process was spawned, when the signal was sent (null if none), when it last wrote to stdout or stderr, when it exited. */
+  startedAt: number
+  signalledAt: number | null
+  lastOutputAt: number
+  exitedAt: number
 }
 
 export interface RunOptions {
   env?: Record<string, string>
-  /** Send this signal after `afterMs`, or when `when(stdout)` first holds. */
-  signal?: { name: NodeJS.Signals; afterMs?: number; when?: (stdout: string) => boolean }
+  /** Send this signal after `afterMs`, when `when(stdout)` first holds, or when `on` resolves (e.g. a server saw a request). */
+  signal?: { name: NodeJS.Signals; afterMs?: number; when?: (stdout: string) => boolean; on?: Promise<unknown> }
   cwd?: string
   timeoutMs?: number
   /** Extra node flags, for example `--import` of a probe. */
@@ -92,21 +97,35 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
     })
     let stdout = ''
     let stderr = ''
-    let signalled = false
+    let signalledAt: number | null = null
+    let lastOutputAt = started
+    let exited = false
+    let exitedAt = 0
     const sendSignal = (): void => {
-      if (signalled || !options.signal) return
-      signalled = true
+      if (signalledAt !== null || exited || !options.signal) return
+      signalledAt = Date.now()
       child.kill(options.signal.name)
     }
     child.stdout.on('data', chunk => {
       stdout += chunk
+      lastOutputAt = Date.now()
       if (options.signal?.when?.(stdout)) sendSignal()
     })
-    child.stderr.on('data', chunk => (stderr += chunk))
+    child.stderr.on('data', chunk => {
+      stderr += chunk
+      lastOutputAt = Date.now()
+    })
     if (options.signal?.afterMs !== undefined) setTimeout(sendSignal, options.signal.afterMs)
+    void options.signal?.on?.then(sendSignal)
     const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 25_000)
     child.on('error', reject)
+    child.on('exit', () => {
+      exited = true
+      exitedAt = Date.now()
+    })
     child.on('close', code => {
+      exitedAt ||= Date.now()
+      exited = true
       clearTimeout(killer)
       const files: Record<string, string> = {}
       for (const file of [outputFile, summaryFile]) files[file] = readFileSync(file, 'utf8')
@@ -125,8 +144,12 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
         outputs,
         summary: files[summaryFile],
         files,
-        durationMs: Date.now() - started,
-        workDir
+        durationMs: exitedAt - started,
+        workDir,
+        startedAt: started,
+        signalledAt,
+        lastOutputAt,
+        exitedAt
       })
     })
   })

@@ -111,7 +111,10 @@ export async function warm(options: EngineOptions): Promise<EngineOutcome> {
     collected = await collectPaths(settings, { files: options.files, workspace: options.workspace, assets, name })
   } catch (error) {
     if (signal.aborted) {
-      const report = unsentReport([], { purge: settings.purge, cancelled: true, notes: ['Cancelled before anything was sent.'] }, startedAt, clock)
+      // The release's assets were never learnt; the paths given besides them are reported, so failed-paths can be fed back.
+      const known = await collectPaths({ ...settings, releaseAssets: false }, { files: options.files, workspace: options.workspace, name }).catch(() => undefined)
+      const facts = { skipped: known?.skipped, files: known?.files, purge: settings.purge, cancelled: true, notes: ['Cancelled before anything was sent.'] }
+      const report = unsentReport(known?.paths ?? [], facts, startedAt, clock)
       return { settings, report, verdict: verdictOf(report, settings) }
     }
     if (!(error instanceof InputError)) throw error

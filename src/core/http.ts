@@ -134,8 +134,9 @@ function readBody(message: IncomingMessage, max: number, signal: AbortSignal): P
       const room = max - size
       if (chunk.length > room) {
         chunks.push(chunk.subarray(0, room))
-        message.destroy()
+        // Settle first: destroy() emits 'aborted' at once, which would report a cut answer.
         finish({ body: text(), truncated: true })
+        message.destroy()
         return
       }
       chunks.push(chunk)
