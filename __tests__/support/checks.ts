@@ -12,7 +12,7 @@ import { expect } from '@jest/globals'
 import { declaredOutputs, type ActionRun } from './run-action.js'
 
 /** Shorter runs of a key are too common to mean anything. */
-export const KEY_RUN = 8
+const KEY_RUN = 8
 
 /** The forms an API may echo a key in. Base64 is given for the key at each byte offset mod 3. */
 export function keyForms(key: string): Record<string, string> {
@@ -33,7 +33,7 @@ export function keyForms(key: string): Record<string, string> {
 }
 
 /** The line @actions/core writes to mask a secret (its escaping of %, CR and LF). */
-export function maskLine(secret: string): string {
+function maskLine(secret: string): string {
   return `::add-mask::${secret.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`
 }
 
@@ -41,7 +41,7 @@ export function maskLine(secret: string): string {
  * Where a run leaves text: everything but the `::add-mask::` lines of the
  * secrets given as inputs (by default the key itself), which must carry them.
  */
-export function sinks(run: ActionRun, masked: readonly string[]): Record<string, string> {
+function sinks(run: ActionRun, masked: readonly string[]): Record<string, string> {
   const maskLines = new Set(masked.map(maskLine))
   const stdout = run.stdout
     .split('\n')
@@ -68,7 +68,7 @@ export function keyLeaks(run: ActionRun, key: string, masked: readonly string[] 
 }
 
 /** The commands @actions/core writes for this action. */
-export const OWN_COMMANDS = ['add-mask', 'group', 'endgroup', 'notice', 'warning', 'error', 'debug']
+const OWN_COMMANDS = ['add-mask', 'group', 'endgroup', 'notice', 'warning', 'error', 'debug']
 
 /**
  * Lines the runner would read as workflow commands. The runner ends a line at
