@@ -407,7 +407,7 @@ describe('8. a batch never attempted because its purge failed', () => {
     const [purge, prefetch] = batchesOf(result)
     expect(purge).toMatchObject({ operation: 'purge', outcome: 'failed', paths: given })
     expect(prefetch).toMatchObject({ operation: 'prefetch', outcome: 'not-attempted', paths: given, error: 'not attempted: the purge of these paths failed' })
-    expect(result.summary).toContain('<tr><td>⏭️ not-attempted</td><td>prefetch</td><td>1</td><td>2</td>')
+    expect(result.summary).toContain('<tr><td>⏭️&nbsp;not-attempted</td><td>prefetch</td><td>1</td><td>2</td>')
     for (const path of given) expect(result.summary).toContain(path)
     expectPathsPartitioned(result, given)
   })
