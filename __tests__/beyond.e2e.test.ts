@@ -168,7 +168,7 @@ describe('dry run', () => {
     expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource', 'rules', 'resource', 'rules'])
     expect(gcore.log.every(entry => entry.method === 'GET')).toBe(true)
     expect(run.stdout).toContain('100 paths: 3 purge by URL and 3 prefetch batches of up to 40 on each of 2 resources, one prefetch every 1 s: about 2 s')
-    expect(run.summary).toContain('Dry run: nothing was sent; estimated time 2 s.')
+    expect(run.summary).toContain('Estimated time 2 s.')
     expect(run.summary).toContain('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.')
     expect(run.summary).toContain('### Resource 202')
   })

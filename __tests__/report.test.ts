@@ -82,7 +82,7 @@ describe('resultSentence', () => {
     const { plan, results } = finished(['/a'], ['succeeded'])
     expect(resultSentence(buildReport(plan, results, { ...run, purge: 'auto' }))).toBe('success: 1 of 1 path prefetched, 0 purged in 1 min 1 s')
     const two = finished(['/a', '/b', '/c'], ['succeeded', 'failed'])
-    expect(resultSentence(buildReport(two.plan, two.results, { ...run, cancelled: true, elapsedMs: 500 }))).toBe('partial (cancelled): 2 of 3 paths prefetched, 1 failed in under a second')
+    expect(resultSentence(buildReport(two.plan, two.results, { ...run, cancelled: true, elapsedMs: 500 }))).toBe('partial (cancelled): 2 of 3 paths prefetched, 1 not prefetched in under a second')
   })
 })
 

@@ -332,6 +332,11 @@ describe('decideRetry', () => {
     expect(decide(error).action).toBe(action)
   })
 
+  it('waits a whole interval after a timeout or a cut answer: Gcore may have counted the request', () => {
+    expect(decide(new GcoreError('the answer was cut off', 'transient', null, undefined, true))).toEqual({ action: 'retry', waitMs: 30_000 })
+    expect((decide(new GcoreError('connection refused', 'transient', null)) as { waitMs: number }).waitMs).toBe(1000)
+  })
+
   it('gives up after max-attempts and says so', () => {
     expect(decide(new GcoreError('HTTP 503', 'transient', 503), 5)).toEqual({ action: 'fail', error: 'HTTP 503 (gave up after 5 attempts)' })
   })
@@ -378,6 +383,18 @@ describe('stops', () => {
     expect(results.filter(r => r.batch.resource === 1).map(r => r.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded'])
     expect(results.filter(r => r.batch.resource === 2).map(r => r.outcome)).toEqual(['failed', 'not-attempted', 'not-attempted'])
     expect(results.find(r => r.batch.resource === 2 && r.batch.index === 2)!.error).toBe('not attempted: resource 2 does not exist for this key (HTTP 404) earlier in this run')
+  })
+
+  it('fails a batch already tried when the time budget leaves no time for another try', async () => {
+    const { api, plan, schedule, clock } = setup({ count: 200 }, (_, n) => (n === 1 ? new GcoreError('HTTP 503', 'transient', 503) : { status: 201 }))
+    const results = await execute(plan, api, { ...schedule, sendBy: clock.now() + 500 })
+
+    expect(api.calls).toHaveLength(1)
+    expect(results.map(r => [r.outcome, r.attempts])).toEqual([
+      ['failed', 1],
+      ['not-attempted', 0]
+    ])
+    expect(results[0].error).toBe('HTTP 503 (no time left for another try within the time-budget)')
   })
 
   it('sends nothing whose turn comes after the time budget, and marks it not attempted', async () => {

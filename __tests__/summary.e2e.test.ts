@@ -124,7 +124,7 @@ function expectEveryBatchRow(name: SummaryStateName, table: MarkdownTable): void
 function expectTimeLine(name: SummaryStateName): void {
   const { time } = headline(summaryOf(name))
   const took = /^Took (.+) \(estimate (.+)\)\.$/.exec(time)
-  const estimated = /^Dry run: nothing was sent; estimated time (.+)\.$/.exec(time)
+  const estimated = /^Estimated time (.+)\.$/.exec(time)
   const durations = took ? [took[1], took[2]] : estimated ? [estimated[1]] : []
   expect(durations.length).toBeGreaterThan(0)
   for (const duration of durations) expect(duration).toMatch(DURATION)
@@ -198,7 +198,7 @@ describe('the job summary of each state, as written', () => {
     const summary = run.summary
     expect(run.code).not.toBe(0)
     expect(run.durationMs).toBeLessThan(5000)
-    expect(headline(summary)).toMatchObject({ heading: '## ⏹️ Gcore CDN prefetch: partial (cancelled)', counts: '100 of 300 paths prefetched, 200 failed' })
+    expect(headline(summary)).toMatchObject({ heading: '## ⏹️ Gcore CDN prefetch: partial (cancelled)', counts: '100 of 300 paths prefetched, 200 not prefetched' })
     expectTimeLine('cancelled')
     const [resources, table] = tablesOf(summary)
     expect(resources.rows[0][0]).toBe('⏹️ 123456')
@@ -216,7 +216,7 @@ describe('the job summary of each state, as written', () => {
     expect(headline(summary)).toMatchObject({
       heading: '## 📝 Gcore CDN prefetch: dry-run',
       counts: '250 paths planned, nothing sent',
-      time: 'Dry run: nothing was sent; estimated time 2 min.'
+      time: 'Estimated time 2 min.'
     })
     expectTimeLine('dry-run')
     const [table] = batchTables(summary)

@@ -349,13 +349,20 @@ class GcoreError extends Error {
     kind;
     status;
     retryAfter;
+    unconfirmed;
     constructor(message, kind, status, 
     /** The raw Retry-After header of a 429, if any. */
-    retryAfter) {
+    retryAfter, 
+    /**
+     * The request reached the API and its answer was lost (cut off, or not
+     * finished in time): Gcore may have accepted it and counted it.
+     */
+    unconfirmed = false) {
         super(message);
         this.kind = kind;
         this.status = status;
         this.retryAfter = retryAfter;
+        this.unconfirmed = unconfirmed;
         this.name = 'GcoreError';
     }
     /** Whether the same request may succeed if sent again later. */
@@ -414,7 +421,8 @@ class GcoreClient {
                 // A cut answer is unconfirmed even when it said 2xx: sending the same purge
                 // or prefetch again is harmless, so it is retried like any network failure.
                 const kind = error.failure === 'cancelled' ? 'cancelled' : 'transient';
-                throw new GcoreError(this.clean(error.message), kind, null);
+                const unconfirmed = error.failure === 'cut' || error.failure === 'timeout';
+                throw new GcoreError(this.clean(error.message), kind, null, undefined, unconfirmed);
             }
             throw new GcoreError(this.clean(`unexpected error: ${error.message}`), 'transient', null);
         }
@@ -1618,6 +1626,9 @@ function buildReport(plan, results, facts) {
     let result;
     if (facts.dryRun)
         result = 'dry-run';
+    // Cancelled before any path was known: nothing was done, which is no success.
+    else if (facts.cancelled && plan.paths.length === 0)
+        result = 'failure';
     else if (failedPaths.length === 0)
         result = 'success';
     else if (!anyAccepted)
@@ -1680,8 +1691,9 @@ function countsPhrase(report) {
     ];
     if (report.purge !== 'off' && !report.dryRun)
         parts.push(`${count(report.purgedCount)} purged`);
+    // After a cancel most of them were never sent: "not prefetched" says both.
     if (report.failedCount)
-        parts.push(`${count(report.failedCount)} failed`);
+        parts.push(`${count(report.failedCount)} ${report.cancelled ? 'not prefetched' : 'failed'}`);
     // In a dry run the planned paths are counted as skipped too; name only those left out by size.
     const skipped = report.dryRun ? report.skippedCount - report.plannedCount : report.skippedCount;
     if (skipped)
@@ -1734,6 +1746,8 @@ function decideRetry(error, attempt, policy, now) {
     if (attempt >= policy.maxAttempts)
         return { action: 'fail', error: `${error.message} (gave up after ${attempt} attempts)` };
     if (error.kind === 'transient') {
+        if (error.unconfirmed)
+            return { action: 'retry', waitMs: policy.intervalMs };
         return { action: 'retry', waitMs: backoffMs(attempt, Math.max(policy.intervalMs, BACKOFF_BASE_MS), policy.random) };
     }
     const asked = parseRetryAfter(error.retryAfter, now);
@@ -1776,8 +1790,12 @@ class Lane {
         const label = labelOf(batch);
         for (;;) {
             if (Math.max(this.nextSlot, clock.now()) > this.context.sendBy) {
-                const why = { outcome: 'not-attempted', error: 'not attempted: the time-budget would run out before its turn' };
-                this.context.stop('run', batch.resource, why);
+                if (result.attempts > 0) {
+                    // Tried already: it failed, and the budget leaves no time for another try.
+                    result.outcome = 'failed';
+                    result.error = `${result.error} (no time left for another try within the time-budget)`;
+                }
+                this.context.stop('run', batch.resource, { outcome: 'not-attempted', error: 'not attempted: the time-budget would run out before its turn' });
                 return;
             }
             const wait = this.nextSlot - clock.now();

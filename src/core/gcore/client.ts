@@ -27,7 +27,12 @@ export class GcoreError extends Error {
     readonly kind: FailureKind,
     readonly status: number | null,
     /** The raw Retry-After header of a 429, if any. */
-    readonly retryAfter?: string
+    readonly retryAfter?: string,
+    /**
+     * The request reached the API and its answer was lost (cut off, or not
+     * finished in time): Gcore may have accepted it and counted it.
+     */
+    readonly unconfirmed = false
   ) {
     super(message)
     this.name = 'GcoreError'
@@ -95,7 +100,8 @@ export class GcoreClient implements GcoreApi {
         // A cut answer is unconfirmed even when it said 2xx: sending the same purge
         // or prefetch again is harmless, so it is retried like any network failure.
         const kind: FailureKind = error.failure === 'cancelled' ? 'cancelled' : 'transient'
-        throw new GcoreError(this.clean(error.message), kind, null)
+        const unconfirmed = error.failure === 'cut' || error.failure === 'timeout'
+        throw new GcoreError(this.clean(error.message), kind, null, undefined, unconfirmed)
       }
       throw new GcoreError(this.clean(`unexpected error: ${(error as Error).message}`), 'transient', null)
     }

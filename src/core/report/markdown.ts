@@ -200,7 +200,7 @@ export interface SummaryOptions {
 export function renderSummary(report: RunReport, options: SummaryOptions = {}): string {
   const budget = options.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const time = report.dryRun
-    ? `Dry run: nothing was sent; estimated time ${formatDuration(report.estimateMs)}.`
+    ? `Estimated time ${formatDuration(report.estimateMs)}.`
     : `Took ${formatDuration(report.elapsedMs)} (estimate ${formatDuration(report.estimateMs)}).`
   const head = [
     ...(options.context?.repository ? [renderContextLine(options.context, 'html'), ''] : []),

@@ -141,6 +141,8 @@ export function buildReport(plan: Plan, results: BatchResult[], facts: RunFacts)
   const anyAccepted = results.some(result => result.batch.operation === 'prefetch' && result.outcome === 'succeeded')
   let result: RunResult
   if (facts.dryRun) result = 'dry-run'
+  // Cancelled before any path was known: nothing was done, which is no success.
+  else if (facts.cancelled && plan.paths.length === 0) result = 'failure'
   else if (failedPaths.length === 0) result = 'success'
   else if (!anyAccepted) result = 'failure'
   else result = 'partial'

@@ -16,7 +16,8 @@ export function countsPhrase(report: RunReport): string {
       : `${count(report.prefetchedCount)} of ${plural(report.totalCount, 'path')} prefetched`
   ]
   if (report.purge !== 'off' && !report.dryRun) parts.push(`${count(report.purgedCount)} purged`)
-  if (report.failedCount) parts.push(`${count(report.failedCount)} failed`)
+  // After a cancel most of them were never sent: "not prefetched" says both.
+  if (report.failedCount) parts.push(`${count(report.failedCount)} ${report.cancelled ? 'not prefetched' : 'failed'}`)
   // In a dry run the planned paths are counted as skipped too; name only those left out by size.
   const skipped = report.dryRun ? report.skippedCount - report.plannedCount : report.skippedCount
   if (skipped) parts.push(`${count(skipped)} skipped`)

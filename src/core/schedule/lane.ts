@@ -69,8 +69,12 @@ export class Lane {
     const label = labelOf(batch)
     for (;;) {
       if (Math.max(this.nextSlot, clock.now()) > this.context.sendBy) {
-        const why = { outcome: 'not-attempted' as const, error: 'not attempted: the time-budget would run out before its turn' }
-        this.context.stop('run', batch.resource, why)
+        if (result.attempts > 0) {
+          // Tried already: it failed, and the budget leaves no time for another try.
+          result.outcome = 'failed'
+          result.error = `${result.error} (no time left for another try within the time-budget)`
+        }
+        this.context.stop('run', batch.resource, { outcome: 'not-attempted', error: 'not attempted: the time-budget would run out before its turn' })
         return
       }
       const wait = this.nextSlot - clock.now()

@@ -5,8 +5,9 @@
  * - 403, 404: this resource refuses the key or does not exist; its other batches stop.
  * - 429: someone used the slot; wait what Retry-After says, never less than the
  *   lane's interval, never more than MAX_RETRY_AFTER_FACTOR intervals.
- * - 5xx, 408, timeouts, cut answers, connection errors: back off 1, 2, 4 … s
- *   with jitter, at most one interval.
+ * - 5xx, 408, connection errors: back off 1, 2, 4 … s with jitter, at most one
+ *   interval. A timeout or a cut answer waits the whole interval: Gcore may
+ *   have accepted and counted the request, and a retry sooner would be a 429.
  * - any other answer: retrying would not change it; the batch fails.
  * Every try counts toward max-attempts.
  */
@@ -59,6 +60,7 @@ export function decideRetry(error: GcoreError, attempt: number, policy: RetryPol
   if (!error.retryable) return { action: 'fail', error: error.message }
   if (attempt >= policy.maxAttempts) return { action: 'fail', error: `${error.message} (gave up after ${attempt} attempts)` }
   if (error.kind === 'transient') {
+    if (error.unconfirmed) return { action: 'retry', waitMs: policy.intervalMs }
     return { action: 'retry', waitMs: backoffMs(attempt, Math.max(policy.intervalMs, BACKOFF_BASE_MS), policy.random) }
   }
   const asked = parseRetryAfter(error.retryAfter, now)
