@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6892);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(611);
 // The action's entry point (dist/index.js): run() is in main.ts, so tests import it without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6892:
+/***/ 611:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33035,6 +33035,120 @@ function resultSentence(report) {
     return `${resultLabel(report)}: ${countsPhrase(report)}${time}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/resource-plan.ts
+/**
+ * Per resource, what is sent: its paths as its cache key sees them (query
+ * strings rewritten, then de-duplicated), and how each is purged so that the
+ * whole file is cleared. Pure: the decisions and what to tell the user about
+ * them come back as data; the engine logs them.
+ */
+
+
+
+const PURGE_WORDS = {
+    url: 'by URL',
+    pattern: 'by pattern',
+    all: 'by one purge of the whole resource',
+    'purge-patterns': 'by a pattern of purge-patterns'
+};
+const COVERED = 'cleared by a pattern of purge-patterns, so not purged again';
+/** The paths a resource's cache keys make of `paths`: rewritten where the query string is not (all) in the key. */
+function asCacheKeys(paths, resource) {
+    if (!resource || !paths.some(path => path.includes('?')))
+        return { sent: paths, rewritten: [] };
+    const optionsOf = pathOptionsOf(resource);
+    const seen = new Set();
+    const sent = [];
+    const rewritten = [];
+    for (const path of paths) {
+        const key = cacheKeyPath(path, optionsOf(path));
+        if (key !== path)
+            rewritten.push(`${path} → ${key}`);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        sent.push(key);
+    }
+    return { sent, rewritten };
+}
+function planResources(settings, paths, looked) {
+    const plans = { inputs: [], kinds: new Map(), failed: [], messages: [] };
+    const say = (text, level = 'info') => void plans.messages.push({ level, text });
+    for (const { id, resource } of looked) {
+        const problem = resource ? stateProblem(resource) : null;
+        if (problem && 'fail' in problem) {
+            plans.failed.push({ id, error: `${problem.fail}; nothing was sent to it` });
+            say(`Resource ${id}: ${problem.fail}; nothing is sent to it.`, 'warning');
+            continue;
+        }
+        if (problem)
+            say(`Resource ${id}: ${problem.warn}.`, 'warning');
+        const { sent, rewritten } = asCacheKeys(paths, resource);
+        if (rewritten.length) {
+            const shown = `${rewritten.slice(0, 5).join(', ')}${rewritten.length > 5 ? ', …' : ''}`;
+            say(`Resource ${id}: ${plural(rewritten.length, 'path')} rewritten as its cache key sees the query string (${shown}); ${plural(sent.length, 'path')} sent.`);
+        }
+        const counts = new Map();
+        plans.kinds.set(id, counts);
+        if (settings.purge === 'off') {
+            plans.inputs.push({ resource: id, paths: sent });
+            continue;
+        }
+        const optionsOf = resource ? pathOptionsOf(resource) : () => null;
+        const purge = new Map();
+        for (const path of sent) {
+            const covered = settings.purgePatterns.some(pattern => patternCovers(pattern, path));
+            const decision = covered ? { kind: 'covered', why: COVERED } : decidePurge(settings.purge, resource, optionsOf(path));
+            purge.set(path, decision.kind);
+            const label = decision.kind === 'covered' ? 'purge-patterns' : decision.kind;
+            const count = counts.get(label) ?? { why: decision.why, paths: 0 };
+            count.paths++;
+            counts.set(label, count);
+        }
+        if (resource && settings.purge === 'url') {
+            const sliced = sent.filter(path => optionsOf(path)?.slice).length;
+            if (sliced)
+                say(`Resource ${id}: purge: url on ${plural(sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`, 'warning');
+        }
+        if (resource && (settings.purge === 'pattern' || settings.purgePatterns.length) && sent.some(path => optionsOf(path)?.customCacheKey)) {
+            say(`Resource ${id} has a custom cache key (proxy_cache_key): Gcore says purge by pattern does not work with it.`, 'warning');
+        }
+        if (settings.purge === 'all')
+            say(`Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`, 'warning');
+        for (const [kind, count] of counts)
+            say(`Resource ${id}: ${plural(count.paths, 'path')} purged ${PURGE_WORDS[kind]}: ${count.why}.`);
+        plans.inputs.push({ resource: id, paths: sent, purge, userPatterns: settings.purgePatterns });
+    }
+    return plans;
+}
+function describeState(resource) {
+    if (resource.deleted)
+        return 'deleted';
+    if (resource.suspended)
+        return 'suspended';
+    if (!resource.active && resource.status === 'active')
+        return 'inactive';
+    return resource.status;
+}
+/** Each resource as the report and the `resources` output show it. */
+function resourceReports(settings, looked, plans, plan) {
+    return looked.map(({ id, givenHostname, resource }) => {
+        const kinds = [...(plans.kinds.get(id) ?? [])].map(([kind, count]) => ({ kind, paths: count.paths, why: count.why }));
+        const paths = plan.resources.find(entry => entry.resource === id)?.paths ?? [];
+        const optionsOf = resource ? pathOptionsOf(resource) : null;
+        return {
+            id,
+            hostname: resource?.hostname ?? givenHostname,
+            state: resource ? describeState(resource) : 'unknown',
+            slice: optionsOf ? paths.some(path => optionsOf(path).slice) : null,
+            purgeKind: settings.purge === 'off' || kinds.length === 0 ? 'none' : kinds.length === 1 ? kinds[0].kind : 'mixed',
+            paths: paths.length,
+            purgeKinds: kinds,
+            error: plans.failed.find(entry => entry.id === id)?.error ?? null
+        };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/core/schedule/retry-policy.ts
 const BACKOFF_BASE_MS = 1000;
 /**
@@ -33619,9 +33733,9 @@ async function verifyEdges(targets, probe, options) {
  *
  * The action and the CLI are thin front ends over `warm`: they supply the
  * inputs, the ports (clock, logger, files, releases) and a cancel signal, and
- * publish the report their own way. Whatever happens after the settings were
- * read (a refused key, a cancel, an unexpected error), `warm` returns a report
- * that accounts for every path it knew of.
+ * publish the report their own way. Whatever happens once the settings are read
+ * (a refused key, a cancel, an unexpected error), `warm` returns a report that
+ * accounts for every path it knew of.
  */
 
 
@@ -33638,330 +33752,320 @@ async function verifyEdges(targets, probe, options) {
 
 
 
-/** The limits and purge-status GETs are optional help: a slow answer must not hold up the run. */
+
+/** The limits, resource and purge-status GETs are optional help: a slow answer must not hold up the run. */
 const OPTIONAL_REQUEST_TIMEOUT_MS = 5000;
 /** Pattern purges slower than this get a warning with the alternatives. */
 const SLOW_PATTERN_PURGES_MS = 10 * 60_000;
-/** A report for a run that sent nothing: every known path failed (or cancelled) with `error`. */
-function unsentReport(paths, facts, startedAt, clock) {
-    const plan = { paths, resources: [], batches: [] };
-    return buildReport(plan, [], {
-        skipped: facts.skipped ?? [],
-        files: facts.files ?? [],
-        limits: [],
-        verify: [],
-        resources: [],
-        purge: facts.purge ?? 'off',
-        dryRun: false,
-        cancelled: facts.cancelled ?? false,
-        elapsedMs: clock.now() - startedAt,
-        estimateMs: 0,
-        notes: facts.notes ?? []
-    });
+/** Ends the run before anything was sent: a refused key, a resource that must be read, an input, a cancel. */
+class StopBeforeSending extends Error {
+    cancelled;
+    inputError;
+    constructor(message, cancelled = false, inputError) {
+        super(message);
+        this.cancelled = cancelled;
+        this.inputError = inputError;
+    }
+}
+/** One run's context: its options, what it knows so far, and what it told the user. */
+class Run {
+    options;
+    startedAt;
+    name;
+    /** Everything the user was told, for the summary too. */
+    notes = [];
+    settings;
+    collected = { paths: [], skipped: [], files: [], warnings: [] };
+    constructor(options) {
+        this.options = options;
+        this.startedAt = options.clock.now();
+        this.name = options.name ?? actionInputName;
+    }
+    get signal() {
+        return this.options.signal;
+    }
+    /** The end of the time budget, or Infinity. */
+    get deadline() {
+        return this.settings.timeBudgetMs === undefined ? Infinity : this.startedAt + this.settings.timeBudgetMs;
+    }
+    say(level, text) {
+        this.options.logger[level](text);
+        this.notes.push(text);
+    }
+    /** A report of a run that sent nothing: every known path is failed, or cancelled. */
+    unsent(cancelled) {
+        return buildReport({ paths: this.collected.paths, resources: [], batches: [] }, [], {
+            skipped: this.collected.skipped,
+            files: this.collected.files,
+            limits: [],
+            verify: [],
+            resources: [],
+            purge: this.settings?.purge ?? 'off',
+            dryRun: false,
+            cancelled,
+            elapsedMs: this.options.clock.now() - this.startedAt,
+            estimateMs: 0,
+            notes: this.notes
+        });
+    }
+    stopped(stop) {
+        if (!stop.inputError)
+            this.notes.push(stop.message);
+        const report = this.unsent(stop.cancelled);
+        const verdict = stop.cancelled && this.settings ? verdictOf(report, this.settings) : { failed: true, message: stop.message };
+        return { settings: this.settings, report, verdict, inputError: stop.inputError };
+    }
+    /** After any GET before sending: a cancel ends the run here. */
+    checkCancel() {
+        if (this.signal.aborted)
+            throw new StopBeforeSending('Cancelled before anything was sent.', true);
+    }
 }
 async function warm(options) {
-    const { logger, clock, signal } = options;
-    const name = options.name ?? actionInputName;
-    const startedAt = clock.now();
-    const failed = (message, report, inputError, settings) => ({
-        settings,
-        report,
-        verdict: { failed: true, message },
-        inputError
-    });
-    let settings;
+    const run = new Run(options);
     try {
-        settings = readSettings(options.getInput);
+        run.settings = readSettingsStep(run);
+        run.collected = await collectPathsStep(run);
+        if (run.collected.paths.length === 0)
+            return nothingToSend(run);
     }
     catch (error) {
-        if (!(error instanceof InputError))
-            throw error;
-        return failed(error.describe(name), unsentReport([], {}, startedAt, clock), error);
+        if (error instanceof StopBeforeSending)
+            return run.stopped(error);
+        throw error;
     }
-    for (const notice of settings.notices)
-        logger.notice(notice);
-    const deadline = settings.timeBudgetMs === undefined ? Infinity : startedAt + settings.timeBudgetMs;
-    // Paths: an input error here means nothing was sent.
-    let collected;
+    try {
+        const limits = await limitsStep(run);
+        const looked = await resourcesStep(run);
+        const { plan, plans, intervals, estimate, limitLines } = planStep(run, limits, looked);
+        const results = await scheduleStep(run, plan, intervals);
+        const verify = await verifyStep(run, plan, results, looked);
+        return reportStep(run, { plan, results, verify, looked, plans, limitLines, estimate });
+    }
+    catch (error) {
+        if (error instanceof StopBeforeSending)
+            return run.stopped(error);
+        // A bug or a fault nothing else caught: still a report that accounts for every path.
+        const message = `Unexpected error: ${error?.message ?? String(error)}`;
+        options.logger.debug(error?.stack ?? message);
+        run.notes.push(message);
+        const report = { ...run.unsent(run.signal.aborted), result: 'failure' };
+        return { settings: run.settings, report, verdict: { failed: true, message }, unexpected: error };
+    }
+}
+function readSettingsStep(run) {
+    try {
+        const settings = readSettings(run.options.getInput);
+        for (const notice of settings.notices)
+            run.say('notice', notice);
+        return settings;
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw new StopBeforeSending(error.describe(run.name), false, error);
+        throw error;
+    }
+}
+/** Every source of paths; an input error here means nothing was sent. */
+async function collectPathsStep(run) {
+    const { settings, options, name, signal } = run;
+    const sources = { files: options.files, workspace: options.workspace, name };
     try {
         let assets = [];
         if (settings.releaseAssets) {
             if (!options.releases)
                 throw new InputError('release-assets', n => `${n('release-assets')} is not available here.`);
             const release = await options.releases.release(settings.releaseTag, signal);
-            logger.info(`Release ${release.tag}: ${plural(release.assets.length, 'asset')}`);
+            options.logger.info(`Release ${release.tag}: ${plural(release.assets.length, 'asset')}`);
             assets = release.assets;
         }
-        collected = await collectPaths(settings, { files: options.files, workspace: options.workspace, assets, name });
+        const collected = await collectPaths(settings, { ...sources, assets });
+        for (const warning of collected.warnings)
+            run.say('warning', warning);
+        return collected;
     }
     catch (error) {
         if (signal.aborted) {
             // The release's assets were never learnt; the paths given besides them are reported, so failed-paths can be fed back.
-            const known = await collectPaths({ ...settings, releaseAssets: false }, { files: options.files, workspace: options.workspace, name }).catch(() => undefined);
-            const facts = { skipped: known?.skipped, files: known?.files, purge: settings.purge, cancelled: true, notes: ['Cancelled before anything was sent.'] };
-            const report = unsentReport(known?.paths ?? [], facts, startedAt, clock);
-            return { settings, report, verdict: verdictOf(report, settings) };
+            run.collected = (await collectPaths({ ...settings, releaseAssets: false }, sources).catch(() => undefined)) ?? run.collected;
+            throw new StopBeforeSending('Cancelled before anything was sent.', true);
         }
-        if (!(error instanceof InputError))
-            throw error;
-        return failed(error.describe(name), unsentReport([], { purge: settings.purge }, startedAt, clock), error, settings);
-    }
-    for (const warning of collected.warnings)
-        logger.warning(warning);
-    const notes = [...settings.notices, ...collected.warnings];
-    const base = { skipped: collected.skipped, files: collected.files, purge: settings.purge, notes };
-    if (collected.paths.length === 0) {
-        const message = collected.skipped.length
-            ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
-            : `No paths to prefetch: ${['paths', 'paths-file', 'files', 'release-assets'].map(name).join(', ')} gave none.`;
-        const report = unsentReport([], { ...base, notes: [...notes, message] }, startedAt, clock);
-        if (settings.ifNoPaths === 'error')
-            return failed(message, { ...report, result: 'failure' }, undefined, settings);
-        if (settings.ifNoPaths === 'warn')
-            logger.warning(message);
-        else
-            logger.info(message);
-        return { settings, report, verdict: { failed: false, message } };
-    }
-    try {
-        return await sendPaths({ ...options, name }, settings, collected, { base, notes, startedAt, deadline });
-    }
-    catch (error) {
-        // A bug or a fault nothing else caught: still a report that accounts for every path.
-        const message = `Unexpected error: ${error?.message ?? String(error)}`;
-        logger.debug(error?.stack ?? message);
-        const report = unsentReport(collected.paths, { ...base, cancelled: signal.aborted, notes: [...notes, message] }, startedAt, clock);
-        return { settings, report: { ...report, result: 'failure' }, verdict: { failed: true, message }, unexpected: error };
-    }
-}
-async function sendPaths(options, settings, collected, state) {
-    const { logger, clock, signal, name } = options;
-    const { base, notes, startedAt, deadline } = state;
-    const failed = (message, report, inputError) => ({ settings, report, verdict: { failed: true, message }, inputError });
-    const api = options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
-    const client = api(settings, settings.requestTimeoutMs);
-    const helper = api(settings, Math.min(settings.requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS));
-    const stopBeforeSending = (message, cancelled = false) => {
-        const report = unsentReport(collected.paths, { ...base, cancelled, notes: [...notes, message] }, startedAt, clock);
-        return cancelled ? { settings, report, verdict: verdictOf(report, settings) } : failed(message, report);
-    };
-    const cancelledBeforeSending = () => stopBeforeSending('Cancelled before anything was sent.', true);
-    // Limits and resources: GETs only, so a dry run makes them too.
-    let limits = resolveLimits(settings, null);
-    if (settings.limits === 'auto') {
-        const read = await readAccountLimits(helper, clock, signal);
-        if (signal.aborted)
-            return cancelledBeforeSending();
-        if (read.refused)
-            return stopBeforeSending(`The API refused the key (${read.refused.message}); nothing was sent. Check ${name('api-key')}.`);
-        if (read.problem)
-            logger.notice(`Could not read the account's limits (${read.problem}); using Gcore's documented limits.`);
-        limits = resolveLimits(settings, read.account);
-    }
-    let looked;
-    try {
-        const lookup = await lookUpResources({ api: helper, clock, signal }, settings.resources, settings.resourceCheck);
-        for (const notice of lookup.notices)
-            logger.notice(notice);
-        for (const warning of lookup.warnings)
-            logger.warning(warning);
-        notes.push(...lookup.notices, ...lookup.warnings);
-        looked = lookup.resources;
-    }
-    catch (error) {
-        if (signal.aborted)
-            return cancelledBeforeSending();
-        if (error instanceof InputError) {
-            const report = unsentReport(collected.paths, { ...base, notes: [...notes, error.describe(name)] }, startedAt, clock);
-            return failed(error.describe(name), report, error);
-        }
-        if (error instanceof ResourceCheckFailed)
-            return stopBeforeSending(error.message);
-        if (error instanceof GcoreError && error.kind === 'auth')
-            return stopBeforeSending(`The API refused the key (${error.message}); nothing was sent. Check ${name('api-key')}.`);
+        if (error instanceof InputError)
+            throw new StopBeforeSending(error.describe(run.name), false, error);
         throw error;
     }
-    // The plan: per resource, the paths as its cache key sees them, and how each is purged.
-    const planned = planResources(settings, collected.paths, looked, logger, notes);
+}
+function nothingToSend(run) {
+    const { settings, collected, name } = run;
+    const message = collected.skipped.length
+        ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
+        : `No paths to prefetch: ${['paths', 'paths-file', 'files', 'release-assets'].map(name).join(', ')} gave none.`;
+    // With if-no-paths: error, the message is the step's error; otherwise it is said here.
+    if (settings.ifNoPaths === 'error')
+        run.notes.push(message);
+    else
+        run.say(settings.ifNoPaths === 'warn' ? 'warning' : 'info', message);
+    const report = run.unsent(false);
+    if (settings.ifNoPaths === 'error')
+        return { settings, report: { ...report, result: 'failure' }, verdict: { failed: true, message } };
+    return { settings, report, verdict: { failed: false, message } };
+}
+/** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
+function clients(run) {
+    const make = run.options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
+    const { requestTimeoutMs } = run.settings;
+    return { client: make(run.settings, requestTimeoutMs), helper: make(run.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)) };
+}
+function keyRefused(run, error) {
+    return new StopBeforeSending(`The API refused the key (${error.message}); nothing was sent. Check ${run.name('api-key')}.`);
+}
+/** The account's limits (a GET, also in a dry run): a refused key stops the run here. */
+async function limitsStep(run) {
+    if (run.settings.limits === 'documented')
+        return resolveLimits(run.settings, null);
+    const read = await readAccountLimits(clients(run).helper, run.options.clock, run.signal);
+    run.checkCancel();
+    if (read.refused)
+        throw keyRefused(run, read.refused);
+    if (read.problem)
+        run.options.logger.notice(`Could not read the account's limits (${read.problem}); using Gcore's documented limits.`);
+    return resolveLimits(run.settings, read.account);
+}
+/** Each resource found (by ID or hostname) and read, with its rules. */
+async function resourcesStep(run) {
+    try {
+        const lookup = await lookUpResources({ api: clients(run).helper, clock: run.options.clock, signal: run.signal }, run.settings.resources, run.settings.resourceCheck);
+        for (const notice of lookup.notices)
+            run.say('notice', notice);
+        for (const warning of lookup.warnings)
+            run.say('warning', warning);
+        return lookup.resources;
+    }
+    catch (error) {
+        run.checkCancel();
+        if (error instanceof InputError)
+            throw new StopBeforeSending(error.describe(run.name), false, error);
+        if (error instanceof ResourceCheckFailed)
+            throw new StopBeforeSending(error.message);
+        if (error instanceof GcoreError && error.kind === 'auth')
+            throw keyRefused(run, error);
+        throw error;
+    }
+}
+/** Per resource: its paths as its cache key sees them, how each is purged, the batches and lanes. */
+function planStep(run, limits, looked) {
+    const { settings, collected, options } = run;
+    const plans = planResources(settings, collected.paths, looked);
+    for (const message of plans.messages)
+        run.say(message.level, message.text);
+    const plan = buildPlan(plans.inputs, { prefetch: limits.batchSize.value, purgeUrl: limits.purgeUrlBatchSize.value, purgePattern: limits.purgePatternBatchSize.value });
+    // Resources that cannot serve keep the run's paths, with no batch: those paths fail there.
+    if (plans.failed.length) {
+        for (const failure of plans.failed)
+            plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] });
+        plan.paths = [...new Set([...plan.paths, ...collected.paths])];
+    }
     const intervals = {
         prefetchMs: limits.prefetchIntervalMs.value,
         purgeUrlMs: limits.purgeUrlIntervalMs.value,
         purgePatternMs: limits.purgePatternIntervalMs.value
     };
-    const plan = buildPlan(planned.inputs, {
-        prefetch: limits.batchSize.value,
-        purgeUrl: limits.purgeUrlBatchSize.value,
-        purgePattern: limits.purgePatternBatchSize.value
-    });
-    // Resources that failed their state check keep their paths, with no batch: those paths fail there.
-    if (planned.failedResources.length) {
-        for (const failure of planned.failedResources)
-            plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] });
-        plan.paths = [...new Set([...plan.paths, ...collected.paths])];
-    }
-    sayOverlaps(plan, logger, notes);
     const estimate = estimateMs(plan, intervals);
-    const used = { purgeUrl: plan.batches.some(b => b.lane === 'purge-url'), purgePattern: plan.batches.some(b => b.lane === 'purge-pattern') };
-    const limitLines = describeLimits(limits, used);
-    logger.info(`Limits: ${limitLines.join(', ')}`);
-    const planningMs = clock.now() - startedAt;
-    logger.info(`${describePlan(plan, estimate, limits.batchSize.value, intervals.prefetchMs)} (planned in ${planningMs} ms)`);
-    warnAboutSlowPatterns(plan, intervals, logger, notes);
-    if (Number.isFinite(deadline) && startedAt + estimate > deadline) {
-        const warning = `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs)}): what cannot finish in time is not sent.`;
-        logger.warning(warning);
-        notes.push(warning);
+    const limitLines = describeLimits(limits, { purgeUrl: plan.batches.some(b => b.lane === 'purge-url'), purgePattern: plan.batches.some(b => b.lane === 'purge-pattern') });
+    for (const text of overlapNotes(plan))
+        run.say('info', text);
+    options.logger.info(`Limits: ${limitLines.join(', ')}`);
+    options.logger.info(`${describePlan(plan, estimate, limits.batchSize.value, intervals.prefetchMs)} (planned in ${options.clock.now() - run.startedAt} ms)`);
+    for (const text of slowPatternWarnings(plan, intervals))
+        run.say('warning', text);
+    if (run.startedAt + estimate > run.deadline) {
+        run.say('warning', `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs)}): what cannot finish in time is not sent.`);
     }
-    if (signal.aborted)
-        return cancelledBeforeSending();
-    // Send.
-    let results;
+    run.checkCancel();
+    return { plan, plans, intervals, estimate, limitLines };
+}
+/** The requests, lane by lane; a dry run plans them and sends nothing. */
+async function scheduleStep(run, plan, intervals) {
+    const { settings, options, signal } = run;
     if (settings.dryRun) {
-        results = plannedResults(plan);
-        notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.');
+        run.notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.');
+        return plannedResults(plan);
     }
-    else {
-        results = await runSchedule(plan, client, {
-            intervals,
-            maxAttempts: settings.maxAttempts,
-            clock,
-            logger,
-            signal,
-            sendBy: deadline - settings.requestTimeoutMs,
-            afterPurge: settings.waitForPurge
-                ? (batch, sentAt) => awaitPurge(helper, { resource: batch.resource, kind: batch.kind, items: batch.items, label: labelOf(batch) }, sentAt, {
-                    clock,
-                    logger,
-                    signal,
-                    timeoutMs: Math.max(0, Math.min(settings.purgeTimeoutMs, deadline - clock.now())),
-                    settleMs: settings.purgeSettleMs,
-                    pollMs: Math.min(5000, intervals.purgeUrlMs)
-                })
-                : undefined
-        });
-    }
-    // Verify at the edge.
-    let verify = [];
-    const targets = verifyTargets(settings, plan, results, looked, logger, notes);
-    if (targets.length && !settings.dryRun && !signal.aborted) {
-        const probe = (options.probe ?? httpEdgeProbe)(settings.requestTimeoutMs);
-        verify = await verifyEdges(targets, probe, {
-            clock,
-            logger,
-            signal,
-            timeoutMs: Math.max(0, Math.min(settings.verifyTimeoutMs, deadline - clock.now())),
-            concurrency: settings.verifyConcurrency,
-            sizes: new Map(collected.files.map(file => [file.cdnPath, file.size]))
-        });
-    }
-    const report = buildReport(plan, results, {
-        ...base,
-        limits: limitLines,
-        verify,
-        resources: resourceReports(settings, looked, planned, plan),
-        dryRun: settings.dryRun,
-        cancelled: signal.aborted,
-        elapsedMs: clock.now() - startedAt,
-        estimateMs: estimate,
-        notes
+    const { client, helper } = clients(run);
+    const afterPurge = (batch, sentAt) => awaitPurge(helper, { resource: batch.resource, kind: batch.kind, items: batch.items, label: labelOf(batch) }, sentAt, {
+        clock: options.clock,
+        logger: options.logger,
+        signal,
+        timeoutMs: Math.max(0, Math.min(settings.purgeTimeoutMs, run.deadline - options.clock.now())),
+        settleMs: settings.purgeSettleMs,
+        pollMs: Math.min(5000, intervals.purgeUrlMs)
     });
-    logger.info(resultSentence(report));
+    return runSchedule(plan, client, {
+        intervals,
+        maxAttempts: settings.maxAttempts,
+        clock: options.clock,
+        logger: options.logger,
+        signal,
+        sendBy: run.deadline - settings.requestTimeoutMs,
+        afterPurge: settings.waitForPurge ? afterPurge : undefined
+    });
+}
+/** Edge checks of what was prefetched; the size compared where the new file's is known. */
+async function verifyStep(run, plan, results, looked) {
+    const { settings, options, signal } = run;
+    const targets = verifyTargets(run, plan, results, looked);
+    if (targets.length === 0 || settings.dryRun || signal.aborted)
+        return [];
+    return verifyEdges(targets, (options.probe ?? httpEdgeProbe)(settings.requestTimeoutMs), {
+        clock: options.clock,
+        logger: options.logger,
+        signal,
+        timeoutMs: Math.max(0, Math.min(settings.verifyTimeoutMs, run.deadline - options.clock.now())),
+        concurrency: settings.verifyConcurrency,
+        sizes: new Map(run.collected.files.map(file => [file.cdnPath, file.size]))
+    });
+}
+function reportStep(run, done) {
+    const { settings, collected, options } = run;
+    const report = buildReport(done.plan, done.results, {
+        skipped: collected.skipped,
+        files: collected.files,
+        limits: done.limitLines,
+        verify: done.verify,
+        resources: resourceReports(settings, done.looked, done.plans, done.plan),
+        purge: settings.purge,
+        dryRun: settings.dryRun,
+        cancelled: run.signal.aborted,
+        elapsedMs: options.clock.now() - run.startedAt,
+        estimateMs: done.estimate,
+        notes: run.notes
+    });
+    options.logger.info(resultSentence(report));
     return { settings, report, verdict: verdictOf(report, settings) };
 }
-const PURGE_WORDS = { url: 'by URL', pattern: 'by pattern', all: 'by one purge of the whole resource', 'purge-patterns': 'by a pattern of purge-patterns' };
-function planResources(settings, paths, looked, logger, notes) {
-    const inputs = [];
-    const kinds = new Map();
-    const failedResources = [];
-    const say = (text, level = 'info') => {
-        logger[level](text);
-        notes.push(text);
-    };
-    for (const { id, resource } of looked) {
-        const problem = resource ? stateProblem(resource) : null;
-        if (problem && 'fail' in problem) {
-            failedResources.push({ id, error: `${problem.fail}; nothing was sent to it` });
-            say(`Resource ${id}: ${problem.fail}; nothing is sent to it.`, 'warning');
-            continue;
-        }
-        if (problem)
-            say(`Resource ${id}: ${problem.warn}.`, 'warning');
-        // Query strings as the cache key sees them; paths that become one object are sent once.
-        const optionsOf = resource ? pathOptionsOf(resource) : () => null;
-        let sent = paths;
-        const rewritten = [];
-        if (resource && paths.some(path => path.includes('?'))) {
-            const seen = new Set();
-            sent = [];
-            for (const path of paths) {
-                const key = cacheKeyPath(path, optionsOf(path));
-                if (key !== path)
-                    rewritten.push(`${path} → ${key}`);
-                if (seen.has(key))
-                    continue;
-                seen.add(key);
-                sent.push(key);
-            }
-        }
-        if (rewritten.length) {
-            say(`Resource ${id}: ${plural(rewritten.length, 'path')} rewritten as its cache key sees the query string (${rewritten.slice(0, 5).join(', ')}${rewritten.length > 5 ? ', …' : ''}); ${plural(sent.length, 'path')} sent.`);
-        }
-        let purge;
-        const counts = new Map();
-        if (settings.purge !== 'off') {
-            purge = new Map();
-            const userPatterns = settings.purgePatterns;
-            for (const path of sent) {
-                const covering = userPatterns.find(pattern => patternCovers(pattern, path));
-                const decision = covering ? { kind: 'covered', why: 'cleared by a pattern of purge-patterns, so not purged again' } : decidePurge(settings.purge, resource, optionsOf(path));
-                purge.set(path, decision.kind);
-                const label = decision.kind === 'covered' ? 'purge-patterns' : decision.kind;
-                const entry = counts.get(label) ?? { why: decision.why, paths: 0 };
-                entry.paths++;
-                counts.set(label, entry);
-            }
-            if (resource && settings.purge === 'url') {
-                const sliced = sent.filter(path => optionsOf(path)?.slice).length;
-                if (sliced)
-                    say(`Resource ${id}: purge: url on ${plural(sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`, 'warning');
-            }
-            if (resource && (settings.purge === 'pattern' || userPatterns.length) && sent.some(path => optionsOf(path)?.customCacheKey)) {
-                say(`Resource ${id} has a custom cache key (proxy_cache_key): Gcore says purge by pattern does not work with it.`, 'warning');
-            }
-            if (settings.purge === 'all')
-                say(`Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`, 'warning');
-            for (const [kind, entry] of counts)
-                say(`Resource ${id}: ${plural(entry.paths, 'path')} purged ${PURGE_WORDS[kind]}: ${entry.why}.`);
-        }
-        kinds.set(id, counts);
-        inputs.push({ resource: id, paths: sent, purge, userPatterns: settings.purge === 'off' ? [] : settings.purgePatterns });
-    }
-    return { inputs, kinds, failedResources };
-}
 /** Among the run's own paths, those a pattern purge clears besides its own. */
-function sayOverlaps(plan, logger, notes) {
-    for (const resource of plan.resources) {
+function overlapNotes(plan) {
+    return plan.resources.flatMap(resource => {
         const overlaps = patternOverlaps(resource);
         if (overlaps.length === 0)
-            continue;
+            return [];
         const shown = overlaps.slice(0, 5).map(entry => `${entry.pattern} also clears ${entry.alsoClears.slice(0, 3).join(', ')}${entry.alsoClears.length > 3 ? ', …' : ''}`);
-        const text = `Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`;
-        logger.info(text);
-        notes.push(text);
-    }
+        return [`Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`];
+    });
 }
-function warnAboutSlowPatterns(plan, intervals, logger, notes) {
-    for (const resource of plan.resources) {
+function slowPatternWarnings(plan, intervals) {
+    return plan.resources.flatMap(resource => {
         const patterns = resource.batches.filter(batch => batch.lane === 'purge-pattern').length;
         const time = (patterns - 1) * intervals.purgePatternMs;
-        if (patterns > 1 && time > SLOW_PATTERN_PURGES_MS) {
-            const warning = `Resource ${resource.resource}: ${plural(patterns, 'purge by pattern request')} at one per ${formatDuration(intervals.purgePatternMs)} take about ${formatDuration(time)}. ` +
-                'A few folder patterns in purge-patterns, or purge: all, clear the same in one or two requests.';
-            logger.warning(warning);
-            notes.push(warning);
-        }
-    }
+        if (patterns < 2 || time <= SLOW_PATTERN_PURGES_MS)
+            return [];
+        return [
+            `Resource ${resource.resource}: ${plural(patterns, 'purge by pattern request')} at one per ${formatDuration(intervals.purgePatternMs)} take about ${formatDuration(time)}. ` +
+                'A few folder patterns in purge-patterns, or purge: all, clear the same in one or two requests.'
+        ];
+    });
 }
+/** `250 paths: 3 purge by URL and 3 prefetch batches of up to 100, one prefetch every 60 s: about 2 min`. */
 function describePlan(plan, estimate, batchSize, prefetchMs) {
     const first = plan.resources[0];
     const count = (lane) => first?.batches.filter(batch => batch.lane === lane).length ?? 0;
@@ -33971,66 +34075,35 @@ function describePlan(plan, estimate, batchSize, prefetchMs) {
     const pace = count('prefetch') > 1 ? `, one prefetch every ${formatSeconds(prefetchMs)}` : '';
     return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}${pace}: ${time}`;
 }
-function verifyTargets(settings, plan, results, looked, logger, notes) {
-    if (settings.verifyUrls !== 'auto' && settings.verifyUrls.length === 0)
+/** Where to check each resource's prefetched paths: its hostname (`auto`) or the given base URLs. */
+function verifyTargets(run, plan, results, looked) {
+    const { verifyUrls } = run.settings;
+    if (verifyUrls !== 'auto' && verifyUrls.length === 0)
         return [];
     const accepted = (resource) => results.filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded').flatMap(r => r.items);
     const targets = [];
     looked.forEach((entry, i) => {
-        let baseUrl;
-        if (settings.verifyUrls === 'auto') {
-            baseUrl = entry.resource ? edgeBaseUrl(entry.resource) : entry.givenHostname ? `https://${entry.givenHostname}` : null;
-            if (!baseUrl) {
-                const warning = `verify-url auto: the hostname of resource ${entry.id} is unknown (its settings were not read); not verified.`;
-                logger.warning(warning);
-                notes.push(warning);
-                return;
-            }
+        const baseUrl = verifyUrls !== 'auto'
+            ? verifyUrls[verifyUrls.length === 1 ? 0 : i]
+            : entry.resource
+                ? edgeBaseUrl(entry.resource)
+                : entry.givenHostname
+                    ? `https://${entry.givenHostname}`
+                    : null;
+        if (!baseUrl) {
+            run.say('warning', `verify-url auto: the hostname of resource ${entry.id} is unknown (its settings were not read); not verified.`);
+            return;
         }
-        else {
-            baseUrl = settings.verifyUrls[settings.verifyUrls.length === 1 ? 0 : i];
-        }
-        if (entry.resource && entry.resource.options !== undefined && plan.resources.some(r => r.resource === entry.id)) {
+        if (entry.resource) {
             const optionsOf = pathOptionsOf(entry.resource);
-            const hidden = plan.resources.find(r => r.resource === entry.id).paths.some(path => optionsOf(path).hidesCacheHeader);
-            if (hidden) {
-                const note = `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`;
-                logger.notice(note);
-                notes.push(note);
+            const paths = plan.resources.find(r => r.resource === entry.id)?.paths ?? [];
+            if (paths.some(path => optionsOf(path).hidesCacheHeader)) {
+                run.say('notice', `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`);
             }
         }
         targets.push({ resource: entry.id, baseUrl, paths: accepted(entry.id) });
     });
     return targets;
-}
-function resourceReports(settings, looked, planned, plan) {
-    return looked.map(({ id, givenHostname, resource }) => {
-        const failure = planned.failedResources.find(entry => entry.id === id);
-        const counts = planned.kinds.get(id) ?? new Map();
-        const kinds = [...counts].map(([kind, entry]) => ({ kind, paths: entry.paths, why: entry.why }));
-        const main = kinds.length === 0 ? 'none' : kinds.length === 1 ? kinds[0].kind : 'mixed';
-        const optionsOf = resource ? pathOptionsOf(resource) : null;
-        const sliced = optionsOf ? (plan.resources.find(r => r.resource === id)?.paths.some(path => optionsOf(path).slice) ?? false) : null;
-        return {
-            id,
-            hostname: resource?.hostname ?? givenHostname,
-            state: resource ? describeState(resource) : 'unknown',
-            slice: sliced,
-            purgeKind: settings.purge === 'off' ? 'none' : main,
-            paths: plan.resources.find(r => r.resource === id)?.paths.length ?? 0,
-            purgeKinds: kinds,
-            error: failure?.error ?? null
-        };
-    });
-}
-function describeState(resource) {
-    if (resource.deleted)
-        return 'deleted';
-    if (resource.suspended)
-        return 'suspended';
-    if (!resource.active && resource.status === 'active')
-        return 'inactive';
-    return resource.status;
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -34450,12 +34523,12 @@ function releaseSource(options) {
  * is broken up first: whatever text reached a message, it stays text.
  */
 
-/** Every line of `text`, none of them a workflow command. */
+/** A line the runner would read as a workflow command (it ignores leading blanks). */
+const COMMAND_LINE = /(^|[\r\n])([^\S\r\n]*):(?=:)/;
+const COMMAND_LINES = new RegExp(COMMAND_LINE.source, 'g');
+/** Every line of `text`, none of them a workflow command. One scan; a copy only when a line needs breaking up. */
 function inert(text) {
-    return text
-        .split(/\r?\n|\r/)
-        .map(line => line.replace(/^(\s*):(?=:)/, '$1: '))
-        .join('\n');
+    return COMMAND_LINE.test(text) ? text.replace(COMMAND_LINES, '$1$2: ') : text;
 }
 const actionLogger = {
     info: message => info(inert(message)),

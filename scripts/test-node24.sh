@@ -32,26 +32,6 @@ jest() {
   NODE_OPTIONS=--experimental-vm-modules "$NODE24" node_modules/jest/bin/jest.js --ci "$@"
 }
 
-# Every end-to-end test of dist/ and dist/cli, except the two load tests below.
-jest '\.e2e\.test\.ts$' '/cli\.test\.ts$' --testNamePattern '^(?!load )'
-
-# The load tests hold the action to a 200 MB peak for 100,000 paths, a budget
-# measured on Node 20 (about 162 MB). Node 24's V8 sizes its young generation
-# larger, and the same run peaks at about 215-225 MB there (with
-# --max-semi-space-size=8, 174 MB): run them and report, without failing CI,
-# until the budget or the action's memory use is settled for Node 24.
-log="$(mktemp)"
-if jest __tests__/faults.e2e.test.ts --testNamePattern '^load ' > "$log" 2>&1; then
-  echo "test-node24: load tests pass on node $("$NODE24" -v)"
-else
-  failed=$(grep -c '^  ● ' "$log" || true)
-  over_budget=$(grep -cE '^ *> [0-9]+ \| +expect\(maxRssMiB\(result\)\)\.toBeLessThan\(200\)' "$log" || true)
-  if [ "$failed" -eq 0 ] || [ "$failed" -ne "$over_budget" ]; then
-    cat "$log"
-    echo "test-node24: load tests fail on node $("$NODE24" -v) for more than the memory budget" >&2
-    exit 1
-  fi
-  echo "test-node24: WARNING: $failed load test(s) over the 200 MB memory budget on node $("$NODE24" -v) (reported, not failed):"
-  grep -E '^  ● |Received' "$log" | sed 's/^ */  /'
-fi
-rm -f "$log"
+# Every end-to-end test of dist/ and dist/cli. The load tests hold the action to a
+# memory budget for 100,000 paths that is larger on Node 22+ (see faults.e2e.test.ts).
+jest '\.e2e\.test\.ts$' '/cli\.test\.ts$' '/install\.test\.ts$'

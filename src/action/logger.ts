@@ -6,12 +6,13 @@
 import * as core from '@actions/core'
 import type { Logger } from '../core/ports.js'
 
-/** Every line of `text`, none of them a workflow command. */
+/** A line the runner would read as a workflow command (it ignores leading blanks). */
+const COMMAND_LINE = /(^|[\r\n])([^\S\r\n]*):(?=:)/
+const COMMAND_LINES = new RegExp(COMMAND_LINE.source, 'g')
+
+/** Every line of `text`, none of them a workflow command. One scan; a copy only when a line needs breaking up. */
 function inert(text: string): string {
-  return text
-    .split(/\r?\n|\r/)
-    .map(line => line.replace(/^(\s*):(?=:)/, '$1: '))
-    .join('\n')
+  return COMMAND_LINE.test(text) ? text.replace(COMMAND_LINES, '$1$2: ') : text
 }
 
 export const actionLogger: Logger = {
