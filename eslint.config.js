@@ -13,7 +13,16 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', URL: 'readonly', AbortController: 'readonly' }
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly'
+      }
     },
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -47,7 +56,10 @@ export default tseslint.config(
   {
     files: ['src/cli/**/*.ts', 'src/host/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: GITHUB, patterns: [OCTOKIT, { group: ['**/action/*'], message: 'The CLI carries nothing of the action.' }] }]
+      'no-restricted-imports': [
+        'error',
+        { paths: GITHUB, patterns: [OCTOKIT, { group: ['**/action/*'], message: 'The CLI carries nothing of the action.' }] }
+      ]
     }
   }
 )

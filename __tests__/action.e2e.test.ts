@@ -64,13 +64,23 @@ describe('the action, end to end', () => {
     expect(Object.keys(run.outputs).sort()).toEqual(declaredOutputs().sort())
     const batches = JSON.parse(run.outputs.batches)
     expect(batches).toHaveLength(3)
-    expect(batches[0]).toMatchObject({ operation: 'prefetch', resource: 123456, index: 1, outcome: 'succeeded', status: 201, attempts: 1, error: null })
+    expect(batches[0]).toMatchObject({
+      operation: 'prefetch',
+      resource: 123456,
+      index: 1,
+      outcome: 'succeeded',
+      status: 201,
+      attempts: 1,
+      error: null
+    })
     expect(batches[0].paths).toEqual(paths.slice(0, 100))
     expect(new Date(batches[0].started).toISOString()).toBe(batches[0].started)
     expect(run.stdout).toContain('250 paths: 3 prefetch batches of up to 100')
     expect(run.summary).toContain('## ✅ Gcore CDN prefetch: success')
     expect(run.summary).toContain('**250 of 250 paths prefetched.**')
-    expect(run.summary).toMatch(/<tr><td>✅&nbsp;succeeded<\/td><td>prefetch<\/td><td>3<\/td><td>50<\/td><td>201<\/td><td>1<\/td><td>\d+&nbsp;ms<\/td><td><\/td><td><\/td><\/tr>/)
+    expect(run.summary).toMatch(
+      /<tr><td>✅&nbsp;succeeded<\/td><td>prefetch<\/td><td>3<\/td><td>50<\/td><td>201<\/td><td>1<\/td><td>\d+&nbsp;ms<\/td><td><\/td><td><\/td><\/tr>/
+    )
     expect(run.summary).toContain('Limits: prefetch batch size 100 (account: 100) · prefetch interval 1 s (input)')
   })
 
@@ -118,7 +128,11 @@ describe('the action, end to end', () => {
     const paths = manyPaths(250)
     gcore.inject({ operation: 'prefetch', on: [1], fault: { kind: 'status', status: 503, body: 'busy' } })
     gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'reset' } })
-    gcore.inject({ operation: 'prefetch', on: [4], fault: { kind: 'status', status: 502, body: '<html><title>502 Bad Gateway</title></html>' } })
+    gcore.inject({
+      operation: 'prefetch',
+      on: [4],
+      fault: { kind: 'status', status: 502, body: '<html><title>502 Bad Gateway</title></html>' }
+    })
     const run = await runAction(inputs({ paths: paths.join('\n') }))
 
     expect(run.code).toBe(0)
@@ -155,7 +169,9 @@ describe('the action, end to end', () => {
     expect(run.code).toBe(1)
     // The limits GET is the first request: a 401 there stops the run before any purge or prefetch.
     expect(gcore.log.map(entry => [entry.operation, entry.answer])).toEqual([['limits', 401]])
-    expect(run.stdout).toMatch(/^::error::The API refused the key \(GET \/cdn\/clients\/me\/limits: HTTP 401: .*\); nothing was sent\. Check input "api-key"\.$/m)
+    expect(run.stdout).toMatch(
+      /^::error::The API refused the key \(GET \/cdn\/clients\/me\/limits: HTTP 401: .*\); nothing was sent\. Check input "api-key"\.$/m
+    )
     expect(JSON.parse(run.outputs['failed-paths'])).toEqual(['/a.iso', '/b.iso'])
     const everything = [run.stdout.replace(`::add-mask::${key}`, ''), run.stderr, ...Object.values(run.files)].join('\n')
     expect(everything).not.toContain(key)

@@ -41,7 +41,9 @@ describe("the account's limits", () => {
     const run = await runAction(inputs({ paths: '/a.iso', 'prefetch-interval': '1' }))
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain("::notice::Could not read the account's limits (GET /cdn/clients/me/limits: HTTP 403: You do not have permission to perform this action.); using Gcore's documented limits.")
+    expect(run.stdout).toContain(
+      "::notice::Could not read the account's limits (GET /cdn/clients/me/limits: HTTP 403: You do not have permission to perform this action.); using Gcore's documented limits."
+    )
     expect(run.stdout).toContain('prefetch batch size 100 (Gcore documented), prefetch interval 1 s (input)')
     expect(run.outputs.result).toBe('success')
   })
@@ -64,18 +66,27 @@ describe('purge completion', () => {
     const purgedAt = new Map<string, number>()
     for (const purge of gcore.purges) for (const url of purge.payload.urls ?? []) purgedAt.set(new URL(url).pathname, purge.createdAt)
     for (const prefetch of gcore.acceptedRequests('prefetch')) {
-      for (const path of (prefetch.body as { paths: string[] }).paths) expect(prefetch.at).toBeGreaterThanOrEqual(purgedAt.get(path)! + 2000)
+      for (const path of (prefetch.body as { paths: string[] }).paths)
+        expect(prefetch.at).toBeGreaterThanOrEqual(purgedAt.get(path)! + 2000)
     }
-    expect(gcore.log.some(entry => entry.operation === 'purge-status' && entry.url.includes('purge_type=purge_by_url') && entry.url.includes('limit=100'))).toBe(true)
+    expect(
+      gcore.log.some(
+        entry => entry.operation === 'purge-status' && entry.url.includes('purge_type=purge_by_url') && entry.url.includes('limit=100')
+      )
+    ).toBe(true)
     expect(run.outputs).toMatchObject({ 'purged-count': '200', 'prefetched-count': '200' })
   })
 
   it('with Status report disabled: the settle wait, then prefetch', async () => {
     await emulator({ purgeStatus: { fixed: 'Status report disabled' } })
-    const run = await runAction(inputs({ paths: '/a.iso', purge: 'true', 'purge-settle': '1.5', 'prefetch-interval': '1', 'purge-interval': '0.5' }))
+    const run = await runAction(
+      inputs({ paths: '/a.iso', purge: 'true', 'purge-settle': '1.5', 'prefetch-interval': '1', 'purge-interval': '0.5' })
+    )
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain('::notice::purge by URL 1/1 (resource 101): purge status reports are disabled for this account; waiting purge-settle (1.5 s)')
+    expect(run.stdout).toContain(
+      '::notice::purge by URL 1/1 (resource 101): purge status reports are disabled for this account; waiting purge-settle (1.5 s)'
+    )
     const [purge] = gcore.purges
     expect(gcore.acceptedRequests('prefetch')[0].at).toBeGreaterThanOrEqual(purge.createdAt + 1500)
   })
@@ -149,7 +160,9 @@ describe('edge verification', () => {
   it('verify-required fails the step on a MISS, after verify-timeout', async () => {
     await emulator()
     const edge = await gcore.startEdge(999) // knows no prefetch of resource 101: always MISS
-    const run = await runAction(inputs({ paths: '/a.iso', 'prefetch-interval': '1', 'verify-url': edge, 'verify-required': 'true', 'verify-timeout': '1' }))
+    const run = await runAction(
+      inputs({ paths: '/a.iso', 'prefetch-interval': '1', 'verify-url': edge, 'verify-required': 'true', 'verify-timeout': '1' })
+    )
 
     expect(run.code).toBe(1)
     expect(JSON.parse(run.outputs.verify)).toMatchObject([{ path: '/a.iso', result: 'MISS', status: 200 }])
@@ -167,7 +180,9 @@ describe('dry run', () => {
     expect(run.code).toBe(0)
     expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource', 'rules', 'resource', 'rules'])
     expect(gcore.log.every(entry => entry.method === 'GET')).toBe(true)
-    expect(run.stdout).toContain('100 paths: 3 purge by URL and 3 prefetch batches of up to 40 on each of 2 resources, one prefetch every 1 s: about 2 s')
+    expect(run.stdout).toContain(
+      '100 paths: 3 purge by URL and 3 prefetch batches of up to 40 on each of 2 resources, one prefetch every 1 s: about 2 s'
+    )
     expect(run.summary).toContain('Estimated time 2 s.')
     expect(run.summary).toContain('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.')
     expect(run.summary).toContain('### Resource 202')

@@ -11,7 +11,9 @@ import { ROOT } from './support/run-action.js'
 
 describe('parseArgs', () => {
   it('reads values, switches, negations and repeated flags', () => {
-    expect(parseArgs(['--resource-id', '7', '--paths=/a', '--paths', '/b', '--purge', 'auto', '--no-wait-for-purge', '--dry-run', '--json'])).toEqual({
+    expect(
+      parseArgs(['--resource-id', '7', '--paths=/a', '--paths', '/b', '--purge', 'auto', '--no-wait-for-purge', '--dry-run', '--json'])
+    ).toEqual({
       inputs: { 'resource-id': '7', paths: '/a\n/b', purge: 'auto', 'wait-for-purge': 'false', 'dry-run': 'true' },
       json: true,
       verbose: false,
@@ -36,7 +38,13 @@ describe('parseArgs', () => {
 
   it('takes secrets from the environment and defaults from action.yml', () => {
     const read = inputReader({ paths: '/a' }, { GCORE_API_KEY: 'k', GITHUB_TOKEN: 'g' })
-    expect([read('api-key'), read('github-token'), read('paths'), read('size-check'), read('batch-size')]).toEqual(['k', 'g', '/a', 'warn', ''])
+    expect([read('api-key'), read('github-token'), read('paths'), read('size-check'), read('batch-size')]).toEqual([
+      'k',
+      'g',
+      '/a',
+      'warn',
+      ''
+    ])
   })
 })
 
@@ -91,7 +99,16 @@ describe('dist/cli/index.js against the emulator', () => {
       child.on('close', code => resolve({ code, stdout, stderr, ms: Date.now() - started }))
     })
   }
-  const base = (interval = '1') => ['--resource-id', '9', '--api-url', gcore.url, '--prefetch-interval', interval, '--paths-file', 'list.txt']
+  const base = (interval = '1') => [
+    '--resource-id',
+    '9',
+    '--api-url',
+    gcore.url,
+    '--prefetch-interval',
+    interval,
+    '--paths-file',
+    'list.txt'
+  ]
 
   it('prints its version and help without loading the engine', async () => {
     const pkg = JSON.parse(readFileSync(nodePath.join(ROOT, 'package.json'), 'utf8'))

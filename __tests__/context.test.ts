@@ -37,7 +37,13 @@ describe('assetFiles', () => {
       true
     )
     expect(files).toEqual([
-      { file: 'App Setup 2.1.0.exe', size: 250 * MB, cdnPath: '/releases/v2/App%20Setup%202.1.0.exe', outsideWindow: false, skipped: false },
+      {
+        file: 'App Setup 2.1.0.exe',
+        size: 250 * MB,
+        cdnPath: '/releases/v2/App%20Setup%202.1.0.exe',
+        outsideWindow: false,
+        skipped: false
+      },
       { file: 'sums#1.txt', size: 10, cdnPath: '/releases/v2/sums%231.txt', outsideWindow: true, skipped: true }
     ])
   })
@@ -54,12 +60,15 @@ describe('releaseSource', () => {
     await expect(releaseSource({ event: event('push', {}), token: 't', timeoutMs: 1000, api: noApi }).release('')).rejects.toThrow(
       'Input "release-tag" is required with "release-assets" outside a release event (this run\'s event is "push").'
     )
-    await expect(releaseSource({ event: event('push', {}), token: '', timeoutMs: 1000, api: noApi }).release('v1')).rejects.toThrow('Input "github-token" is empty')
+    await expect(releaseSource({ event: event('push', {}), token: '', timeoutMs: 1000, api: noApi }).release('v1')).rejects.toThrow(
+      'Input "github-token" is empty'
+    )
   })
 
   it('looks the release up by tag, and names an unknown tag', async () => {
     const api = (): ReleaseApi => ({
-      releaseIdByTag: async (_owner, _repo, tag) => (tag === 'v2' ? 7 : Promise.reject(Object.assign(new Error('Not Found'), { status: 404 }))),
+      releaseIdByTag: async (_owner, _repo, tag) =>
+        tag === 'v2' ? 7 : Promise.reject(Object.assign(new Error('Not Found'), { status: 404 })),
       assets: async (_owner, _repo, id) => (id === 7 ? [{ name: 'b.iso', size: 9 }] : [])
     })
     const source = releaseSource({ event: event('workflow_dispatch', {}), token: 't', timeoutMs: 1000, api })
@@ -69,13 +78,17 @@ describe('releaseSource', () => {
 
   it('gives up on a lookup that never answers, and on a cancel', async () => {
     const hang = (): ReleaseApi => ({
-      releaseIdByTag: (_o, _r, _t, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+      releaseIdByTag: (_o, _r, _t, signal) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
       assets: async () => []
     })
     const slow = releaseSource({ event: event('workflow_dispatch', {}), token: 't', timeoutMs: 50, api: hang })
     await expect(slow.release('v2')).rejects.toThrow('could not read release "v2" of acme/app (no answer in time)')
     const controller = new AbortController()
-    const cancelled = releaseSource({ event: event('workflow_dispatch', {}), token: 't', timeoutMs: 60_000, api: hang }).release('v2', controller.signal)
+    const cancelled = releaseSource({ event: event('workflow_dispatch', {}), token: 't', timeoutMs: 60_000, api: hang }).release(
+      'v2',
+      controller.signal
+    )
     controller.abort()
     await expect(cancelled).rejects.toThrow('(cancelled)')
   })
@@ -84,15 +97,32 @@ describe('releaseSource', () => {
 describe('runContext', () => {
   it('prefers the release tag and links the run', () => {
     const run = runContext(event('release', { release: { tag_name: 'v2.1.0' } }))
-    expect(run).toEqual({ repository: 'acme/app', event: 'release', ref: 'v2.1.0', sha: 'abcdef0', runUrl: 'https://github.example/acme/app/actions/runs/99' })
+    expect(run).toEqual({
+      repository: 'acme/app',
+      event: 'release',
+      ref: 'v2.1.0',
+      sha: 'abcdef0',
+      runUrl: 'https://github.example/acme/app/actions/runs/99'
+    })
     expect(renderContextLine({ ...run, repository: 'a<b>/c' }, 'html')).toContain('<code>a&lt;b&gt;/c</code>')
   })
 
   it('reads the runner’s environment and event file, without touching process.env', () => {
     const dir = mkdtempSync(nodePath.join(tmpdir(), 'gcore-event-'))
     writeFileSync(nodePath.join(dir, 'event.json'), JSON.stringify({ release: { tag_name: 'v3' } }))
-    const read = readEvent({ GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: nodePath.join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: 'f00', GITHUB_RUN_ID: '5' })
-    expect(read).toMatchObject({ eventName: 'release', payload: { release: { tag_name: 'v3' } }, repository: 'acme/app', serverUrl: 'https://github.com' })
+    const read = readEvent({
+      GITHUB_EVENT_NAME: 'release',
+      GITHUB_EVENT_PATH: nodePath.join(dir, 'event.json'),
+      GITHUB_REPOSITORY: 'acme/app',
+      GITHUB_SHA: 'f00',
+      GITHUB_RUN_ID: '5'
+    })
+    expect(read).toMatchObject({
+      eventName: 'release',
+      payload: { release: { tag_name: 'v3' } },
+      repository: 'acme/app',
+      serverUrl: 'https://github.com'
+    })
     expect(readEvent({}).payload).toEqual({})
   })
 })

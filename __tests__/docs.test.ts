@@ -21,7 +21,12 @@ function tableRows(markdown: string, heading: string): string[][] {
     .split('\n')
     .filter(line => line.startsWith('|') && !/^\|\s*-/.test(line))
     .slice(1)
-    .map(line => line.slice(1, -1).split(/(?<!\\)\|/).map(cell => cell.trim().replace(/\\\|/g, '|')))
+    .map(line =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map(cell => cell.trim().replace(/\\\|/g, '|'))
+    )
 }
 
 /** Test titles of a test file: plain `it('…')` and `it.each([a, b])('… %d …')`. */
@@ -47,7 +52,9 @@ function ourSteps(workflow: { jobs?: Record<string, { steps?: Step[] }> }): Step
 
 /** What is wrong with how these steps call the action: inputs action.yml does not declare, required ones left out. */
 function inputProblems(steps: Step[]): { unknown: string[]; missing: string[] }[] {
-  const required = Object.entries(action.inputs).filter(([, input]) => input.required).map(([name]) => name)
+  const required = Object.entries(action.inputs)
+    .filter(([, input]) => input.required)
+    .map(([name]) => name)
   return steps.map(step => {
     const used = Object.keys(step.with ?? {})
     return { unknown: used.filter(name => !(name in action.inputs)), missing: required.filter(name => !used.includes(name)) }
@@ -60,7 +67,9 @@ function expectRealInputs(steps: Step[], where: string): void {
 }
 
 describe('action.yml', () => {
-  const schemas = ['__tests__/fixtures/github-action.schema.json', '../shared/github-action.schema.json'].filter(file => existsSync(nodePath.join(ROOT, file)))
+  const schemas = ['__tests__/fixtures/github-action.schema.json', '../shared/github-action.schema.json'].filter(file =>
+    existsSync(nodePath.join(ROOT, file))
+  )
 
   it.each(schemas)('is valid against %s', file => {
     const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(read(file)))
@@ -68,7 +77,10 @@ describe('action.yml', () => {
   })
 
   it('declares node24, dist/index.js, branding, and a description for every input and output', () => {
-    expect(action).toMatchObject({ runs: { using: 'node24', main: 'dist/index.js' }, branding: { icon: expect.any(String), color: expect.any(String) } })
+    expect(action).toMatchObject({
+      runs: { using: 'node24', main: 'dist/index.js' },
+      branding: { icon: expect.any(String), color: expect.any(String) }
+    })
     for (const spec of [...Object.values(action.inputs), ...Object.values(action.outputs)]) {
       expect((spec as { description?: string }).description).toEqual(expect.any(String))
     }
@@ -146,7 +158,10 @@ jobs:
     const stepsOf = (file: string) => ourSteps(parse(read(file)))
     const release = parse(read('examples/release.yml'))
     expect(release.on).toEqual({ release: { types: ['published'] } })
-    expect(stepsOf('examples/release.yml')[0].with).toMatchObject({ 'release-assets': true, 'path-prefix': expect.stringContaining('github.event.release.tag_name') })
+    expect(stepsOf('examples/release.yml')[0].with).toMatchObject({
+      'release-assets': true,
+      'path-prefix': expect.stringContaining('github.event.release.tag_name')
+    })
 
     const upload = parse(read('examples/after-upload.yml'))
     const uploadSteps = Object.values(upload.jobs as Record<string, { steps: { run?: string }[] }>).flatMap(job => job.steps)
@@ -158,7 +173,9 @@ jobs:
     expect(stepsOf('examples/manual.yml')[0].with).toMatchObject({ paths: '${{ inputs.paths }}', purge: '${{ inputs.purge }}' })
 
     const matrix = parse(read('examples/matrix.yml'))
-    const matrixJob = Object.values(matrix.jobs as Record<string, { strategy: { matrix: { include: unknown[] } }; concurrency: { group: string } }>)[0]
+    const matrixJob = Object.values(
+      matrix.jobs as Record<string, { strategy: { matrix: { include: unknown[] } }; concurrency: { group: string } }>
+    )[0]
     expect(matrixJob.strategy.matrix.include.length).toBeGreaterThan(1)
     expect(matrixJob.concurrency.group).toContain('matrix.resource-id')
     expect(stepsOf('examples/matrix.yml')[0].with?.['resource-id']).toBe('${{ matrix.resource-id }}')

@@ -38,7 +38,10 @@ interface Reply {
 }
 
 /** One request on its own connection; rejects on a network error, as a client would see it. */
-function send(url: string, init: { method?: string; key?: string | null; body?: unknown; headers?: Record<string, string>; path?: string } = {}): Promise<Reply> {
+function send(
+  url: string,
+  init: { method?: string; key?: string | null; body?: unknown; headers?: Record<string, string>; path?: string } = {}
+): Promise<Reply> {
   const target = new URL(url)
   const headers: Record<string, string> = { ...init.headers }
   if (init.key !== null) headers.Authorization = `APIKey ${init.key ?? KEY}`
@@ -46,7 +49,14 @@ function send(url: string, init: { method?: string; key?: string | null; body?: 
   if (payload !== undefined) headers['Content-Type'] = 'application/json'
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: target.hostname, port: target.port, path: init.path ?? `${target.pathname}${target.search}`, method: init.method ?? (payload ? 'POST' : 'GET'), headers, agent: false },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: init.path ?? `${target.pathname}${target.search}`,
+        method: init.method ?? (payload ? 'POST' : 'GET'),
+        headers,
+        agent: false
+      },
       res => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -71,7 +81,8 @@ function send(url: string, init: { method?: string; key?: string | null; body?: 
 const api = (path: string, init: Parameters<typeof send>[1] = {}): Promise<Reply> => send(`${gcore!.url}${path}`, init)
 const prefetch = (resource: number, paths: string[], key?: string) => api(`/cdn/resources/${resource}/prefetch`, { body: { paths }, key })
 const purge = (resource: number, body: unknown, key?: string) => api(`/cdn/resources/${resource}/purge`, { body, key })
-const head = (edge: string, path: string, host?: string) => send(`${edge}${path}`, { method: 'HEAD', key: null, headers: host ? { Host: host } : {} })
+const head = (edge: string, path: string, host?: string) =>
+  send(`${edge}${path}`, { method: 'HEAD', key: null, headers: host ? { Host: host } : {} })
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 async function waitFor(condition: () => boolean, what: string, ms = 5000): Promise<void> {
@@ -81,9 +92,22 @@ async function waitFor(condition: () => boolean, what: string, ms = 5000): Promi
 }
 
 describe('resources and rules', () => {
-  const rule = { id: 7, name: 'Videos', rule: '^/videos/', ruleType: 0 as const, weight: 1, options: { ignoreQueryString: { enabled: true, value: true } } }
+  const rule = {
+    id: 7,
+    name: 'Videos',
+    rule: '^/videos/',
+    ruleType: 0 as const,
+    weight: 1,
+    options: { ignoreQueryString: { enabled: true, value: true } }
+  }
   const resources = [
-    { id: 10, cname: 'cdn.example.com', secondaryHostnames: ['Files.Example.com'], options: { slice: { enabled: true, value: true } }, rules: [rule] },
+    {
+      id: 10,
+      cname: 'cdn.example.com',
+      secondaryHostnames: ['Files.Example.com'],
+      options: { slice: { enabled: true, value: true } },
+      rules: [rule]
+    },
     { id: 11, cname: 'static.example.org', embedRules: true, rules: [rule], sslEnabled: true },
     { id: 12, status: 'suspended' as const },
     { id: 13, status: 'deleted' as const }
@@ -106,13 +130,21 @@ describe('resources and rules', () => {
       rules: [],
       options: { slice: { enabled: true, value: true } }
     })
-    expect((await api('/cdn/resources/11')).json).toMatchObject({ sslEnabled: true, rules: [{ id: 7, rule: '^/videos/', ruleType: 0, weight: 1, active: true }] })
+    expect((await api('/cdn/resources/11')).json).toMatchObject({
+      sslEnabled: true,
+      rules: [{ id: 7, rule: '^/videos/', ruleType: 0, weight: 1, active: true }]
+    })
     expect((await api('/cdn/resources/12')).json).toMatchObject({ status: 'suspended', suspended: true, active: false })
   })
 
   it('answers 404 for IDs it was not given, on every endpoint', async () => {
     await emulator({ resources })
-    for (const reply of [await api('/cdn/resources/99'), await api('/cdn/resources/99/rules'), await prefetch(99, ['/a.iso']), await purge(99, { urls: ['/a.iso'] })]) {
+    for (const reply of [
+      await api('/cdn/resources/99'),
+      await api('/cdn/resources/99/rules'),
+      await prefetch(99, ['/a.iso']),
+      await purge(99, { urls: ['/a.iso'] })
+    ]) {
       expect([reply.status, reply.json]).toEqual([404, { detail: 'Not found.' }])
     }
   })
@@ -132,8 +164,15 @@ describe('resources and rules', () => {
 
   it('lists rules as a plain array, or a page with limit', async () => {
     await emulator({ resources })
-    expect((await api('/cdn/resources/10/rules')).json).toMatchObject([{ id: 7, name: 'Videos', options: { ignoreQueryString: { enabled: true } } }])
-    expect((await api('/cdn/resources/10/rules?limit=1')).json).toMatchObject({ count: 1, next: null, previous: null, results: [{ id: 7 }] })
+    expect((await api('/cdn/resources/10/rules')).json).toMatchObject([
+      { id: 7, name: 'Videos', options: { ignoreQueryString: { enabled: true } } }
+    ])
+    expect((await api('/cdn/resources/10/rules?limit=1')).json).toMatchObject({
+      count: 1,
+      next: null,
+      previous: null,
+      results: [{ id: 7 }]
+    })
     expect((await api('/cdn/resources/10/rules/7')).json).toMatchObject({ id: 7 })
     expect((await api('/cdn/resources/10/rules/8')).status).toBe(404)
     expect((await api('/cdn/resources/10/rules?limit=0')).status).toBe(400)
@@ -172,7 +211,10 @@ describe('resources and rules', () => {
   it('refuses purge by URL where can_purge_by_urls is false, but not a pattern purge', async () => {
     await emulator({ resources: [{ id: 1, can_purge_by_urls: false }] })
     const reply = await purge(1, { urls: ['/a.iso'] })
-    expect([reply.status, reply.json]).toEqual([400, { errors: { urls: ['Purge by URLs is not allowed. To purge by URLs, contact support.'] } }])
+    expect([reply.status, reply.json]).toEqual([
+      400,
+      { errors: { urls: ['Purge by URLs is not allowed. To purge by URLs, contact support.'] } }
+    ])
     expect((await purge(1, { paths: ['/a.iso'] })).status).toBe(201)
   })
 
@@ -220,7 +262,9 @@ describe('rate lanes', () => {
 })
 
 describe('cache model and edge', () => {
-  const sliced = [{ id: 1, cname: 'cdn.example.com', secondaryHostnames: ['dl.example.com'], options: { slice: { enabled: true, value: true } } }]
+  const sliced = [
+    { id: 1, cname: 'cdn.example.com', secondaryHostnames: ['dl.example.com'], options: { slice: { enabled: true, value: true } } }
+  ]
   const origin = { '/v/app.iso': { size: 25 * MiB } }
 
   it('a sliced file after a release: URL purge + prefetch leaves old parts and a wrong size at the edge', async () => {
@@ -229,7 +273,11 @@ describe('cache model and edge', () => {
     await prefetch(1, ['/v/app.iso'])
     expect(gcore!.cacheState(1, '/v/app.iso').parts.map(part => part.bytes)).toEqual([10 * MiB, 10 * MiB, 5 * MiB])
     const fresh = await head(edge, '/v/app.iso', 'cdn.example.com')
-    expect([fresh.headers.cache, fresh.headers['content-length'], fresh.headers['x-id']]).toEqual(['HIT', String(25 * MiB), 'edge-emulator'])
+    expect([fresh.headers.cache, fresh.headers['content-length'], fresh.headers['x-id']]).toEqual([
+      'HIT',
+      String(25 * MiB),
+      'edge-emulator'
+    ])
 
     gcore!.setOrigin('/v/app.iso', { size: 28 * MiB })
     await purge(1, { urls: ['/v/app.iso'] })
@@ -327,14 +375,26 @@ describe('cache model and edge', () => {
   it('hides the Cache header as the hiding policy says; Content-Length always stays', async () => {
     await emulator({
       resources: [
-        { id: 1, cname: 'show.example.com', options: { response_headers_hiding_policy: { enabled: true, mode: 'show', excepted: ['cache'] } } },
-        { id: 2, cname: 'hide.example.com', options: { response_headers_hiding_policy: { enabled: true, mode: 'hide', excepted: ['Cache', 'Content-Length'] } } },
+        {
+          id: 1,
+          cname: 'show.example.com',
+          options: { response_headers_hiding_policy: { enabled: true, mode: 'show', excepted: ['cache'] } }
+        },
+        {
+          id: 2,
+          cname: 'hide.example.com',
+          options: { response_headers_hiding_policy: { enabled: true, mode: 'hide', excepted: ['Cache', 'Content-Length'] } }
+        },
         { id: 3, cname: 'all.example.com', options: { response_headers_hiding_policy: { enabled: true, mode: 'hide', excepted: [] } } }
       ]
     })
     const edge = await gcore!.startEdge()
     const show = await head(edge, '/a.iso', 'show.example.com')
-    expect([show.headers.cache, show.headers['x-id'], show.headers['content-length']]).toEqual([undefined, 'edge-emulator', String(300 * MiB)])
+    expect([show.headers.cache, show.headers['x-id'], show.headers['content-length']]).toEqual([
+      undefined,
+      'edge-emulator',
+      String(300 * MiB)
+    ])
     const hide = await head(edge, '/a.iso', 'hide.example.com')
     expect([hide.headers.cache, hide.headers['x-id']]).toEqual(['MISS', undefined])
     const all = await head(edge, '/a.iso', 'all.example.com')
@@ -345,8 +405,18 @@ describe('cache model and edge', () => {
     await emulator({ resources: [{ id: 1, cname: 'cdn.example.com' }], origin: { '/small.bin': { size: 100_000 } } })
     const edge = await gcore!.startEdge()
     await prefetch(1, ['/small.bin'])
-    const viaProxy = await send(edge, { method: 'GET', key: null, path: 'http://cdn.example.com/small.bin', headers: { Host: 'cdn.example.com' } })
-    expect([viaProxy.status, viaProxy.headers.cache, viaProxy.headers['content-length'], viaProxy.text.length]).toEqual([200, 'HIT', '100000', 100_000])
+    const viaProxy = await send(edge, {
+      method: 'GET',
+      key: null,
+      path: 'http://cdn.example.com/small.bin',
+      headers: { Host: 'cdn.example.com' }
+    })
+    expect([viaProxy.status, viaProxy.headers.cache, viaProxy.headers['content-length'], viaProxy.text.length]).toEqual([
+      200,
+      'HIT',
+      '100000',
+      100_000
+    ])
     expect(gcore!.edgeLog.at(-1)).toMatchObject({ host: 'cdn.example.com', resource: 1, cache: 'HIT' })
   })
 
@@ -423,7 +493,12 @@ describe('network faults', () => {
     gcore!.inject({ operation: 'prefetch', on: [1], fault: { kind: 'huge-body' } })
     gcore!.inject({ operation: 'prefetch', on: [2], fault: { kind: 'huge-body', status: 503, bytes: 1000 } })
     const first = await prefetch(1, ['/a.iso'])
-    expect([first.status, first.headers['content-type'], first.text.length, /^<+$/.test(first.text)]).toEqual([502, 'text/html', 200_000, true])
+    expect([first.status, first.headers['content-type'], first.text.length, /^<+$/.test(first.text)]).toEqual([
+      502,
+      'text/html',
+      200_000,
+      true
+    ])
     const second = await prefetch(1, ['/a.iso'])
     expect([second.status, second.text.length]).toEqual([503, 1000])
     expect(gcore!.acceptedRequests('prefetch')).toHaveLength(0)
@@ -431,7 +506,11 @@ describe('network faults', () => {
 
   it('status faults on every request or a range, with any headers', async () => {
     await emulator()
-    gcore!.inject({ operation: 'resources', on: [{ from: 2, to: 3 }], fault: { kind: 'status', status: 429, headers: { 'Retry-After': '-1' } } })
+    gcore!.inject({
+      operation: 'resources',
+      on: [{ from: 2, to: 3 }],
+      fault: { kind: 'status', status: 429, headers: { 'Retry-After': '-1' } }
+    })
     const statuses = []
     for (let i = 0; i < 4; i++) statuses.push((await api('/cdn/resources')).status)
     expect(statuses).toEqual([200, 429, 429, 200])
@@ -468,7 +547,10 @@ describe('fault grammar', () => {
   it.each([
     ['prefetch:2=cut-body', { operation: 'prefetch', on: [2], fault: { kind: 'cut-body' } }],
     ['any:1,3=status:503', { operation: 'any', on: [1, 3], fault: { kind: 'status', status: 503 } }],
-    ['prefetch:*=status:429:retry-after=0', { operation: 'prefetch', on: 'every', fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } } }],
+    [
+      'prefetch:*=status:429:retry-after=0',
+      { operation: 'prefetch', on: 'every', fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } } }
+    ],
     ['limits:1=trickle:1000', { operation: 'limits', on: [1], fault: { kind: 'trickle', msPerByte: 1000 } }],
     ['purge:1-3=hang', { operation: 'purge', on: [{ from: 1, to: 3 }], fault: { kind: 'hang' } }],
     ['purge-status:4-=reset', { operation: 'purge-status', on: [{ from: 4 }], fault: { kind: 'reset' } }],
@@ -478,7 +560,11 @@ describe('fault grammar', () => {
     ['limits:1=hang-after-headers', { operation: 'limits', on: [1], fault: { kind: 'hang-after-headers' } }],
     [
       'prefetch:1=status:429:retry-after=Wed, 21 Oct 2015 07%3A28%3A00 GMT:body={"detail": "a:b"}',
-      { operation: 'prefetch', on: [1], fault: { kind: 'status', status: 429, headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }, body: '{"detail": "a:b"}' } }
+      {
+        operation: 'prefetch',
+        on: [1],
+        fault: { kind: 'status', status: 429, headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }, body: '{"detail": "a:b"}' }
+      }
     ]
   ])('parses %s', (spec, rule) => {
     expect(parseFaultSpec(spec)).toEqual(rule)
@@ -564,7 +650,19 @@ describe('command line', () => {
     expect(help.status).toBe(0)
     expect(help.stdout.trim()).toBe(HELP)
     for (const flag of CLI_FLAGS) expect(help.stdout).toContain(`--${flag}`)
-    for (const flag of ['port', 'edge-port', 'key', 'restricted-key', 'window', 'latency', 'purge-duration', 'resource', 'resources', 'fault', 'quiet']) {
+    for (const flag of [
+      'port',
+      'edge-port',
+      'key',
+      'restricted-key',
+      'window',
+      'latency',
+      'purge-duration',
+      'resource',
+      'resources',
+      'fault',
+      'quiet'
+    ]) {
       expect(CLI_FLAGS).toContain(flag)
     }
 
@@ -592,7 +690,9 @@ function buildEmulator(): string {
   writeFileSync(join(out, 'package.json'), '{"type": "module"}')
   for (const file of readdirSync(join(ROOT, 'emulator')).filter(name => name.endsWith('.ts'))) {
     const source = readFileSync(join(ROOT, 'emulator', file), 'utf8')
-    const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText
+    const output = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 }
+    }).outputText
     writeFileSync(join(out, file.replace(/\.ts$/, '.js')), output)
   }
   return out

@@ -39,7 +39,8 @@ async function run(extra: Record<string, string>, options: RunOptions = {}): Pro
 }
 
 const prefetchTimes = () => gcore.log.filter(entry => entry.operation === 'prefetch').map(entry => entry.at)
-const batches = (result: ActionRun) => JSON.parse(result.outputs.batches) as { outcome: string; attempts: number; status: number | null; error: string | null }[]
+const batches = (result: ActionRun) =>
+  JSON.parse(result.outputs.batches) as { outcome: string; attempts: number; status: number | null; error: string | null }[]
 const gaps = (times: number[]) => times.slice(1).map((time, i) => time - times[i])
 
 describe('faults', () => {
@@ -63,7 +64,11 @@ describe('faults', () => {
 
   it('429 with Retry-After as an HTTP date: waits until then', async () => {
     const until = new Date(Date.now() + 3000)
-    gcore.inject({ operation: 'prefetch', on: [1], fault: { kind: 'status', status: 429, headers: { 'Retry-After': until.toUTCString() } } })
+    gcore.inject({
+      operation: 'prefetch',
+      on: [1],
+      fault: { kind: 'status', status: 429, headers: { 'Retry-After': until.toUTCString() } }
+    })
     const result = await run({ paths: '/a.iso', 'prefetch-interval': '2' })
 
     expect(result.code).toBe(0)
@@ -92,7 +97,11 @@ describe('faults', () => {
   })
 
   it('an HTML 502 page: retried, and shown by its title', async () => {
-    gcore.inject({ operation: 'prefetch', on: [1], fault: { kind: 'status', status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><h1>nginx</h1></body></html>' } })
+    gcore.inject({
+      operation: 'prefetch',
+      on: [1],
+      fault: { kind: 'status', status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><h1>nginx</h1></body></html>' }
+    })
     const result = await run({ paths: '/a.iso' })
 
     expect(result.code).toBe(0)
@@ -109,7 +118,11 @@ describe('faults', () => {
   })
 
   it('a 201 with a body, and a 200 where 201 was expected: both accepted', async () => {
-    gcore.inject({ operation: 'prefetch', on: [1], fault: { kind: 'status', status: 201, body: '{"paths": ["/a.iso"], "unexpected": true}' } })
+    gcore.inject({
+      operation: 'prefetch',
+      on: [1],
+      fault: { kind: 'status', status: 201, body: '{"paths": ["/a.iso"], "unexpected": true}' }
+    })
     gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 200, body: '{}' } })
     const result = await run({ paths: paths(150).join('\n') })
 
@@ -160,8 +173,14 @@ describe('faults', () => {
     const result = await run({ paths: paths(300).join('\n'), 'api-url': 'http://127.0.0.1:1', 'max-attempts': '3' })
 
     expect(result.code).toBe(1)
-    expect(batches(result).map(batch => [batch.outcome, batch.attempts])).toEqual([['failed', 3], ['not-attempted', 0], ['not-attempted', 0]])
-    expect(result.stdout).toContain('::error::300 of 300 paths were not prefetched; first error: connection refused (gave up after 3 attempts)')
+    expect(batches(result).map(batch => [batch.outcome, batch.attempts])).toEqual([
+      ['failed', 3],
+      ['not-attempted', 0],
+      ['not-attempted', 0]
+    ])
+    expect(result.stdout).toContain(
+      '::error::300 of 300 paths were not prefetched; first error: connection refused (gave up after 3 attempts)'
+    )
     expect(result.durationMs).toBeLessThan(5000)
   })
 
@@ -176,7 +195,10 @@ describe('faults', () => {
 
   it('cancel during a purge: nothing more is sent, every path reported', async () => {
     gcore.inject({ operation: 'purge', on: [1], fault: { kind: 'hang' } })
-    const result = await run({ paths: paths(200).join('\n'), purge: 'true', 'request-timeout': '20' }, { signal: { name: 'SIGINT', afterMs: 700 } })
+    const result = await run(
+      { paths: paths(200).join('\n'), purge: 'true', 'request-timeout': '20' },
+      { signal: { name: 'SIGINT', afterMs: 700 } }
+    )
 
     expect(result.code).not.toBe(0)
     expect(result.durationMs).toBeLessThan(700 + 3000)
@@ -187,9 +209,12 @@ describe('faults', () => {
   })
 
   it('cancel while waiting for the next slot: exits at once, the rest cancelled', async () => {
-    const result = await run({ paths: paths(300).join('\n'), 'prefetch-interval': '30' }, {
-      signal: { name: 'SIGTERM', when: stdout => stdout.includes('waiting 30 s') }
-    })
+    const result = await run(
+      { paths: paths(300).join('\n'), 'prefetch-interval': '30' },
+      {
+        signal: { name: 'SIGTERM', when: stdout => stdout.includes('waiting 30 s') }
+      }
+    )
 
     expect(result.code).not.toBe(0)
     expect(result.durationMs).toBeLessThan(3000)
@@ -271,8 +296,15 @@ describe('hostile input', () => {
     const names = ['<img src=x onerror=alert(1)>.iso', 'a|b`c`[l](https:x).iso', 'line\nbreak <b>.iso']
     mkdirSync(nodePath.join(dir, 'dist'))
     for (const name of names) writeFileSync(nodePath.join(dir, 'dist', name), 'x')
-    gcore.inject({ operation: 'prefetch', on: [1], fault: { kind: 'status', status: 400, body: '{"message": "<script>alert(1)</script> | `boom` [x](y)"}' } })
-    const result = await run({ files: '*.iso', 'base-dir': 'dist', paths: '/<b>bold</b>.iso\n/pipe|and`tick`.iso', 'size-check': 'off' }, { cwd: dir })
+    gcore.inject({
+      operation: 'prefetch',
+      on: [1],
+      fault: { kind: 'status', status: 400, body: '{"message": "<script>alert(1)</script> | `boom` [x](y)"}' }
+    })
+    const result = await run(
+      { files: '*.iso', 'base-dir': 'dist', paths: '/<b>bold</b>.iso\n/pipe|and`tick`.iso', 'size-check': 'off' },
+      { cwd: dir }
+    )
 
     expect(result.code).toBe(1)
     expect(result.summary).not.toMatch(/<(img|script|b)[\s>]/)
@@ -303,7 +335,11 @@ describe('hostile input', () => {
   })
 
   it('the key never appears, even when the server echoes it back in an error body', async () => {
-    gcore.inject({ operation: 'prefetch', on: [1], fault: { kind: 'status', status: 400, body: JSON.stringify({ message: `Invalid key: APIKey ${KEY}` }) } })
+    gcore.inject({
+      operation: 'prefetch',
+      on: [1],
+      fault: { kind: 'status', status: 400, body: JSON.stringify({ message: `Invalid key: APIKey ${KEY}` }) }
+    })
     const result = await run({ paths: '/a.iso' }, { env: { RUNNER_DEBUG: '1' } })
 
     expect(result.code).toBe(1)
@@ -325,7 +361,10 @@ describe('hostile input', () => {
       expect(proxy.tunnels).toEqual(Array(4).fill('api.gcore.test:443'))
       expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource', 'rules', 'prefetch'])
 
-      const bypassed = await run({ paths: '/a.iso', 'api-url': 'https://api.gcore.test', 'max-attempts': '1' }, { env: { ...env, no_proxy: 'api.gcore.test' } })
+      const bypassed = await run(
+        { paths: '/a.iso', 'api-url': 'https://api.gcore.test', 'max-attempts': '1' },
+        { env: { ...env, no_proxy: 'api.gcore.test' } }
+      )
       expect(bypassed.code).toBe(1)
       expect(proxy.tunnels).toHaveLength(4)
       expect(bypassed.stdout).toContain('host not found (api.gcore.test)')

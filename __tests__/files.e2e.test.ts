@@ -60,7 +60,9 @@ describe('paths from local files', () => {
     expect(run.outputs).toMatchObject({ 'total-count': '3', 'prefetched-count': '3', 'skipped-count': '0', 'skipped-paths': '[]' })
     expect(run.summary).toContain('<details><summary>Matched files (3)</summary>')
     expect(run.summary).toContain('<tr><td>linux/app.iso</td><td>300 MiB</td><td>/downloads/v2/linux/app.iso</td><td></td></tr>')
-    expect(run.summary).toContain('<tr><td>tiny.iso</td><td>1.0 MiB</td><td>/downloads/v2/tiny.iso</td><td>⚠️ outside 200 MB – 5 GB</td></tr>')
+    expect(run.summary).toContain(
+      '<tr><td>tiny.iso</td><td>1.0 MiB</td><td>/downloads/v2/tiny.iso</td><td>⚠️ outside 200 MB – 5 GB</td></tr>'
+    )
   })
 
   it('leaves small files out with size-check: skip and lists them in skipped-paths', async () => {

@@ -64,7 +64,13 @@ describe('normalisePrefix', () => {
 
 describe('size window', () => {
   it('is 200 MiB to 5 GiB', () => {
-    expect([1, 200 * 1024 ** 2 - 1, 200 * 1024 ** 2, 5 * 1024 ** 3, 5 * 1024 ** 3 + 1].map(isOutsideWindow)).toEqual([true, true, false, false, true])
+    expect([1, 200 * 1024 ** 2 - 1, 200 * 1024 ** 2, 5 * 1024 ** 3, 5 * 1024 ** 3 + 1].map(isOutsideWindow)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      true
+    ])
     expect([512, 1536, 300 * 1024 ** 2, 5 * 1024 ** 3].map(formatBytes)).toEqual(['512 B', '1.5 KiB', '300 MiB', '5.0 GiB'])
   })
 })

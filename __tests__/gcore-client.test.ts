@@ -47,7 +47,11 @@ describe('GcoreClient against the emulator', () => {
   })
 
   it('does not follow a redirect, so the key never reaches another host', async () => {
-    gcore.inject({ operation: 'any', on: [gcore.log.length + 1], fault: { kind: 'status', status: 302, headers: { Location: 'https://evil.example/steal' } } })
+    gcore.inject({
+      operation: 'any',
+      on: [gcore.log.length + 1],
+      fault: { kind: 'status', status: 302, headers: { Location: 'https://evil.example/steal' } }
+    })
     const redirected = await failure(client.send('prefetch', 15, ['/a']))
     expect(redirected).toMatchObject({ kind: 'rejected', status: 302 })
     expect(redirected.message).toContain('redirect to evil.example not followed')
@@ -66,7 +70,11 @@ describe('GcoreClient against the emulator', () => {
   })
 
   it('redacts the key when the server echoes it back', async () => {
-    gcore.inject({ operation: 'any', on: [gcore.log.length + 1], fault: { kind: 'status', status: 400, body: JSON.stringify({ message: `bad key ${KEY}` }) } })
+    gcore.inject({
+      operation: 'any',
+      on: [gcore.log.length + 1],
+      fault: { kind: 'status', status: 400, body: JSON.stringify({ message: `bad key ${KEY}` }) }
+    })
     const echoed = await failure(client.send('prefetch', 17, ['/a']))
     expect(echoed.message).toBe('HTTP 400: bad key ***')
   })

@@ -13,7 +13,16 @@ import { createServer as createTcpServer, connect, type AddressInfo, type Socket
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { GcoreEmulator, type EmulatorOptions, type LoggedRequest } from '../emulator/gcore-emulator.js'
-import { batchesOf, commandLines, expectOutputsPresent, expectPathsPartitioned, foreignCommands, keyForms, keyLeaks, stackTraces } from './support/checks.js'
+import {
+  batchesOf,
+  commandLines,
+  expectOutputsPresent,
+  expectPathsPartitioned,
+  foreignCommands,
+  keyForms,
+  keyLeaks,
+  stackTraces
+} from './support/checks.js'
 import { runAction, type ActionRun, type RunOptions } from './support/run-action.js'
 
 const KEY = 'h4rd-$ecret "quoted" with spaces'
@@ -113,7 +122,9 @@ describe('1. a body cut short is a retryable failure of its request, 2xx include
 
     expect(result.code).toBe(0)
     expect(operations('purge-status').length).toBeGreaterThanOrEqual(2)
-    expect(result.stdout).toMatch(/::debug::purge by URL 1\/1 \(resource 321\): purge status request failed \(the answer was cut off after \d+ of \d+ bytes/)
+    expect(result.stdout).toMatch(
+      /::debug::purge by URL 1\/1 \(resource 321\): purge status request failed \(the answer was cut off after \d+ of \d+ bytes/
+    )
     expect(result.stdout).toContain('purge by URL 1/1 (resource 321): purge finished (Successful)')
     expect(result.stdout).not.toContain('purge-settle')
   })
@@ -180,7 +191,11 @@ describe('3. a request abandoned or finished never keeps the process alive', () 
 describe('4. Retry-After never leads to back-to-back retries', () => {
   it('Retry-After 0, negative, and a date in the past: each retry waits at least the lane interval', async () => {
     const past = new Date(Date.now() - 3600_000).toUTCString()
-    for (const [ordinal, value] of [[1, '0'], [2, '-5'], [3, past]] as const) {
+    for (const [ordinal, value] of [
+      [1, '0'],
+      [2, '-5'],
+      [3, past]
+    ] as const) {
       gcore.inject({ operation: 'prefetch', on: [ordinal], fault: { kind: 'status', status: 429, headers: { 'Retry-After': value } } })
     }
     const result = await run({ paths: '/a.iso' })
@@ -250,7 +265,10 @@ describe('6. a cancel interrupts every wait and every request', () => {
   it('SIGINT during the limits GET', async () => {
     gcore.inject({ operation: 'limits', on: 'every', fault: { kind: 'hang' } })
     const given = paths(3)
-    const result = await run({ paths: given.join('\n'), 'request-timeout': '20' }, { signal: { name: 'SIGINT', on: whenLogged(e => e.operation === 'limits') } })
+    const result = await run(
+      { paths: given.join('\n'), 'request-timeout': '20' },
+      { signal: { name: 'SIGINT', on: whenLogged(e => e.operation === 'limits') } }
+    )
 
     expectCancelledPromptly(result, given)
     expect(gcore.log.map(entry => entry.operation)).toEqual(['limits'])
@@ -269,7 +287,10 @@ describe('6. a cancel interrupts every wait and every request', () => {
   it('SIGINT during the resource GET', async () => {
     gcore.inject({ operation: 'resource', on: 'every', fault: { kind: 'hang' } })
     const given = paths(3)
-    const result = await run({ paths: given.join('\n'), 'request-timeout': '20' }, { signal: { name: 'SIGINT', on: whenLogged(e => e.operation === 'resource') } })
+    const result = await run(
+      { paths: given.join('\n'), 'request-timeout': '20' },
+      { signal: { name: 'SIGINT', on: whenLogged(e => e.operation === 'resource') } }
+    )
 
     expectCancelledPromptly(result, given)
     expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource'])
@@ -317,7 +338,11 @@ describe('6. a cancel interrupts every wait and every request', () => {
     })
     await new Promise<void>(resolve => github.listen(0, '127.0.0.1', resolve))
     try {
-      const env = { GITHUB_API_URL: `http://127.0.0.1:${(github.address() as AddressInfo).port}`, GITHUB_REPOSITORY: 'acme/app', GITHUB_EVENT_NAME: 'workflow_dispatch' }
+      const env = {
+        GITHUB_API_URL: `http://127.0.0.1:${(github.address() as AddressInfo).port}`,
+        GITHUB_REPOSITORY: 'acme/app',
+        GITHUB_EVENT_NAME: 'workflow_dispatch'
+      }
       const given = ['/docs/a.iso', '/docs/b.iso']
       const result = await run(
         { paths: given.join('\n'), 'release-assets': 'true', 'release-tag': 'v1.0.0', 'github-token': 'ghs_releaseLookupToken' },
@@ -389,7 +414,10 @@ describe('7. no top-level death', () => {
   })
 
   it('GITHUB_OUTPUT unusable with RUNNER_DEBUG: the stack is in a debug line only', async () => {
-    const result = await run({ paths: '/a.iso' }, { env: { GITHUB_OUTPUT: nodePath.join(tmpdir(), `gcore-missing-${process.pid}`, 'o.txt'), RUNNER_DEBUG: '1' } })
+    const result = await run(
+      { paths: '/a.iso' },
+      { env: { GITHUB_OUTPUT: nodePath.join(tmpdir(), `gcore-missing-${process.pid}`, 'o.txt'), RUNNER_DEBUG: '1' } }
+    )
 
     expect(result.code).toBe(1)
     expect(commandLines(result.stdout).filter(line => line.startsWith('::debug::') && /%0A\s+at /.test(line)).length).toBeGreaterThan(0)
@@ -398,7 +426,11 @@ describe('7. no top-level death', () => {
 
 describe('8. a batch never attempted because its purge failed', () => {
   it('keeps its paths in batches and in the summary', async () => {
-    gcore.inject({ operation: 'purge', on: 'every', fault: { kind: 'status', status: 400, body: '{"errors": {"urls": ["Purge by URLs is not allowed."]}}' } })
+    gcore.inject({
+      operation: 'purge',
+      on: 'every',
+      fault: { kind: 'status', status: 400, body: '{"errors": {"urls": ["Purge by URLs is not allowed."]}}' }
+    })
     const given = ['/p/a.iso', '/p/b.iso']
     const result = await run({ paths: given.join('\n'), purge: 'url' })
 
@@ -406,7 +438,12 @@ describe('8. a batch never attempted because its purge failed', () => {
     expect(operations('prefetch')).toEqual([])
     const [purge, prefetch] = batchesOf(result)
     expect(purge).toMatchObject({ operation: 'purge', outcome: 'failed', paths: given })
-    expect(prefetch).toMatchObject({ operation: 'prefetch', outcome: 'not-attempted', paths: given, error: 'not attempted: the purge of these paths failed' })
+    expect(prefetch).toMatchObject({
+      operation: 'prefetch',
+      outcome: 'not-attempted',
+      paths: given,
+      error: 'not attempted: the purge of these paths failed'
+    })
     expect(result.summary).toContain('<tr><td>⏭️&nbsp;not-attempted</td><td>prefetch</td><td>1</td><td>2</td>')
     for (const path of given) expect(result.summary).toContain(path)
     expectPathsPartitioned(result, given)
@@ -419,10 +456,16 @@ describe('9. the key is redacted before any cut, in every form and sink', () => 
     'echoed %s, straddling the 500-character cut',
     async form => {
       const shift = Number(/offset (\d)/.exec(form)?.[1] ?? 0)
-      const echoed = form.startsWith('base64') ? Buffer.concat([Buffer.alloc(shift, 0x41), Buffer.from(KEY)]).toString('base64') : forms[form]
+      const echoed = form.startsWith('base64')
+        ? Buffer.concat([Buffer.alloc(shift, 0x41), Buffer.from(KEY)]).toString('base64')
+        : forms[form]
       // The message is `HTTP 400: <body>`: the echo starts 10 characters before the cut.
       const body = `${'x'.repeat(500 - 'HTTP 400: '.length - 10)}${echoed} and then some more text`
-      gcore.inject({ operation: 'prefetch', on: [1], fault: { kind: 'status', status: 400, body, headers: { 'Content-Type': 'text/plain' } } })
+      gcore.inject({
+        operation: 'prefetch',
+        on: [1],
+        fault: { kind: 'status', status: 400, body, headers: { 'Content-Type': 'text/plain' } }
+      })
       const result = await run({ paths: '/a.iso' }, { env: { RUNNER_DEBUG: '1' } })
 
       expect(result.code).toBe(1)
@@ -451,7 +494,11 @@ describe('10. API text never becomes a workflow command', () => {
   })
 
   it('in an HTML error page', async () => {
-    gcore.inject({ operation: 'prefetch', on: [1], fault: { kind: 'status', status: 400, body: `<html><body>${text}</body></html>`, headers: { 'Content-Type': 'text/html' } } })
+    gcore.inject({
+      operation: 'prefetch',
+      on: [1],
+      fault: { kind: 'status', status: 400, body: `<html><body>${text}</body></html>`, headers: { 'Content-Type': 'text/html' } }
+    })
     const result = await run({ paths: '/a.iso' }, {}, injected)
 
     expect(result.code).toBe(1)
@@ -462,7 +509,11 @@ describe('10. API text never becomes a workflow command', () => {
 describe('11. a key the header cannot carry is an input error before the first request', () => {
   it.each([
     ['pasted with its APIKey prefix', `APIKey ${KEY}`, 'starts with "APIKey ": give the token alone; the action adds "APIKey " itself.'],
-    ['holding a character outside Latin-1', `${KEY}—ключ`, 'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.'],
+    [
+      'holding a character outside Latin-1',
+      `${KEY}—ключ`,
+      'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.'
+    ],
     ['holding a line break', `${KEY}\nsecond-line`, 'contains a control character or line break; check the secret.']
   ])('%s', async (_, key, hint) => {
     const result = await run({ paths: '/a.iso', 'api-key': key })
@@ -483,7 +534,9 @@ describe('12. the key refused on the limits GET', () => {
 
     expect(result.code).toBe(1)
     expect(gcore.log.map(entry => entry.operation)).toEqual(['limits'])
-    expect(result.stdout).toContain('::error::The API refused the key (GET /cdn/clients/me/limits: HTTP 401: Invalid token.); nothing was sent. Check input "api-key".')
+    expect(result.stdout).toContain(
+      '::error::The API refused the key (GET /cdn/clients/me/limits: HTTP 401: Invalid token.); nothing was sent. Check input "api-key".'
+    )
     expect(JSON.parse(result.outputs['failed-paths'])).toEqual(given)
     expectPathsPartitioned(result, given)
   })
@@ -493,7 +546,9 @@ describe('12. the key refused on the limits GET', () => {
     const result = await run({ paths: '/a.iso' })
 
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain("::notice::Could not read the account's limits (GET /cdn/clients/me/limits: HTTP 403: Forbidden.); using Gcore's documented limits.")
+    expect(result.stdout).toContain(
+      "::notice::Could not read the account's limits (GET /cdn/clients/me/limits: HTTP 403: Forbidden.); using Gcore's documented limits."
+    )
     expect(operations('prefetch')).toHaveLength(1)
   })
 })
@@ -524,12 +579,17 @@ describe('13-16. inputs that silently meant something else', () => {
 
   it('a Latin-1 paths-file is refused with its line number, before any request', async () => {
     const dir = mkdtempSync(nodePath.join(tmpdir(), 'gcore-latin1-'))
-    writeFileSync(nodePath.join(dir, 'list.txt'), Buffer.concat([Buffer.from('/ok.iso\n/also-ok.iso\n/caf'), Buffer.from([0xe9]), Buffer.from('.iso\n')]))
+    writeFileSync(
+      nodePath.join(dir, 'list.txt'),
+      Buffer.concat([Buffer.from('/ok.iso\n/also-ok.iso\n/caf'), Buffer.from([0xe9]), Buffer.from('.iso\n')])
+    )
     const result = await run({ 'paths-file': 'list.txt' }, { cwd: dir })
 
     expect(result.code).toBe(1)
     expect(gcore.log).toEqual([])
-    expect(result.stdout).toContain('::error::Input "paths-file" names "list.txt", which is not valid UTF-8 at line 3 (saved as Latin-1 or another encoding?): save the list as UTF-8.')
+    expect(result.stdout).toContain(
+      '::error::Input "paths-file" names "list.txt", which is not valid UTF-8 at line 3 (saved as Latin-1 or another encoding?): save the list as UTF-8.'
+    )
   })
 
   it('api-url with a query is refused, before any request', async () => {
@@ -537,14 +597,18 @@ describe('13-16. inputs that silently meant something else', () => {
 
     expect(result.code).toBe(1)
     expect(gcore.log).toEqual([])
-    expect(result.stdout).toContain(`::error::Input "api-url" must be a plain base URL without credentials, query or fragment, got "${gcore.url}/?region=eu".`)
+    expect(result.stdout).toContain(
+      `::error::Input "api-url" must be a plain base URL without credentials, query or fragment, got "${gcore.url}/?region=eu".`
+    )
   })
 
   it('api-url ending in /cdn is used without it, with a notice', async () => {
     const result = await run({ paths: '/a.iso', 'api-url': `${gcore.url}/cdn/` })
 
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain(`::notice::api-url "${gcore.url}/cdn/" ends in /cdn, which every API path already starts with: using ${gcore.url}.`)
+    expect(result.stdout).toContain(
+      `::notice::api-url "${gcore.url}/cdn/" ends in /cdn, which every API path already starts with: using ${gcore.url}.`
+    )
     expect(gcore.log.every(entry => entry.url.startsWith('/cdn/') && !entry.url.startsWith('/cdn/cdn'))).toBe(true)
     expect(result.outputs['prefetched-count']).toBe('1')
   })
@@ -582,7 +646,9 @@ describe('17. a 404 on prefetch', () => {
     expect(first).toMatchObject({ outcome: 'failed', status: 404, attempts: 1 })
     expect(first.error).toContain("resource 321 was not found: the key's account has no CDN resource with that ID (check resource-id)")
     expect(rest.map(batch => batch.outcome)).toEqual(['not-attempted', 'not-attempted'])
-    expect(result.stdout).toMatch(/::error::300 of 300 paths were not prefetched; first error: HTTP 404: resource 321 was not found: the key's account has no CDN resource with that ID \(check resource-id\)/)
+    expect(result.stdout).toMatch(
+      /::error::300 of 300 paths were not prefetched; first error: HTTP 404: resource 321 was not found: the key's account has no CDN resource with that ID \(check resource-id\)/
+    )
   })
 })
 
@@ -593,7 +659,9 @@ describe('19. time-budget', () => {
 
     expect(result.code).toBe(1)
     expect(result.durationMs).toBeLessThan(2500 + 1000) // the budget, plus node's start
-    expect(result.stdout).toContain('::warning::The plan takes about 4 s, longer than time-budget (3 s): what cannot finish in time is not sent.')
+    expect(result.stdout).toContain(
+      '::warning::The plan takes about 4 s, longer than time-budget (3 s): what cannot finish in time is not sent.'
+    )
     const outcomes = batchesOf(result).map(batch => batch.outcome)
     expect(outcomes.slice(0, 2)).toEqual(['succeeded', 'succeeded'])
     expect(outcomes.slice(2)).toEqual(['not-attempted', 'not-attempted', 'not-attempted'])

@@ -13,14 +13,19 @@ import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 import { ROOT } from './support/run-action.js'
 
 const KEY = 'install-key'
-const pkg = JSON.parse(readFileSync(nodePath.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: object }
+const pkg = JSON.parse(readFileSync(nodePath.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string
+  version: string
+  dependencies?: object
+}
 let dir: string
 let command: string
 let gcore: GcoreEmulator
 
 beforeAll(async () => {
   dir = mkdtempSync(nodePath.join(tmpdir(), 'gcore-install-'))
-  const npm = (...args: string[]) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT, encoding: 'utf8' })
+  const npm = (...args: string[]) =>
+    execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT, encoding: 'utf8' })
   npm('pack', '--pack-destination', dir)
   npm('install', '--global', '--prefix', nodePath.join(dir, 'prefix'), nodePath.join(dir, `${pkg.name}-${pkg.version}.tgz`))
   command = nodePath.join(dir, 'prefix', 'bin', 'gcore-cdn-prefetch')
@@ -54,7 +59,18 @@ describe('npm pack, then npm install -g of the tarball', () => {
 
   it('plans a dry run against the emulator, sending nothing', async () => {
     writeFileSync(nodePath.join(dir, 'list.txt'), '/a.iso\n/b.iso\n')
-    const dry = await run(['--resource-id', '42', '--api-url', gcore.url, '--paths-file', 'list.txt', '--purge', 'auto', '--dry-run', '--json'])
+    const dry = await run([
+      '--resource-id',
+      '42',
+      '--api-url',
+      gcore.url,
+      '--paths-file',
+      'list.txt',
+      '--purge',
+      'auto',
+      '--dry-run',
+      '--json'
+    ])
 
     expect(dry.status).toBe(0)
     expect(JSON.parse(dry.stdout)).toMatchObject({ result: 'dry-run', 'total-count': 2, 'skipped-count': 2 })

@@ -60,7 +60,10 @@ describe('resolveLimits', () => {
 
   it('shows only the limits of the lanes a run uses', () => {
     const limits = resolveLimits({}, account)
-    expect(describeLimits(limits, { purgeUrl: false, purgePattern: false })).toEqual(['prefetch batch size 40 (account: 40)', 'prefetch interval 30 s (account: 2/m)'])
+    expect(describeLimits(limits, { purgeUrl: false, purgePattern: false })).toEqual([
+      'prefetch batch size 40 (account: 40)',
+      'prefetch interval 30 s (account: 2/m)'
+    ])
     expect(describeLimits(limits, { purgeUrl: false, purgePattern: true })).toHaveLength(4)
   })
 })
@@ -69,19 +72,30 @@ describe('readAccountLimits', () => {
   const noSleep = { sleep: async () => undefined }
 
   it('returns the account object', async () => {
-    await expect(readAccountLimits({ getJson: async () => ({ prefetch_pattern_limit: 40 }) }, noSleep)).resolves.toEqual({ account: { prefetch_pattern_limit: 40 } })
+    await expect(readAccountLimits({ getJson: async () => ({ prefetch_pattern_limit: 40 }) }, noSleep)).resolves.toEqual({
+      account: { prefetch_pattern_limit: 40 }
+    })
   })
 
   it('never throws: a 403 is a problem to report, not retried', async () => {
     let calls = 0
-    const api = { getJson: async () => { calls++; throw new GcoreError('HTTP 403: forbidden', 'forbidden', 403) } }
+    const api = {
+      getJson: async () => {
+        calls++
+        throw new GcoreError('HTTP 403: forbidden', 'forbidden', 403)
+      }
+    }
     await expect(readAccountLimits(api, noSleep)).resolves.toEqual({ account: null, problem: 'HTTP 403: forbidden' })
     expect(calls).toBe(1)
   })
 
   it('returns a refused key (401) so the run can stop before sending anything', async () => {
     const refusal = new GcoreError('HTTP 401: Invalid authentication credentials.', 'auth', 401)
-    await expect(readAccountLimits({ getJson: async () => Promise.reject(refusal) }, noSleep)).resolves.toEqual({ account: null, problem: refusal.message, refused: refusal })
+    await expect(readAccountLimits({ getJson: async () => Promise.reject(refusal) }, noSleep)).resolves.toEqual({
+      account: null,
+      problem: refusal.message,
+      refused: refusal
+    })
   })
 
   it('retries a transient failure once, quietly', async () => {

@@ -38,7 +38,8 @@ describe('normaliseCdnPath', () => {
 
   it('reports nothing for what users mean literally: a missing /, encoding, a full URL', () => {
     const changes: string[] = []
-    for (const raw of ['a.iso', '/b c.iso', 'https://cdn.example.com/c.iso']) normaliseCdnPath(raw, LINE_1, { onChange: () => changes.push(raw) })
+    for (const raw of ['a.iso', '/b c.iso', 'https://cdn.example.com/c.iso'])
+      normaliseCdnPath(raw, LINE_1, { onChange: () => changes.push(raw) })
     expect(changes).toEqual([])
   })
 
@@ -53,7 +54,10 @@ describe('normaliseCdnPath', () => {
     ['https://cdn.example.com/?x=1', /names no file/],
     ['ftp://host/a.iso', /not http/],
     ['https://', /not a valid/],
-    ['//cdn.example.com/a.iso', /starts with \/\/ and "cdn.example.com" could be a host or a folder: write https:\/\/cdn.example.com\/a.iso for a URL, or \/cdn.example.com\/a.iso for a path/]
+    [
+      '//cdn.example.com/a.iso',
+      /starts with \/\/ and "cdn.example.com" could be a host or a folder: write https:\/\/cdn.example.com\/a.iso for a URL, or \/cdn.example.com\/a.iso for a path/
+    ]
   ])('rejects %j', (raw, problem) => {
     expect(() => normalise(raw)).toThrow(InputError)
     expect(() => normalise(raw)).toThrow(problem)

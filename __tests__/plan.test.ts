@@ -5,7 +5,15 @@ import { buildPlan, chunk, estimateMs, patternCovers, patternOverlaps, type Path
 const paths = (count: number) => Array.from({ length: count }, (_, i) => `/p${i}`)
 const SIZES = { prefetch: 100, purgeUrl: 100, purgePattern: 10 }
 
-function plan(list: string[], options: { resources?: number[]; purge?: PathPurge | ((path: string) => PathPurge); sizes?: Partial<typeof SIZES>; userPatterns?: string[] } = {}) {
+function plan(
+  list: string[],
+  options: {
+    resources?: number[]
+    purge?: PathPurge | ((path: string) => PathPurge)
+    sizes?: Partial<typeof SIZES>
+    userPatterns?: string[]
+  } = {}
+) {
   const purgeOf = typeof options.purge === 'function' ? options.purge : () => options.purge as PathPurge
   return buildPlan(
     (options.resources ?? [1]).map(resource => ({
@@ -40,7 +48,10 @@ describe('buildPlan', () => {
   it('purges sliced paths by pattern, ten a request, in their own lane, and the rest by URL', () => {
     const built = plan(paths(30), { purge: path => (Number(path.slice(2)) % 2 ? 'pattern' : 'url') })
     const byKind = (kind: string) => built.batches.filter(b => b.kind === kind)
-    expect(byKind('pattern').map(b => [b.lane, b.items.length])).toEqual([['purge-pattern', 10], ['purge-pattern', 5]])
+    expect(byKind('pattern').map(b => [b.lane, b.items.length])).toEqual([
+      ['purge-pattern', 10],
+      ['purge-pattern', 5]
+    ])
     expect(byKind('url').map(b => [b.lane, b.items.length])).toEqual([['purge-url', 15]])
     expect(byKind('prefetch')[0].after).toHaveLength(3)
   })
@@ -59,12 +70,17 @@ describe('buildPlan', () => {
       [1, []],
       [2, []]
     ])
-    for (const batch of built.batches.filter(b => b.kind === 'prefetch')) expect(batch.after).toEqual([all.find(a => a.resource === batch.resource)])
+    for (const batch of built.batches.filter(b => b.kind === 'prefetch'))
+      expect(batch.after).toEqual([all.find(a => a.resource === batch.resource)])
   })
 
   it('purges user patterns first, and makes each prefetch wait only for the patterns that cover it', () => {
     const list = ['/v2/a.iso', '/v2/b.iso', '/docs/c.pdf']
-    const built = plan(list, { purge: path => (path.startsWith('/v2/') ? 'covered' : 'url'), userPatterns: ['/v2/', '/old/*'], sizes: { prefetch: 2 } })
+    const built = plan(list, {
+      purge: path => (path.startsWith('/v2/') ? 'covered' : 'url'),
+      userPatterns: ['/v2/', '/old/*'],
+      sizes: { prefetch: 2 }
+    })
     const [user] = built.batches.filter(b => b.fromInput)
     expect(user).toMatchObject({ kind: 'pattern', items: ['/v2/', '/old/*'], covers: ['/v2/a.iso', '/v2/b.iso'] })
     const [first, second] = built.batches.filter(b => b.kind === 'prefetch')

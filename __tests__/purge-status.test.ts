@@ -54,7 +54,9 @@ describe('awaitPurge', () => {
     await expect(wait()).resolves.toEqual({ ok: true })
     expect(clock.elapsed()).toBe(10_000)
     expect(queries).toHaveLength(3)
-    expect(queries[0]).toBe(`/cdn/purge_statuses?purge_type=purge_by_url&from_created=${encodeURIComponent('2026-11-24T11:59:50.000Z')}&limit=100&offset=0`)
+    expect(queries[0]).toBe(
+      `/cdn/purge_statuses?purge_type=purge_by_url&from_created=${encodeURIComponent('2026-11-24T11:59:50.000Z')}&limit=100&offset=0`
+    )
   })
 
   it('fails the paths when Gcore reports the purge Failed', async () => {
@@ -82,7 +84,9 @@ describe('awaitPurge', () => {
 
   it('follows pages of the history', async () => {
     const { queries, wait } = setup(n =>
-      n === 1 ? { count: 2, next: 'page2', previous: null, results: [entry('Successful', { resource: { id: 9 } })] } : { count: 2, next: null, previous: null, results: [entry('Successful')] }
+      n === 1
+        ? { count: 2, next: 'page2', previous: null, results: [entry('Successful', { resource: { id: 9 } })] }
+        : { count: 2, next: null, previous: null, results: [entry('Successful')] }
     )
     await expect(wait()).resolves.toEqual({ ok: true })
     expect(queries[1]).toContain('offset=100')

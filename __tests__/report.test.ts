@@ -65,7 +65,10 @@ describe('buildReport', () => {
     }))
     expect(buildReport(plan, results, run)).toMatchObject({ prefetchedCount: 1, failedPaths: ['/b'], result: 'partial' })
 
-    const oneDown = plannedResults(plan).map(r => ({ ...r, outcome: (r.batch.resource === 2 ? 'not-attempted' : 'succeeded') as BatchResult['outcome'] }))
+    const oneDown = plannedResults(plan).map(r => ({
+      ...r,
+      outcome: (r.batch.resource === 2 ? 'not-attempted' : 'succeeded') as BatchResult['outcome']
+    }))
     expect(buildReport(plan, oneDown, run)).toMatchObject({ prefetchedCount: 0, failedCount: 2, result: 'partial' })
   })
 
@@ -80,9 +83,13 @@ describe('buildReport', () => {
 describe('resultSentence', () => {
   it('puts the counts first, with plural forms right', () => {
     const { plan, results } = finished(['/a'], ['succeeded'])
-    expect(resultSentence(buildReport(plan, results, { ...run, purge: 'auto' }))).toBe('success: 1 of 1 path prefetched, 0 purged in 1 min 1 s')
+    expect(resultSentence(buildReport(plan, results, { ...run, purge: 'auto' }))).toBe(
+      'success: 1 of 1 path prefetched, 0 purged in 1 min 1 s'
+    )
     const two = finished(['/a', '/b', '/c'], ['succeeded', 'failed'])
-    expect(resultSentence(buildReport(two.plan, two.results, { ...run, cancelled: true, elapsedMs: 500 }))).toBe('partial (cancelled): 2 of 3 paths prefetched, 1 not prefetched in under a second')
+    expect(resultSentence(buildReport(two.plan, two.results, { ...run, cancelled: true, elapsedMs: 500 }))).toBe(
+      'partial (cancelled): 2 of 3 paths prefetched, 1 not prefetched in under a second'
+    )
   })
 })
 
@@ -101,7 +108,9 @@ describe('renderSummary', () => {
     const summary = renderSummary(buildReport(plan, results, run))
     expect(summary).toContain('## ⚠️ Gcore CDN prefetch: partial')
     expect(summary).toContain('**2 of 3 paths prefetched, 1 failed.** Took 1 min 1 s (estimate 1 min).')
-    expect(summary).toContain('<td>❌&nbsp;failed</td><td>prefetch</td><td>2</td><td>1</td><td>400</td><td>1</td><td>2&nbsp;s</td><td></td><td>HTTP 400: &lt;b&gt;bad&lt;/b&gt; &#96;x&#96;</td>')
+    expect(summary).toContain(
+      '<td>❌&nbsp;failed</td><td>prefetch</td><td>2</td><td>1</td><td>400</td><td>1</td><td>2&nbsp;s</td><td></td><td>HTTP 400: &lt;b&gt;bad&lt;/b&gt; &#96;x&#96;</td>'
+    )
     expect(summary).toContain('<details open><summary>Failed paths (1)</summary>')
     expect(summary).toContain('/c&#124;d')
     expect(summary).not.toContain('<script>')

@@ -32,10 +32,17 @@ afterEach(async () => {
 })
 
 const paths = (count: number, dir = '/iso') => Array.from({ length: count }, (_, i) => `${dir}/${i}.iso`)
-const inputs = (extra: Record<string, string>) => ({ 'api-key': KEY, 'resource-id': '7', 'api-url': gcore.url, 'prefetch-interval': '1', ...extra })
+const inputs = (extra: Record<string, string>) => ({
+  'api-key': KEY,
+  'resource-id': '7',
+  'api-url': gcore.url,
+  'prefetch-interval': '1',
+  ...extra
+})
 const writes = () => gcore.log.filter(entry => entry.method === 'POST')
 const purges = () => gcore.acceptedRequests('purge')
-const batches = (run: ActionRun) => JSON.parse(run.outputs.batches) as { operation: string; kind: string; paths: string[]; outcome: string; completed: string | null }[]
+const batches = (run: ActionRun) =>
+  JSON.parse(run.outputs.batches) as { operation: string; kind: string; paths: string[]; outcome: string; completed: string | null }[]
 
 describe('a sliced resource with purge: true', () => {
   it('purges its paths only by pattern, at most 10 patterns a request, at the pattern rate, each prefetch after its patterns', async () => {
@@ -54,8 +61,14 @@ describe('a sliced resource with purge: true', () => {
     expect(at[2] - at[1]).toBeGreaterThanOrEqual(1000)
     expect(gcore.acceptedRequests('prefetch')[0].at).toBeGreaterThanOrEqual(at[2])
     expect(gcore.log.filter(entry => entry.answer === 429)).toEqual([])
-    expect(batches(run).filter(batch => batch.operation === 'purge').map(batch => batch.kind)).toEqual(['pattern', 'pattern', 'pattern'])
-    expect(JSON.parse(run.outputs.resources)).toEqual([{ id: 7, hostname: 'cdn.example.com', state: 'active', slice: true, 'purge-kind': 'pattern', paths: 25 }])
+    expect(
+      batches(run)
+        .filter(batch => batch.operation === 'purge')
+        .map(batch => batch.kind)
+    ).toEqual(['pattern', 'pattern', 'pattern'])
+    expect(JSON.parse(run.outputs.resources)).toEqual([
+      { id: 7, hostname: 'cdn.example.com', state: 'active', slice: true, 'purge-kind': 'pattern', paths: 25 }
+    ])
     expect(run.stdout).toContain('Resource 7: 25 paths purged by pattern: slice on: purge by URL clears only the first 10 MB part.')
     expect(run.summary).toContain('slice on: purge by URL clears only the first 10 MB part')
     expect(run.outputs['purged-count']).toBe('25')
@@ -76,7 +89,9 @@ describe('a sliced resource with purge: true', () => {
     const byUrl = await release('url')
     expect(byUrl.run.code).toBe(0)
     expect(byUrl.stale).toBe(true) // the corrupt download every check calls a success
-    expect(byUrl.run.stdout).toContain('::warning::Resource 7: purge: url on 1 sliced path: a purge by URL clears only the first 10 MB part')
+    expect(byUrl.run.stdout).toContain(
+      '::warning::Resource 7: purge: url on 1 sliced path: a purge by URL clears only the first 10 MB part'
+    )
 
     const auto = await release('true')
     expect(auto.run.code).toBe(0)
@@ -161,7 +176,9 @@ describe('purge kinds', () => {
     const run = await runAction(inputs({ paths: paths(150).join('\n'), purge: 'true', 'purge-pattern-interval': '60', 'dry-run': 'true' }))
 
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain('::warning::Resource 7: 15 purge by pattern requests at one per 1 min take about 14 min. A few folder patterns in purge-patterns, or purge: all, clear the same in one or two requests.')
+    expect(run.stdout).toContain(
+      '::warning::Resource 7: 15 purge by pattern requests at one per 1 min take about 14 min. A few folder patterns in purge-patterns, or purge: all, clear the same in one or two requests.'
+    )
   })
 })
 
@@ -192,7 +209,9 @@ describe('a wrong, dead or hostname-named resource', () => {
     await emulator({ resources: [SLICED, PLAIN, { id: 11, cname: 'twin.example.com' }, { id: 12, cname: 'twin.example.com' }] })
     const unknown = await runAction(inputs({ 'resource-id': 'nope.example.com', paths: '/a.iso' }))
     expect(unknown.code).toBe(1)
-    expect(unknown.stdout).toContain(`::error::Input "resource-id": no CDN resource of this key's account has the hostname "nope.example.com".`)
+    expect(unknown.stdout).toContain(
+      `::error::Input "resource-id": no CDN resource of this key's account has the hostname "nope.example.com".`
+    )
 
     const twins = await runAction(inputs({ 'resource-id': 'twin.example.com', paths: '/a.iso' }))
     expect(twins.code).toBe(1)
@@ -208,7 +227,14 @@ describe('a wrong, dead or hostname-named resource', () => {
     expect(gcore.log.filter(entry => entry.resource === 13 && entry.method === 'POST')).toEqual([])
     expect(gcore.acceptedRequests('prefetch').map(entry => entry.resource)).toEqual([7])
     expect(run.outputs.result).toBe('partial')
-    expect(JSON.parse(run.outputs.resources)).toContainEqual({ id: 13, hostname: 'cdn13.example.com', state: 'suspended', slice: false, 'purge-kind': 'none', paths: 1 })
+    expect(JSON.parse(run.outputs.resources)).toContainEqual({
+      id: 13,
+      hostname: 'cdn13.example.com',
+      state: 'suspended',
+      slice: false,
+      'purge-kind': 'none',
+      paths: 1
+    })
     expect(run.stdout).toContain('::warning::Resource 13: resource 13 is suspended: it serves no content; nothing is sent to it.')
   })
 
@@ -244,7 +270,9 @@ describe('resource-check', () => {
 
   it('off: reads nothing; a dry run then sends nothing at all', async () => {
     await emulator()
-    const run = await runAction(inputs({ paths: '/a.iso', purge: 'true', 'resource-check': 'off', limits: 'documented', 'dry-run': 'true' }))
+    const run = await runAction(
+      inputs({ paths: '/a.iso', purge: 'true', 'resource-check': 'off', limits: 'documented', 'dry-run': 'true' })
+    )
 
     expect(run.code).toBe(0)
     expect(gcore.log).toEqual([])
@@ -253,7 +281,11 @@ describe('resource-check', () => {
 
   it('a 401 on the resource stops the run before anything is sent, like any refused key', async () => {
     await emulator()
-    gcore.inject({ operation: 'resource', on: [1], fault: { kind: 'status', status: 401, body: '{"detail": "Invalid authentication credentials."}' } })
+    gcore.inject({
+      operation: 'resource',
+      on: [1],
+      fault: { kind: 'status', status: 401, body: '{"detail": "Invalid authentication credentials."}' }
+    })
     const run = await runAction(inputs({ paths: '/a.iso', limits: 'documented' }))
 
     expect(run.code).toBe(1)
@@ -319,7 +351,9 @@ describe('verification of the new bytes', () => {
 
     expect(run.code).toBe(0)
     expect(proxy!.tunnels).toEqual(['cdn.example.com:80'])
-    expect(JSON.parse(run.outputs.verify)).toMatchObject([{ url: 'http://cdn.example.com/dl/app.iso', result: 'HIT', expectedSize: 300 * MiB, size: 300 * MiB }])
+    expect(JSON.parse(run.outputs.verify)).toMatchObject([
+      { url: 'http://cdn.example.com/dl/app.iso', result: 'HIT', expectedSize: 300 * MiB, size: 300 * MiB }
+    ])
     expect(run.outputs['verified-count']).toBe('1')
   })
 
@@ -330,7 +364,10 @@ describe('verification of the new bytes', () => {
     // v2 is smaller: its first part replaces v1's, parts 2…30 of v1 stay, and the edge holds more bytes than v2 has.
     gcore.setOrigin('/dl/app.iso', { size: 280 * MiB, version: 'v2' })
     const dir = localFiles({ 'app.iso': 280 * MiB })
-    const run = await runAction(inputs({ files: '*.iso', 'path-prefix': '/dl', purge: 'url', 'verify-url': 'auto', 'verify-required': 'true' }), { cwd: dir, env })
+    const run = await runAction(
+      inputs({ files: '*.iso', 'path-prefix': '/dl', purge: 'url', 'verify-url': 'auto', 'verify-required': 'true' }),
+      { cwd: dir, env }
+    )
 
     expect(run.code).toBe(1)
     expect(JSON.parse(run.outputs.verify)).toMatchObject([{ result: 'stale', expectedSize: 280 * MiB, size: 300 * MiB }])

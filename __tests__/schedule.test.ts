@@ -157,15 +157,22 @@ describe('execute', () => {
     expect(times(api.calls)).toEqual([0, 75_000, 175_000])
   })
 
-  it.each(['0', '-5', 'Thu, 01 Jan 2026 00:00:00 GMT', '2'])('never retries sooner than the interval, whatever Retry-After says (%j)', async header => {
-    const { api, plan, schedule } = setup({ count: 100 }, (_, n) => (n <= 2 ? new GcoreError('HTTP 429', 'rate-limited', 429, header) : { status: 201 }))
-    await execute(plan, api, schedule)
+  it.each(['0', '-5', 'Thu, 01 Jan 2026 00:00:00 GMT', '2'])(
+    'never retries sooner than the interval, whatever Retry-After says (%j)',
+    async header => {
+      const { api, plan, schedule } = setup({ count: 100 }, (_, n) =>
+        n <= 2 ? new GcoreError('HTTP 429', 'rate-limited', 429, header) : { status: 201 }
+      )
+      await execute(plan, api, schedule)
 
-    expect(times(api.calls)).toEqual([0, MINUTE, 2 * MINUTE])
-  })
+      expect(times(api.calls)).toEqual([0, MINUTE, 2 * MINUTE])
+    }
+  )
 
   it('caps a huge Retry-After at two intervals, and says so', async () => {
-    const { api, plan, schedule, logger } = setup({ count: 100 }, (_, n) => (n === 1 ? new GcoreError('HTTP 429', 'rate-limited', 429, '86400') : { status: 201 }))
+    const { api, plan, schedule, logger } = setup({ count: 100 }, (_, n) =>
+      n === 1 ? new GcoreError('HTTP 429', 'rate-limited', 429, '86400') : { status: 201 }
+    )
     await execute(plan, api, schedule)
 
     expect(times(api.calls)).toEqual([0, 2 * MINUTE])
@@ -252,9 +259,7 @@ describe('execute', () => {
 
 describe('backoffMs and parseRetryAfter', () => {
   it('doubles up to the cap, with 50-100 % jitter', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map(a => backoffMs(a, 30_000, () => 1))).toEqual([
-      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000
-    ])
+    expect([1, 2, 3, 4, 5, 6, 7].map(a => backoffMs(a, 30_000, () => 1))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000])
     expect(backoffMs(3, 30_000, () => 0)).toBe(2000)
   })
 
@@ -333,12 +338,18 @@ describe('decideRetry', () => {
   })
 
   it('waits a whole interval after a timeout or a cut answer: Gcore may have counted the request', () => {
-    expect(decide(new GcoreError('the answer was cut off', 'transient', null, undefined, true))).toEqual({ action: 'retry', waitMs: 30_000 })
+    expect(decide(new GcoreError('the answer was cut off', 'transient', null, undefined, true))).toEqual({
+      action: 'retry',
+      waitMs: 30_000
+    })
     expect((decide(new GcoreError('connection refused', 'transient', null)) as { waitMs: number }).waitMs).toBe(1000)
   })
 
   it('gives up after max-attempts and says so', () => {
-    expect(decide(new GcoreError('HTTP 503', 'transient', 503), 5)).toEqual({ action: 'fail', error: 'HTTP 503 (gave up after 5 attempts)' })
+    expect(decide(new GcoreError('HTTP 503', 'transient', 503), 5)).toEqual({
+      action: 'fail',
+      error: 'HTTP 503 (gave up after 5 attempts)'
+    })
   })
 
   it('floors a 429 at the interval and caps it at two', () => {
@@ -382,11 +393,15 @@ describe('stops', () => {
     expect(api.calls.filter(c => c.resource === 2)).toHaveLength(1)
     expect(results.filter(r => r.batch.resource === 1).map(r => r.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded'])
     expect(results.filter(r => r.batch.resource === 2).map(r => r.outcome)).toEqual(['failed', 'not-attempted', 'not-attempted'])
-    expect(results.find(r => r.batch.resource === 2 && r.batch.index === 2)!.error).toBe('not attempted: resource 2 does not exist for this key (HTTP 404) earlier in this run')
+    expect(results.find(r => r.batch.resource === 2 && r.batch.index === 2)!.error).toBe(
+      'not attempted: resource 2 does not exist for this key (HTTP 404) earlier in this run'
+    )
   })
 
   it('fails a batch already tried when the time budget leaves no time for another try', async () => {
-    const { api, plan, schedule, clock } = setup({ count: 200 }, (_, n) => (n === 1 ? new GcoreError('HTTP 503', 'transient', 503) : { status: 201 }))
+    const { api, plan, schedule, clock } = setup({ count: 200 }, (_, n) =>
+      n === 1 ? new GcoreError('HTTP 503', 'transient', 503) : { status: 201 }
+    )
     const results = await execute(plan, api, { ...schedule, sendBy: clock.now() + 500 })
 
     expect(api.calls).toHaveLength(1)

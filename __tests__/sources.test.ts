@@ -13,7 +13,10 @@ const MiB = 1024 * 1024
 
 beforeAll(() => {
   workspace = mkdtempSync(nodePath.join(tmpdir(), 'gcore-sources-'))
-  const files: [string, number][] = [['dist/big.iso', 300 * MiB], ['dist/small.iso', MiB]]
+  const files: [string, number][] = [
+    ['dist/big.iso', 300 * MiB],
+    ['dist/small.iso', MiB]
+  ]
   for (const [file, size] of files) {
     mkdirSync(nodePath.dirname(nodePath.join(workspace, file)), { recursive: true })
     writeFileSync(nodePath.join(workspace, file), '')
@@ -22,13 +25,15 @@ beforeAll(() => {
   writeFileSync(nodePath.join(workspace, 'list.txt'), '/from-file/a.iso\n\n  /c.iso  \nhttps://cdn.example.com/from-file/b.iso\n')
   writeFileSync(nodePath.join(workspace, 'list.json'), JSON.stringify(['/j/1.iso', '/j/2 x.iso']))
   writeFileSync(nodePath.join(workspace, 'bad.txt'), '/ok.iso\n/wild/*.iso\n')
-  writeFileSync(nodePath.join(workspace, 'latin1.txt'), Buffer.concat([Buffer.from('/ok.iso\n/caf'), Buffer.from([0xe9]), Buffer.from('.iso\n')]))
+  writeFileSync(
+    nodePath.join(workspace, 'latin1.txt'),
+    Buffer.concat([Buffer.from('/ok.iso\n/caf'), Buffer.from([0xe9]), Buffer.from('.iso\n')])
+  )
   writeFileSync(nodePath.join(workspace, 'bom.txt'), '\ufeff/with-bom.iso\n')
 })
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 
-const settings = (inputs: Record<string, string>) =>
-  readSettings(name => ({ 'api-key': 'k', 'resource-id': '1', ...inputs })[name] ?? '')
+const settings = (inputs: Record<string, string>) => readSettings(name => ({ 'api-key': 'k', 'resource-id': '1', ...inputs })[name] ?? '')
 
 describe('collectPaths', () => {
   it('combines paths, paths-file and files; first occurrence wins', async () => {
@@ -38,9 +43,7 @@ describe('collectPaths', () => {
     )
     expect(collected.paths).toEqual(['/c.iso', '/dl/big.iso', '/from-file/a.iso', '/from-file/b.iso', '/dl/small.iso'])
     expect(collected.skipped).toEqual([])
-    expect(collected.warnings).toEqual([
-      "1 file outside Gcore's recommended 200 MB – 5 GB prefetch window: small.iso (1.0 MiB)."
-    ])
+    expect(collected.warnings).toEqual(["1 file outside Gcore's recommended 200 MB – 5 GB prefetch window: small.iso (1.0 MiB)."])
   })
 
   it('reads a JSON paths-file and a JSON paths input', async () => {
@@ -52,9 +55,15 @@ describe('collectPaths', () => {
     const collected = await collectPaths(settings({ files: '**/*.iso', 'base-dir': 'dist', 'size-check': 'skip' }), workspace)
     expect(collected.paths).toEqual(['/big.iso'])
     expect(collected.skipped).toEqual(['/small.iso'])
-    expect(collected.files.map(f => [f.file, f.size, f.skipped])).toEqual([['big.iso', 300 * MiB, false], ['small.iso', MiB, true]])
+    expect(collected.files.map(f => [f.file, f.size, f.skipped])).toEqual([
+      ['big.iso', 300 * MiB, false],
+      ['small.iso', MiB, true]
+    ])
 
-    const listed = await collectPaths(settings({ paths: '/small.iso', files: '**/*.iso', 'base-dir': 'dist', 'size-check': 'skip' }), workspace)
+    const listed = await collectPaths(
+      settings({ paths: '/small.iso', files: '**/*.iso', 'base-dir': 'dist', 'size-check': 'skip' }),
+      workspace
+    )
     expect(listed.paths).toEqual(['/small.iso', '/big.iso'])
   })
 

@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { middleEllipsis } from '../src/core/format.js'
 import { OPEN_FAILED_PATHS, PATH_CELL_CHARS } from '../src/core/report/markdown.js'
-import { browserMissing, launchSummaryBrowser, readSummaryDom, screenshot, VIEWPORT, type SummaryBrowser, type SummaryDom } from './support/summary-browser.js'
+import {
+  browserMissing,
+  launchSummaryBrowser,
+  readSummaryDom,
+  screenshot,
+  VIEWPORT,
+  type SummaryBrowser,
+  type SummaryDom
+} from './support/summary-browser.js'
 import {
   HOSTILE_MESSAGE,
   HOSTILE_PATH,
@@ -83,8 +91,10 @@ function tablesOf(summary: string): MarkdownTable[] {
     else if (line === '</table>' && current) {
       tables.push(current)
       current = null
-    } else if (current && line.startsWith('<tr><th>')) current.header = [...line.matchAll(/<th>(.*?)<\/th>/g)].map(match => cellText(match[1]))
-    else if (current && line.startsWith('<tr><td>')) current.rows.push([...line.matchAll(/<td>(.*?)<\/td>/g)].map(match => cellText(match[1])))
+    } else if (current && line.startsWith('<tr><th>'))
+      current.header = [...line.matchAll(/<th>(.*?)<\/th>/g)].map(match => cellText(match[1]))
+    else if (current && line.startsWith('<tr><td>'))
+      current.rows.push([...line.matchAll(/<td>(.*?)<\/td>/g)].map(match => cellText(match[1])))
   }
   return tables
 }
@@ -93,7 +103,10 @@ const batchTables = (summary: string): MarkdownTable[] => tablesOf(summary).filt
 
 /** The `<details>` blocks: their summary line and whether they start open. */
 function detailsOf(summary: string): { title: string; open: boolean }[] {
-  return [...summary.matchAll(/^<details( open)?><summary>(.*?)<\/summary>$/gm)].map(match => ({ title: match[2], open: match[1] !== undefined }))
+  return [...summary.matchAll(/^<details( open)?><summary>(.*?)<\/summary>$/gm)].map(match => ({
+    title: match[2],
+    open: match[1] !== undefined
+  }))
 }
 
 /** The heading, and the line right after it: the counts, before anything else. */
@@ -186,7 +199,9 @@ describe('the job summary of each state, as written', () => {
     const [resources, table] = tablesOf(summary)
     expect(resources.rows[0][0]).toBe('❌ 123456')
     expectEveryBatchRow('failure', table)
-    expect(table.rows.every(row => row[0] === '❌ failed' && row[8] === 'HTTP 400: Prefetch is not available for this resource.')).toBe(true)
+    expect(table.rows.every(row => row[0] === '❌ failed' && row[8] === 'HTTP 400: Prefetch is not available for this resource.')).toBe(
+      true
+    )
     expect(30).toBeGreaterThan(OPEN_FAILED_PATHS)
     expect(detailsOf(summary)).toEqual([{ title: 'Failed paths (30)', open: false }])
     expect(summary).toContain('<details><summary>Failed paths (30)</summary>')
@@ -198,7 +213,10 @@ describe('the job summary of each state, as written', () => {
     const summary = run.summary
     expect(run.code).not.toBe(0)
     expect(run.durationMs).toBeLessThan(5000)
-    expect(headline(summary)).toMatchObject({ heading: '## ⏹️ Gcore CDN prefetch: partial (cancelled)', counts: '100 of 300 paths prefetched, 200 not prefetched' })
+    expect(headline(summary)).toMatchObject({
+      heading: '## ⏹️ Gcore CDN prefetch: partial (cancelled)',
+      counts: '100 of 300 paths prefetched, 200 not prefetched'
+    })
     expectTimeLine('cancelled')
     const [resources, table] = tablesOf(summary)
     expect(resources.rows[0][0]).toBe('⏹️ 123456')
@@ -221,7 +239,14 @@ describe('the job summary of each state, as written', () => {
     expectTimeLine('dry-run')
     const [table] = batchTables(summary)
     expectEveryBatchRow('dry-run', table)
-    expect(table.rows.map(row => `${row[1]} ${row[3]}`)).toEqual(['purge by URL 100', 'purge by URL 100', 'purge by URL 50', 'prefetch 100', 'prefetch 100', 'prefetch 50'])
+    expect(table.rows.map(row => `${row[1]} ${row[3]}`)).toEqual([
+      'purge by URL 100',
+      'purge by URL 100',
+      'purge by URL 50',
+      'prefetch 100',
+      'prefetch 100',
+      'prefetch 50'
+    ])
     expect(limitsLine(summary)).toBe(
       'Limits: prefetch batch size 100 (Gcore documented) · prefetch interval 60 s (Gcore documented) · purge batch size 100 (Gcore documented) · purge interval 30 s (Gcore documented).'
     )
@@ -233,7 +258,10 @@ describe('the job summary of each state, as written', () => {
     const summary = run.summary
     expect(run.code).toBe(1)
     expect(Buffer.byteLength(summary)).toBeLessThan(1024 * 1024)
-    expect(headline(summary)).toMatchObject({ heading: '## ⚠️ Gcore CDN prefetch: partial', counts: '9,900 of 10,000 paths prefetched, 100 failed' })
+    expect(headline(summary)).toMatchObject({
+      heading: '## ⚠️ Gcore CDN prefetch: partial',
+      counts: '9,900 of 10,000 paths prefetched, 100 failed'
+    })
     expectTimeLine('10000-paths')
     expect(summary).toContain('\n100 batches: 1 ❌ failed, 99 ✅ succeeded.\n')
     const [problems, all] = batchTables(summary)
@@ -266,108 +294,139 @@ const SKIP_REASON = 'SKIP_BROWSER_TESTS=1: the summary was not checked in a real
 if (skipBrowser) console.warn(`Skipped: ${SKIP_REASON}.`)
 const inBrowser = skipBrowser ? describe.skip : describe
 
-inBrowser(skipBrowser ? `in a real browser (skipped: ${SKIP_REASON})` : 'the job summary of each state, in a real browser (GFM → headless Chromium)', () => {
-  let browser: SummaryBrowser | undefined
-  const doms = new Map<SummaryStateName, SummaryDom>()
-  const pngs = new Map<SummaryStateName, Buffer>()
+inBrowser(
+  skipBrowser
+    ? `in a real browser (skipped: ${SKIP_REASON})`
+    : 'the job summary of each state, in a real browser (GFM → headless Chromium)',
+  () => {
+    let browser: SummaryBrowser | undefined
+    const doms = new Map<SummaryStateName, SummaryDom>()
+    const pngs = new Map<SummaryStateName, Buffer>()
 
-  beforeAll(async () => {
-    const missing = browserMissing()
-    if (missing) throw new Error(missing)
-    browser = await launchSummaryBrowser()
-    for (const state of SUMMARY_STATES) {
-      const page = await browser.open(summaryOf(state.name), state.title)
-      doms.set(state.name, await readSummaryDom(page))
-      pngs.set(state.name, await screenshot(page, { maxHeight: state.name === '10000-paths' ? VIEWPORT.height : undefined }))
-      await page.close()
+    beforeAll(async () => {
+      const missing = browserMissing()
+      if (missing) throw new Error(missing)
+      browser = await launchSummaryBrowser()
+      for (const state of SUMMARY_STATES) {
+        const page = await browser.open(summaryOf(state.name), state.title)
+        doms.set(state.name, await readSummaryDom(page))
+        pngs.set(state.name, await screenshot(page, { maxHeight: state.name === '10000-paths' ? VIEWPORT.height : undefined }))
+        await page.close()
+      }
+    }, 30_000)
+    afterAll(async () => browser?.close())
+
+    const HEADINGS: Record<SummaryStateName, string> = {
+      success: '✅ Gcore CDN prefetch: success',
+      partial: '⚠️ Gcore CDN prefetch: partial',
+      failure: '❌ Gcore CDN prefetch: failure',
+      cancelled: '⏹️ Gcore CDN prefetch: partial (cancelled)',
+      'dry-run': '📝 Gcore CDN prefetch: dry-run',
+      '10000-paths': '⚠️ Gcore CDN prefetch: partial'
     }
-  }, 30_000)
-  afterAll(async () => browser?.close())
-
-  const HEADINGS: Record<SummaryStateName, string> = {
-    success: '✅ Gcore CDN prefetch: success',
-    partial: '⚠️ Gcore CDN prefetch: partial',
-    failure: '❌ Gcore CDN prefetch: failure',
-    cancelled: '⏹️ Gcore CDN prefetch: partial (cancelled)',
-    'dry-run': '📝 Gcore CDN prefetch: dry-run',
-    '10000-paths': '⚠️ Gcore CDN prefetch: partial'
-  }
-  /** Rows per table as the browser built them: the resource table, then the batch tables. */
-  const TABLE_ROWS: Record<SummaryStateName, number[]> = {
-    success: [1, 6],
-    partial: [1, 3],
-    failure: [1, 3],
-    cancelled: [1, 3],
-    'dry-run': [1, 6],
-    '10000-paths': [1, 1, 100]
-  }
-  const DETAILS: Record<SummaryStateName, { summary: string; open: boolean }[]> = {
-    success: [],
-    partial: [{ summary: 'Failed paths (2)', open: true }],
-    failure: [{ summary: 'Failed paths (30)', open: false }],
-    cancelled: [{ summary: 'Failed paths (200)', open: false }],
-    'dry-run': [],
-    '10000-paths': [
-      { summary: 'All 100 batches', open: false },
-      { summary: 'Failed paths (100)', open: false }
-    ]
-  }
-  /** Everything a summary may contain once rendered; anything else was injected. */
-  const ALLOWED_TAGS = new Set(['a', 'blockquote', 'code', 'details', 'h2', 'h3', 'p', 'pre', 'strong', 'summary', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'wbr'])
-
-  const stateNames = SUMMARY_STATES.map(state => [state.name] as const)
-
-  it.each(stateNames)('%s: the heading, the counts first, every table rendered with its rows, <details> open or folded as the rule says', name => {
-    const dom = doms.get(name)!
-    expect(dom.headings[0]).toEqual({ level: 2, text: HEADINGS[name] })
-    expect(dom.countsLine.startsWith(headline(summaryOf(name)).counts)).toBe(true)
-    expect(dom.tables.map(table => table.rows.length)).toEqual(TABLE_ROWS[name])
-    for (const table of dom.tables.slice(1)) {
-      expect(table.header).toEqual(BATCH_HEADER)
-      for (const row of table.rows) expect(row[0]).toMatch(/^(✅|❌|⏹️|⏭️|📝)\s\S/)
+    /** Rows per table as the browser built them: the resource table, then the batch tables. */
+    const TABLE_ROWS: Record<SummaryStateName, number[]> = {
+      success: [1, 6],
+      partial: [1, 3],
+      failure: [1, 3],
+      cancelled: [1, 3],
+      'dry-run': [1, 6],
+      '10000-paths': [1, 1, 100]
     }
-    expect(dom.details.map(({ summary, open }) => ({ summary, open }))).toEqual(DETAILS[name])
-    // The run link is the only link, and it goes where the context says.
-    expect(dom.links).toEqual([{ text: 'run', href: 'https://github.com/acme/downloads/actions/runs/1234567890' }])
-  })
+    const DETAILS: Record<SummaryStateName, { summary: string; open: boolean }[]> = {
+      success: [],
+      partial: [{ summary: 'Failed paths (2)', open: true }],
+      failure: [{ summary: 'Failed paths (30)', open: false }],
+      cancelled: [{ summary: 'Failed paths (200)', open: false }],
+      'dry-run': [],
+      '10000-paths': [
+        { summary: 'All 100 batches', open: false },
+        { summary: 'Failed paths (100)', open: false }
+      ]
+    }
+    /** Everything a summary may contain once rendered; anything else was injected. */
+    const ALLOWED_TAGS = new Set([
+      'a',
+      'blockquote',
+      'code',
+      'details',
+      'h2',
+      'h3',
+      'p',
+      'pre',
+      'strong',
+      'summary',
+      'table',
+      'tbody',
+      'td',
+      'th',
+      'thead',
+      'tr',
+      'wbr'
+    ])
 
-  it.each(stateNames)('%s: no markdown or HTML syntax left visible as text, nothing injected, nothing wider than the page', name => {
-    const dom = doms.get(name)!
-    // The hostile message is shown as what it is: text, with its own ** and backticks.
-    const visible = dom.text.split(HOSTILE_MESSAGE).join('')
-    expect(visible).not.toMatch(/\*\*|\|\s*-{3}|`|<\/?(table|tr|td|th|details|summary|pre|code|strong|br|wbr)\b|&[a-z]+;|&#\d+;/i)
-    expect(dom.tags.filter(tag => !ALLOWED_TAGS.has(tag))).toEqual([])
-    expect(dom.handlers).toBe(0)
-    expect(dom.scrollWidth).toBeLessThanOrEqual(VIEWPORT.width)
-  })
+    const stateNames = SUMMARY_STATES.map(state => [state.name] as const)
 
-  it('partial: the hostile path and the API’s <script> message show as text, and no element came of them', () => {
-    const dom = doms.get('partial')!
-    expect(dom.text).toContain(HOSTILE_MESSAGE)
-    expect(dom.text).toContain(HOSTILE_PATH)
-    expect(dom.tables[1].rows[1][8]).toBe(`HTTP 400: paths[0] "${middleEllipsis(LONG_PATH, PATH_CELL_CHARS)}": ${HOSTILE_MESSAGE}`)
-    expect(dom.tags).not.toContain('script')
-    expect(dom.tags).not.toContain('em')
-    // One <strong>: the counts; `**now**` in the message stayed text.
-    expect(dom.paragraphs.filter(paragraph => paragraph.includes('prefetched'))).toHaveLength(1)
-    const failed = dom.details[0].text
-    expect(failed).toContain(`${middleEllipsis(LONG_PATH, PATH_CELL_CHARS)}\n${HOSTILE_PATH}`)
-  })
+    it.each(stateNames)(
+      '%s: the heading, the counts first, every table rendered with its rows, <details> open or folded as the rule says',
+      name => {
+        const dom = doms.get(name)!
+        expect(dom.headings[0]).toEqual({ level: 2, text: HEADINGS[name] })
+        expect(dom.countsLine.startsWith(headline(summaryOf(name)).counts)).toBe(true)
+        expect(dom.tables.map(table => table.rows.length)).toEqual(TABLE_ROWS[name])
+        for (const table of dom.tables.slice(1)) {
+          expect(table.header).toEqual(BATCH_HEADER)
+          for (const row of table.rows) expect(row[0]).toMatch(/^(✅|❌|⏹️|⏭️|📝)\s\S/)
+        }
+        expect(dom.details.map(({ summary, open }) => ({ summary, open }))).toEqual(DETAILS[name])
+        // The run link is the only link, and it goes where the context says.
+        expect(dom.links).toEqual([{ text: 'run', href: 'https://github.com/acme/downloads/actions/runs/1234567890' }])
+      }
+    )
 
-  it.each(stateNames)('%s: the screenshot is a PNG, 1000 px wide, not empty', name => {
-    const png = pngs.get(name)!
-    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-    expect(png.readUInt32BE(16)).toBe(VIEWPORT.width)
-    const height = png.readUInt32BE(20)
-    expect(height).toBeGreaterThan(300)
-    expect(height).toBeLessThanOrEqual(name === '10000-paths' ? VIEWPORT.height : 4000)
-    expect(png.length).toBeGreaterThan(10_000)
-  })
-})
+    it.each(stateNames)('%s: no markdown or HTML syntax left visible as text, nothing injected, nothing wider than the page', name => {
+      const dom = doms.get(name)!
+      // The hostile message is shown as what it is: text, with its own ** and backticks.
+      const visible = dom.text.split(HOSTILE_MESSAGE).join('')
+      expect(visible).not.toMatch(/\*\*|\|\s*-{3}|`|<\/?(table|tr|td|th|details|summary|pre|code|strong|br|wbr)\b|&[a-z]+;|&#\d+;/i)
+      expect(dom.tags.filter(tag => !ALLOWED_TAGS.has(tag))).toEqual([])
+      expect(dom.handlers).toBe(0)
+      expect(dom.scrollWidth).toBeLessThanOrEqual(VIEWPORT.width)
+    })
+
+    it('partial: the hostile path and the API’s <script> message show as text, and no element came of them', () => {
+      const dom = doms.get('partial')!
+      expect(dom.text).toContain(HOSTILE_MESSAGE)
+      expect(dom.text).toContain(HOSTILE_PATH)
+      expect(dom.tables[1].rows[1][8]).toBe(`HTTP 400: paths[0] "${middleEllipsis(LONG_PATH, PATH_CELL_CHARS)}": ${HOSTILE_MESSAGE}`)
+      expect(dom.tags).not.toContain('script')
+      expect(dom.tags).not.toContain('em')
+      // One <strong>: the counts; `**now**` in the message stayed text.
+      expect(dom.paragraphs.filter(paragraph => paragraph.includes('prefetched'))).toHaveLength(1)
+      const failed = dom.details[0].text
+      expect(failed).toContain(`${middleEllipsis(LONG_PATH, PATH_CELL_CHARS)}\n${HOSTILE_PATH}`)
+    })
+
+    it.each(stateNames)('%s: the screenshot is a PNG, 1000 px wide, not empty', name => {
+      const png = pngs.get(name)!
+      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+      expect(png.readUInt32BE(16)).toBe(VIEWPORT.width)
+      const height = png.readUInt32BE(20)
+      expect(height).toBeGreaterThan(300)
+      expect(height).toBeLessThanOrEqual(name === '10000-paths' ? VIEWPORT.height : 4000)
+      expect(png.length).toBeGreaterThan(10_000)
+    })
+  }
+)
 
 // The states are one list, shared with the screenshots: a renamed state must be renamed there too.
 it('covers the six states of the issue, each with a screenshot under docs/', () => {
   expect(SUMMARY_STATES.map(state => state.name)).toEqual(['success', 'partial', 'failure', 'cancelled', 'dry-run', '10000-paths'])
   expect(summaryState('partial').paths).toContain(LONG_PATH)
-  for (const state of SUMMARY_STATES) expect(readFileSync(new URL(`../docs/summary-${state.name}.png`, import.meta.url)).subarray(1, 4).toString()).toBe('PNG')
+  for (const state of SUMMARY_STATES)
+    expect(
+      readFileSync(new URL(`../docs/summary-${state.name}.png`, import.meta.url))
+        .subarray(1, 4)
+        .toString()
+    ).toBe('PNG')
 })

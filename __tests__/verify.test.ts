@@ -20,7 +20,8 @@ describe('verifyEdges', () => {
     const probe: EdgeProbe = {
       head: async url => {
         asked.push(url)
-        if (url.endsWith('/late.iso')) return { status: 200, cache: asked.filter(u => u === url).length >= 3 ? 'HIT' : 'MISS', contentLength: 5 }
+        if (url.endsWith('/late.iso'))
+          return { status: 200, cache: asked.filter(u => u === url).length >= 3 ? 'HIT' : 'MISS', contentLength: 5 }
         if (url.endsWith('/gone.iso')) return { status: 404, cache: undefined, contentLength: null }
         if (url.endsWith('/plain.iso')) return { status: 200, cache: undefined, contentLength: 5 }
         if (url.endsWith('/down.iso')) throw new Error('connection refused\n::warning::injected')
@@ -46,18 +47,26 @@ describe('verifyEdges', () => {
 
   it('makes one pass with verify-timeout 0', async () => {
     const clock = new FakeClock()
-    const results = await verifyEdges([{ resource: 1, baseUrl: 'http://edge', paths: ['/a'] }], { head: async () => ({ status: 200, cache: 'MISS', contentLength: 1 }) }, {
-      clock,
-      logger: recordingLogger(),
-      timeoutMs: 0,
-      concurrency: 8
-    })
+    const results = await verifyEdges(
+      [{ resource: 1, baseUrl: 'http://edge', paths: ['/a'] }],
+      { head: async () => ({ status: 200, cache: 'MISS', contentLength: 1 }) },
+      {
+        clock,
+        logger: recordingLogger(),
+        timeoutMs: 0,
+        concurrency: 8
+      }
+    )
     expect(results.map(r => [r.result, r.attempts])).toEqual([['MISS', 1]])
     expect(clock.elapsed()).toBe(0)
   })
 
   it('calls a HIT of another size than the new file stale, and judges size alone when Cache is hidden', async () => {
-    const sizes = new Map([['/new.iso', 300], ['/old-parts.iso', 300], ['/hidden.iso', 300]])
+    const sizes = new Map([
+      ['/new.iso', 300],
+      ['/old-parts.iso', 300],
+      ['/hidden.iso', 300]
+    ])
     const probe: EdgeProbe = {
       head: async url =>
         url.endsWith('/old-parts.iso')
@@ -66,13 +75,17 @@ describe('verifyEdges', () => {
             ? { status: 200, cache: undefined, contentLength: 300 }
             : { status: 200, cache: 'HIT', contentLength: 300 }
     }
-    const results = await verifyEdges([{ resource: 1, baseUrl: 'http://edge', paths: ['/new.iso', '/old-parts.iso', '/hidden.iso', '/unknown.iso'] }], probe, {
-      clock: new FakeClock(),
-      logger: recordingLogger(),
-      timeoutMs: 0,
-      concurrency: 4,
-      sizes
-    })
+    const results = await verifyEdges(
+      [{ resource: 1, baseUrl: 'http://edge', paths: ['/new.iso', '/old-parts.iso', '/hidden.iso', '/unknown.iso'] }],
+      probe,
+      {
+        clock: new FakeClock(),
+        logger: recordingLogger(),
+        timeoutMs: 0,
+        concurrency: 4,
+        sizes
+      }
+    )
     expect(results.map(r => [r.path, r.result, r.expectedSize, r.size])).toEqual([
       ['/new.iso', 'HIT', 300, 300],
       ['/old-parts.iso', 'stale', 300, 280],

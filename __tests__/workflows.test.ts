@@ -139,7 +139,11 @@ describe('.github/workflows/release.yml', () => {
   }
 
   /** Runs one step's script as the runner does (`bash -e -o pipefail`), and reads back what it wrote to GITHUB_OUTPUT. */
-  function runStep(name: string, env: Record<string, string>, cwd = ROOT): { status: number | null; output: string; outputs: Record<string, string>; temp: string } {
+  function runStep(
+    name: string,
+    env: Record<string, string>,
+    cwd = ROOT
+  ): { status: number | null; output: string; outputs: Record<string, string>; temp: string } {
     const temp = mkdtempSync(nodePath.join(tmpdir(), 'release-step-'))
     const outputFile = nodePath.join(temp, 'output.txt')
     writeFileSync(outputFile, '')
@@ -148,7 +152,12 @@ describe('.github/workflows/release.yml', () => {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: temp, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: temp, ...env }
     })
-    const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map(line => line.split(/=(.*)/s).slice(0, 2)))
+    const outputs = Object.fromEntries(
+      readFileSync(outputFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(line => line.split(/=(.*)/s).slice(0, 2))
+    )
     return { status: run.status, output: `${run.stdout}${run.stderr}`, outputs, temp }
   }
 
@@ -169,9 +178,18 @@ describe('.github/workflows/release.yml', () => {
   })
 
   it.each([
-    [{ GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: 'v1.2.3' }, { version: '1.2.3', tag: 'v1.2.3', major: 'v1', prerelease: 'false' }],
-    [{ GITHUB_EVENT_NAME: 'workflow_dispatch', INPUT_VERSION: '2.0.0' }, { version: '2.0.0', tag: 'v2.0.0', major: 'v2', prerelease: 'false' }],
-    [{ GITHUB_EVENT_NAME: 'workflow_dispatch', INPUT_VERSION: 'v3.1.0-rc.1' }, { version: '3.1.0-rc.1', tag: 'v3.1.0-rc.1', major: 'v3', prerelease: 'true' }]
+    [
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: 'v1.2.3' },
+      { version: '1.2.3', tag: 'v1.2.3', major: 'v1', prerelease: 'false' }
+    ],
+    [
+      { GITHUB_EVENT_NAME: 'workflow_dispatch', INPUT_VERSION: '2.0.0' },
+      { version: '2.0.0', tag: 'v2.0.0', major: 'v2', prerelease: 'false' }
+    ],
+    [
+      { GITHUB_EVENT_NAME: 'workflow_dispatch', INPUT_VERSION: 'v3.1.0-rc.1' },
+      { version: '3.1.0-rc.1', tag: 'v3.1.0-rc.1', major: 'v3', prerelease: 'true' }
+    ]
   ])('reads the version from %j', (env, expected) => {
     const run = runStep('Version, tag and major tag', env)
     expect({ status: run.status, outputs: run.outputs }).toEqual({ status: 0, outputs: expected })
@@ -208,7 +226,12 @@ describe('.github/workflows/release.yml', () => {
 
   it('tags vX.Y.Z on a run by hand, and moves vX to each new release with a force push', () => {
     const dir = mkdtempSync(nodePath.join(tmpdir(), 'release-git-'))
-    const gitEnv = { GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com' }
+    const gitEnv = {
+      GIT_AUTHOR_NAME: 'test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'test',
+      GIT_COMMITTER_EMAIL: 'test@example.com'
+    }
     const git = (cwd: string, ...args: string[]): string =>
       spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...gitEnv } }).stdout.trim()
     const origin = nodePath.join(dir, 'origin.git')

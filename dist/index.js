@@ -32000,7 +32000,9 @@ function parseResource(body, rulesBody) {
     return {
         id: Number(raw.id),
         hostname: asString(raw.cname),
-        secondaryHostnames: Array.isArray(raw.secondaryHostnames) ? raw.secondaryHostnames.filter((name) => typeof name === 'string') : [],
+        secondaryHostnames: Array.isArray(raw.secondaryHostnames)
+            ? raw.secondaryHostnames.filter((name) => typeof name === 'string')
+            : [],
         status: asString(raw.status) ?? 'active',
         active: raw.active === undefined ? true : asBoolean(raw.active),
         deleted: asBoolean(raw.deleted),
@@ -32123,7 +32125,11 @@ function cacheKeyPath(path, options) {
     const bare = path.slice(0, at);
     if (options.ignoreQueryString)
         return bare;
-    const keep = options.whitelist ? (name) => options.whitelist.includes(name) : options.blacklist ? (name) => !options.blacklist.includes(name) : null;
+    const keep = options.whitelist
+        ? (name) => options.whitelist.includes(name)
+        : options.blacklist
+            ? (name) => !options.blacklist.includes(name)
+            : null;
     if (!keep)
         return path;
     const pairs = path
@@ -32173,7 +32179,9 @@ function stateProblem(resource) {
     if (!resource.active)
         return { fail: `resource ${resource.id} is not active (active: false): it serves no content` };
     if (resource.status === 'processed')
-        return { warn: `resource ${resource.id} is being changed (status processed): a new setting can take about 15 minutes to reach every location` };
+        return {
+            warn: `resource ${resource.id} is being changed (status processed): a new setting can take about 15 minutes to reach every location`
+        };
     if (resource.status !== 'active')
         return { warn: `resource ${resource.id} has status ${JSON.stringify(resource.status)}` };
     return null;
@@ -32415,11 +32423,23 @@ function planResource(input, sizes) {
     const userPatterns = purge ? (input.userPatterns ?? []) : [];
     const lanes = { 'purge-url': [], 'purge-pattern': [], prefetch: [] };
     const batch = (lane, kind, items, covers, after = []) => {
-        const created = { operation: kind === 'prefetch' ? 'prefetch' : 'purge', kind, lane, resource, index: lanes[lane].length + 1, of: 0, items, covers, after };
+        const created = {
+            operation: kind === 'prefetch' ? 'prefetch' : 'purge',
+            kind,
+            lane,
+            resource,
+            index: lanes[lane].length + 1,
+            of: 0,
+            items,
+            covers,
+            after
+        };
         lanes[lane].push(created);
         return created;
     };
-    const purgeAll = purge && [...purge.values()].includes('all') ? batch('purge-pattern', 'all', [], input.paths.filter(path => purge.get(path) === 'all')) : null;
+    const purgeAll = purge && [...purge.values()].includes('all')
+        ? batch('purge-pattern', 'all', [], input.paths.filter(path => purge.get(path) === 'all'))
+        : null;
     const userBatches = chunk(userPatterns, sizes.purgePattern).map(patterns => {
         const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)));
         return Object.assign(batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true });
@@ -32808,7 +32828,9 @@ async function collectPaths(settings, options) {
         seen.add(path);
         (skip ? skipped : paths).push(path);
     };
-    const normalise = { onChange: (raw, sent, why) => void changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`) };
+    const normalise = {
+        onChange: (raw, sent, why) => void changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`)
+    };
     const add = (entries) => {
         for (const entry of entries) {
             const parts = /[\s,]/.test(entry.raw.trim()) ? splitSeveralOnOneLine(entry) : [entry];
@@ -32986,11 +33008,17 @@ function buildReport(plan, results, facts) {
 }
 function verdictOf(report, rules) {
     if (report.cancelled) {
-        return { failed: true, message: `Cancelled: ${report.failedCount} of ${report.totalCount} paths were not prefetched (see failed-paths).` };
+        return {
+            failed: true,
+            message: `Cancelled: ${report.failedCount} of ${report.totalCount} paths were not prefetched (see failed-paths).`
+        };
     }
     if (report.failedCount > 0 && rules.failOnError) {
         const firstError = report.resources.find(resource => resource.error)?.error ?? report.batches.find(batch => batch.error)?.error;
-        return { failed: true, message: `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}` };
+        return {
+            failed: true,
+            message: `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}`
+        };
     }
     const notVerified = report.verify.length - report.verifiedCount;
     if (rules.verifyRequired && notVerified > 0) {
@@ -33234,7 +33262,10 @@ class Lane {
                     result.outcome = 'failed';
                     result.error = `${result.error} (no time left for another try within the time-budget)`;
                 }
-                this.context.stop('run', batch.resource, { outcome: 'not-attempted', error: 'not attempted: the time-budget would run out before its turn' });
+                this.context.stop('run', batch.resource, {
+                    outcome: 'not-attempted',
+                    error: 'not attempted: the time-budget would run out before its turn'
+                });
                 return;
             }
             const wait = this.nextSlot - clock.now();
@@ -33268,7 +33299,10 @@ class Lane {
                 this.context.answered();
             result.status = answer.status;
             result.error = answer.message;
-            logger.group(`${title} · ${answer.status ? `HTTP ${answer.status}` : 'no answer'} · ${took}`, [`error: ${answer.message}`, ...result.items]);
+            logger.group(`${title} · ${answer.status ? `HTTP ${answer.status}` : 'no answer'} · ${took}`, [
+                `error: ${answer.message}`,
+                ...result.items
+            ]);
             const decision = decideRetry(answer, result.attempts, { ...policy, intervalMs: this.intervalMs }, clock.now());
             if (decision.action === 'retry') {
                 this.nextSlot = clock.now() + decision.waitMs;
@@ -33281,7 +33315,10 @@ class Lane {
             result.error = decision.error;
             this.nextSlot = clock.now() + this.intervalMs;
             if (decision.action === 'stop-run') {
-                this.context.stop('run', batch.resource, { outcome: 'not-attempted', error: `not attempted: the API refused the key (HTTP ${answer.status}) earlier in this run` });
+                this.context.stop('run', batch.resource, {
+                    outcome: 'not-attempted',
+                    error: `not attempted: the API refused the key (HTTP ${answer.status}) earlier in this run`
+                });
             }
             else if (decision.action === 'stop-resource') {
                 const why = answer.kind === 'not-found' ? 'does not exist for this key' : 'refused this key';
@@ -33299,7 +33336,17 @@ class Lane {
 
 
 function plannedResult(batch) {
-    return { batch, items: batch.items, outcome: 'planned', status: null, attempts: 0, error: null, started: null, finished: null, completed: null };
+    return {
+        batch,
+        items: batch.items,
+        outcome: 'planned',
+        status: null,
+        attempts: 0,
+        error: null,
+        started: null,
+        finished: null,
+        completed: null
+    };
 }
 function plannedResults(plan) {
     return plan.batches.map(plannedResult);
@@ -33386,7 +33433,10 @@ async function runSchedule(plan, api, options) {
     }
     const completions = [];
     const lanes = plan.resources.flatMap(resource => ['purge-pattern', 'purge-url', 'prefetch']
-        .map(name => ({ lane: new Lane(intervalOf(name, options.intervals), context), batches: resource.batches.filter(batch => batch.lane === name) }))
+        .map(name => ({
+        lane: new Lane(intervalOf(name, options.intervals), context),
+        batches: resource.batches.filter(batch => batch.lane === name)
+    }))
         .filter(({ batches }) => batches.length > 0));
     await Promise.all(lanes.map(async ({ lane, batches }) => {
         for (const batch of batches) {
@@ -33914,7 +33964,10 @@ function nothingToSend(run) {
 function clients(run) {
     const make = run.options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
     const { requestTimeoutMs } = run.settings;
-    return { client: make(run.settings, requestTimeoutMs), helper: make(run.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)) };
+    return {
+        client: make(run.settings, requestTimeoutMs),
+        helper: make(run.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
+    };
 }
 function keyRefused(run, error) {
     return new StopBeforeSending(`The API refused the key (${error.message}); nothing was sent. Check ${run.name('api-key')}.`);
@@ -33958,7 +34011,11 @@ function planStep(run, limits, looked) {
     const plans = planResources(settings, collected.paths, looked);
     for (const message of plans.messages)
         run.say(message.level, message.text);
-    const plan = buildPlan(plans.inputs, { prefetch: limits.batchSize.value, purgeUrl: limits.purgeUrlBatchSize.value, purgePattern: limits.purgePatternBatchSize.value });
+    const plan = buildPlan(plans.inputs, {
+        prefetch: limits.batchSize.value,
+        purgeUrl: limits.purgeUrlBatchSize.value,
+        purgePattern: limits.purgePatternBatchSize.value
+    });
     // Resources that cannot serve keep the run's paths, with no batch: those paths fail there.
     if (plans.failed.length) {
         for (const failure of plans.failed)
@@ -33971,7 +34028,10 @@ function planStep(run, limits, looked) {
         purgePatternMs: limits.purgePatternIntervalMs.value
     };
     const estimate = estimateMs(plan, intervals);
-    const limitLines = describeLimits(limits, { purgeUrl: plan.batches.some(b => b.lane === 'purge-url'), purgePattern: plan.batches.some(b => b.lane === 'purge-pattern') });
+    const limitLines = describeLimits(limits, {
+        purgeUrl: plan.batches.some(b => b.lane === 'purge-url'),
+        purgePattern: plan.batches.some(b => b.lane === 'purge-pattern')
+    });
     for (const text of overlapNotes(plan))
         run.say('info', text);
     options.logger.info(`Limits: ${limitLines.join(', ')}`);
@@ -34049,8 +34109,12 @@ function overlapNotes(plan) {
         const overlaps = patternOverlaps(resource);
         if (overlaps.length === 0)
             return [];
-        const shown = overlaps.slice(0, 5).map(entry => `${entry.pattern} also clears ${entry.alsoClears.slice(0, 3).join(', ')}${entry.alsoClears.length > 3 ? ', …' : ''}`);
-        return [`Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`];
+        const shown = overlaps
+            .slice(0, 5)
+            .map(entry => `${entry.pattern} also clears ${entry.alsoClears.slice(0, 3).join(', ')}${entry.alsoClears.length > 3 ? ', …' : ''}`);
+        return [
+            `Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`
+        ];
     });
 }
 function slowPatternWarnings(plan, intervals) {
@@ -34069,7 +34133,10 @@ function slowPatternWarnings(plan, intervals) {
 function describePlan(plan, estimate, batchSize, prefetchMs) {
     const first = plan.resources[0];
     const count = (lane) => first?.batches.filter(batch => batch.lane === lane).length ?? 0;
-    const purges = [count('purge-url') && `${count('purge-url')} purge by URL`, count('purge-pattern') && `${count('purge-pattern')} purge by pattern`].filter(Boolean);
+    const purges = [
+        count('purge-url') && `${count('purge-url')} purge by URL`,
+        count('purge-pattern') && `${count('purge-pattern')} purge by pattern`
+    ].filter(Boolean);
     const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : '';
     const time = estimate < 1000 ? 'under a second' : `about ${formatDuration(estimate)}`;
     const pace = count('prefetch') > 1 ? `, one prefetch every ${formatSeconds(prefetchMs)}` : '';
@@ -34080,7 +34147,9 @@ function verifyTargets(run, plan, results, looked) {
     const { verifyUrls } = run.settings;
     if (verifyUrls !== 'auto' && verifyUrls.length === 0)
         return [];
-    const accepted = (resource) => results.filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded').flatMap(r => r.items);
+    const accepted = (resource) => results
+        .filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded')
+        .flatMap(r => r.items);
     const targets = [];
     looked.forEach((entry, i) => {
         const baseUrl = verifyUrls !== 'auto'
@@ -34468,7 +34537,13 @@ function octokitReleases(token) {
         },
         async assets(owner, repo, releaseId, signal) {
             const octokit = await load();
-            const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: releaseId, per_page: 100, request: { signal } });
+            const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+                owner,
+                repo,
+                release_id: releaseId,
+                per_page: 100,
+                request: { signal }
+            });
             return assets.map(asset => ({ name: asset.name, size: asset.size }));
         }
     };
@@ -34506,7 +34581,13 @@ function releaseSource(options) {
                 const status = error.status;
                 if (status === 404)
                     throw problem(`no release with tag ${JSON.stringify(tag)} in ${owner}/${repo}.`);
-                const why = deadline.aborted ? 'no answer in time' : signal?.aborted ? 'cancelled' : status ? `HTTP ${status}` : networkText(error.message, [options.token]);
+                const why = deadline.aborted
+                    ? 'no answer in time'
+                    : signal?.aborted
+                        ? 'cancelled'
+                        : status
+                            ? `HTTP ${status}`
+                            : networkText(error.message, [options.token]);
                 throw problem(`could not read release ${JSON.stringify(tag)} of ${owner}/${repo} (${why}); check "github-token".`);
             }
             if (assets.length === 0)

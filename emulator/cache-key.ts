@@ -57,7 +57,8 @@ export function effectiveOptions(resource: Resource, path: string): ResourceOpti
 export function cacheKey({ path, query }: RequestPath, options: ResourceOptions): string {
   let pairs = query === '' ? [] : query.split('&').filter(pair => pair !== '')
   const customKey = options.proxy_cache_key
-  if (isOn(options.ignoreQueryString) || (isOn(customKey) && !/\$(request_uri|args|query_string)/.test(String(customKey!.value)))) pairs = []
+  if (isOn(options.ignoreQueryString) || (isOn(customKey) && !/\$(request_uri|args|query_string)/.test(String(customKey!.value))))
+    pairs = []
   const name = (pair: string): string => safeDecode(pair.split('=')[0])
   if (options.query_params_whitelist?.enabled) pairs = pairs.filter(pair => options.query_params_whitelist!.value.includes(name(pair)))
   if (options.query_params_blacklist?.enabled) pairs = pairs.filter(pair => !options.query_params_blacklist!.value.includes(name(pair)))

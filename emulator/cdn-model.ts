@@ -22,7 +22,8 @@ export interface EdgeView {
   hidden: Set<string>
 }
 
-export type PurgeAction = { kind: 'purge_by_url'; urls: string[] } | { kind: 'purge_by_pattern'; patterns: string[] } | { kind: 'purge_all' }
+export type PurgeAction =
+  { kind: 'purge_by_url'; urls: string[] } | { kind: 'purge_by_pattern'; patterns: string[] } | { kind: 'purge_all' }
 
 export class CdnModel {
   private readonly caches = new Map<number, EdgeCache>()

@@ -100,7 +100,10 @@ export function parseCliArgs(argv: string[]): { help: true } | { help: false; co
   })
   if (values.help) return { help: true }
   if (values.key === '') throw new Error('--key: the API key may not be empty')
-  const resources = [...(values.resources === undefined ? [] : readResourcesFile(values.resources)), ...values.resource.map(parseResourceSpec)]
+  const resources = [
+    ...(values.resources === undefined ? [] : readResourcesFile(values.resources)),
+    ...values.resource.map(parseResourceSpec)
+  ]
   const options: EmulatorOptions = {
     apiKey: values.key,
     restrictedKeys: values['restricted-key'],
@@ -113,7 +116,10 @@ export function parseCliArgs(argv: string[]): { help: true } | { help: false; co
   }
   if (options.sliceBytes! < 1) throw new Error('--slice-bytes: must be at least 1 byte')
   const faults = values.fault.map(parseFaultSpec)
-  return { help: false, config: { port: port(values.port, '--port'), edgePort: port(values['edge-port'], '--edge-port'), quiet: values.quiet, options, faults } }
+  return {
+    help: false,
+    config: { port: port(values.port, '--port'), edgePort: port(values['edge-port'], '--edge-port'), quiet: values.quiet, options, faults }
+  }
 }
 
 const RESOURCE_KEYS = [
@@ -141,7 +147,8 @@ export function parseResourceSpec(text: string): ResourceSpec {
     const equals = pair.indexOf('=')
     if (equals === -1) throw new Error(`${where}: "${pair}" is not key=value`)
     const key = pair.slice(0, equals).trim()
-    if (!(RESOURCE_KEYS as readonly string[]).includes(key)) throw new Error(`${where}: unknown key "${key}" (one of ${RESOURCE_KEYS.join(', ')})`)
+    if (!(RESOURCE_KEYS as readonly string[]).includes(key))
+      throw new Error(`${where}: unknown key "${key}" (one of ${RESOURCE_KEYS.join(', ')})`)
     if (fields.has(key)) throw new Error(`${where}: "${key}" is given twice`)
     fields.set(key, pair.slice(equals + 1).trim())
   }
@@ -154,7 +161,11 @@ export function parseResourceSpec(text: string): ResourceSpec {
     if (/^(off|false)$/i.test(value)) return false
     throw new Error(`${where}: ${key}=${value}: expected on or off`)
   }
-  const list = (key: string): string[] | undefined => fields.get(key)?.split('|').filter(item => item !== '')
+  const list = (key: string): string[] | undefined =>
+    fields
+      .get(key)
+      ?.split('|')
+      .filter(item => item !== '')
   const options: ResourceOptions = {}
   const slice = flag('slice')
   if (slice !== undefined) options.slice = { enabled: slice, value: slice }
@@ -201,13 +212,17 @@ function parseOriginSpec(text: string): [string, { size: number; version?: strin
       return [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()] as const
     })
   )
-  for (const key of fields.keys()) if (!['path', 'size', 'version'].includes(key)) throw new Error(`${where}: unknown key "${key}" (path, size, version)`)
+  for (const key of fields.keys())
+    if (!['path', 'size', 'version'].includes(key)) throw new Error(`${where}: unknown key "${key}" (path, size, version)`)
   const path = fields.get('path')
   const size = fields.get('size')
   if (!path?.startsWith('/')) throw new Error(`${where}: path=/<CDN path> is required`)
   if (size === undefined) throw new Error(`${where}: size=<size> is required`)
   const version = fields.get('version')
-  const file = { size: parseSize(size, where), ...(version === undefined ? {} : { version: /^\d+$/.test(version) ? Number(version) : version }) }
+  const file = {
+    size: parseSize(size, where),
+    ...(version === undefined ? {} : { version: /^\d+$/.test(version) ? Number(version) : version })
+  }
   return [path, file]
 }
 
@@ -225,7 +240,9 @@ function readResourcesFile(file: string): ResourceSpec[] {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new Error(`--resources: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error })
+    throw new Error(`--resources: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error
+    })
   }
   try {
     return checkResourceSpecs(JSON.parse(text), '--resources')

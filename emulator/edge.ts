@@ -33,7 +33,16 @@ export function edgeHandler(model: CdnModel, fallback: number | undefined, recor
     const absolute = /^https?:\/\//i.test(target) ? parseUrl(target) : null
     const host = (absolute?.hostname ?? (req.headers.host ?? '').replace(/:\d+$/, '')).toLowerCase()
     const rawPath = absolute ? `${absolute.pathname}${absolute.search}` : target
-    const entry: EdgeRequest = { at: Date.now(), method: req.method ?? '', url: target, host, resource: null, status: 405, cache: null, bytes: 0 }
+    const entry: EdgeRequest = {
+      at: Date.now(),
+      method: req.method ?? '',
+      url: target,
+      host,
+      resource: null,
+      status: 405,
+      cache: null,
+      bytes: 0
+    }
     req.resume()
     if (req.method !== 'HEAD' && req.method !== 'GET') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Length': '0' }).end()

@@ -56,8 +56,13 @@ export function parseFaultSpec(spec: string): FaultRule {
   const colon = target.indexOf(':')
   if (colon === -1) fail(`"${target}" does not say which requests: write <operation>:<which>, e.g. ${target || 'prefetch'}:1`)
   const operation = target.slice(0, colon)
-  if (!FAULT_OPERATIONS.includes(operation as FaultOperation)) fail(`unknown operation "${operation}" (one of ${FAULT_OPERATIONS.join(', ')})`)
-  return { operation: operation as FaultOperation, on: parseOrdinals(target.slice(colon + 1), fail), fault: parseFault(spec.slice(equals + 1), fail) }
+  if (!FAULT_OPERATIONS.includes(operation as FaultOperation))
+    fail(`unknown operation "${operation}" (one of ${FAULT_OPERATIONS.join(', ')})`)
+  return {
+    operation: operation as FaultOperation,
+    on: parseOrdinals(target.slice(colon + 1), fail),
+    fault: parseFault(spec.slice(equals + 1), fail)
+  }
 }
 
 function parseOrdinals(text: string, fail: (problem: string) => never): Ordinals {
@@ -109,7 +114,11 @@ function parseFault(text: string, fail: (problem: string) => never): Fault {
     headers[name] = decode(raw, name, fail)
   }
   if (positional?.required && value === undefined) fail(`${kind} needs its ${positional.name}, e.g. ${kind}:503`)
-  const override = { ...(status === undefined ? {} : { status }), ...(body === undefined ? {} : { body }), ...(Object.keys(headers).length ? { headers } : {}) }
+  const override = {
+    ...(status === undefined ? {} : { status }),
+    ...(body === undefined ? {} : { body }),
+    ...(Object.keys(headers).length ? { headers } : {})
+  }
   switch (kind) {
     case 'status':
       if (value! < 100 || value! > 599) fail(`status code ${value} is not between 100 and 599`)

@@ -15,7 +15,16 @@ export type Operation = 'prefetch' | 'purge' | 'limits' | 'purge-status' | 'reso
 
 export type FaultOperation = Operation | 'any'
 
-export const FAULT_OPERATIONS: readonly FaultOperation[] = ['prefetch', 'purge', 'limits', 'purge-status', 'resource', 'rules', 'resources', 'any']
+export const FAULT_OPERATIONS: readonly FaultOperation[] = [
+  'prefetch',
+  'purge',
+  'limits',
+  'purge-status',
+  'resource',
+  'rules',
+  'resources',
+  'any'
+]
 
 /** A made-up answer: status, body and extra headers. */
 interface AnswerOverride {
@@ -87,7 +96,11 @@ export function replacesAnswer(fault: Fault): boolean {
 /** The made-up answer of a fault that replaces the real one. */
 export function madeUpAnswer(fault: Fault): WireAnswer {
   if (fault.kind === 'huge-body') {
-    return { status: fault.status ?? 502, body: fault.body ?? '<'.repeat(fault.bytes ?? 200_000), headers: { 'Content-Type': 'text/html', ...fault.headers } }
+    return {
+      status: fault.status ?? 502,
+      body: fault.body ?? '<'.repeat(fault.bytes ?? 200_000),
+      headers: { 'Content-Type': 'text/html', ...fault.headers }
+    }
   }
   const override = fault as AnswerOverride
   return { status: override.status ?? 200, body: override.body ?? '', headers: { 'Content-Type': 'application/json', ...override.headers } }

@@ -27,7 +27,16 @@ import type { AddressInfo, Socket } from 'node:net'
 import type { CacheState } from './cache.js'
 import { CdnModel } from './cdn-model.js'
 import { edgeHandler, type EdgeRequest } from './edge.js'
-import { deliverBadly, FaultSchedule, madeUpAnswer, replacesAnswer, type FaultKind, type FaultRule, type Operation, type WireAnswer } from './faults.js'
+import {
+  deliverBadly,
+  FaultSchedule,
+  madeUpAnswer,
+  replacesAnswer,
+  type FaultKind,
+  type FaultRule,
+  type Operation,
+  type WireAnswer
+} from './faults.js'
 import { Origin, type OriginFile, type Version } from './origin.js'
 import type { Answer } from './pagination.js'
 import { PurgeHistory, type PurgeRecord, type PurgeStatusBehaviour } from './purge-history.js'
@@ -108,7 +117,9 @@ export class GcoreEmulator {
   private readonly edges: Server[] = []
   private readonly sockets = new Set<Socket>()
   private readonly server: Server
-  private readonly options: Required<Pick<EmulatorOptions, 'apiKey' | 'windowMs' | 'maxPrefetchPaths' | 'maxPurgeUrls' | 'maxPurgePatterns' | 'latencyMs'>> &
+  private readonly options: Required<
+    Pick<EmulatorOptions, 'apiKey' | 'windowMs' | 'maxPrefetchPaths' | 'maxPurgeUrls' | 'maxPurgePatterns' | 'latencyMs'>
+  > &
     EmulatorOptions
 
   constructor(options: EmulatorOptions) {
@@ -339,10 +350,15 @@ function routeOf(target: string): Route {
   const write = /^\/cdn\/resources\/([^/]+)\/(prefetch|purge)$/.exec(pathname)
   if (write) return { operation: write[2] as Operation, resource: id(write[1]), rule: null }
   const rules = /^\/cdn\/resources\/([^/]+)\/rules(?:\/([^/]+))?$/.exec(pathname)
-  if (rules) return { operation: rules[2] !== undefined && id(rules[2]) === null ? 'other' : 'rules', resource: id(rules[1]), rule: id(rules[2]) }
+  if (rules)
+    return { operation: rules[2] !== undefined && id(rules[2]) === null ? 'other' : 'rules', resource: id(rules[1]), rule: id(rules[2]) }
   const resource = /^\/cdn\/resources\/([^/]+)$/.exec(pathname)
   if (resource) return { operation: 'resource', resource: id(resource[1]), rule: null }
-  const fixed: Record<string, Operation> = { '/cdn/resources': 'resources', '/cdn/clients/me/limits': 'limits', '/cdn/purge_statuses': 'purge-status' }
+  const fixed: Record<string, Operation> = {
+    '/cdn/resources': 'resources',
+    '/cdn/clients/me/limits': 'limits',
+    '/cdn/purge_statuses': 'purge-status'
+  }
   return { operation: fixed[pathname] ?? 'other', resource: null, rule: null }
 }
 

@@ -31,7 +31,8 @@ export class Origin {
 
   /** New bytes at a path. Without a version, a numeric version goes up by one (else it becomes 2). */
   set(path: string, file: { size: number; version?: Version }): OriginFile {
-    if (!Number.isSafeInteger(file.size) || file.size < 0) throw new Error(`origin ${path}: size must be a whole number of bytes, got ${file.size}`)
+    if (!Number.isSafeInteger(file.size) || file.size < 0)
+      throw new Error(`origin ${path}: size must be a whole number of bytes, got ${file.size}`)
     const previous = this.file(path).version
     const next: OriginFile = { size: file.size, version: file.version ?? (typeof previous === 'number' ? previous + 1 : 2) }
     this.files.set(splitRequestPath(path).path, next)

@@ -10,7 +10,10 @@ export function pageRequest(query: URLSearchParams, maxLimit: number): { limit: 
   const limit = query.get('limit')
   const offset = query.get('offset') ?? '0'
   if (limit !== null && (!/^\d+$/.test(limit) || Number(limit) > maxLimit || Number(limit) < 1)) {
-    const message = /^\d+$/.test(limit) && Number(limit) < 1 ? 'Ensure this value is greater than or equal to 1.' : `Ensure this value is less than or equal to ${maxLimit}.`
+    const message =
+      /^\d+$/.test(limit) && Number(limit) < 1
+        ? 'Ensure this value is greater than or equal to 1.'
+        : `Ensure this value is less than or equal to ${maxLimit}.`
     return { error: [400, { errors: { limit: [message] } }] }
   }
   if (!/^\d+$/.test(offset)) return { error: [400, { errors: { offset: ['A valid integer is required.'] } }] }

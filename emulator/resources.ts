@@ -253,14 +253,16 @@ export function checkResourceSpecs(value: unknown, where: string): ResourceSpec[
     if (!isPositiveInteger(spec.id)) throw new Error(`${at}.id: expected a positive integer, got ${JSON.stringify(spec.id)}`)
     if (seen.has(spec.id)) throw new Error(`${at}.id: resource ${spec.id} is given twice`)
     seen.add(spec.id)
-    for (const field of ['cname'] as const) if (spec[field] !== undefined && typeof spec[field] !== 'string') throw new Error(`${at}.${field}: expected a string`)
+    for (const field of ['cname'] as const)
+      if (spec[field] !== undefined && typeof spec[field] !== 'string') throw new Error(`${at}.${field}: expected a string`)
     for (const field of ['active', 'deleted', 'suspended', 'sslEnabled', 'can_purge_by_urls', 'embedRules'] as const) {
       if (spec[field] !== undefined && typeof spec[field] !== 'boolean') throw new Error(`${at}.${field}: expected true or false`)
     }
     if (spec.status !== undefined && !STATUSES.includes(spec.status as ResourceStatus)) {
       throw new Error(`${at}.status: expected one of ${STATUSES.join(', ')}, got ${JSON.stringify(spec.status)}`)
     }
-    if (spec.secondaryHostnames !== undefined && !isStringArray(spec.secondaryHostnames)) throw new Error(`${at}.secondaryHostnames: expected an array of strings`)
+    if (spec.secondaryHostnames !== undefined && !isStringArray(spec.secondaryHostnames))
+      throw new Error(`${at}.secondaryHostnames: expected an array of strings`)
     checkOptions(spec.options, `${at}.options`)
     if (spec.rules !== undefined) {
       if (!Array.isArray(spec.rules)) throw new Error(`${at}.rules: expected an array`)
@@ -301,7 +303,12 @@ function checkOptions(options: unknown, at: string): void {
   if (
     policy !== undefined &&
     policy !== null &&
-    !(isObject(policy) && typeof policy.enabled === 'boolean' && (policy.mode === 'hide' || policy.mode === 'show') && isStringArray(policy.excepted))
+    !(
+      isObject(policy) &&
+      typeof policy.enabled === 'boolean' &&
+      (policy.mode === 'hide' || policy.mode === 'show') &&
+      isStringArray(policy.excepted)
+    )
   ) {
     throw new Error(`${at}.response_headers_hiding_policy: expected {"enabled": …, "mode": "hide"|"show", "excepted": [header, …]} or null`)
   }

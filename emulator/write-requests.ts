@@ -39,7 +39,8 @@ export function checkPurge(fields: Record<string, unknown>, limits: WriteLimits)
   if (patterns.length === 0) return { kind: 'purge_all' }
   if (patterns.some(pattern => !pattern.startsWith('/'))) return { error: { paths: ['A path should start with /.'] } }
   const wildcardInside = patterns.find(pattern => /\*[^*]/.test(pattern.split('?')[0]))
-  if (wildcardInside !== undefined) return { error: { paths: [`The * wildcard is allowed only at the end of a pattern: ${wildcardInside}`] } }
+  if (wildcardInside !== undefined)
+    return { error: { paths: [`The * wildcard is allowed only at the end of a pattern: ${wildcardInside}`] } }
   return { kind: 'purge_by_pattern', patterns }
 }
 

@@ -20,7 +20,12 @@ for (const [location, entry] of Object.entries(lock.packages)) {
     const os = parts.find(part => OS.includes(part))
     const cpu = parts.find(part => CPU.includes(part))
     if (!os || !cpu) throw new Error(`cannot tell the platform of ${name}; add it to scripts/complete-lockfile.mjs`)
-    const libc = parts.includes('musl') || parts.includes('musleabihf') ? ['musl'] : parts.includes('gnu') || parts.includes('gnueabihf') ? ['glibc'] : undefined
+    const libc =
+      parts.includes('musl') || parts.includes('musleabihf')
+        ? ['musl']
+        : parts.includes('gnu') || parts.includes('gnueabihf')
+          ? ['glibc']
+          : undefined
     lock.packages[`node_modules/${name}`] = {
       version,
       cpu: [cpu],

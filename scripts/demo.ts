@@ -85,7 +85,11 @@ function showLog(chunk: string): void {
 const action = parse(readFileSync(nodePath.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
 
 /** Runs dist/index.js as the runner does; returns its exit code and the files it wrote. */
-async function runAction(workspace: string, inputs: Record<string, string>, show: boolean): Promise<{ code: number | null; summaryFile: string; outputFile: string }> {
+async function runAction(
+  workspace: string,
+  inputs: Record<string, string>,
+  show: boolean
+): Promise<{ code: number | null; summaryFile: string; outputFile: string }> {
   const outputFile = nodePath.join(workspace, 'github-output.txt')
   const summaryFile = nodePath.join(workspace, 'step-summary.md')
   writeFileSync(outputFile, '')
@@ -134,7 +138,9 @@ async function release(): Promise<number> {
     ['dist/checksums.iso', 4096]
   ]
   const prefix = '/downloads/v2.1.0'
-  const origin = Object.fromEntries(files.map(([file, size]) => [`${prefix}/${file.slice(5).split('/').map(encodeURIComponent).join('/')}`, { size }]))
+  const origin = Object.fromEntries(
+    files.map(([file, size]) => [`${prefix}/${file.slice(5).split('/').map(encodeURIComponent).join('/')}`, { size }])
+  )
   const gcore = new GcoreEmulator({
     apiKey: KEY,
     windowMs: 1000,
@@ -144,7 +150,11 @@ async function release(): Promise<number> {
   })
   await gcore.start()
   const edge = await gcore.startEdge(RESOURCE)
-  gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 503, body: '<html><title>503 Service Temporarily Unavailable</title></html>' } })
+  gcore.inject({
+    operation: 'prefetch',
+    on: [2],
+    fault: { kind: 'status', status: 503, body: '<html><title>503 Service Temporarily Unavailable</title></html>' }
+  })
 
   const workspace = mkdtempSync(nodePath.join(tmpdir(), 'gcore-demo-'))
   makeFiles(workspace, files)
@@ -162,7 +172,10 @@ async function release(): Promise<number> {
   }
 
   console.log(bold('1. A release'))
-  console.log(bold('Gcore emulator'), `${gcore.url}: resource ${RESOURCE} caches large files in 10 MB slices; 1 s rate window; the 2nd prefetch gets a 503; purges take 0.5 s`)
+  console.log(
+    bold('Gcore emulator'),
+    `${gcore.url}: resource ${RESOURCE} caches large files in 10 MB slices; 1 s rate window; the 2nd prefetch gets a 503; purges take 0.5 s`
+  )
   console.log(bold('Workspace'), workspace)
   console.log(bold('Inputs'), JSON.stringify({ ...inputs, 'api-key': '***' }))
   console.log(dim('─'.repeat(72)))
@@ -204,7 +217,9 @@ async function purgeKinds(): Promise<void> {
     console.log(`  purge: ${purge.padEnd(4)} → ${state.parts.length} parts cached: ${parts}: ${bold(verdict)}`)
     await gcore.stop()
   }
-  console.log('  purge: auto purges a sliced resource by pattern, which clears every part; see "How the purge kind is chosen" in README.md.')
+  console.log(
+    '  purge: auto purges a sliced resource by pattern, which clears every part; see "How the purge kind is chosen" in README.md.'
+  )
 }
 
 const code = await release()

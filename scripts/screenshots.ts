@@ -18,7 +18,8 @@ import { ROOT } from '../__tests__/support/run-action.js'
 const TOP_ONLY: ReadonlySet<SummaryStateName> = new Set(['10000-paths'])
 
 /** The report file's name is random; a fixed one keeps the pictures the same from run to run. */
-const steady = (summary: string): string => summary.replace(/\/tmp\/gcore-action-[^<]+\.json/g, '/home/runner/work/_temp/gcore-cdn-prefetch-report.json')
+const steady = (summary: string): string =>
+  summary.replace(/\/tmp\/gcore-action-[^<]+\.json/g, '/home/runner/work/_temp/gcore-cdn-prefetch-report.json')
 
 async function main(): Promise<void> {
   const docs = nodePath.join(ROOT, 'docs')
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
       const png = await screenshot(page, { maxHeight: TOP_ONLY.has(name) ? VIEWPORT.height : undefined })
       writeFileSync(file, png)
       await page.close()
-      console.log(`${nodePath.relative(ROOT, file)}: ${state.title} (${run.outputs.result}, summary ${Buffer.byteLength(run.summary)} bytes, png ${png.length} bytes)`)
+      console.log(
+        `${nodePath.relative(ROOT, file)}: ${state.title} (${run.outputs.result}, summary ${Buffer.byteLength(run.summary)} bytes, png ${png.length} bytes)`
+      )
     }
   } finally {
     await browser.close()

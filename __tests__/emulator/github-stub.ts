@@ -40,7 +40,11 @@ export class GitHubStub {
         const next = new URL(url)
         next.searchParams.set('page', String(page + 1))
         const more = page * this.pageSize < release.assets.length
-        return send(200, items.map((asset, i) => ({ id: page * 100 + i, ...asset })), more ? { Link: `<${next.href}>; rel="next"` } : {})
+        return send(
+          200,
+          items.map((asset, i) => ({ id: page * 100 + i, ...asset })),
+          more ? { Link: `<${next.href}>; rel="next"` } : {}
+        )
       }
       send(404, { message: 'Not Found' })
     })

@@ -70,9 +70,22 @@ export const SUMMARY_STATES: readonly SummaryState[] = [
   {
     name: 'partial',
     title: 'Partial: one prefetch batch of three refused with a 400; its paths are listed, open',
-    paths: [release('acme-2.1.0-linux-x64.tar.gz'), release('acme-2.1.0-linux-arm64.tar.gz'), LONG_PATH, HOSTILE_PATH, release('acme-2.1.0-windows-x64.zip'), release('acme-2.1.0-source.tar.gz')],
+    paths: [
+      release('acme-2.1.0-linux-x64.tar.gz'),
+      release('acme-2.1.0-linux-arm64.tar.gz'),
+      LONG_PATH,
+      HOSTILE_PATH,
+      release('acme-2.1.0-windows-x64.zip'),
+      release('acme-2.1.0-source.tar.gz')
+    ],
     emulator: { windowMs: 1000, rates: { prefetch: 2 } },
-    faults: [{ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 400, body: JSON.stringify({ errors: { paths: { '0': [HOSTILE_MESSAGE] } } }) } }],
+    faults: [
+      {
+        operation: 'prefetch',
+        on: [2],
+        fault: { kind: 'status', status: 400, body: JSON.stringify({ errors: { paths: { '0': [HOSTILE_MESSAGE] } } }) }
+      }
+    ],
     inputs: { 'batch-size': '2' }
   },
   {
@@ -80,7 +93,13 @@ export const SUMMARY_STATES: readonly SummaryState[] = [
     title: 'All failed: every prefetch refused with a 400; 30 failed paths, folded',
     paths: numbered(30, i => release(`assets/acme-2.1.0-asset-${String(i + 1).padStart(2, '0')}.bin`)),
     emulator: { windowMs: 1000, rates: { prefetch: 4 } },
-    faults: [{ operation: 'prefetch', on: 'every', fault: { kind: 'status', status: 400, body: '{"detail": "Prefetch is not available for this resource."}' } }],
+    faults: [
+      {
+        operation: 'prefetch',
+        on: 'every',
+        fault: { kind: 'status', status: 400, body: '{"detail": "Prefetch is not available for this resource."}' }
+      }
+    ],
     inputs: { 'batch-size': '10' }
   },
   {
@@ -102,7 +121,13 @@ export const SUMMARY_STATES: readonly SummaryState[] = [
     title: '10,000 paths from a paths-file, 100 batches with a tiny interval, one batch refused',
     paths: numbered(10_000, i => release(`mirror/chunks/acme-2.1.0-chunk-${String(i + 1).padStart(5, '0')}.bin`)),
     emulator: { windowMs: 5 },
-    faults: [{ operation: 'prefetch', on: [37], fault: { kind: 'status', status: 400, body: '{"detail": "Too many files in the queue for this resource."}' } }],
+    faults: [
+      {
+        operation: 'prefetch',
+        on: [37],
+        fault: { kind: 'status', status: 400, body: '{"detail": "Too many files in the queue for this resource."}' }
+      }
+    ],
     inputs: { 'prefetch-interval': '0.01' },
     pathsFile: true,
     timeoutMs: 30_000

@@ -102,7 +102,9 @@ function describeParseError(error) {
         case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
             return `Unknown flag ${flag}; see --help.`;
         case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-            return /argument missing/.test(error.message) ? `${flag} needs a value.` : `${flag} takes no value (it is a yes/no flag; use --no-${flag.replace(/^--/, '')} for no).`;
+            return /argument missing/.test(error.message)
+                ? `${flag} needs a value.`
+                : `${flag} takes no value (it is a yes/no flag; use --no-${flag.replace(/^--/, '')} for no).`;
         case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
             return `Unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ''}; flags look like --resource-id 123.`;
         default:
@@ -143,7 +145,7 @@ function helpText() {
         ...flags,
         '',
         'Output:',
-        '  --json      print the action\'s outputs (kebab-case keys) and the full report as JSON on stdout; logs go to stderr',
+        "  --json      print the action's outputs (kebab-case keys) and the full report as JSON on stdout; logs go to stderr",
         '  --verbose   log every path of every request',
         '  -h, --help  this text',
         '  --version   the version',
@@ -181,9 +183,9 @@ async function main(argv) {
         return _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.usage;
     }
     if (args.help)
-        return process.stdout.write(`${(0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success;
+        return (process.stdout.write(`${(0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
     if (args.version)
-        return process.stdout.write(`${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success;
+        return (process.stdout.write(`${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
     const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(774)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1774));
     return runCommand(args, process.env);
 }

@@ -81,7 +81,13 @@ function octokitReleases(token: string): ReleaseApi {
     },
     async assets(owner, repo, releaseId, signal) {
       const octokit = await load()
-      const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: releaseId, per_page: 100, request: { signal } })
+      const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+        owner,
+        repo,
+        release_id: releaseId,
+        per_page: 100,
+        request: { signal }
+      })
       return assets.map(asset => ({ name: asset.name, size: asset.size }))
     }
   }
@@ -103,11 +109,15 @@ export function releaseSource(options: ReleaseSourceOptions): ReleaseSource {
       const fromEvent = payloadRelease(event)
       if (fromEvent) {
         const assets = (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size }))
-        if (assets.length === 0) throw inputError('release-assets', `is true, but release ${JSON.stringify(fromEvent.tag_name)} has no assets.`)
+        if (assets.length === 0)
+          throw inputError('release-assets', `is true, but release ${JSON.stringify(fromEvent.tag_name)} has no assets.`)
         return { tag: fromEvent.tag_name, assets }
       }
       if (!tag) {
-        throw inputError('release-tag', `is required with "release-assets" outside a release event (this run's event is "${event.eventName}").`)
+        throw inputError(
+          'release-tag',
+          `is required with "release-assets" outside a release event (this run's event is "${event.eventName}").`
+        )
       }
       if (!options.token) throw inputError('github-token', 'is empty: it is needed to read the release from the GitHub API.')
       const [owner, repo] = event.repository.split('/')
@@ -123,7 +133,13 @@ export function releaseSource(options: ReleaseSourceOptions): ReleaseSource {
       } catch (error) {
         const status = (error as { status?: number }).status
         if (status === 404) throw problem(`no release with tag ${JSON.stringify(tag)} in ${owner}/${repo}.`)
-        const why = deadline.aborted ? 'no answer in time' : signal?.aborted ? 'cancelled' : status ? `HTTP ${status}` : networkText((error as Error).message, [options.token])
+        const why = deadline.aborted
+          ? 'no answer in time'
+          : signal?.aborted
+            ? 'cancelled'
+            : status
+              ? `HTTP ${status}`
+              : networkText((error as Error).message, [options.token])
         throw problem(`could not read release ${JSON.stringify(tag)} of ${owner}/${repo} (${why}); check "github-token".`)
       }
       if (assets.length === 0) throw inputError('release-assets', `is true, but release ${JSON.stringify(tag)} has no assets.`)

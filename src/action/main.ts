@@ -53,7 +53,9 @@ export async function run(): Promise<void> {
   const context = runContext(event)
   const contextLine = renderContextLine(context, 'text')
   if (contextLine) core.info(contextLine)
-  const cancellation = cancelOnSignals(signal => core.warning(`${signal} received: sending nothing more, aborting what is in flight, reporting what is left as cancelled`))
+  const cancellation = cancelOnSignals(signal =>
+    core.warning(`${signal} received: sending nothing more, aborting what is in flight, reporting what is left as cancelled`)
+  )
 
   let outcome: EngineOutcome | undefined
   try {

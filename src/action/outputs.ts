@@ -34,7 +34,9 @@ export function publishOutputs(report: RunReport): { reportFile: string; notes: 
       core.debug(`report file ${file}: ${(error as Error).message}`)
     }
   }
-  core.warning('The report file could not be written (RUNNER_TEMP and the temp directory refused it); the outputs and the summary have the report.')
+  core.warning(
+    'The report file could not be written (RUNNER_TEMP and the temp directory refused it); the outputs and the summary have the report.'
+  )
   core.setOutput('report-file', '')
   return { reportFile: '', notes: outputs.notes }
 }

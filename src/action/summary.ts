@@ -3,7 +3,10 @@ import * as core from '@actions/core'
 import { renderSummary, type RunContext } from '../core/report/markdown.js'
 import type { RunReport } from '../core/report/model.js'
 
-export async function writeSummary(report: RunReport, options: { reportFile: string; notes: string[]; context: RunContext }): Promise<void> {
+export async function writeSummary(
+  report: RunReport,
+  options: { reportFile: string; notes: string[]; context: RunContext }
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
     await core.summary.addRaw(renderSummary(report, options)).write()

@@ -92,7 +92,9 @@ function describeParseError(error: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `Unknown flag ${flag}; see --help.`
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(error.message) ? `${flag} needs a value.` : `${flag} takes no value (it is a yes/no flag; use --no-${flag.replace(/^--/, '')} for no).`
+      return /argument missing/.test(error.message)
+        ? `${flag} needs a value.`
+        : `${flag} takes no value (it is a yes/no flag; use --no-${flag.replace(/^--/, '')} for no).`
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `Unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ''}; flags look like --resource-id 123.`
     default:
@@ -134,7 +136,7 @@ export function helpText(): string {
     ...flags,
     '',
     'Output:',
-    '  --json      print the action\'s outputs (kebab-case keys) and the full report as JSON on stdout; logs go to stderr',
+    "  --json      print the action's outputs (kebab-case keys) and the full report as JSON on stdout; logs go to stderr",
     '  --verbose   log every path of every request',
     '  -h, --help  this text',
     '  --version   the version',

@@ -13,8 +13,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${error.message}\n`)
     return EXIT_CODES.usage
   }
-  if (args.help) return process.stdout.write(`${helpText()}\n`), EXIT_CODES.success
-  if (args.version) return process.stdout.write(`${VERSION}\n`), EXIT_CODES.success
+  if (args.help) return (process.stdout.write(`${helpText()}\n`), EXIT_CODES.success)
+  if (args.version) return (process.stdout.write(`${VERSION}\n`), EXIT_CODES.success)
   const { runCommand } = await import('./run.js')
   return runCommand(args, process.env)
 }

@@ -23,16 +23,22 @@ export function githubReleases(env: NodeJS.ProcessEnv, timeoutMs: number): Relea
         try {
           response = await fetch(url, { headers, signal: both })
         } catch {
-          throw problem(`could not read release ${JSON.stringify(tag)} of ${repository} (${deadline.aborted ? 'no answer in time' : signal?.aborted ? 'cancelled' : 'network error'}).`)
+          throw problem(
+            `could not read release ${JSON.stringify(tag)} of ${repository} (${deadline.aborted ? 'no answer in time' : signal?.aborted ? 'cancelled' : 'network error'}).`
+          )
         }
         if (response.status === 404) throw problem(`no release with tag ${JSON.stringify(tag)} in ${repository}.`)
-        if (!response.ok) throw problem(`could not read release ${JSON.stringify(tag)} of ${repository} (HTTP ${response.status}); check GITHUB_TOKEN.`)
+        if (!response.ok)
+          throw problem(`could not read release ${JSON.stringify(tag)} of ${repository} (HTTP ${response.status}); check GITHUB_TOKEN.`)
         return response.json()
       }
       const release = (await get(`${api}/repos/${repository}/releases/tags/${encodeURIComponent(tag)}`)) as { id: number }
       const assets: ReleaseAsset[] = []
       for (let page = 1; ; page++) {
-        const items = (await get(`${api}/repos/${repository}/releases/${release.id}/assets?per_page=100&page=${page}`)) as { name: string; size: number }[]
+        const items = (await get(`${api}/repos/${repository}/releases/${release.id}/assets?per_page=100&page=${page}`)) as {
+          name: string
+          size: number
+        }[]
         assets.push(...items.map(item => ({ name: item.name, size: item.size })))
         if (items.length < 100) break
       }

@@ -25,7 +25,9 @@ function textReport(report: RunReport): string {
   if (report.limits.length) lines.push(`Limits: ${report.limits.join(', ')}`)
   for (const resource of report.resources) {
     const kinds = resource.purgeKinds.map(entry => `${entry.kind} ${entry.paths}`).join(', ')
-    lines.push(`Resource ${resource.id}${resource.hostname ? ` (${resource.hostname})` : ''}: ${resource.state}${resource.slice ? ', slice on' : ''}${kinds ? `, purge ${kinds}` : ''}${resource.error ? `: ${resource.error}` : ''}`)
+    lines.push(
+      `Resource ${resource.id}${resource.hostname ? ` (${resource.hostname})` : ''}: ${resource.state}${resource.slice ? ', slice on' : ''}${kinds ? `, purge ${kinds}` : ''}${resource.error ? `: ${resource.error}` : ''}`
+    )
   }
   if (report.batches.length) lines.push('Batches:')
   for (const batch of report.batches) {
@@ -55,7 +57,9 @@ function stderrLogger(verbose: boolean): Logger {
 }
 
 export async function runCommand(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<number> {
-  const cancellation = cancelOnSignals(() => process.stderr.write('Cancelling: sending nothing more, aborting what is in flight, reporting what is left\n'))
+  const cancellation = cancelOnSignals(() =>
+    process.stderr.write('Cancelling: sending nothing more, aborting what is in flight, reporting what is left\n')
+  )
   try {
     const outcome = await warm({
       getInput: inputReader(args.inputs, env),

@@ -210,7 +210,10 @@ function nothingToSend(run: Run): EngineOutcome {
 function clients(run: Run): { client: GcoreApi; helper: GcoreApi } {
   const make = run.options.api ?? ((s: Settings, timeoutMs: number) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }))
   const { requestTimeoutMs } = run.settings
-  return { client: make(run.settings, requestTimeoutMs), helper: make(run.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)) }
+  return {
+    client: make(run.settings, requestTimeoutMs),
+    helper: make(run.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
+  }
 }
 
 function keyRefused(run: Run, error: GcoreError): StopBeforeSending {
@@ -230,7 +233,11 @@ async function limitsStep(run: Run): Promise<EffectiveLimits> {
 /** Each resource found (by ID or hostname) and read, with its rules. */
 async function resourcesStep(run: Run): Promise<LookedUp[]> {
   try {
-    const lookup = await lookUpResources({ api: clients(run).helper, clock: run.options.clock, signal: run.signal }, run.settings.resources, run.settings.resourceCheck)
+    const lookup = await lookUpResources(
+      { api: clients(run).helper, clock: run.options.clock, signal: run.signal },
+      run.settings.resources,
+      run.settings.resourceCheck
+    )
     for (const notice of lookup.notices) run.say('notice', notice)
     for (const warning of lookup.warnings) run.say('warning', warning)
     return lookup.resources
@@ -248,7 +255,11 @@ function planStep(run: Run, limits: EffectiveLimits, looked: LookedUp[]) {
   const { settings, collected, options } = run
   const plans = planResources(settings, collected.paths, looked)
   for (const message of plans.messages) run.say(message.level, message.text)
-  const plan = buildPlan(plans.inputs, { prefetch: limits.batchSize.value, purgeUrl: limits.purgeUrlBatchSize.value, purgePattern: limits.purgePatternBatchSize.value })
+  const plan = buildPlan(plans.inputs, {
+    prefetch: limits.batchSize.value,
+    purgeUrl: limits.purgeUrlBatchSize.value,
+    purgePattern: limits.purgePatternBatchSize.value
+  })
   // Resources that cannot serve keep the run's paths, with no batch: those paths fail there.
   if (plans.failed.length) {
     for (const failure of plans.failed) plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] })
@@ -260,13 +271,21 @@ function planStep(run: Run, limits: EffectiveLimits, looked: LookedUp[]) {
     purgePatternMs: limits.purgePatternIntervalMs.value
   }
   const estimate = estimateMs(plan, intervals)
-  const limitLines = describeLimits(limits, { purgeUrl: plan.batches.some(b => b.lane === 'purge-url'), purgePattern: plan.batches.some(b => b.lane === 'purge-pattern') })
+  const limitLines = describeLimits(limits, {
+    purgeUrl: plan.batches.some(b => b.lane === 'purge-url'),
+    purgePattern: plan.batches.some(b => b.lane === 'purge-pattern')
+  })
   for (const text of overlapNotes(plan)) run.say('info', text)
   options.logger.info(`Limits: ${limitLines.join(', ')}`)
-  options.logger.info(`${describePlan(plan, estimate, limits.batchSize.value, intervals.prefetchMs)} (planned in ${options.clock.now() - run.startedAt} ms)`)
+  options.logger.info(
+    `${describePlan(plan, estimate, limits.batchSize.value, intervals.prefetchMs)} (planned in ${options.clock.now() - run.startedAt} ms)`
+  )
   for (const text of slowPatternWarnings(plan, intervals)) run.say('warning', text)
   if (run.startedAt + estimate > run.deadline) {
-    run.say('warning', `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs!)}): what cannot finish in time is not sent.`)
+    run.say(
+      'warning',
+      `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs!)}): what cannot finish in time is not sent.`
+    )
   }
   run.checkCancel()
   return { plan, plans, intervals, estimate, limitLines }
@@ -349,8 +368,12 @@ function overlapNotes(plan: Plan): string[] {
   return plan.resources.flatMap(resource => {
     const overlaps = patternOverlaps(resource)
     if (overlaps.length === 0) return []
-    const shown = overlaps.slice(0, 5).map(entry => `${entry.pattern} also clears ${entry.alsoClears.slice(0, 3).join(', ')}${entry.alsoClears.length > 3 ? ', …' : ''}`)
-    return [`Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`]
+    const shown = overlaps
+      .slice(0, 5)
+      .map(entry => `${entry.pattern} also clears ${entry.alsoClears.slice(0, 3).join(', ')}${entry.alsoClears.length > 3 ? ', …' : ''}`)
+    return [
+      `Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`
+    ]
   })
 }
 
@@ -370,7 +393,10 @@ function slowPatternWarnings(plan: Plan, intervals: LaneIntervals): string[] {
 function describePlan(plan: Plan, estimate: number, batchSize: number, prefetchMs: number): string {
   const first = plan.resources[0]
   const count = (lane: string): number => first?.batches.filter(batch => batch.lane === lane).length ?? 0
-  const purges = [count('purge-url') && `${count('purge-url')} purge by URL`, count('purge-pattern') && `${count('purge-pattern')} purge by pattern`].filter(Boolean)
+  const purges = [
+    count('purge-url') && `${count('purge-url')} purge by URL`,
+    count('purge-pattern') && `${count('purge-pattern')} purge by pattern`
+  ].filter(Boolean)
   const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : ''
   const time = estimate < 1000 ? 'under a second' : `about ${formatDuration(estimate)}`
   const pace = count('prefetch') > 1 ? `, one prefetch every ${formatSeconds(prefetchMs)}` : ''
@@ -382,7 +408,9 @@ function verifyTargets(run: Run, plan: Plan, results: BatchResult[], looked: Loo
   const { verifyUrls } = run.settings
   if (verifyUrls !== 'auto' && verifyUrls.length === 0) return []
   const accepted = (resource: number): string[] =>
-    results.filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded').flatMap(r => r.items)
+    results
+      .filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded')
+      .flatMap(r => r.items)
   const targets: VerifyTarget[] = []
   looked.forEach((entry, i) => {
     const baseUrl =
@@ -401,7 +429,10 @@ function verifyTargets(run: Run, plan: Plan, results: BatchResult[], looked: Loo
       const optionsOf = pathOptionsOf(entry.resource)
       const paths = plan.resources.find(r => r.resource === entry.id)?.paths ?? []
       if (paths.some(path => optionsOf(path).hidesCacheHeader)) {
-        run.say('notice', `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`)
+        run.say(
+          'notice',
+          `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`
+        )
       }
     }
     targets.push({ resource: entry.id, baseUrl, paths: accepted(entry.id) })

@@ -96,7 +96,8 @@ export async function exchange(request: HttpRequest, options: ExchangeOptions): 
     return { status: message.statusCode ?? 0, headers: message.headers, body, truncated }
   } catch (error) {
     const status = message?.statusCode ?? null
-    if (why === 'timeout') throw new HttpError(`no complete answer within ${options.timeoutMs / 1000} s (request-timeout)`, 'timeout', status)
+    if (why === 'timeout')
+      throw new HttpError(`no complete answer within ${options.timeoutMs / 1000} s (request-timeout)`, 'timeout', status)
     if (why === 'cancelled') throw new HttpError('cancelled while the request was in flight', 'cancelled', status)
     if (error instanceof HttpError) throw error
     throw describeNetworkError(error, status)
@@ -164,7 +165,12 @@ function describeNetworkError(error: unknown, status: number | null): HttpError 
       return new HttpError('connection refused', 'network', status, code)
     case 'ECONNRESET':
     case 'EPIPE':
-      return new HttpError(status === null ? 'connection reset' : 'connection reset during the answer', status === null ? 'network' : 'cut', status, code)
+      return new HttpError(
+        status === null ? 'connection reset' : 'connection reset during the answer',
+        status === null ? 'network' : 'cut',
+        status,
+        code
+      )
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new HttpError(`host not found (${err.hostname ?? 'unknown host'})`, 'network', status, code)

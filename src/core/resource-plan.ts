@@ -70,7 +70,9 @@ export function planResources(settings: Settings, paths: string[], looked: Looke
     const { sent, rewritten } = asCacheKeys(paths, resource)
     if (rewritten.length) {
       const shown = `${rewritten.slice(0, 5).join(', ')}${rewritten.length > 5 ? ', …' : ''}`
-      say(`Resource ${id}: ${plural(rewritten.length, 'path')} rewritten as its cache key sees the query string (${shown}); ${plural(sent.length, 'path')} sent.`)
+      say(
+        `Resource ${id}: ${plural(rewritten.length, 'path')} rewritten as its cache key sees the query string (${shown}); ${plural(sent.length, 'path')} sent.`
+      )
     }
 
     const counts = new Map<string, PurgeCount>()
@@ -92,12 +94,17 @@ export function planResources(settings: Settings, paths: string[], looked: Looke
     }
     if (resource && settings.purge === 'url') {
       const sliced = sent.filter(path => optionsOf(path)?.slice).length
-      if (sliced) say(`Resource ${id}: purge: url on ${plural(sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`, 'warning')
+      if (sliced)
+        say(
+          `Resource ${id}: purge: url on ${plural(sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`,
+          'warning'
+        )
     }
     if (resource && (settings.purge === 'pattern' || settings.purgePatterns.length) && sent.some(path => optionsOf(path)?.customCacheKey)) {
       say(`Resource ${id} has a custom cache key (proxy_cache_key): Gcore says purge by pattern does not work with it.`, 'warning')
     }
-    if (settings.purge === 'all') say(`Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`, 'warning')
+    if (settings.purge === 'all')
+      say(`Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`, 'warning')
     for (const [kind, count] of counts) say(`Resource ${id}: ${plural(count.paths, 'path')} purged ${PURGE_WORDS[kind]}: ${count.why}.`)
     plans.inputs.push({ resource: id, paths: sent, purge, userPatterns: settings.purgePatterns })
   }

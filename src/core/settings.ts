@@ -134,7 +134,10 @@ function parseApiKey(raw: string): string {
   if (!value) throw inputError('api-key', 'is required: pass your Gcore API token from a secret.')
   if (CONTROL_CHARACTER.test(value)) throw inputError('api-key', 'contains a control character or line break; check the secret.')
   if (NOT_LATIN1.test(value)) {
-    throw inputError('api-key', 'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.')
+    throw inputError(
+      'api-key',
+      'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.'
+    )
   }
   if (/^(apikey|bearer|token)\s/i.test(value)) {
     const word = value.split(/\s/)[0]
@@ -152,7 +155,8 @@ function parseResources(value: string): ResourceRef[] {
   for (const part of listItems(value)) {
     if (/^[0-9]+$/.test(part)) {
       const id = Number(part)
-      if (id < 1 || !Number.isSafeInteger(id)) throw inputError('resource-id', `must be a positive integer or a CDN hostname, got ${quote(part)}.`)
+      if (id < 1 || !Number.isSafeInteger(id))
+        throw inputError('resource-id', `must be a positive integer or a CDN hostname, got ${quote(part)}.`)
       refs.set(`id:${id}`, { id })
     } else if (HOSTNAME.test(part) && !/^[0-9.]+$/.test(part)) {
       const hostname = part.toLowerCase()

@@ -80,19 +80,17 @@ export function cacheVerdict(header: string | undefined): string {
 export async function verifyEdges(targets: VerifyTarget[], probe: EdgeProbe, options: VerifyOptions): Promise<VerifyResult[]> {
   const { clock, logger, signal } = options
   const results = targets.flatMap(target =>
-    target.paths.map(
-      (path): VerifyResult => ({
-        resource: target.resource,
-        path,
-        url: `${target.baseUrl}${path}`,
-        result: 'unchecked',
-        status: null,
-        error: null,
-        attempts: 0,
-        expectedSize: options.sizes?.get(path) ?? null,
-        size: null
-      })
-    )
+    target.paths.map((path): VerifyResult => ({
+      resource: target.resource,
+      path,
+      url: `${target.baseUrl}${path}`,
+      result: 'unchecked',
+      status: null,
+      error: null,
+      attempts: 0,
+      expectedSize: options.sizes?.get(path) ?? null,
+      size: null
+    }))
   )
   const check = async (entry: VerifyResult): Promise<void> => {
     if (signal?.aborted) return

@@ -79,7 +79,8 @@ export class GcoreClient implements GcoreApi {
     const answer = await this.request('GET', path, undefined, MAX_JSON_BODY_BYTES, signal)
     const where = `GET ${path.split('?')[0]}`
     if (answer.status < 200 || answer.status >= 300) throw this.failure(answer, [], null, where)
-    if (answer.truncated) throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status)
+    if (answer.truncated)
+      throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status)
     try {
       return JSON.parse(answer.body)
     } catch {
@@ -87,7 +88,13 @@ export class GcoreClient implements GcoreApi {
     }
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body: string | undefined, maxBodyBytes: number, signal?: AbortSignal): Promise<HttpAnswer> {
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    maxBodyBytes: number,
+    signal?: AbortSignal
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     try {
@@ -119,7 +126,12 @@ export class GcoreClient implements GcoreApi {
       }
     }
     const prefix = where ? `${where}: ` : ''
-    return new GcoreError(this.clean(`${prefix}HTTP ${status}: ${detail}`), classify(status), status, headerValue(answer.headers['retry-after']))
+    return new GcoreError(
+      this.clean(`${prefix}HTTP ${status}: ${detail}`),
+      classify(status),
+      status,
+      headerValue(answer.headers['retry-after'])
+    )
   }
 
   /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */

@@ -83,11 +83,26 @@ export function resolveLimits(explicit: ExplicitLimits, account: AccountLimits |
   const D = DOCUMENTED_LIMITS
   return {
     batchSize: pick(explicit.batchSize, positiveInteger(a.prefetch_pattern_limit), a.prefetch_pattern_limit, D.batchSize),
-    prefetchIntervalMs: pick(explicit.prefetchIntervalMs, parseRate(a.prefetch_request_limit), a.prefetch_request_limit, D.prefetchIntervalMs),
+    prefetchIntervalMs: pick(
+      explicit.prefetchIntervalMs,
+      parseRate(a.prefetch_request_limit),
+      a.prefetch_request_limit,
+      D.prefetchIntervalMs
+    ),
     purgeUrlBatchSize: pick(undefined, positiveInteger(a.purge_max_urls_limit), a.purge_max_urls_limit, D.purgeUrlBatchSize),
-    purgeUrlIntervalMs: pick(explicit.purgeIntervalMs, parseRate(a.purge_by_urls_request_limit), a.purge_by_urls_request_limit, D.purgeUrlIntervalMs),
+    purgeUrlIntervalMs: pick(
+      explicit.purgeIntervalMs,
+      parseRate(a.purge_by_urls_request_limit),
+      a.purge_by_urls_request_limit,
+      D.purgeUrlIntervalMs
+    ),
     purgePatternBatchSize: pick(undefined, positiveInteger(a.purge_pattern_limit), a.purge_pattern_limit, D.purgePatternBatchSize),
-    purgePatternIntervalMs: pick(explicit.purgePatternIntervalMs, parseRate(a.purge_request_limit), a.purge_request_limit, D.purgePatternIntervalMs)
+    purgePatternIntervalMs: pick(
+      explicit.purgePatternIntervalMs,
+      parseRate(a.purge_request_limit),
+      a.purge_request_limit,
+      D.purgePatternIntervalMs
+    )
   }
 }
 
@@ -115,8 +130,7 @@ export function describeLimits(limits: EffectiveLimits, used: UsedLanes = { purg
 }
 
 export type AccountLimitsRead =
-  | { account: AccountLimits; problem?: undefined; refused?: undefined }
-  | { account: null; problem: string; refused?: GcoreError }
+  { account: AccountLimits; problem?: undefined; refused?: undefined } | { account: null; problem: string; refused?: GcoreError }
 
 /**
  * Reads the account's limits once (a transient failure is retried once, quietly).

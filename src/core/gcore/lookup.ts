@@ -57,15 +57,26 @@ async function resolveHostname(reader: Reader, hostname: string): Promise<number
     if (ids.length === 0) ids = withHostname(listOf(await query('secondaryHostnames')), hostname, 'secondaryHostnames')
   } catch (error) {
     if (error instanceof GcoreError && error.kind === 'forbidden') {
-      throw new InputError('resource-id', name => `${name('resource-id')} ${JSON.stringify(hostname)} cannot be looked up: the key has no ${PERMISSION} (HTTP 403); give the resource's numeric ID instead.`)
+      throw new InputError(
+        'resource-id',
+        name =>
+          `${name('resource-id')} ${JSON.stringify(hostname)} cannot be looked up: the key has no ${PERMISSION} (HTTP 403); give the resource's numeric ID instead.`
+      )
     }
     throw error
   }
   if (ids.length === 0) {
-    throw new InputError('resource-id', name => `${name('resource-id')}: no CDN resource of this key's account has the hostname ${JSON.stringify(hostname)}.`)
+    throw new InputError(
+      'resource-id',
+      name => `${name('resource-id')}: no CDN resource of this key's account has the hostname ${JSON.stringify(hostname)}.`
+    )
   }
   if (ids.length > 1) {
-    throw new InputError('resource-id', name => `${name('resource-id')}: the hostname ${JSON.stringify(hostname)} belongs to several resources (${ids.join(', ')}); give one ID.`)
+    throw new InputError(
+      'resource-id',
+      name =>
+        `${name('resource-id')}: the hostname ${JSON.stringify(hostname)} belongs to several resources (${ids.join(', ')}); give one ID.`
+    )
   }
   return ids[0]
 }
@@ -101,7 +112,10 @@ export async function lookUpResources(reader: Reader, refs: ResourceRef[], check
       if (failure.kind === 'auth' || failure.kind === 'cancelled') throw failure
       if (failure.kind === 'not-found') {
         const given = ref.hostname ? `${JSON.stringify(ref.hostname)} (ID ${id})` : String(id)
-        throw new InputError('resource-id', name => `${name('resource-id')} ${given}: the key's account has no CDN resource with that ID (HTTP 404).`)
+        throw new InputError(
+          'resource-id',
+          name => `${name('resource-id')} ${given}: the key's account has no CDN resource with that ID (HTTP 404).`
+        )
       }
       const why =
         failure.kind === 'forbidden'
@@ -109,7 +123,8 @@ export async function lookUpResources(reader: Reader, refs: ResourceRef[], check
           : `its settings could not be read (${failure.message})`
       if (check === 'required') throw new ResourceCheckFailed(`resource-check is required, but resource ${id}: ${why}.`)
       if (failure.kind === 'forbidden') {
-        if (!forbiddenSaid) notices.push(`Resource settings not read: ${why}. Purging by URL as before; slice and cache-key settings are not checked.`)
+        if (!forbiddenSaid)
+          notices.push(`Resource settings not read: ${why}. Purging by URL as before; slice and cache-key settings are not checked.`)
         forbiddenSaid = true
       } else {
         warnings.push(`Resource ${id}: ${why}; purging by URL as before, slice and cache-key settings not checked.`)

@@ -123,7 +123,9 @@ export async function awaitPurge(api: StatusApi, purge: SentPurge, sentAt: numbe
     if (entry.status === 'Failed') return { ok: false, error: 'purge accepted, but Gcore reports it Failed' }
     if (entry.status === 'Status report disabled') return settle('purge status reports are disabled for this account')
     if (clock.now() >= deadline) {
-      logger.warning(`${purge.label}: purge still ${String(entry.status)} after purge-timeout (${options.timeoutMs / 1000} s); prefetching anyway`)
+      logger.warning(
+        `${purge.label}: purge still ${String(entry.status)} after purge-timeout (${options.timeoutMs / 1000} s); prefetching anyway`
+      )
       return { ok: true }
     }
     await clock.sleep(Math.min(options.pollMs, Math.max(0, deadline - clock.now())), signal)

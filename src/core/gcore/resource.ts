@@ -69,7 +69,9 @@ export function parseResource(body: unknown, rulesBody?: unknown): Resource {
   return {
     id: Number(raw.id),
     hostname: asString(raw.cname),
-    secondaryHostnames: Array.isArray(raw.secondaryHostnames) ? raw.secondaryHostnames.filter((name): name is string => typeof name === 'string') : [],
+    secondaryHostnames: Array.isArray(raw.secondaryHostnames)
+      ? raw.secondaryHostnames.filter((name): name is string => typeof name === 'string')
+      : [],
     status: asString(raw.status) ?? 'active',
     active: raw.active === undefined ? true : asBoolean(raw.active),
     deleted: asBoolean(raw.deleted),
@@ -181,7 +183,8 @@ function optionsFor(resource: Resource, rules: Rule[]): PathOptions {
     whitelist: listValue(effective('query_params_whitelist')),
     blacklist: listValue(effective('query_params_blacklist')),
     // `$request_uri` is Gcore's default key: only another one is custom.
-    customCacheKey: !!cacheKey && cacheKey.enabled !== false && typeof cacheKey.value === 'string' && !['', '$request_uri'].includes(cacheKey.value),
+    customCacheKey:
+      !!cacheKey && cacheKey.enabled !== false && typeof cacheKey.value === 'string' && !['', '$request_uri'].includes(cacheKey.value),
     hidesCacheHeader: hidesCache(effective('response_headers_hiding_policy'))
   }
 }
@@ -192,7 +195,11 @@ export function cacheKeyPath(path: string, options: PathOptions): string {
   if (at === -1) return path
   const bare = path.slice(0, at)
   if (options.ignoreQueryString) return bare
-  const keep = options.whitelist ? (name: string) => options.whitelist!.includes(name) : options.blacklist ? (name: string) => !options.blacklist!.includes(name) : null
+  const keep = options.whitelist
+    ? (name: string) => options.whitelist!.includes(name)
+    : options.blacklist
+      ? (name: string) => !options.blacklist!.includes(name)
+      : null
   if (!keep) return path
   const pairs = path
     .slice(at + 1)
@@ -241,7 +248,10 @@ export function stateProblem(resource: Resource): { fail: string } | { warn: str
   if (resource.deleted || resource.status === 'deleted') return { fail: `resource ${resource.id} is deleted` }
   if (resource.suspended || resource.status === 'suspended') return { fail: `resource ${resource.id} is suspended: it serves no content` }
   if (!resource.active) return { fail: `resource ${resource.id} is not active (active: false): it serves no content` }
-  if (resource.status === 'processed') return { warn: `resource ${resource.id} is being changed (status processed): a new setting can take about 15 minutes to reach every location` }
+  if (resource.status === 'processed')
+    return {
+      warn: `resource ${resource.id} is being changed (status processed): a new setting can take about 15 minutes to reach every location`
+    }
   if (resource.status !== 'active') return { warn: `resource ${resource.id} has status ${JSON.stringify(resource.status)}` }
   return null
 }

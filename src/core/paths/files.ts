@@ -55,7 +55,11 @@ export function fileCdnPath(file: string, baseDir: string, prefix: string, pathM
  * when a pattern names them. Each positive pattern is globbed on its own so a
  * pattern that matches nothing can be named. Order: by pattern, then path.
  */
-export async function matchFiles(files: FileSource, patterns: string[], baseDir: string): Promise<{ files: string[]; unmatched: string[] }> {
+export async function matchFiles(
+  files: FileSource,
+  patterns: string[],
+  baseDir: string
+): Promise<{ files: string[]; unmatched: string[] }> {
   const excludes = patterns.filter(pattern => pattern.startsWith('!'))
   const includes = patterns.filter(pattern => !pattern.startsWith('!'))
   const seen = new Set<string>()

@@ -75,7 +75,11 @@ export function normaliseCdnPath(raw: string, origin: PathOrigin, options: Norma
   const host = !scheme && changes.length === 0 ? HOST_OR_FOLDER.exec(text)?.[1] : undefined
   if (host !== undefined) {
     const rest = text.slice(2 + host.length)
-    throw pathError(raw, origin, `starts with // and ${JSON.stringify(host)} could be a host or a folder: write https://${host}${rest || '/…'} for a URL, or /${host}${rest} for a path`)
+    throw pathError(
+      raw,
+      origin,
+      `starts with // and ${JSON.stringify(host)} could be a host or a folder: write https://${host}${rest || '/…'} for a URL, or /${host}${rest} for a path`
+    )
   }
 
   let url: URL

@@ -88,12 +88,30 @@ function planResource(input: ResourcePlanInput, sizes: BatchSizes): ResourcePlan
   const userPatterns = purge ? (input.userPatterns ?? []) : []
   const lanes: Record<Lane, Batch[]> = { 'purge-url': [], 'purge-pattern': [], prefetch: [] }
   const batch = (lane: Lane, kind: RequestKind, items: string[], covers: string[], after: Batch[] = []): Batch => {
-    const created: Batch = { operation: kind === 'prefetch' ? 'prefetch' : 'purge', kind, lane, resource, index: lanes[lane].length + 1, of: 0, items, covers, after }
+    const created: Batch = {
+      operation: kind === 'prefetch' ? 'prefetch' : 'purge',
+      kind,
+      lane,
+      resource,
+      index: lanes[lane].length + 1,
+      of: 0,
+      items,
+      covers,
+      after
+    }
     lanes[lane].push(created)
     return created
   }
 
-  const purgeAll = purge && [...purge.values()].includes('all') ? batch('purge-pattern', 'all', [], input.paths.filter(path => purge.get(path) === 'all')) : null
+  const purgeAll =
+    purge && [...purge.values()].includes('all')
+      ? batch(
+          'purge-pattern',
+          'all',
+          [],
+          input.paths.filter(path => purge.get(path) === 'all')
+        )
+      : null
   const userBatches = chunk(userPatterns, sizes.purgePattern).map(patterns => {
     const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)))
     return Object.assign(batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true })
@@ -113,7 +131,14 @@ function planResource(input: ResourcePlanInput, sizes: BatchSizes): ResourcePlan
         byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), path])
       }
       for (const part of chunk([...byPattern.keys()], sizes.purgePattern)) {
-        after.push(batch('purge-pattern', 'pattern', part, part.flatMap(pattern => byPattern.get(pattern)!)))
+        after.push(
+          batch(
+            'purge-pattern',
+            'pattern',
+            part,
+            part.flatMap(pattern => byPattern.get(pattern)!)
+          )
+        )
       }
     }
     batch('prefetch', 'prefetch', group, group, after)

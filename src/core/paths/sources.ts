@@ -48,7 +48,9 @@ export async function collectPaths(settings: Settings, options: SourceOptions): 
     seen.add(path)
     ;(skip ? skipped : paths).push(path)
   }
-  const normalise = { onChange: (raw: string, sent: string, why: string) => void changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`) }
+  const normalise = {
+    onChange: (raw: string, sent: string, why: string) => void changed.push(`${JSON.stringify(raw)} → ${JSON.stringify(sent)} (${why})`)
+  }
   const add = (entries: ListEntry[]): void => {
     for (const entry of entries) {
       const parts = /[\s,]/.test(entry.raw.trim()) ? splitSeveralOnOneLine(entry) : [entry]
@@ -83,7 +85,9 @@ export async function collectPaths(settings: Settings, options: SourceOptions): 
 
   if (changed.length) warnings.push(`${plural(changed.length, 'path')} normalised: ${examples(changed)}.`)
   if (split.length) {
-    warnings.push(`${plural(split.length, 'line')} held several paths separated by spaces or commas, sent as separate paths: ${examples(split)}.`)
+    warnings.push(
+      `${plural(split.length, 'line')} held several paths separated by spaces or commas, sent as separate paths: ${examples(split)}.`
+    )
   }
 
   return { paths, skipped, files, warnings }
@@ -100,7 +104,10 @@ async function readPathsFile(source: FileSource, file: string, workspace: string
   if ((await source.kind(full)) !== 'file') throw notReadable
   const size = await source.size(full)
   if (size > MAX_PATHS_FILE_BYTES) {
-    throw inputError('paths-file', `names ${JSON.stringify(file)}, which is ${formatBytes(size)}; the limit is ${formatBytes(MAX_PATHS_FILE_BYTES)}.`)
+    throw inputError(
+      'paths-file',
+      `names ${JSON.stringify(file)}, which is ${formatBytes(size)}; the limit is ${formatBytes(MAX_PATHS_FILE_BYTES)}.`
+    )
   }
   const bytes = await source.readBytes(full).catch(() => {
     throw notReadable
@@ -129,7 +136,8 @@ function decodeUtf8(bytes: Uint8Array, origin: PathOrigin): string {
     }
     throw new InputError(
       origin.input,
-      name => `${name(origin.input)} names ${JSON.stringify(origin.file)}, which is not valid UTF-8 at line ${line} (saved as Latin-1 or another encoding?): save the list as UTF-8.`
+      name =>
+        `${name(origin.input)} names ${JSON.stringify(origin.file)}, which is not valid UTF-8 at line ${line} (saved as Latin-1 or another encoding?): save the list as UTF-8.`
     )
   }
 }

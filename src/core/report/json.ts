@@ -116,10 +116,17 @@ export function stepOutputs(report: RunReport, reportFile: string): StepOutputs 
     }
     let fit = jsonArrayWithin(value, OUTPUT_BUDGET_BYTES)
     if (fit.cut && name === 'batches') {
-      fit = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES)
-      notes.push(`batches leaves out the path lists${fit.cut ? ` and the last ${fit.cut} of ${value.length} batches` : ''} (GitHub's output limit); report-file has them.`)
+      fit = jsonArrayWithin(
+        report.batches.map(record => ({ ...record, paths: [] })),
+        OUTPUT_BUDGET_BYTES
+      )
+      notes.push(
+        `batches leaves out the path lists${fit.cut ? ` and the last ${fit.cut} of ${value.length} batches` : ''} (GitHub's output limit); report-file has them.`
+      )
     } else if (fit.cut) {
-      notes.push(`${name} lists the first ${value.length - fit.cut} of ${value.length} entries (GitHub's output limit); all are in report-file.`)
+      notes.push(
+        `${name} lists the first ${value.length - fit.cut} of ${value.length} entries (GitHub's output limit); all are in report-file.`
+      )
     }
     values[name] = fit.json
   }

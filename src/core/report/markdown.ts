@@ -111,7 +111,8 @@ function describeBatch(record: BatchRecord): string {
 }
 
 function batchRow(record: BatchRecord): string {
-  const done = record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started!)) : ''
+  const done =
+    record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started!)) : ''
   return (
     `<tr><td>${unbroken(`${OUTCOME_ICON[record.outcome]} ${record.outcome}`)}</td><td>${unbroken(describeBatch(record))}</td><td>${record.index}</td>` +
     `<td>${count(record.paths.length)}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
@@ -126,7 +127,9 @@ const NEEDS_A_LOOK: ReadonlySet<Outcome> = new Set(['failed', 'not-attempted', '
 
 /** `100 batches: 1 ❌ failed, 99 ✅ succeeded`: the worst outcomes first. */
 function batchTally(rows: readonly BatchRecord[]): string {
-  const tally = OUTCOME_ORDER.map(outcome => [outcome, rows.filter(row => row.outcome === outcome).length] as const).filter(([, n]) => n > 0)
+  const tally = OUTCOME_ORDER.map(outcome => [outcome, rows.filter(row => row.outcome === outcome).length] as const).filter(
+    ([, n]) => n > 0
+  )
   return `${plural(rows.length, 'batch', 'batches')}: ${tally.map(([outcome, n]) => `${count(n)} ${OUTCOME_ICON[outcome]} ${outcome}`).join(', ')}.`
 }
 
@@ -211,7 +214,12 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   ]
   const showResources = report.resources.length > 1 || report.resources.some(resource => resource.state !== 'unknown' || resource.error)
   if (showResources) {
-    head.push(...table(['Resource', 'Hostname', 'State', 'Slice', 'Purge', 'Paths', 'Error'], report.resources.map(resource => resourceRow(resource, report.batches))))
+    head.push(
+      ...table(
+        ['Resource', 'Hostname', 'State', 'Slice', 'Purge', 'Paths', 'Error'],
+        report.resources.map(resource => resourceRow(resource, report.batches))
+      )
+    )
   }
   if (report.limits.length) head.push(`Limits: ${report.limits.map(escapeHtml).join(' · ')}.`, '')
 
@@ -247,7 +255,8 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
     batchRowsCut += fit.cut
     body.push(...folded(`All ${plural(rows.length, 'batch', 'batches')}`, table(BATCH_HEADER, fit.kept)))
   })
-  if (batchRowsCut) cutNotes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
+  if (batchRowsCut)
+    cutNotes.push(`${batchRowsCut} of ${report.batches.length} batch rows were cut to stay under the 1 MiB summary cap.${where}`)
   if (report.files.length) {
     const fit = take(report.files, fileRow, 0.5)
     if (fit.cut) cutNotes.push(`${fit.cut} of ${report.files.length} matched files were cut from the files table.${where}`)
@@ -261,13 +270,23 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
       '',
       `**${report.verifiedCount} of ${plural(report.verify.length, 'path')} HIT.** One HIT shows that one edge server (the one that answered) has the file, not every edge server.`,
       '',
-      ...folded(`Edge checks (${report.verify.length})`, table(['Result', 'Resource', 'Path', 'HTTP', 'Size', 'Attempts', 'Error'], fit.kept), report.verify.length <= OPEN_FAILED_PATHS)
+      ...folded(
+        `Edge checks (${report.verify.length})`,
+        table(['Result', 'Resource', 'Path', 'HTTP', 'Size', 'Attempts', 'Error'], fit.kept),
+        report.verify.length <= OPEN_FAILED_PATHS
+      )
     )
   }
   if (report.failedPaths.length) {
     const fit = take(report.failedPaths, shortPath, 1)
     if (fit.cut) cutNotes.push(`${fit.cut} of ${report.failedPaths.length} failed paths were cut from this list.${where}`)
-    body.push(...folded(`Failed paths (${report.failedPaths.length})`, ['<pre>', ...fit.kept, '</pre>'], report.failedPaths.length <= OPEN_FAILED_PATHS))
+    body.push(
+      ...folded(
+        `Failed paths (${report.failedPaths.length})`,
+        ['<pre>', ...fit.kept, '</pre>'],
+        report.failedPaths.length <= OPEN_FAILED_PATHS
+      )
+    )
   }
   for (const note of [...notes, ...cutNotes]) body.push(`> ${note}`, '')
   if (options.reportFile && (cutNotes.length || notes.length)) {

@@ -179,11 +179,17 @@ export interface Verdict {
 
 export function verdictOf(report: RunReport, rules: { failOnError: boolean; verifyRequired: boolean }): Verdict {
   if (report.cancelled) {
-    return { failed: true, message: `Cancelled: ${report.failedCount} of ${report.totalCount} paths were not prefetched (see failed-paths).` }
+    return {
+      failed: true,
+      message: `Cancelled: ${report.failedCount} of ${report.totalCount} paths were not prefetched (see failed-paths).`
+    }
   }
   if (report.failedCount > 0 && rules.failOnError) {
     const firstError = report.resources.find(resource => resource.error)?.error ?? report.batches.find(batch => batch.error)?.error
-    return { failed: true, message: `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}` }
+    return {
+      failed: true,
+      message: `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}`
+    }
   }
   const notVerified = report.verify.length - report.verifiedCount
   if (rules.verifyRequired && notVerified > 0) {

@@ -50,7 +50,8 @@ export interface LaneContext {
 }
 
 export function labelOf(batch: Batch): string {
-  const what = batch.kind === 'prefetch' ? 'prefetch' : `purge by ${batch.kind === 'url' ? 'URL' : batch.kind === 'pattern' ? 'pattern' : 'all'}`
+  const what =
+    batch.kind === 'prefetch' ? 'prefetch' : `purge by ${batch.kind === 'url' ? 'URL' : batch.kind === 'pattern' ? 'pattern' : 'all'}`
   return `${what} ${batch.index}/${batch.of} (resource ${batch.resource})`
 }
 
@@ -74,7 +75,10 @@ export class Lane {
           result.outcome = 'failed'
           result.error = `${result.error} (no time left for another try within the time-budget)`
         }
-        this.context.stop('run', batch.resource, { outcome: 'not-attempted', error: 'not attempted: the time-budget would run out before its turn' })
+        this.context.stop('run', batch.resource, {
+          outcome: 'not-attempted',
+          error: 'not attempted: the time-budget would run out before its turn'
+        })
         return
       }
       const wait = this.nextSlot - clock.now()
@@ -108,7 +112,10 @@ export class Lane {
       if (answer.status !== null) this.context.answered()
       result.status = answer.status
       result.error = answer.message
-      logger.group(`${title} · ${answer.status ? `HTTP ${answer.status}` : 'no answer'} · ${took}`, [`error: ${answer.message}`, ...result.items])
+      logger.group(`${title} · ${answer.status ? `HTTP ${answer.status}` : 'no answer'} · ${took}`, [
+        `error: ${answer.message}`,
+        ...result.items
+      ])
       const decision = decideRetry(answer, result.attempts, { ...policy, intervalMs: this.intervalMs }, clock.now())
       if (decision.action === 'retry') {
         this.nextSlot = clock.now() + decision.waitMs
@@ -120,7 +127,10 @@ export class Lane {
       result.error = decision.error
       this.nextSlot = clock.now() + this.intervalMs
       if (decision.action === 'stop-run') {
-        this.context.stop('run', batch.resource, { outcome: 'not-attempted', error: `not attempted: the API refused the key (HTTP ${answer.status}) earlier in this run` })
+        this.context.stop('run', batch.resource, {
+          outcome: 'not-attempted',
+          error: `not attempted: the API refused the key (HTTP ${answer.status}) earlier in this run`
+        })
       } else if (decision.action === 'stop-resource') {
         const why = answer.kind === 'not-found' ? 'does not exist for this key' : 'refused this key'
         this.context.stop('resource', batch.resource, {

@@ -14,7 +14,6 @@ import { Lane, type BatchResult, type Stop } from './lane.js'
 
 export type { BatchResult, Outcome } from './lane.js'
 
-
 export interface ScheduleOptions {
   intervals: LaneIntervals
   maxAttempts: number
@@ -33,7 +32,17 @@ export interface ScheduleOptions {
 }
 
 function plannedResult(batch: Batch): BatchResult {
-  return { batch, items: batch.items, outcome: 'planned', status: null, attempts: 0, error: null, started: null, finished: null, completed: null }
+  return {
+    batch,
+    items: batch.items,
+    outcome: 'planned',
+    status: null,
+    attempts: 0,
+    error: null,
+    started: null,
+    finished: null,
+    completed: null
+  }
 }
 
 export function plannedResults(plan: Plan): BatchResult[] {
@@ -122,7 +131,10 @@ export async function runSchedule(plan: Plan, api: GcoreApi, options: ScheduleOp
   const completions: Promise<void>[] = []
   const lanes = plan.resources.flatMap(resource =>
     (['purge-pattern', 'purge-url', 'prefetch'] as const)
-      .map(name => ({ lane: new Lane(intervalOf(name, options.intervals), context), batches: resource.batches.filter(batch => batch.lane === name) }))
+      .map(name => ({
+        lane: new Lane(intervalOf(name, options.intervals), context),
+        batches: resource.batches.filter(batch => batch.lane === name)
+      }))
       .filter(({ batches }) => batches.length > 0)
   )
   await Promise.all(
