@@ -1,6 +1,6 @@
 /** The CLI: flag parsing and help in process, and dist/cli/index.js end to end against the emulator. */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
@@ -67,7 +67,26 @@ describe('helpText', () => {
   it('reports the package version, and installs as the gcore-cdn-prefetch command', () => {
     const pkg = JSON.parse(readFileSync(nodePath.join(ROOT, 'package.json'), 'utf8'))
     expect(VERSION).toBe(pkg.version)
-    expect(pkg.bin).toEqual({ 'gcore-cdn-prefetch': 'dist/cli/index.js' })
+    expect(pkg.bin).toEqual({ 'gcore-cdn-prefetch': 'dist/cli/gcore-cdn-prefetch.cjs' })
+  })
+})
+
+describe('the bin, a CommonJS launcher in front of the bundle', () => {
+  const launcher = nodePath.join(ROOT, 'dist/cli/gcore-cdn-prefetch.cjs')
+  const bundle = nodePath.join(ROOT, 'dist/cli/index.js')
+  const output = (file: string, args: string[]) => execFileSync(process.execPath, [file, ...args], { encoding: 'utf8' })
+
+  it.each([['--help'], ['-h'], ['--version']])('answers %s with the bundle’s own text', flag => {
+    expect(output(launcher, [flag])).toBe(output(bundle, [flag]))
+  })
+
+  it('hands everything else to the bundle', () => {
+    const run = spawnSync(process.execPath, [launcher, '--resource-id', '0', '--paths', '/a'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', GCORE_API_KEY: 'k' }
+    })
+    expect(run.status).toBe(EXIT_CODES.usage)
+    expect(run.stderr).toContain('--resource-id must be a positive integer')
   })
 })
 

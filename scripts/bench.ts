@@ -99,7 +99,9 @@ async function main(): Promise<void> {
   }
   const totalSeconds = Math.round((now() - started) / 1000)
   const date = new Date()
-  console.log(`\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}${machine.node24 ? ` and ${machine.node24}` : ''}; ${totalSeconds} s in all`)
+  console.log(
+    `\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}${machine.node24 ? ` and ${machine.node24}` : ''}; ${totalSeconds} s in all`
+  )
   writeResults(figures, table, machine, totalSeconds, date)
   console.log('Written to bench/results.json and bench/results.md (the README table)')
   if (process.env.BENCH_MARKDOWN) console.log(`\n${markdown(table, machine, totalSeconds, date)}`)

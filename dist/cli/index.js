@@ -161,41 +161,6 @@ function helpText() {
 
 /***/ }),
 
-/***/ 486:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7593);
-/* harmony import */ var _spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3379);
-// The CLI's entry point (dist/cli/index.js). Flags are parsed here; the engine is
-// loaded only when there is work to do, so `--help` starts as fast as bare node.
-
-
-async function main(argv) {
-    let args;
-    try {
-        args = (0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCommandLine */ .Du)(argv);
-    }
-    catch (error) {
-        if (!(error instanceof _args_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb))
-            throw error;
-        process.stderr.write(`error: ${error.message}\n`);
-        return _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.usage;
-    }
-    if (args.help)
-        return (process.stdout.write(`${(0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
-    if (args.version)
-        return (process.stdout.write(`${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
-    const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(774)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1774));
-    return runCommand(args, process.env);
-}
-process.exitCode = await main(process.argv.slice(2));
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
 /***/ 3379:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -686,75 +651,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
-/******/ /* webpack/runtime/async module */
-/******/ (() => {
-/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
-/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
-/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
-/******/ 	var resolveQueue = (queue) => {
-/******/ 		if(queue && queue.d < 1) {
-/******/ 			queue.d = 1;
-/******/ 			queue.forEach((fn) => (fn.r--));
-/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
-/******/ 		}
-/******/ 	}
-/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
-/******/ 		if(dep !== null && typeof dep === "object") {
-/******/ 			if(dep[webpackQueues]) return dep;
-/******/ 			if(dep.then) {
-/******/ 				var queue = [];
-/******/ 				queue.d = 0;
-/******/ 				dep.then((r) => {
-/******/ 					obj[webpackExports] = r;
-/******/ 					resolveQueue(queue);
-/******/ 				}, (e) => {
-/******/ 					obj[webpackError] = e;
-/******/ 					resolveQueue(queue);
-/******/ 				});
-/******/ 				var obj = {};
-/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
-/******/ 				return obj;
-/******/ 			}
-/******/ 		}
-/******/ 		var ret = {};
-/******/ 		ret[webpackQueues] = x => {};
-/******/ 		ret[webpackExports] = dep;
-/******/ 		return ret;
-/******/ 	}));
-/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
-/******/ 		var queue;
-/******/ 		hasAwait && ((queue = []).d = -1);
-/******/ 		var depQueues = new Set();
-/******/ 		var exports = module.exports;
-/******/ 		var currentDeps;
-/******/ 		var outerResolve;
-/******/ 		var reject;
-/******/ 		var promise = new Promise((resolve, rej) => {
-/******/ 			reject = rej;
-/******/ 			outerResolve = resolve;
-/******/ 		});
-/******/ 		promise[webpackExports] = exports;
-/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
-/******/ 		module.exports = promise;
-/******/ 		body((deps) => {
-/******/ 			currentDeps = wrapDeps(deps);
-/******/ 			var fn;
-/******/ 			var getResult = () => (currentDeps.map((d) => {
-/******/ 				if(d[webpackError]) throw d[webpackError];
-/******/ 				return d[webpackExports];
-/******/ 			}))
-/******/ 			var promise = new Promise((resolve) => {
-/******/ 				fn = () => (resolve(getResult));
-/******/ 				fn.r = 0;
-/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
-/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
-/******/ 			});
-/******/ 			return fn.r ? promise : getResult();
-/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
-/******/ 		queue && queue.d < 0 && (queue.d = 0);
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/compat get default export */
 /******/ (() => {
 /******/ 	// getDefaultExport function for compatibility with non-harmony modules
@@ -911,10 +807,33 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ })();
 /******/ 
 /************************************************************************/
-/******/ 
-/******/ // startup
-/******/ // Load entry module and return exports
-/******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(486);
-/******/ __webpack_exports__ = await __webpack_exports__;
-/******/ 
+var __webpack_exports__ = {};
+/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7593);
+/* harmony import */ var _spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3379);
+// The CLI's entry point (dist/cli/index.js). Flags are parsed here; the engine is
+// loaded only when there is work to do, so `--help` starts as fast as bare node.
+
+
+async function main(argv) {
+    let args;
+    try {
+        args = (0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCommandLine */ .Du)(argv);
+    }
+    catch (error) {
+        if (!(error instanceof _args_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb))
+            throw error;
+        process.stderr.write(`error: ${error.message}\n`);
+        return _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.usage;
+    }
+    if (args.help)
+        return (process.stdout.write(`${(0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
+    if (args.version)
+        return (process.stdout.write(`${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
+    const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(774)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1774));
+    return runCommand(args, process.env);
+}
+// Not a top-level await: with one, ncc wraps the entry in an async module, which costs start-up time.
+void main(process.argv.slice(2)).then(code => {
+    process.exitCode = code;
+});
+

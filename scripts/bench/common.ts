@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url'
 /** The repository root: this file runs as build/scripts/bench/common.js. */
 export const ROOT = nodePath.resolve(fileURLToPath(import.meta.url), '../../../..')
 export const DIST = nodePath.join(ROOT, 'dist/index.js')
-export const CLI = nodePath.join(ROOT, 'dist/cli/index.js')
+/** The CLI's bin, as `npm install -g` links it: a CommonJS launcher in front of the ESM bundle. */
+export const CLI = nodePath.join(ROOT, 'dist/cli/gcore-cdn-prefetch.cjs')
 export const KEY = 'bench-key'
 
 export const now = (): number => performance.timeOrigin + performance.now()

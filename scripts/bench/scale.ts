@@ -52,7 +52,15 @@ export async function globFigures(runs: number): Promise<Figure[]> {
   return [
     { name: 'glob: find, 100,000 files, *.iso', unit: 'ms', samples: find },
     { name: 'glob: files input (tinyglobby), **/*.iso', unit: 'ms', samples: ours },
-    { name: 'glob: ours ÷ find (pair by pair)', unit: '×', samples: ratio, target: { max: 3, text: '≤ 3' }, noise: NOISE.wall, was: 1.751, judgeWas: true }
+    {
+      name: 'glob: ours ÷ find (pair by pair)',
+      unit: '×',
+      samples: ratio,
+      target: { max: 3, text: '≤ 3' },
+      noise: NOISE.wall,
+      was: 1.751,
+      judgeWas: true
+    }
   ]
 }
 
@@ -61,16 +69,25 @@ export async function scaleFigures(node: NodeBinary, runs: number): Promise<Figu
   const gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 1000 })
   const url = await gcore.start()
   const dir = mkdtempSync(nodePath.join(tmpdir(), 'gcore-bench-'))
-  writeFileSync(nodePath.join(dir, 'paths.txt'), Array.from({ length: 100_000 }, (_, i) => `/releases/v2.1.0/assets/file-${i}.iso`).join('\n'))
+  writeFileSync(
+    nodePath.join(dir, 'paths.txt'),
+    Array.from({ length: 100_000 }, (_, i) => `/releases/v2.1.0/assets/file-${i}.iso`).join('\n')
+  )
   const probe = ['--import', nodePath.join(ROOT, '__tests__/support/max-rss.mjs')]
   const planning: number[] = []
   const rss: number[] = []
   try {
     for (let i = 0; i < runs; i++) {
-      const result = await run(node.path, [...probe, DIST], actionEnv({ 'api-url': url, 'paths-file': 'paths.txt', 'dry-run': 'true' }, dir), dir)
+      const result = await run(
+        node.path,
+        [...probe, DIST],
+        actionEnv({ 'api-url': url, 'paths-file': 'paths.txt', 'dry-run': 'true' }, dir),
+        dir
+      )
       const planned = /planned in (\d+) ms/.exec(result.stdout)?.[1]
       const kib = /max-rss-kib=(\d+)/.exec(result.stderr)?.[1]
-      if (result.code !== 0 || planned === undefined || kib === undefined) throw new Error(`the 100,000-path dry run failed on ${node.version}:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`)
+      if (result.code !== 0 || planned === undefined || kib === undefined)
+        throw new Error(`the 100,000-path dry run failed on ${node.version}:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`)
       planning.push(Number(planned))
       rss.push(Number(kib) / 1024)
     }

@@ -13,23 +13,33 @@ import nodePath from 'node:path'
 import { GcoreEmulator, type ResourceSpec } from '../../emulator/gcore-emulator.js'
 import { actionEnv, DIST, type Figure, KEY, NOISE, run } from './common.js'
 
-export interface Proportion {
+interface Proportion {
   name: string
   intervalMs: number
   latencyMs: number
 }
-export const PROPORTIONS: Proportion[] = [
+const PROPORTIONS: Proportion[] = [
   { name: 'real (1 s : 10 ms)', intervalMs: 1000, latencyMs: 10 },
   { name: 'stressed (0.2 s : 40 ms)', intervalMs: 200, latencyMs: 40 }
 ]
 
 /** A resource as Gcore serves one without slicing, where purge by URL clears the whole file (today's case). */
-export const PLAIN: ResourceSpec = { id: 1, cname: 'cdn.example.com', can_purge_by_urls: true, options: { slice: { enabled: true, value: false } } }
+const PLAIN: ResourceSpec = {
+  id: 1,
+  cname: 'cdn.example.com',
+  can_purge_by_urls: true,
+  options: { slice: { enabled: true, value: false } }
+}
 /** A resource that caches large files in 10 MB slices: purge auto purges it by pattern. */
-export const SLICED: ResourceSpec = { id: 1, cname: 'cdn.example.com', can_purge_by_urls: true, options: { slice: { enabled: true, value: true } } }
+const SLICED: ResourceSpec = {
+  id: 1,
+  cname: 'cdn.example.com',
+  can_purge_by_urls: true,
+  options: { slice: { enabled: true, value: true } }
+}
 
 /** Paths in the sliced row: 3 prefetch batches of 100, each cleared by 10 pattern requests of 10. */
-export const SLICED_PATHS = 300
+const SLICED_PATHS = 300
 const PATTERNS_PER_REQUEST = 10
 const PATHS_PER_PREFETCH = 100
 
@@ -57,7 +67,7 @@ const WAS: Record<string, number> = {
  * No client can do better on a plain resource: ceil(N / 100) prefetch requests
  * one interval apart, plus one round trip (and one more for the first purge).
  */
-export function lowerBound(paths: number, purge: boolean, p: Proportion): number {
+function lowerBound(paths: number, purge: boolean, p: Proportion): number {
   return (Math.ceil(paths / 100) - 1) * p.intervalMs + p.latencyMs * (purge ? 2 : 1)
 }
 
@@ -70,7 +80,7 @@ export function lowerBound(paths: number, purge: boolean, p: Proportion): number
  * interval after the previous prefetch. The run ends with the last prefetch's
  * answer. Time to learn that a purge is done (a status request) is not counted.
  */
-export function slicedBound(paths: number, p: Proportion, purgeDurationMs = 0): number {
+function slicedBound(paths: number, p: Proportion, purgeDurationMs = 0): number {
   const batches = Math.ceil(paths / PATHS_PER_PREFETCH)
   let patternRequests = 0
   let previousPrefetch = -Infinity
@@ -93,16 +103,19 @@ function scheduleWall(gcore: GcoreEmulator, p: Proportion): number {
 function checkLog(gcore: GcoreEmulator, what: string, purgeKind: 'purge_by_url' | 'purge_by_pattern' | null, prefetches: number): void {
   const writes = gcore.log.filter(entry => entry.operation === 'prefetch' || entry.operation === 'purge')
   const refused = writes.filter(entry => entry.answer !== 201)
-  if (refused.length) throw new Error(`${what}: ${refused.length} writes were not accepted (first: HTTP ${refused[0].answer} for ${refused[0].url})`)
+  if (refused.length)
+    throw new Error(`${what}: ${refused.length} writes were not accepted (first: HTTP ${refused[0].answer} for ${refused[0].url})`)
   const purges = writes.filter(entry => entry.operation === 'purge')
   if (purgeKind === null ? purges.length : purges.some(entry => entry.kind !== purgeKind) || purges.length === 0) {
-    throw new Error(`${what}: expected ${purgeKind ?? 'no purge'}, got ${[...new Set(purges.map(entry => entry.kind))].join(', ') || 'no purge'}`)
+    throw new Error(
+      `${what}: expected ${purgeKind ?? 'no purge'}, got ${[...new Set(purges.map(entry => entry.kind))].join(', ') || 'no purge'}`
+    )
   }
   const sent = writes.filter(entry => entry.operation === 'prefetch').length
   if (sent !== prefetches) throw new Error(`${what}: ${sent} prefetch requests, expected ${prefetches}`)
 }
 
-export async function actionSchedule(paths: string[], purge: 'false' | 'auto', resource: ResourceSpec, p: Proportion): Promise<number> {
+async function actionSchedule(paths: string[], purge: 'false' | 'auto', resource: ResourceSpec, p: Proportion): Promise<number> {
   const gcore = new GcoreEmulator({ apiKey: KEY, windowMs: p.intervalMs, latencyMs: p.latencyMs, resources: [resource] })
   await gcore.start()
   const dir = mkdtempSync(nodePath.join(tmpdir(), 'gcore-bench-'))
@@ -131,7 +144,12 @@ export async function actionSchedule(paths: string[], purge: 'false' | 'auto', r
     rmSync(dir, { recursive: true, force: true })
   }
   const sliced = resource.options?.slice?.value === true
-  checkLog(gcore, `action, ${paths.length} paths, purge ${purge}`, purge === 'false' ? null : sliced ? 'purge_by_pattern' : 'purge_by_url', Math.ceil(paths.length / 100))
+  checkLog(
+    gcore,
+    `action, ${paths.length} paths, purge ${purge}`,
+    purge === 'false' ? null : sliced ? 'purge_by_pattern' : 'purge_by_url',
+    Math.ceil(paths.length / 100)
+  )
   return scheduleWall(gcore, p)
 }
 
@@ -189,9 +207,17 @@ export async function scheduleFigures(runs: number): Promise<Figure[]> {
         for (const action of [true, false]) {
           for (let r = 0; r < runs; r++) {
             const key = `${action ? 'action' : 'usual '}  ${purge ? 'purge+prefetch' : 'prefetch      '}  ${String(size).padStart(6)} paths  ${p.name}`
-            const promise = later(() => (action ? actionSchedule(paths, purge ? 'auto' : 'false', PLAIN, p) : usualSchedule(paths, purge, p)))
+            const promise = later(() =>
+              action ? actionSchedule(paths, purge ? 'auto' : 'false', PLAIN, p) : usualSchedule(paths, purge, p)
+            )
             const real = p === PROPORTIONS[0]
-            jobs.push({ key, promise, bound: lowerBound(size, purge, p), ours: action, ...(action && real ? { target: { max: 1.02, text: '≤ 1.02' } } : {}) })
+            jobs.push({
+              key,
+              promise,
+              bound: lowerBound(size, purge, p),
+              ours: action,
+              ...(action && real ? { target: { max: 1.02, text: '≤ 1.02' } } : {})
+            })
           }
         }
       }

@@ -9,7 +9,7 @@
  * long paths are shortened in the middle (the JSON outputs and the report file
  * keep them whole). The whole stays under GitHub's 1 MiB step-summary cap.
  */
-import { formatBytes, formatDuration, formatSeconds, middleEllipsis, plural } from '../format.js'
+import { formatBytes, formatDuration, formatSeconds, middleEllipsis, plural, grouped } from '../format.js'
 import type { ListedFile } from '../paths/files.js'
 import type { Outcome } from '../schedule/run.js'
 import type { VerifyResult } from '../verify.js'
@@ -65,7 +65,6 @@ export function escapeHtml(text: string): string {
 }
 
 const shortPath = (path: string): string => escapeHtml(middleEllipsis(path, PATH_CELL_CHARS))
-const count = (n: number): string => n.toLocaleString('en-US')
 
 /**
  * A short cell that must not wrap: `✅ succeeded`, `purge by URL`, `31 ms`.
@@ -115,7 +114,7 @@ function batchRow(record: BatchRecord): string {
     record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started!)) : ''
   return (
     `<tr><td>${unbroken(`${OUTCOME_ICON[record.outcome]} ${record.outcome}`)}</td><td>${unbroken(describeBatch(record))}</td><td>${record.index}</td>` +
-    `<td>${count(record.paths.length)}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
+    `<td>${grouped(record.paths.length)}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
     `<td>${unbroken(timeBetween(record.started, record.finished))}</td><td>${unbroken(done)}</td><td>${shortError(record.error ?? '')}</td></tr>`
   )
 }
@@ -130,7 +129,7 @@ function batchTally(rows: readonly BatchRecord[]): string {
   const tally = OUTCOME_ORDER.map(outcome => [outcome, rows.filter(row => row.outcome === outcome).length] as const).filter(
     ([, n]) => n > 0
   )
-  return `${plural(rows.length, 'batch', 'batches')}: ${tally.map(([outcome, n]) => `${count(n)} ${OUTCOME_ICON[outcome]} ${outcome}`).join(', ')}.`
+  return `${plural(rows.length, 'batch', 'batches')}: ${tally.map(([outcome, n]) => `${grouped(n)} ${OUTCOME_ICON[outcome]} ${outcome}`).join(', ')}.`
 }
 
 function fileRow(file: ListedFile): string {
@@ -163,7 +162,7 @@ function resourceRow(resource: ResourceReport, batches: BatchRecord[]): string {
   const slice = resource.slice === null ? 'unknown' : resource.slice ? 'on' : 'off'
   return (
     `<tr><td>${resourceIcon(resource, batches)} ${resource.id}</td><td>${escapeHtml(resource.hostname ?? '')}</td><td>${escapeHtml(resource.state)}</td>` +
-    `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${count(resource.paths)}</td><td>${shortError(resource.error ?? '')}</td></tr>`
+    `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${grouped(resource.paths)}</td><td>${shortError(resource.error ?? '')}</td></tr>`
   )
 }
 

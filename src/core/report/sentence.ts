@@ -3,25 +3,23 @@
  * summary's headline and the CLI: `partial: 248 of 250 paths prefetched,
  * 250 purged, 2 failed in 2 min 5 s`.
  */
-import { formatDuration, plural } from '../format.js'
+import { formatDuration, plural, grouped } from '../format.js'
 import type { RunReport } from './model.js'
-
-const count = (n: number): string => n.toLocaleString('en-US')
 
 /** The counts, most important first: `248 of 250 paths prefetched, 250 purged, 2 failed`. */
 export function countsPhrase(report: RunReport): string {
   const parts = [
     report.dryRun
       ? `${plural(report.plannedCount, 'path')} planned, nothing sent`
-      : `${count(report.prefetchedCount)} of ${plural(report.totalCount, 'path')} prefetched`
+      : `${grouped(report.prefetchedCount)} of ${plural(report.totalCount, 'path')} prefetched`
   ]
-  if (report.purge !== 'off' && !report.dryRun) parts.push(`${count(report.purgedCount)} purged`)
+  if (report.purge !== 'off' && !report.dryRun) parts.push(`${grouped(report.purgedCount)} purged`)
   // After a cancel most of them were never sent: "not prefetched" says both.
-  if (report.failedCount) parts.push(`${count(report.failedCount)} ${report.cancelled ? 'not prefetched' : 'failed'}`)
+  if (report.failedCount) parts.push(`${grouped(report.failedCount)} ${report.cancelled ? 'not prefetched' : 'failed'}`)
   // In a dry run the planned paths are counted as skipped too; name only those left out by size.
   const skipped = report.dryRun ? report.skippedCount - report.plannedCount : report.skippedCount
-  if (skipped) parts.push(`${count(skipped)} skipped`)
-  if (report.verify.length) parts.push(`${count(report.verifiedCount)} of ${count(report.verify.length)} HIT at the edge`)
+  if (skipped) parts.push(`${grouped(skipped)} skipped`)
+  if (report.verify.length) parts.push(`${grouped(report.verifiedCount)} of ${grouped(report.verify.length)} HIT at the edge`)
   return parts.join(', ')
 }
 
