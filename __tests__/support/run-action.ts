@@ -40,6 +40,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** Extra node flags, for example `--import` of a probe. */
   nodeArgs?: string[]
+  /** Another copy of the bundle to run instead of dist/index.js. */
+  entry?: string
 }
 
 /** The runner evaluates expressions in defaults; this is the only one action.yml uses. */
@@ -91,7 +93,7 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
   }
   const started = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'dist/index.js')], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? join(ROOT, 'dist/index.js')], {
       env,
       cwd: options.cwd ?? workDir
     })
