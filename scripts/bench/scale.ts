@@ -129,6 +129,10 @@ export function bundleFigures(baselineKiB: number): Figure[] {
     { name: 'bundle: dist/*.js, with the chunks loaded on demand', unit: 'kB', samples: [chunks(nodePath.dirname(DIST))] },
     { name: 'bundle: start-up baseline (core + http-client) size', unit: 'kB', samples: [baselineKiB] },
     { name: "bundle: the CLI's bin, dist/cli/gcore-cdn-prefetch.cjs (all that --help loads)", unit: 'kB', samples: [kib(CLI)] },
-    { name: 'bundle: dist/cli/index.js (the CLI bundle it imports for real work)', unit: 'kB', samples: [kib(nodePath.join(ROOT, 'dist/cli/index.js'))] }
+    {
+      name: 'bundle: dist/cli/index.js (the CLI bundle it imports for real work)',
+      unit: 'kB',
+      samples: [kib(nodePath.join(ROOT, 'dist/cli/index.js'))]
+    }
   ]
 }
