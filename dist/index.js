@@ -32184,6 +32184,21 @@ class GcoreClient {
         return networkText(text, [this.options.apiKey]);
     }
 }
+/**
+ * One GET for the optional reads before sending (limits, resources, rules), and
+ * once more a second later when the failure may pass (a 429, a 5xx, a timeout).
+ */
+async function getJsonOnceMore(api, path, clock, signal) {
+    try {
+        return await api.getJson(path, signal);
+    }
+    catch (error) {
+        if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted)
+            throw error;
+        await clock.sleep(1000, signal);
+        return api.getJson(path, signal);
+    }
+}
 function classify(status) {
     if (status === 429)
         return 'rate-limited';
@@ -32354,21 +32369,17 @@ function describeLimits(limits, used = { purgeUrl: true, purgePattern: false }) 
  * it sends a purge or a prefetch with it.
  */
 async function readAccountLimits(api, clock, signal) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            const body = await api.getJson('/cdn/clients/me/limits', signal);
-            if (body && typeof body === 'object' && !Array.isArray(body))
-                return { account: body };
-            return { account: null, problem: 'the answer is not a JSON object' };
-        }
-        catch (error) {
-            const failure = error instanceof GcoreError ? error : new GcoreError(error.message, 'transient', null);
-            if (failure.kind === 'auth')
-                return { account: null, problem: failure.message, refused: failure };
-            if (attempt >= 2 || !failure.retryable || signal?.aborted)
-                return { account: null, problem: failure.message };
-            await clock.sleep(1000, signal);
-        }
+    try {
+        const body = await getJsonOnceMore(api, '/cdn/clients/me/limits', clock, signal);
+        if (body && typeof body === 'object' && !Array.isArray(body))
+            return { account: body };
+        return { account: null, problem: 'the answer is not a JSON object' };
+    }
+    catch (error) {
+        const failure = error instanceof GcoreError ? error : new GcoreError(error.message, 'transient', null);
+        if (failure.kind === 'auth')
+            return { account: null, problem: failure.message, refused: failure };
+        return { account: null, problem: failure.message };
     }
 }
 
@@ -32625,17 +32636,9 @@ function withHostname(items, hostname, field) {
 class ResourceCheckFailed extends Error {
 }
 const PERMISSION = 'permission to view CDN resources';
-/** One GET, and once more a second later when the failure may pass (a 5xx, a timeout). */
-async function getJson({ api, clock, signal }, path) {
-    try {
-        return await api.getJson(path, signal);
-    }
-    catch (error) {
-        if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted)
-            throw error;
-        await clock.sleep(1000, signal);
-        return api.getJson(path, signal);
-    }
+/** The optional GET, retried once (see getJsonOnceMore). */
+function getJson({ api, clock, signal }, path) {
+    return getJsonOnceMore(api, path, clock, signal);
 }
 async function resolveHostname(reader, hostname) {
     const query = (field) => getJson(reader, `/cdn/resources?${field}=${encodeURIComponent(hostname)}&limit=1000`);
@@ -32814,6 +32817,10 @@ async function awaitPurge(api, purge, sentAt, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/paths/plan.ts
+/** A request kind in words, for the log and the summary: `prefetch`, `purge by URL`, `purge by pattern`, `purge all`. */
+function describeRequest(kind) {
+    return kind === 'prefetch' ? 'prefetch' : kind === 'url' ? 'purge by URL' : kind === 'pattern' ? 'purge by pattern' : 'purge all';
+}
 function chunk(items, size) {
     const chunks = [];
     for (let start = 0; start < items.length; start += size)
@@ -33650,9 +33657,9 @@ function decideRetry(error, attempt, policy, now) {
 
 
 
+
 function labelOf(batch) {
-    const what = batch.kind === 'prefetch' ? 'prefetch' : `purge by ${batch.kind === 'url' ? 'URL' : batch.kind === 'pattern' ? 'pattern' : 'all'}`;
-    return `${what} ${batch.index}/${batch.of} (resource ${batch.resource})`;
+    return `${describeRequest(batch.kind)} ${batch.index}/${batch.of} (resource ${batch.resource})`;
 }
 class Lane {
     intervalMs;
@@ -34277,6 +34284,19 @@ class Run {
         const verdict = stop.cancelled && this.settings ? verdictOf(report, this.settings) : { failed: true, message: stop.message };
         return { settings: this.settings, report, verdict, inputError: stop.inputError };
     }
+    apis;
+    /** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
+    get api() {
+        if (!this.apis) {
+            const make = this.options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
+            const { requestTimeoutMs } = this.settings;
+            this.apis = {
+                client: make(this.settings, requestTimeoutMs),
+                helper: make(this.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
+            };
+        }
+        return this.apis;
+    }
     /** After any GET before sending: a cancel ends the run here. */
     checkCancel() {
         if (this.signal.aborted)
@@ -34372,15 +34392,6 @@ function nothingToSend(run) {
         return { settings, report: { ...report, result: 'failure' }, verdict: { failed: true, message } };
     return { settings, report, verdict: { failed: false, message } };
 }
-/** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
-function clients(run) {
-    const make = run.options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
-    const { requestTimeoutMs } = run.settings;
-    return {
-        client: make(run.settings, requestTimeoutMs),
-        helper: make(run.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
-    };
-}
 function keyRefused(run, error) {
     return new StopBeforeSending(`The API refused the key (${error.message}); nothing was sent. Check ${run.name('api-key')}.`);
 }
@@ -34388,7 +34399,7 @@ function keyRefused(run, error) {
 async function limitsStep(run) {
     if (run.settings.limits === 'documented')
         return resolveLimits(run.settings, null);
-    const read = await readAccountLimits(clients(run).helper, run.options.clock, run.signal);
+    const read = await readAccountLimits(run.api.helper, run.options.clock, run.signal);
     run.checkCancel();
     if (read.refused)
         throw keyRefused(run, read.refused);
@@ -34399,7 +34410,7 @@ async function limitsStep(run) {
 /** Each resource found (by ID or hostname) and read, with its rules. */
 async function resourcesStep(run) {
     try {
-        const lookup = await lookUpResources({ api: clients(run).helper, clock: run.options.clock, signal: run.signal }, run.settings.resources, run.settings.resourceCheck);
+        const lookup = await lookUpResources({ api: run.api.helper, clock: run.options.clock, signal: run.signal }, run.settings.resources, run.settings.resourceCheck);
         for (const notice of lookup.notices)
             run.say('notice', notice);
         for (const warning of lookup.warnings)
@@ -34463,7 +34474,7 @@ async function scheduleStep(run, plan, intervals) {
         run.notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.');
         return plannedResults(plan);
     }
-    const { client, helper } = clients(run);
+    const { client, helper } = run.api;
     const afterPurge = (batch, sentAt) => awaitPurge(helper, { resource: batch.resource, kind: batch.kind, items: batch.items, label: labelOf(batch) }, sentAt, {
         clock: options.clock,
         logger: options.logger,
@@ -34617,6 +34628,26 @@ const nodeFileSource = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/core/report/fit.ts
+/** GitHub caps what a step may write (1 MiB of summary, 1 MB an output): lists are cut to a byte budget. */
+/**
+ * Renders items into lines until the byte budget is spent; reports how many
+ * did not fit. Rows are rendered only as they are kept.
+ */
+function fitLines(items, render, budget) {
+    const kept = [];
+    let bytes = 0;
+    for (const item of items) {
+        const line = render(item);
+        const size = Buffer.byteLength(line) + 1;
+        if (bytes + size > budget)
+            break;
+        kept.push(line);
+        bytes += size;
+    }
+    return { kept, cut: items.length - kept.length, bytes };
+}
+
 ;// CONCATENATED MODULE: ./src/core/report/markdown.ts
 /**
  * The job summary: GitHub-flavoured markdown with HTML tables, read at a glance.
@@ -34629,6 +34660,8 @@ const nodeFileSource = {
  * long paths are shortened in the middle (the JSON outputs and the report file
  * keep them whole). The whole stays under GitHub's 1 MiB step-summary cap.
  */
+
+
 
 
 /** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
@@ -34701,14 +34734,9 @@ function timeBetween(from, to) {
         return '';
     return formatSeconds(Date.parse(to) - Date.parse(from));
 }
-function describeBatch(record) {
-    if (record.kind === 'prefetch')
-        return 'prefetch';
-    return record.kind === 'url' ? 'purge by URL' : record.kind === 'pattern' ? 'purge by pattern' : 'purge all';
-}
 function batchRow(record) {
     const done = record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started)) : '';
-    return (`<tr><td>${unbroken(`${OUTCOME_ICON[record.outcome]} ${record.outcome}`)}</td><td>${unbroken(describeBatch(record))}</td><td>${record.index}</td>` +
+    return (`<tr><td>${unbroken(`${OUTCOME_ICON[record.outcome]} ${record.outcome}`)}</td><td>${unbroken(describeRequest(record.kind))}</td><td>${record.index}</td>` +
         `<td>${grouped(record.paths.length)}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
         `<td>${unbroken(timeBetween(record.started, record.finished))}</td><td>${unbroken(done)}</td><td>${shortError(record.error ?? '')}</td></tr>`);
 }
@@ -34751,23 +34779,6 @@ function resourceRow(resource, batches) {
     const slice = resource.slice === null ? 'unknown' : resource.slice ? 'on' : 'off';
     return (`<tr><td>${resourceIcon(resource, batches)} ${resource.id}</td><td>${escapeHtml(resource.hostname ?? '')}</td><td>${escapeHtml(resource.state)}</td>` +
         `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${grouped(resource.paths)}</td><td>${shortError(resource.error ?? '')}</td></tr>`);
-}
-/**
- * Renders items into lines until the byte budget is spent; reports how many
- * did not fit. Rows are rendered only as they are kept.
- */
-function fitLines(items, render, budget) {
-    const kept = [];
-    let bytes = 0;
-    for (const item of items) {
-        const line = render(item);
-        const size = Buffer.byteLength(line) + 1;
-        if (bytes + size > budget)
-            break;
-        kept.push(line);
-        bytes += size;
-    }
-    return { kept, cut: items.length - kept.length, bytes };
 }
 function table(header, rows) {
     return ['<table>', `<tr>${header.map(cell => `<th>${cell}</th>`).join('')}</tr>`, ...rows, '</table>', ''];
@@ -35038,6 +35049,11 @@ const actionLogger = {
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/core/report/json.ts
+/**
+ * The report as the action's outputs: the same names (kebab-case) for the step
+ * outputs and the CLI's `--json`, typed here, stringified by the action.
+ */
+
 /** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
 const OUTPUT_BUDGET_BYTES = 900 * 1000;
 const OUTPUT_NAMES = [
@@ -35080,23 +35096,11 @@ function outputFields(report, reportFile) {
         'report-file': reportFile
     };
 }
-/**
- * A JSON array of `items` that fits in `budget` bytes: as many leading items as
- * fit. Items are measured one by one and the text is built only of those kept,
- * so 100,000 paths never become one big string first.
- */
+/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit, measured one by one. */
 function jsonArrayWithin(items, budget) {
-    const kept = [];
-    let bytes = 2;
-    for (const item of items) {
-        const text = JSON.stringify(item);
-        const size = Buffer.byteLength(text) + (kept.length ? 1 : 0);
-        if (bytes + size > budget)
-            break;
-        kept.push(text);
-        bytes += size;
-    }
-    return { json: `[${kept.join(',')}]`, cut: items.length - kept.length };
+    // Each kept item costs its text and one separator; the brackets cost two.
+    const { kept, cut } = fitLines(items, item => JSON.stringify(item), budget - 2);
+    return { json: `[${kept.join(',')}]`, cut };
 }
 /**
  * The report as pretty JSON, in pieces: a long array is written CHUNK items at
@@ -35235,31 +35239,23 @@ async function writeSummary(report, options) {
 
 
 
+
 /** The report of a run that ended before it knew anything: every output still has a value. */
-function emptyReport() {
-    return {
-        result: 'failure',
-        cancelled: false,
-        resources: [],
-        totalCount: 0,
-        plannedCount: 0,
-        prefetchedCount: 0,
-        purgedCount: 0,
-        failedCount: 0,
-        failedPaths: [],
-        skippedCount: 0,
-        skippedPaths: [],
+function emptyReport(note) {
+    const facts = {
+        skipped: [],
         files: [],
         limits: [],
         verify: [],
-        verifiedCount: 0,
-        batches: [],
+        resources: [],
         purge: 'off',
         dryRun: false,
+        cancelled: false,
         elapsedMs: 0,
         estimateMs: 0,
-        notes: []
+        notes: [note]
     };
+    return { ...buildReport({ paths: [], resources: [], batches: [] }, [], facts), result: 'failure' };
 }
 async function run() {
     // Mask the secrets before anything else can print them.
@@ -35295,7 +35291,7 @@ async function run() {
         core_debug(error?.stack ?? String(error));
         if (!outcome) {
             try {
-                const report = { ...emptyReport(), notes: [`Unexpected error: ${error?.message ?? String(error)}`] };
+                const report = emptyReport(`Unexpected error: ${error?.message ?? String(error)}`);
                 const { reportFile, notes } = publishOutputs(report);
                 await writeSummary(report, { reportFile, notes, context });
             }

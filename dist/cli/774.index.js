@@ -454,6 +454,21 @@ class GcoreClient {
         return networkText(text, [this.options.apiKey]);
     }
 }
+/**
+ * One GET for the optional reads before sending (limits, resources, rules), and
+ * once more a second later when the failure may pass (a 429, a 5xx, a timeout).
+ */
+async function getJsonOnceMore(api, path, clock, signal) {
+    try {
+        return await api.getJson(path, signal);
+    }
+    catch (error) {
+        if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted)
+            throw error;
+        await clock.sleep(1000, signal);
+        return api.getJson(path, signal);
+    }
+}
 function classify(status) {
     if (status === 429)
         return 'rate-limited';
@@ -624,21 +639,17 @@ function describeLimits(limits, used = { purgeUrl: true, purgePattern: false }) 
  * it sends a purge or a prefetch with it.
  */
 async function readAccountLimits(api, clock, signal) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            const body = await api.getJson('/cdn/clients/me/limits', signal);
-            if (body && typeof body === 'object' && !Array.isArray(body))
-                return { account: body };
-            return { account: null, problem: 'the answer is not a JSON object' };
-        }
-        catch (error) {
-            const failure = error instanceof GcoreError ? error : new GcoreError(error.message, 'transient', null);
-            if (failure.kind === 'auth')
-                return { account: null, problem: failure.message, refused: failure };
-            if (attempt >= 2 || !failure.retryable || signal?.aborted)
-                return { account: null, problem: failure.message };
-            await clock.sleep(1000, signal);
-        }
+    try {
+        const body = await getJsonOnceMore(api, '/cdn/clients/me/limits', clock, signal);
+        if (body && typeof body === 'object' && !Array.isArray(body))
+            return { account: body };
+        return { account: null, problem: 'the answer is not a JSON object' };
+    }
+    catch (error) {
+        const failure = error instanceof GcoreError ? error : new GcoreError(error.message, 'transient', null);
+        if (failure.kind === 'auth')
+            return { account: null, problem: failure.message, refused: failure };
+        return { account: null, problem: failure.message };
     }
 }
 
@@ -895,17 +906,9 @@ function withHostname(items, hostname, field) {
 class ResourceCheckFailed extends Error {
 }
 const PERMISSION = 'permission to view CDN resources';
-/** One GET, and once more a second later when the failure may pass (a 5xx, a timeout). */
-async function getJson({ api, clock, signal }, path) {
-    try {
-        return await api.getJson(path, signal);
-    }
-    catch (error) {
-        if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted)
-            throw error;
-        await clock.sleep(1000, signal);
-        return api.getJson(path, signal);
-    }
+/** The optional GET, retried once (see getJsonOnceMore). */
+function getJson({ api, clock, signal }, path) {
+    return getJsonOnceMore(api, path, clock, signal);
 }
 async function resolveHostname(reader, hostname) {
     const query = (field) => getJson(reader, `/cdn/resources?${field}=${encodeURIComponent(hostname)}&limit=1000`);
@@ -1084,6 +1087,10 @@ async function awaitPurge(api, purge, sentAt, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/paths/plan.ts
+/** A request kind in words, for the log and the summary: `prefetch`, `purge by URL`, `purge by pattern`, `purge all`. */
+function describeRequest(kind) {
+    return kind === 'prefetch' ? 'prefetch' : kind === 'url' ? 'purge by URL' : kind === 'pattern' ? 'purge by pattern' : 'purge all';
+}
 function chunk(items, size) {
     const chunks = [];
     for (let start = 0; start < items.length; start += size)
@@ -1920,9 +1927,9 @@ function decideRetry(error, attempt, policy, now) {
 
 
 
+
 function labelOf(batch) {
-    const what = batch.kind === 'prefetch' ? 'prefetch' : `purge by ${batch.kind === 'url' ? 'URL' : batch.kind === 'pattern' ? 'pattern' : 'all'}`;
-    return `${what} ${batch.index}/${batch.of} (resource ${batch.resource})`;
+    return `${describeRequest(batch.kind)} ${batch.index}/${batch.of} (resource ${batch.resource})`;
 }
 class Lane {
     intervalMs;
@@ -2547,6 +2554,19 @@ class Run {
         const verdict = stop.cancelled && this.settings ? verdictOf(report, this.settings) : { failed: true, message: stop.message };
         return { settings: this.settings, report, verdict, inputError: stop.inputError };
     }
+    apis;
+    /** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
+    get api() {
+        if (!this.apis) {
+            const make = this.options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
+            const { requestTimeoutMs } = this.settings;
+            this.apis = {
+                client: make(this.settings, requestTimeoutMs),
+                helper: make(this.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
+            };
+        }
+        return this.apis;
+    }
     /** After any GET before sending: a cancel ends the run here. */
     checkCancel() {
         if (this.signal.aborted)
@@ -2642,15 +2662,6 @@ function nothingToSend(run) {
         return { settings, report: { ...report, result: 'failure' }, verdict: { failed: true, message } };
     return { settings, report, verdict: { failed: false, message } };
 }
-/** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
-function clients(run) {
-    const make = run.options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
-    const { requestTimeoutMs } = run.settings;
-    return {
-        client: make(run.settings, requestTimeoutMs),
-        helper: make(run.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
-    };
-}
 function keyRefused(run, error) {
     return new StopBeforeSending(`The API refused the key (${error.message}); nothing was sent. Check ${run.name('api-key')}.`);
 }
@@ -2658,7 +2669,7 @@ function keyRefused(run, error) {
 async function limitsStep(run) {
     if (run.settings.limits === 'documented')
         return resolveLimits(run.settings, null);
-    const read = await readAccountLimits(clients(run).helper, run.options.clock, run.signal);
+    const read = await readAccountLimits(run.api.helper, run.options.clock, run.signal);
     run.checkCancel();
     if (read.refused)
         throw keyRefused(run, read.refused);
@@ -2669,7 +2680,7 @@ async function limitsStep(run) {
 /** Each resource found (by ID or hostname) and read, with its rules. */
 async function resourcesStep(run) {
     try {
-        const lookup = await lookUpResources({ api: clients(run).helper, clock: run.options.clock, signal: run.signal }, run.settings.resources, run.settings.resourceCheck);
+        const lookup = await lookUpResources({ api: run.api.helper, clock: run.options.clock, signal: run.signal }, run.settings.resources, run.settings.resourceCheck);
         for (const notice of lookup.notices)
             run.say('notice', notice);
         for (const warning of lookup.warnings)
@@ -2733,7 +2744,7 @@ async function scheduleStep(run, plan, intervals) {
         run.notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.');
         return plannedResults(plan);
     }
-    const { client, helper } = clients(run);
+    const { client, helper } = run.api;
     const afterPurge = (batch, sentAt) => awaitPurge(helper, { resource: batch.resource, kind: batch.kind, items: batch.items, label: labelOf(batch) }, sentAt, {
         clock: options.clock,
         logger: options.logger,
@@ -2888,6 +2899,11 @@ const nodeFileSource = {
 };
 
 ;// CONCATENATED MODULE: ./src/core/report/json.ts
+/**
+ * The report as the action's outputs: the same names (kebab-case) for the step
+ * outputs and the CLI's `--json`, typed here, stringified by the action.
+ */
+
 /** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
 const OUTPUT_BUDGET_BYTES = (/* unused pure expression or super */ null && (900 * 1000));
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
@@ -2930,23 +2946,11 @@ function outputFields(report, reportFile) {
         'report-file': reportFile
     };
 }
-/**
- * A JSON array of `items` that fits in `budget` bytes: as many leading items as
- * fit. Items are measured one by one and the text is built only of those kept,
- * so 100,000 paths never become one big string first.
- */
+/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit, measured one by one. */
 function jsonArrayWithin(items, budget) {
-    const kept = [];
-    let bytes = 2;
-    for (const item of items) {
-        const text = JSON.stringify(item);
-        const size = Buffer.byteLength(text) + (kept.length ? 1 : 0);
-        if (bytes + size > budget)
-            break;
-        kept.push(text);
-        bytes += size;
-    }
-    return { json: `[${kept.join(',')}]`, cut: items.length - kept.length };
+    // Each kept item costs its text and one separator; the brackets cost two.
+    const { kept, cut } = fitLines(items, item => JSON.stringify(item), budget - 2);
+    return { json: `[${kept.join(',')}]`, cut };
 }
 /**
  * The report as pretty JSON, in pieces: a long array is written CHUNK items at

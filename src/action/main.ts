@@ -11,7 +11,7 @@ import { systemClock } from '../core/clock.js'
 import { warm, type EngineOutcome } from '../core/engine.js'
 import { nodeFileSource } from '../core/paths/node-file-source.js'
 import { renderContextLine } from '../core/report/markdown.js'
-import type { RunReport } from '../core/report/model.js'
+import { buildReport, type RunFacts, type RunReport } from '../core/report/model.js'
 import { cancelOnSignals, exitWhenIdle } from '../host/signals.js'
 import { readEvent, releaseSource, runContext } from './context.js'
 import { actionLogger } from './logger.js'
@@ -19,30 +19,21 @@ import { publishOutputs } from './outputs.js'
 import { writeSummary } from './summary.js'
 
 /** The report of a run that ended before it knew anything: every output still has a value. */
-function emptyReport(): RunReport {
-  return {
-    result: 'failure',
-    cancelled: false,
-    resources: [],
-    totalCount: 0,
-    plannedCount: 0,
-    prefetchedCount: 0,
-    purgedCount: 0,
-    failedCount: 0,
-    failedPaths: [],
-    skippedCount: 0,
-    skippedPaths: [],
+function emptyReport(note: string): RunReport {
+  const facts: RunFacts = {
+    skipped: [],
     files: [],
     limits: [],
     verify: [],
-    verifiedCount: 0,
-    batches: [],
+    resources: [],
     purge: 'off',
     dryRun: false,
+    cancelled: false,
     elapsedMs: 0,
     estimateMs: 0,
-    notes: []
+    notes: [note]
   }
+  return { ...buildReport({ paths: [], resources: [], batches: [] }, [], facts), result: 'failure' }
 }
 
 export async function run(): Promise<void> {
@@ -77,7 +68,7 @@ export async function run(): Promise<void> {
     core.debug((error as Error)?.stack ?? String(error))
     if (!outcome) {
       try {
-        const report = { ...emptyReport(), notes: [`Unexpected error: ${(error as Error)?.message ?? String(error)}`] }
+        const report = emptyReport(`Unexpected error: ${(error as Error)?.message ?? String(error)}`)
         const { reportFile, notes } = publishOutputs(report)
         await writeSummary(report, { reportFile, notes, context })
       } catch {

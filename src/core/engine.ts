@@ -122,6 +122,22 @@ class Run {
     return { settings: this.settings, report, verdict, inputError: stop.inputError }
   }
 
+  private apis?: { client: GcoreApi; helper: GcoreApi }
+
+  /** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
+  get api(): { client: GcoreApi; helper: GcoreApi } {
+    if (!this.apis) {
+      const make =
+        this.options.api ?? ((s: Settings, timeoutMs: number) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }))
+      const { requestTimeoutMs } = this.settings
+      this.apis = {
+        client: make(this.settings, requestTimeoutMs),
+        helper: make(this.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
+      }
+    }
+    return this.apis
+  }
+
   /** After any GET before sending: a cancel ends the run here. */
   checkCancel(): void {
     if (this.signal.aborted) throw new StopBeforeSending('Cancelled before anything was sent.', true)
@@ -206,16 +222,6 @@ function nothingToSend(run: Run): EngineOutcome {
   return { settings, report, verdict: { failed: false, message } }
 }
 
-/** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
-function clients(run: Run): { client: GcoreApi; helper: GcoreApi } {
-  const make = run.options.api ?? ((s: Settings, timeoutMs: number) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }))
-  const { requestTimeoutMs } = run.settings
-  return {
-    client: make(run.settings, requestTimeoutMs),
-    helper: make(run.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
-  }
-}
-
 function keyRefused(run: Run, error: GcoreError): StopBeforeSending {
   return new StopBeforeSending(`The API refused the key (${error.message}); nothing was sent. Check ${run.name('api-key')}.`)
 }
@@ -223,7 +229,7 @@ function keyRefused(run: Run, error: GcoreError): StopBeforeSending {
 /** The account's limits (a GET, also in a dry run): a refused key stops the run here. */
 async function limitsStep(run: Run): Promise<EffectiveLimits> {
   if (run.settings.limits === 'documented') return resolveLimits(run.settings, null)
-  const read = await readAccountLimits(clients(run).helper, run.options.clock, run.signal)
+  const read = await readAccountLimits(run.api.helper, run.options.clock, run.signal)
   run.checkCancel()
   if (read.refused) throw keyRefused(run, read.refused)
   if (read.problem) run.options.logger.notice(`Could not read the account's limits (${read.problem}); using Gcore's documented limits.`)
@@ -234,7 +240,7 @@ async function limitsStep(run: Run): Promise<EffectiveLimits> {
 async function resourcesStep(run: Run): Promise<LookedUp[]> {
   try {
     const lookup = await lookUpResources(
-      { api: clients(run).helper, clock: run.options.clock, signal: run.signal },
+      { api: run.api.helper, clock: run.options.clock, signal: run.signal },
       run.settings.resources,
       run.settings.resourceCheck
     )
@@ -298,7 +304,7 @@ async function scheduleStep(run: Run, plan: Plan, intervals: LaneIntervals): Pro
     run.notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.')
     return plannedResults(plan)
   }
-  const { client, helper } = clients(run)
+  const { client, helper } = run.api
   const afterPurge = (batch: Batch, sentAt: number) =>
     awaitPurge(helper, { resource: batch.resource, kind: batch.kind as PurgeKind, items: batch.items, label: labelOf(batch) }, sentAt, {
       clock: options.clock,

@@ -7,7 +7,7 @@
  * message carries Gcore's own words, redacted and flattened (see text.ts).
  */
 import { exchange, HttpError, type HttpAnswer } from '../http.js'
-import type { GcoreApi, RequestKind } from '../ports.js'
+import type { Clock, GcoreApi, RequestKind } from '../ports.js'
 import { networkText } from '../text.js'
 
 /**
@@ -137,6 +137,25 @@ export class GcoreClient implements GcoreApi {
   /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
   private clean(text: string): string {
     return networkText(text, [this.options.apiKey])
+  }
+}
+
+/**
+ * One GET for the optional reads before sending (limits, resources, rules), and
+ * once more a second later when the failure may pass (a 429, a 5xx, a timeout).
+ */
+export async function getJsonOnceMore(
+  api: Pick<GcoreApi, 'getJson'>,
+  path: string,
+  clock: Pick<Clock, 'sleep'>,
+  signal?: AbortSignal
+): Promise<unknown> {
+  try {
+    return await api.getJson(path, signal)
+  } catch (error) {
+    if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted) throw error
+    await clock.sleep(1000, signal)
+    return api.getJson(path, signal)
   }
 }
 

@@ -7,7 +7,7 @@
  * falls back to the documented values, with a notice, never a failure.
  */
 import type { Clock } from '../ports.js'
-import { GcoreError } from './client.js'
+import { GcoreError, getJsonOnceMore } from './client.js'
 
 /**
  * Gcore's documented limits: prefetch 100 paths a request, 1 a minute; purge by
@@ -143,16 +143,13 @@ export async function readAccountLimits(
   clock: Pick<Clock, 'sleep'>,
   signal?: AbortSignal
 ): Promise<AccountLimitsRead> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const body = await api.getJson('/cdn/clients/me/limits', signal)
-      if (body && typeof body === 'object' && !Array.isArray(body)) return { account: body as AccountLimits }
-      return { account: null, problem: 'the answer is not a JSON object' }
-    } catch (error) {
-      const failure = error instanceof GcoreError ? error : new GcoreError((error as Error).message, 'transient', null)
-      if (failure.kind === 'auth') return { account: null, problem: failure.message, refused: failure }
-      if (attempt >= 2 || !failure.retryable || signal?.aborted) return { account: null, problem: failure.message }
-      await clock.sleep(1000, signal)
-    }
+  try {
+    const body = await getJsonOnceMore(api, '/cdn/clients/me/limits', clock, signal)
+    if (body && typeof body === 'object' && !Array.isArray(body)) return { account: body as AccountLimits }
+    return { account: null, problem: 'the answer is not a JSON object' }
+  } catch (error) {
+    const failure = error instanceof GcoreError ? error : new GcoreError((error as Error).message, 'transient', null)
+    if (failure.kind === 'auth') return { account: null, problem: failure.message, refused: failure }
+    return { account: null, problem: failure.message }
   }
 }

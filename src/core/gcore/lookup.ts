@@ -10,7 +10,7 @@
 import type { ResourceRef, ResourceCheck } from '../settings.js'
 import { InputError } from '../input-error.js'
 import type { Clock, GcoreApi } from '../ports.js'
-import { GcoreError } from './client.js'
+import { GcoreError, getJsonOnceMore } from './client.js'
 import { listOf, parseResource, withHostname, type Resource } from './resource.js'
 
 export interface LookedUp {
@@ -38,15 +38,9 @@ interface Reader {
   signal?: AbortSignal
 }
 
-/** One GET, and once more a second later when the failure may pass (a 5xx, a timeout). */
-async function getJson({ api, clock, signal }: Reader, path: string): Promise<unknown> {
-  try {
-    return await api.getJson(path, signal)
-  } catch (error) {
-    if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted) throw error
-    await clock.sleep(1000, signal)
-    return api.getJson(path, signal)
-  }
+/** The optional GET, retried once (see getJsonOnceMore). */
+function getJson({ api, clock, signal }: Reader, path: string): Promise<unknown> {
+  return getJsonOnceMore(api, path, clock, signal)
 }
 
 async function resolveHostname(reader: Reader, hostname: string): Promise<number> {

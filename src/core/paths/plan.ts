@@ -31,6 +31,11 @@ export interface Batch {
   fromInput?: boolean
 }
 
+/** A request kind in words, for the log and the summary: `prefetch`, `purge by URL`, `purge by pattern`, `purge all`. */
+export function describeRequest(kind: RequestKind): string {
+  return kind === 'prefetch' ? 'prefetch' : kind === 'url' ? 'purge by URL' : kind === 'pattern' ? 'purge by pattern' : 'purge all'
+}
+
 /** How one path of a resource is purged: by kind, or not at all because a user pattern covers it. */
 export type PathPurge = PurgeKind | 'covered'
 

@@ -2,6 +2,7 @@
  * The report as the action's outputs: the same names (kebab-case) for the step
  * outputs and the CLI's `--json`, typed here, stringified by the action.
  */
+import { fitLines } from './fit.js'
 import type { RunReport } from './model.js'
 
 /** GitHub caps one output at 1 MB; past this a JSON output is shortened and the report file is complete. */
@@ -51,22 +52,11 @@ export function outputFields(report: RunReport, reportFile: string): Record<Outp
   }
 }
 
-/**
- * A JSON array of `items` that fits in `budget` bytes: as many leading items as
- * fit. Items are measured one by one and the text is built only of those kept,
- * so 100,000 paths never become one big string first.
- */
+/** A JSON array of `items` that fits in `budget` bytes: as many leading items as fit, measured one by one. */
 function jsonArrayWithin(items: readonly unknown[], budget: number): { json: string; cut: number } {
-  const kept: string[] = []
-  let bytes = 2
-  for (const item of items) {
-    const text = JSON.stringify(item)
-    const size = Buffer.byteLength(text) + (kept.length ? 1 : 0)
-    if (bytes + size > budget) break
-    kept.push(text)
-    bytes += size
-  }
-  return { json: `[${kept.join(',')}]`, cut: items.length - kept.length }
+  // Each kept item costs its text and one separator; the brackets cost two.
+  const { kept, cut } = fitLines(items, item => JSON.stringify(item), budget - 2)
+  return { json: `[${kept.join(',')}]`, cut }
 }
 
 /**

@@ -11,9 +11,11 @@
  */
 import { formatBytes, formatDuration, formatSeconds, middleEllipsis, plural, grouped } from '../format.js'
 import type { ListedFile } from '../paths/files.js'
+import { describeRequest } from '../paths/plan.js'
 import type { Outcome } from '../schedule/run.js'
 import type { VerifyResult } from '../verify.js'
 import type { BatchRecord, ResourceReport, RunReport, RunResult } from './model.js'
+import { fitLines } from './fit.js'
 import { countsPhrase } from './sentence.js'
 
 /** GitHub caps the step summary at 1 MiB; stay clear of it with room for our own notes. */
@@ -104,16 +106,11 @@ function timeBetween(from: string | null, to: string | null): string {
   return formatSeconds(Date.parse(to) - Date.parse(from))
 }
 
-function describeBatch(record: BatchRecord): string {
-  if (record.kind === 'prefetch') return 'prefetch'
-  return record.kind === 'url' ? 'purge by URL' : record.kind === 'pattern' ? 'purge by pattern' : 'purge all'
-}
-
 function batchRow(record: BatchRecord): string {
   const done =
     record.operation === 'purge' && record.completed ? formatDuration(Date.parse(record.completed) - Date.parse(record.started!)) : ''
   return (
-    `<tr><td>${unbroken(`${OUTCOME_ICON[record.outcome]} ${record.outcome}`)}</td><td>${unbroken(describeBatch(record))}</td><td>${record.index}</td>` +
+    `<tr><td>${unbroken(`${OUTCOME_ICON[record.outcome]} ${record.outcome}`)}</td><td>${unbroken(describeRequest(record.kind))}</td><td>${record.index}</td>` +
     `<td>${grouped(record.paths.length)}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
     `<td>${unbroken(timeBetween(record.started, record.finished))}</td><td>${unbroken(done)}</td><td>${shortError(record.error ?? '')}</td></tr>`
   )
@@ -164,23 +161,6 @@ function resourceRow(resource: ResourceReport, batches: BatchRecord[]): string {
     `<tr><td>${resourceIcon(resource, batches)} ${resource.id}</td><td>${escapeHtml(resource.hostname ?? '')}</td><td>${escapeHtml(resource.state)}</td>` +
     `<td>${slice}</td><td>${escapeHtml(kinds)}</td><td>${grouped(resource.paths)}</td><td>${shortError(resource.error ?? '')}</td></tr>`
   )
-}
-
-/**
- * Renders items into lines until the byte budget is spent; reports how many
- * did not fit. Rows are rendered only as they are kept.
- */
-function fitLines<T>(items: readonly T[], render: (item: T) => string, budget: number): { kept: string[]; cut: number; bytes: number } {
-  const kept: string[] = []
-  let bytes = 0
-  for (const item of items) {
-    const line = render(item)
-    const size = Buffer.byteLength(line) + 1
-    if (bytes + size > budget) break
-    kept.push(line)
-    bytes += size
-  }
-  return { kept, cut: items.length - kept.length, bytes }
 }
 
 function table(header: string[], rows: string[]): string[] {

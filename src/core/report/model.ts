@@ -7,6 +7,7 @@
  */
 import type { ListedFile } from '../paths/files.js'
 import type { Plan } from '../paths/plan.js'
+import type { RequestKind } from '../ports.js'
 import type { BatchResult, Outcome } from '../schedule/run.js'
 import type { PurgeMode } from '../settings.js'
 import type { VerifyResult } from '../verify.js'
@@ -16,7 +17,7 @@ export type RunResult = 'success' | 'partial' | 'failure' | 'dry-run'
 export interface BatchRecord {
   operation: 'purge' | 'prefetch'
   /** `url`, `pattern`, `all` (purges) or `prefetch`. */
-  kind: string
+  kind: RequestKind
   resource: number
   index: number
   /** What the request carried: paths, URLs or patterns. */

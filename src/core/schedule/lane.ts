@@ -8,7 +8,7 @@
  */
 import { GcoreError } from '../gcore/client.js'
 import { formatSeconds, plural } from '../format.js'
-import type { Batch } from '../paths/plan.js'
+import { describeRequest, type Batch } from '../paths/plan.js'
 import type { Clock, GcoreApi, Logger } from '../ports.js'
 import { decideRetry, type RetryPolicy } from './retry-policy.js'
 
@@ -50,9 +50,7 @@ export interface LaneContext {
 }
 
 export function labelOf(batch: Batch): string {
-  const what =
-    batch.kind === 'prefetch' ? 'prefetch' : `purge by ${batch.kind === 'url' ? 'URL' : batch.kind === 'pattern' ? 'pattern' : 'all'}`
-  return `${what} ${batch.index}/${batch.of} (resource ${batch.resource})`
+  return `${describeRequest(batch.kind)} ${batch.index}/${batch.of} (resource ${batch.resource})`
 }
 
 export class Lane {
