@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { readEvent, releaseSource, runContext, type GitHubEvent, type ReleaseApi } from '../src/action/context.js'
+import { githubReleases, readEvent, runContext, type GitHubEvent, type OctokitReleases } from '../src/action/context.js'
+import { ReleaseReadError } from '../src/core/paths/release.js'
 import { assetFiles } from '../src/core/paths/files.js'
 import { renderContextLine } from '../src/core/report/markdown.js'
 
@@ -21,8 +22,8 @@ function event(eventName: string, payload: Record<string, unknown>): GitHubEvent
   }
 }
 
-/** A release API that must not be called. */
-const noApi = (): ReleaseApi => {
+/** Octokit that must not be called. */
+const noOctokit = (): OctokitReleases => {
   throw new Error('the GitHub API was called')
 }
 
@@ -49,48 +50,33 @@ describe('assetFiles', () => {
   })
 })
 
-describe('releaseSource', () => {
-  it('reads a release event payload without any API call', async () => {
+describe('githubReleases (the action’s adapter)', () => {
+  it('takes a release event’s payload as it is, with no call', () => {
     const payload = { release: { tag_name: 'v1', assets: [{ name: 'a.iso', size: 5, url: 'x' }] } }
-    const source = releaseSource({ event: event('release', payload), token: '', timeoutMs: 1000, api: noApi })
-    await expect(source.release('')).resolves.toEqual({ tag: 'v1', assets: [{ name: 'a.iso', size: 5 }] })
-  })
-
-  it('needs release-tag outside a release event, and says so before any call', async () => {
-    await expect(releaseSource({ event: event('push', {}), token: 't', timeoutMs: 1000, api: noApi }).release('')).rejects.toThrow(
-      'Input "release-tag" is required with "release-assets" outside a release event (this run\'s event is "push").'
-    )
-    await expect(releaseSource({ event: event('push', {}), token: '', timeoutMs: 1000, api: noApi }).release('v1')).rejects.toThrow(
-      'Input "github-token" is empty'
-    )
-  })
-
-  it('looks the release up by tag, and names an unknown tag', async () => {
-    const api = (): ReleaseApi => ({
-      releaseIdByTag: async (_owner, _repo, tag) =>
-        tag === 'v2' ? 7 : Promise.reject(Object.assign(new Error('Not Found'), { status: 404 })),
-      assets: async (_owner, _repo, id) => (id === 7 ? [{ name: 'b.iso', size: 9 }] : [])
+    const api = githubReleases(event('release', payload), noOctokit)
+    expect(api).toMatchObject({
+      event: 'release',
+      repository: 'acme/app',
+      eventRelease: { tag: 'v1', assets: [{ name: 'a.iso', size: 5 }] }
     })
-    const source = releaseSource({ event: event('workflow_dispatch', {}), token: 't', timeoutMs: 1000, api })
-    await expect(source.release('v2')).resolves.toEqual({ tag: 'v2', assets: [{ name: 'b.iso', size: 9 }] })
-    await expect(source.release('v9')).rejects.toThrow('Input "release-tag": no release with tag "v9" in acme/app.')
+    expect(githubReleases(event('push', {}), noOctokit).eventRelease).toBeNull()
   })
 
-  it('gives up on a lookup that never answers, and on a cancel', async () => {
-    const hang = (): ReleaseApi => ({
-      releaseIdByTag: (_o, _r, _t, signal) =>
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
-      assets: async () => []
-    })
-    const slow = releaseSource({ event: event('workflow_dispatch', {}), token: 't', timeoutMs: 50, api: hang })
-    await expect(slow.release('v2')).rejects.toThrow('could not read release "v2" of acme/app (no answer in time)')
-    const controller = new AbortController()
-    const cancelled = releaseSource({ event: event('workflow_dispatch', {}), token: 't', timeoutMs: 60_000, api: hang }).release(
-      'v2',
-      controller.signal
-    )
-    controller.abort()
-    await expect(cancelled).rejects.toThrow('(cancelled)')
+  it('reads assets by tag through Octokit with the token, and hands on GitHub’s status', async () => {
+    const tokens: string[] = []
+    const octokit = (token: string): OctokitReleases => {
+      tokens.push(token)
+      return {
+        releaseIdByTag: async (_owner, _repo, tag) =>
+          tag === 'v2' ? 7 : Promise.reject(Object.assign(new Error('Not Found'), { status: 404 })),
+        assets: async (_owner, _repo, id) => (id === 7 ? [{ name: 'b.iso', size: 9 }] : [])
+      }
+    }
+    const api = githubReleases(event('workflow_dispatch', {}), octokit)
+    const signal = new AbortController().signal
+    await expect(api.assetsByTag('v2', 'ghs_t', signal)).resolves.toEqual([{ name: 'b.iso', size: 9 }])
+    await expect(api.assetsByTag('v9', 'ghs_t', signal)).rejects.toEqual(new ReleaseReadError('Not Found', 404))
+    expect(tokens).toEqual(['ghs_t', 'ghs_t'])
   })
 })
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { normaliseCdnPath, splitPathList, splitSeveralOnOneLine } from '../src/core/paths/normalise.js'
 import { InputError } from '../src/core/input-error.js'
 
-const LINE_1 = { input: 'paths', where: 'line 1' }
+const LINE_1 = { input: 'paths', where: 'line 1' } as const
 const normalise = (raw: string) => normaliseCdnPath(raw, LINE_1)
 
 describe('normaliseCdnPath', () => {

@@ -1,32 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { formatDuration } from '../src/core/format.js'
-import { buildPlan, chunk, estimateMs, patternCovers, patternOverlaps, type PathPurge } from '../src/core/paths/plan.js'
+import { chunk, patternCovers } from '../src/core/plan/batches.js'
+import { patternOverlaps } from '../src/core/plan/describe.js'
+import { estimateMs } from '../src/core/plan/estimate.js'
+import { planOf as plan } from './support/plan.js'
 
 const paths = (count: number) => Array.from({ length: count }, (_, i) => `/p${i}`)
-const SIZES = { prefetch: 100, purgeUrl: 100, purgePattern: 10 }
 
-function plan(
-  list: string[],
-  options: {
-    resources?: number[]
-    purge?: PathPurge | ((path: string) => PathPurge)
-    sizes?: Partial<typeof SIZES>
-    userPatterns?: string[]
-  } = {}
-) {
-  const purgeOf = typeof options.purge === 'function' ? options.purge : () => options.purge as PathPurge
-  return buildPlan(
-    (options.resources ?? [1]).map(resource => ({
-      resource,
-      paths: list,
-      purge: options.purge ? new Map(list.map(path => [path, purgeOf(path)])) : undefined,
-      userPatterns: options.userPatterns
-    })),
-    { ...SIZES, ...options.sizes }
-  )
-}
-
-describe('buildPlan', () => {
+describe('batchesOf', () => {
   it('batches the paths per resource, each path once per operation', () => {
     const built = plan(paths(250))
     expect(built.batches.map(b => [b.operation, b.index, b.of, b.items.length])).toEqual([
@@ -113,18 +94,18 @@ describe('estimateMs', () => {
   const intervals = { prefetchMs: 60_000, purgeUrlMs: 30_000, purgePatternMs: 60_000 }
 
   it('is (N-1) intervals for N prefetch batches', () => {
-    expect(estimateMs(plan(paths(250)), intervals)).toBe(120_000)
-    expect(estimateMs(plan(paths(1)), intervals)).toBe(0)
+    expect(estimateMs(plan(paths(250)).resources, intervals)).toBe(120_000)
+    expect(estimateMs(plan(paths(1)).resources, intervals)).toBe(0)
   })
 
   it('adds nothing for purges that run ahead of the prefetches', () => {
-    expect(estimateMs(plan(paths(300), { resources: [1, 2], purge: 'url' }), intervals)).toBe(120_000)
+    expect(estimateMs(plan(paths(300), { resources: [1, 2], purge: 'url' }).resources, intervals)).toBe(120_000)
   })
 
   it('follows the purges when they are the slower lane', () => {
-    expect(estimateMs(plan(paths(300), { purge: 'url' }), { ...intervals, prefetchMs: 1000, purgeUrlMs: 30_000 })).toBe(60_000)
+    expect(estimateMs(plan(paths(300), { purge: 'url' }).resources, { ...intervals, prefetchMs: 1000, purgeUrlMs: 30_000 })).toBe(60_000)
     // 300 paths by pattern: 30 requests a minute apart; the last prefetch goes with the last pattern.
-    expect(estimateMs(plan(paths(300), { purge: 'pattern' }), intervals)).toBe(29 * 60_000)
+    expect(estimateMs(plan(paths(300), { purge: 'pattern' }).resources, intervals)).toBe(29 * 60_000)
   })
 })
 

@@ -57,7 +57,7 @@ function expectCleanPath(path: string): void {
   expect(path.trim()).not.toBe('/')
 }
 
-const LINE = { input: 'paths', where: 'line 1' }
+const LINE = { input: 'paths', where: 'line 1' } as const
 
 describe('path parsing properties', () => {
   it('normalises to a clean path or refuses with an InputError, and is idempotent', () => {

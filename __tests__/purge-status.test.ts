@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { GcoreError } from '../src/core/gcore/client.js'
+import { GcoreError } from '../src/core/gcore/errors.js'
 import { awaitPurge, findPurge } from '../src/core/gcore/purge-status.js'
 import { FakeClock, recordingLogger } from './support/fake-clock.js'
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildPlan } from '../src/core/paths/plan.js'
 import { OUTPUT_BUDGET_BYTES, outputFields, stepOutputs } from '../src/core/report/json.js'
 import { escapeHtml, renderSummary } from '../src/core/report/markdown.js'
 import { buildReport, type RunFacts } from '../src/core/report/model.js'
 import { resultSentence } from '../src/core/report/sentence.js'
 import { plannedResults, type BatchResult } from '../src/core/schedule/run.js'
+import { planOf } from './support/plan.js'
 
 const run: RunFacts = {
   skipped: [],
@@ -21,10 +21,7 @@ const run: RunFacts = {
 }
 
 function finished(paths: string[], outcomes: BatchResult['outcome'][], error: string | null = null, resources = [9]) {
-  const plan = buildPlan(
-    resources.map(resource => ({ resource, paths })),
-    { prefetch: 2, purgeUrl: 100, purgePattern: 10 }
-  )
+  const plan = planOf(paths, { resources, sizes: { prefetch: 2 } })
   const results = plannedResults(plan).map((result, i) => ({
     ...result,
     outcome: outcomes[i % outcomes.length],
@@ -55,10 +52,7 @@ describe('buildReport', () => {
   })
 
   it('counts a path only when every resource accepted it; a resource that failed makes the run partial', () => {
-    const plan = buildPlan(
-      [1, 2].map(resource => ({ resource, paths: ['/a', '/b'] })),
-      { prefetch: 1, purgeUrl: 100, purgePattern: 10 }
-    )
+    const plan = planOf(['/a', '/b'], { resources: [1, 2], sizes: { prefetch: 1 } })
     const results = plannedResults(plan).map(r => ({
       ...r,
       outcome: (r.batch.resource === 2 && r.batch.index === 2 ? 'failed' : 'succeeded') as BatchResult['outcome']

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { GcoreError } from '../src/core/gcore/client.js'
-import { buildPlan, type PathPurge } from '../src/core/paths/plan.js'
+import { GcoreError } from '../src/core/gcore/errors.js'
+import type { PathPurge } from '../src/core/plan/batches.js'
 import type { GcoreApi, RequestKind } from '../src/core/ports.js'
 import { backoffMs, decideRetry, parseRetryAfter } from '../src/core/schedule/retry-policy.js'
 import { runSchedule, type ScheduleOptions } from '../src/core/schedule/run.js'
+import { planOf } from './support/plan.js'
 import { FakeClock, recordingLogger } from './support/fake-clock.js'
 
 type Operation = 'purge' | 'prefetch'
@@ -59,14 +60,7 @@ function setup(
   const api = new FakeApi(clock, answer, options.latencyMs ?? 0)
   const logger = recordingLogger()
   const all = paths(options.count ?? 250)
-  const plan = buildPlan(
-    (options.resources ?? [1]).map(resource => ({
-      resource,
-      paths: all,
-      purge: options.purge ? new Map(all.map(path => [path, options.purge!])) : undefined
-    })),
-    { prefetch: options.batchSize ?? 100, purgeUrl: 100, purgePattern: 10 }
-  )
+  const plan = planOf(all, { resources: options.resources, purge: options.purge, sizes: { prefetch: options.batchSize ?? 100 } })
   const schedule: ScheduleOptions = {
     intervals: { prefetchMs: MINUTE, purgeUrlMs: MINUTE / 2, purgePatternMs: MINUTE },
     maxAttempts: 5,

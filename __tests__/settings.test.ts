@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/core/input-error.js'
-import { readSettings } from '../src/core/settings.js'
+import { settingsFrom as typedSettingsFrom } from './support/settings.js'
 
 const valid: Record<string, string> = { 'api-key': 'k', 'resource-id': '123', paths: '/a.iso' }
-const settingsFrom = (inputs: Record<string, string>) => readSettings(name => inputs[name] ?? '')
+const settingsFrom = (inputs: Record<string, string>) => typedSettingsFrom(inputs)
 
 describe('readSettings', () => {
   it('applies the documented defaults', () => {

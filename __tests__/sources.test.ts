@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { nodeFileSource } from '../src/core/paths/node-file-source.js'
 import { collectPaths as collect } from '../src/core/paths/sources.js'
-import { readSettings, type Settings } from '../src/core/settings.js'
+import type { Settings } from '../src/core/settings.js'
+import { settingsFrom, type Inputs } from './support/settings.js'
 
 const collectPaths = (settings: Settings, workspace: string) => collect(settings, { files: nodeFileSource, workspace })
 
@@ -33,7 +34,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 
-const settings = (inputs: Record<string, string>) => readSettings(name => ({ 'api-key': 'k', 'resource-id': '1', ...inputs })[name] ?? '')
+const settings = (inputs: Inputs) => settingsFrom({ 'api-key': 'k', 'resource-id': '1', ...inputs })
 
 describe('collectPaths', () => {
   it('combines paths, paths-file and files; first occurrence wins', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { cacheVerdict, verifyEdges, type EdgeProbe } from '../src/core/verify.js'
+import type { EdgeProbe } from '../src/core/ports.js'
+import { cacheVerdict, verifyEdges } from '../src/core/verify.js'
 import { FakeClock, recordingLogger } from './support/fake-clock.js'
 
 describe('cacheVerdict', () => {

@@ -31822,266 +31822,7 @@ function middleEllipsis(text, max) {
     return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/http.ts
-/**
- * One HTTP exchange through @actions/http-client, with the guarantees the
- * library leaves to its callers:
- *
- * - one deadline for the whole exchange, headers and body: a trickling or
- *   half-finished answer ends at `timeoutMs`, and its socket is destroyed;
- * - a cancel signal that aborts the request in flight at once;
- * - a body cut short (Content-Length promised, connection closed) is an error,
- *   never a promise that does not settle;
- * - at most `maxBodyBytes` of a body are kept: an endless error page cannot
- *   fill the memory or stall the event loop;
- * - no socket outlives its exchange, so a finished run exits at once.
- *
- * This is the only module that imports @actions/http-client: the Gcore client
- * and the edge check both go through it.
- */
-
-class HttpError extends Error {
-    failure;
-    status;
-    code;
-    constructor(message, failure, 
-    /** The status, when the headers had arrived before the failure. */
-    status = null, code) {
-        super(message);
-        this.failure = failure;
-        this.status = status;
-        this.code = code;
-        this.name = 'HttpError';
-    }
-}
-const USER_AGENT = 'gcore-cdn-prefetch';
-/** Sends the request's signal down to node's http.request, and unwraps `[::1]`. */
-function requestHandler(signal) {
-    return {
-        prepareRequest(options) {
-            options.signal = signal;
-            // The WHATWG URL keeps IPv6 brackets in `hostname`; node's resolver wants the bare address.
-            if (typeof options.host === 'string' && options.host.startsWith('['))
-                options.host = options.host.slice(1, -1);
-        },
-        canHandleAuthentication: () => false,
-        handleAuthentication: () => Promise.reject(new Error('not supported'))
-    };
-}
-async function exchange(request, options) {
-    const controller = new AbortController();
-    let why = null;
-    const abort = (reason) => {
-        why ??= reason;
-        controller.abort();
-    };
-    if (options.signal?.aborted)
-        throw new HttpError('cancelled before it was sent', 'cancelled');
-    const onCancel = () => abort('cancelled');
-    options.signal?.addEventListener('abort', onCancel, { once: true });
-    const timer = setTimeout(() => abort('timeout'), options.timeoutMs);
-    const client = new lib_HttpClient(options.userAgent ?? USER_AGENT, [requestHandler(controller.signal)], {
-        // Our deadline ends the exchange first; the library's idle timer only half-closes a socket.
-        socketTimeout: options.timeoutMs + 60_000,
-        allowRedirects: false,
-        allowRetries: false,
-        keepAlive: false
-    });
-    let message;
-    try {
-        const response = await client.request(request.method, request.url, request.body ?? null, request.headers);
-        message = response.message;
-        const { body, truncated } = await readBody(message, options.maxBodyBytes, controller.signal);
-        return { status: message.statusCode ?? 0, headers: message.headers, body, truncated };
-    }
-    catch (error) {
-        const status = message?.statusCode ?? null;
-        if (why === 'timeout')
-            throw new HttpError(`no complete answer within ${options.timeoutMs / 1000} s (request-timeout)`, 'timeout', status);
-        if (why === 'cancelled')
-            throw new HttpError('cancelled while the request was in flight', 'cancelled', status);
-        if (error instanceof HttpError)
-            throw error;
-        throw describeNetworkError(error, status);
-    }
-    finally {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onCancel);
-        // Whatever happened, this exchange's socket goes now.
-        message?.socket?.destroy();
-        client.dispose();
-    }
-}
-/** Reads up to `max` bytes; rejects when the body ends early or the signal aborts. */
-function readBody(message, max, signal) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        let settled = false;
-        const finish = (result) => {
-            if (settled)
-                return;
-            settled = true;
-            signal.removeEventListener('abort', onAbort);
-            if (result instanceof Error)
-                reject(result);
-            else
-                resolve(result);
-        };
-        const text = () => Buffer.concat(chunks).toString('utf8');
-        const onAbort = () => {
-            message.destroy();
-            finish(new HttpError('aborted', 'cancelled', message.statusCode ?? null));
-        };
-        if (signal.aborted)
-            return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        message.on('data', (chunk) => {
-            if (settled)
-                return;
-            const room = max - size;
-            if (chunk.length > room) {
-                chunks.push(chunk.subarray(0, room));
-                // Settle first: destroy() emits 'aborted' at once, which would report a cut answer.
-                finish({ body: text(), truncated: true });
-                message.destroy();
-                return;
-            }
-            chunks.push(chunk);
-            size += chunk.length;
-        });
-        message.on('end', () => finish({ body: text(), truncated: false }));
-        const cut = () => {
-            const expected = message.headers['content-length'];
-            const of = expected ? ` of ${expected}` : '';
-            finish(new HttpError(`the answer was cut off after ${size}${of} bytes (connection closed)`, 'cut', message.statusCode ?? null));
-        };
-        message.on('error', cut);
-        message.on('aborted', cut);
-        message.on('close', () => {
-            if (!message.complete)
-                cut();
-        });
-    });
-}
-function describeNetworkError(error, status) {
-    const err = error;
-    const code = err?.code;
-    switch (code) {
-        case 'ECONNREFUSED':
-            return new HttpError('connection refused', 'network', status, code);
-        case 'ECONNRESET':
-        case 'EPIPE':
-            return new HttpError(status === null ? 'connection reset' : 'connection reset during the answer', status === null ? 'network' : 'cut', status, code);
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return new HttpError(`host not found (${err.hostname ?? 'unknown host'})`, 'network', status, code);
-        default:
-            return new HttpError(`network error: ${err?.message ?? String(error)}`, 'network', status, code);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/text.ts
-/**
- * Text that came from elsewhere, made safe to show: secrets redacted in every
- * form they can take, and network text flattened so it can never become a
- * workflow command (`::warning::…` on a line of its own) or break a table.
- */
-/** Shorter runs of a secret are too common to mean anything; longer ones are redacted. */
-const SECRET_RUN = 8;
-const MASK = '***';
-/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, and base64 at any alignment. */
-function secretForms(secret) {
-    const forms = new Set([secret]);
-    const url = encodeURIComponent(secret);
-    forms.add(url);
-    forms.add(url.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()));
-    forms.add(url.replace(/%20/g, '+'));
-    const json = JSON.stringify(secret).slice(1, -1);
-    forms.add(json);
-    forms.add(json.replace(/\//g, '\\/'));
-    forms.add(secret.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`));
-    forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
-    const bytes = Buffer.from(secret, 'latin1');
-    for (let shift = 0; shift < 3; shift++) {
-        // Base64 of a text that holds the secret at byte offset `shift` (mod 3): the
-        // characters that depend on the secret's bytes alone.
-        const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
-        const core = encoded.slice(Math.ceil((shift * 4) / 3), Math.floor(((shift + bytes.length) * 4) / 3));
-        forms.add(core);
-        forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
-    }
-    return [...forms].filter(form => form.length >= SECRET_RUN);
-}
-/**
- * Masks every run of SECRET_RUN or more characters that also occurs in one of
- * the secrets' forms: the whole secret, and any piece of it that an echo or a
- * cut left behind.
- */
-function redact(text, secrets) {
-    const windows = new Set();
-    for (const secret of secrets) {
-        if (!secret)
-            continue;
-        for (const form of secretForms(secret)) {
-            for (let i = 0; i + SECRET_RUN <= form.length; i++)
-                windows.add(form.slice(i, i + SECRET_RUN));
-        }
-    }
-    if (windows.size === 0 || text.length < SECRET_RUN)
-        return text;
-    const masked = new Uint8Array(text.length);
-    let any = false;
-    for (let i = 0; i + SECRET_RUN <= text.length; i++) {
-        if (windows.has(text.slice(i, i + SECRET_RUN))) {
-            masked.fill(1, i, i + SECRET_RUN);
-            any = true;
-        }
-    }
-    if (!any)
-        return text;
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-        if (!masked[i])
-            out += text[i];
-        else if (i === 0 || !masked[i - 1])
-            out += MASK;
-    }
-    return out;
-}
-/**
- * Network text as one harmless line: control characters and line breaks become
- * spaces, runs of whitespace collapse, and `::` is broken up so no line we
- * print can be read as a workflow command.
- */
-function flatten(text) {
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-        .replace(/\s+/g, ' ')
-        .replace(/:(?=:)/g, ': ')
-        .trim());
-}
-/** At most `max` characters, with an ellipsis when cut. */
-function truncate(text, max) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-/** What every network text goes through before any sink: redact, flatten, redact again, then cut. */
-function networkText(text, secrets, max = 500) {
-    return truncate(redact(flatten(redact(text, secrets)), secrets), max);
-}
-
-;// CONCATENATED MODULE: ./src/core/gcore/client.ts
-/**
- * The Gcore CDN API: purge (by URL, by pattern, all), prefetch, and JSON GETs
- * (account limits, purge statuses, resources).
- *
- * One call is one HTTP request: retries and pacing belong to the scheduler.
- * Every failure is a GcoreError whose `kind` says what it means, and whose
- * message carries Gcore's own words, redacted and flattened (see text.ts).
- */
-
-
+;// CONCATENATED MODULE: ./src/core/gcore/errors.ts
 class GcoreError extends Error {
     kind;
     status;
@@ -32102,104 +31843,22 @@ class GcoreError extends Error {
         this.unconfirmed = unconfirmed;
         this.name = 'GcoreError';
     }
+    /**
+     * Anything a port threw, as a GcoreError: itself, or a transient failure
+     * (a fake's bug or a library's surprise is retried, never trusted).
+     */
+    static from(error) {
+        if (error instanceof GcoreError)
+            return error;
+        return new GcoreError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, 'transient', null);
+    }
     /** Whether the same request may succeed if sent again later. */
     get retryable() {
         return this.kind === 'rate-limited' || this.kind === 'transient';
     }
 }
-/** What is kept of an error body: enough for any message Gcore writes. */
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
-/** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
-const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
-const ENDPOINT = { prefetch: 'prefetch', url: 'purge', pattern: 'purge', all: 'purge' };
-/** The documented bodies: purge by URL takes `urls`; by pattern `paths`; all `paths: []`. */
-function requestBody(kind, items) {
-    if (kind === 'url')
-        return JSON.stringify({ urls: items });
-    if (kind === 'all')
-        return JSON.stringify({ paths: [] });
-    return JSON.stringify({ paths: items });
-}
-class GcoreClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    async send(kind, resourceId, items, signal) {
-        const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`;
-        const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal);
-        if (answer.status >= 200 && answer.status < 300)
-            return { status: answer.status };
-        throw this.failure(answer, items, resourceId);
-    }
-    async getJson(path, signal) {
-        const answer = await this.request('GET', path, undefined, MAX_JSON_BODY_BYTES, signal);
-        const where = `GET ${path.split('?')[0]}`;
-        if (answer.status < 200 || answer.status >= 300)
-            throw this.failure(answer, [], null, where);
-        if (answer.truncated)
-            throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status);
-        try {
-            return JSON.parse(answer.body);
-        }
-        catch {
-            throw new GcoreError(`${where}: the answer is not JSON`, 'rejected', answer.status);
-        }
-    }
-    async request(method, path, body, maxBodyBytes, signal) {
-        const headers = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' };
-        if (body !== undefined)
-            headers['Content-Type'] = 'application/json';
-        try {
-            return await exchange({ method, url: `${this.options.apiUrl}${path}`, headers, body }, { timeoutMs: this.options.timeoutMs, signal, maxBodyBytes, userAgent: this.options.userAgent });
-        }
-        catch (error) {
-            if (error instanceof HttpError) {
-                // A cut answer is unconfirmed even when it said 2xx: sending the same purge
-                // or prefetch again is harmless, so it is retried like any network failure.
-                const kind = error.failure === 'cancelled' ? 'cancelled' : 'transient';
-                const unconfirmed = error.failure === 'cut' || error.failure === 'timeout';
-                throw new GcoreError(this.clean(error.message), kind, null, undefined, unconfirmed);
-            }
-            throw new GcoreError(this.clean(`unexpected error: ${error.message}`), 'transient', null);
-        }
-    }
-    failure(answer, sent, resourceId, where) {
-        const { status } = answer;
-        let detail;
-        if (status >= 300 && status < 400) {
-            detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`;
-        }
-        else {
-            detail = describeErrorBody(answer.body, sent);
-            if (status === 404 && resourceId !== null) {
-                detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`;
-            }
-        }
-        const prefix = where ? `${where}: ` : '';
-        return new GcoreError(this.clean(`${prefix}HTTP ${status}: ${detail}`), classify(status), status, headerValue(answer.headers['retry-after']));
-    }
-    /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
-    clean(text) {
-        return networkText(text, [this.options.apiKey]);
-    }
-}
-/**
- * One GET for the optional reads before sending (limits, resources, rules), and
- * once more a second later when the failure may pass (a 429, a 5xx, a timeout).
- */
-async function getJsonOnceMore(api, path, clock, signal) {
-    try {
-        return await api.getJson(path, signal);
-    }
-    catch (error) {
-        if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted)
-            throw error;
-        await clock.sleep(1000, signal);
-        return api.getJson(path, signal);
-    }
-}
-function classify(status) {
+/** The failure kind of an HTTP status Gcore answered. */
+function classifyStatus(status) {
     if (status === 429)
         return 'rate-limited';
     if (status === 401)
@@ -32212,92 +31871,22 @@ function classify(status) {
         return 'transient';
     return 'rejected';
 }
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-function redirectHost(location) {
-    try {
-        return location ? new URL(location).host || 'the same host' : 'nowhere';
-    }
-    catch {
-        return 'the same host';
-    }
-}
 /**
- * Gcore's error bodies, as documented: `{"message": "..."}`, `{"errors": {"paths": ["..."]}}`
- * or per item `{"errors": {"paths": {"1": ["This field may not be blank."]}}}`. The item
- * form is mapped back to the path that was sent at that index.
+ * One GET for the optional reads before sending (limits, resources, rules,
+ * origin groups), and once more a second later when the failure may pass (a
+ * 429, a 5xx, a timeout). Rejects with a GcoreError.
  */
-function describeErrorBody(text, sent) {
-    const body = text.trim();
-    if (body === '')
-        return 'empty response body';
-    let parsed;
+async function getJsonOnceMore(api, path, clock, signal) {
     try {
-        parsed = JSON.parse(body);
+        return await api.getJson(path, signal);
     }
-    catch {
-        return plainText(body);
+    catch (caught) {
+        const error = GcoreError.from(caught);
+        if (!error.retryable || signal?.aborted)
+            throw error;
+        await clock.sleep(1000, signal);
+        return api.getJson(path, signal).catch(again => Promise.reject(GcoreError.from(again)));
     }
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        const { message, errors, detail } = parsed;
-        if (typeof message === 'string')
-            return message;
-        if (typeof detail === 'string')
-            return detail;
-        if (errors && typeof errors === 'object')
-            return describeFieldErrors(errors, sent);
-    }
-    return body;
-}
-function describeFieldErrors(errors, sent) {
-    const parts = [];
-    for (const [field, value] of Object.entries(errors)) {
-        if (Array.isArray(value)) {
-            parts.push(`${field}: ${value.map(String).join(' ')}`);
-        }
-        else if (value && typeof value === 'object') {
-            for (const [index, messages] of Object.entries(value)) {
-                const path = sent[Number(index)];
-                const which = path === undefined ? `${field}[${index}]` : `${field}[${index}] ${JSON.stringify(path)}`;
-                parts.push(`${which}: ${Array.isArray(messages) ? messages.map(String).join(' ') : String(messages)}`);
-            }
-        }
-        else {
-            parts.push(`${field}: ${String(value)}`);
-        }
-    }
-    return parts.join('; ');
-}
-/**
- * An HTML error page becomes its title, or its text without tags. One pass
- * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
- */
-function plainText(body) {
-    const lower = body.toLowerCase();
-    const open = lower.indexOf('<title');
-    if (open !== -1) {
-        const start = lower.indexOf('>', open);
-        const end = start === -1 ? -1 : lower.indexOf('</title', start);
-        if (end !== -1) {
-            const title = body.slice(start + 1, end).trim();
-            if (title)
-                return title;
-        }
-    }
-    let text = '';
-    let inTag = false;
-    for (const char of body) {
-        if (char === '<') {
-            inTag = true;
-            text += ' ';
-        }
-        else if (char === '>' && inTag)
-            inTag = false;
-        else if (!inTag)
-            text += char;
-    }
-    return text.replace(/\s+/g, ' ').trim() || 'unreadable response body';
 }
 
 ;// CONCATENATED MODULE: ./src/core/gcore/limits.ts
@@ -32376,7 +31965,7 @@ async function readAccountLimits(api, clock, signal) {
         return { account: null, problem: 'the answer is not a JSON object' };
     }
     catch (error) {
-        const failure = error instanceof GcoreError ? error : new GcoreError(error.message, 'transient', null);
+        const failure = GcoreError.from(error);
         if (failure.kind === 'auth')
             return { account: null, problem: failure.message, refused: failure };
         return { account: null, problem: failure.message };
@@ -32693,7 +32282,7 @@ async function lookUpResources(reader, refs, check) {
             entry.resource = parseResource(body, await readRules(reader, id));
         }
         catch (error) {
-            const failure = error instanceof GcoreError ? error : new GcoreError(String(error), 'transient', null);
+            const failure = GcoreError.from(error);
             if (failure.kind === 'auth' || failure.kind === 'cancelled')
                 throw failure;
             if (failure.kind === 'not-found') {
@@ -32787,7 +32376,7 @@ async function awaitPurge(api, purge, sentAt, options) {
             failures = 0;
         }
         catch (error) {
-            const failure = error instanceof GcoreError ? error : new GcoreError(String(error), 'transient', null);
+            const failure = GcoreError.from(error);
             if (failure.kind === 'cancelled')
                 return { ok: true };
             // A 4xx will not change on retry (no such endpoint, no right to read it): settle at once.
@@ -32816,153 +32405,160 @@ async function awaitPurge(api, purge, sentAt, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/paths/plan.ts
-/** A request kind in words, for the log and the summary: `prefetch`, `purge by URL`, `purge by pattern`, `purge all`. */
-function describeRequest(kind) {
-    return kind === 'prefetch' ? 'prefetch' : kind === 'url' ? 'purge by URL' : kind === 'pattern' ? 'purge by pattern' : 'purge all';
-}
-function chunk(items, size) {
-    const chunks = [];
-    for (let start = 0; start < items.length; start += size)
-        chunks.push(items.slice(start, start + size));
-    return chunks;
-}
-/** The pattern that purges exactly one path and what shares its prefix: the path without its query. */
-function patternOf(path) {
-    const query = path.indexOf('?');
-    return query === -1 ? path : path.slice(0, query);
-}
-/** Whether a Gcore pattern (recursive prefix, `*` only at the end) clears `path`. */
-function patternCovers(pattern, path) {
-    return patternOf(path).startsWith(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern);
-}
-function planResource(input, sizes) {
-    const { resource } = input;
-    const groups = chunk(input.paths, sizes.prefetch);
-    const purge = input.purge;
-    const userPatterns = purge ? (input.userPatterns ?? []) : [];
-    const lanes = { 'purge-url': [], 'purge-pattern': [], prefetch: [] };
-    const batch = (lane, kind, items, covers, after = []) => {
-        const created = {
-            operation: kind === 'prefetch' ? 'prefetch' : 'purge',
-            kind,
-            lane,
-            resource,
-            index: lanes[lane].length + 1,
-            of: 0,
-            items,
-            covers,
-            after
-        };
-        lanes[lane].push(created);
-        return created;
-    };
-    const purgeAll = purge && [...purge.values()].includes('all')
-        ? batch('purge-pattern', 'all', [], input.paths.filter(path => purge.get(path) === 'all'))
-        : null;
-    const userBatches = chunk(userPatterns, sizes.purgePattern).map(patterns => {
-        const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)));
-        return Object.assign(batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true });
-    });
-    for (const group of groups) {
-        const after = [];
-        if (purge) {
-            if (purgeAll)
-                after.push(purgeAll);
-            after.push(...userBatches.filter(user => user.items.some(pattern => group.some(path => patternCovers(pattern, path)))));
-            const byUrl = group.filter(path => purge.get(path) === 'url');
-            for (const part of chunk(byUrl, sizes.purgeUrl))
-                after.push(batch('purge-url', 'url', part, part));
-            // Paths that differ only in their query share one pattern.
-            const byPattern = new Map();
-            for (const path of group.filter(path => purge.get(path) === 'pattern')) {
-                const pattern = patternOf(path);
-                byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), path]);
-            }
-            for (const part of chunk([...byPattern.keys()], sizes.purgePattern)) {
-                after.push(batch('purge-pattern', 'pattern', part, part.flatMap(pattern => byPattern.get(pattern))));
-            }
-        }
-        batch('prefetch', 'prefetch', group, group, after);
+;// CONCATENATED MODULE: ./src/core/text.ts
+/**
+ * Text that came from elsewhere, made safe to show: secrets redacted in every
+ * form they can take, and network text flattened so it can never become a
+ * workflow command (`::warning::…` on a line of its own) or break a table.
+ */
+/** Shorter runs of a secret are too common to mean anything; longer ones are redacted. */
+const SECRET_RUN = 8;
+const MASK = '***';
+/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, and base64 at any alignment. */
+function secretForms(secret) {
+    const forms = new Set([secret]);
+    const url = encodeURIComponent(secret);
+    forms.add(url);
+    forms.add(url.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()));
+    forms.add(url.replace(/%20/g, '+'));
+    const json = JSON.stringify(secret).slice(1, -1);
+    forms.add(json);
+    forms.add(json.replace(/\//g, '\\/'));
+    forms.add(secret.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`));
+    forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
+    const bytes = Buffer.from(secret, 'latin1');
+    for (let shift = 0; shift < 3; shift++) {
+        // Base64 of a text that holds the secret at byte offset `shift` (mod 3): the
+        // characters that depend on the secret's bytes alone.
+        const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+        const core = encoded.slice(Math.ceil((shift * 4) / 3), Math.floor(((shift + bytes.length) * 4) / 3));
+        forms.add(core);
+        forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
     }
-    for (const lane of Object.values(lanes))
-        for (const created of lane)
-            created.of = lane.length;
-    return { resource, paths: input.paths, batches: [...lanes['purge-pattern'], ...lanes['purge-url'], ...lanes.prefetch] };
-}
-function buildPlan(inputs, sizes) {
-    const resources = inputs.map(input => planResource(input, sizes));
-    let paths = inputs[0]?.paths ?? [];
-    if (inputs.length > 1) {
-        const union = new Set();
-        for (const input of inputs)
-            for (const path of input.paths)
-                union.add(path);
-        paths = [...union];
-    }
-    return { paths, resources, batches: resources.flatMap(resource => resource.batches) };
-}
-function intervalOf(lane, intervals) {
-    return lane === 'prefetch' ? intervals.prefetchMs : lane === 'purge-url' ? intervals.purgeUrlMs : intervals.purgePatternMs;
+    return [...forms].filter(form => form.length >= SECRET_RUN);
 }
 /**
- * The fastest schedule the rate limits allow, ignoring request time: each lane
- * sends one interval apart, and prefetch k starts once its purges are sent and
- * one prefetch interval has passed since prefetch k-1. Resources run in parallel.
+ * Masks every run of SECRET_RUN or more characters that also occurs in one of
+ * the secrets' forms: the whole secret, and any piece of it that an echo or a
+ * cut left behind.
  */
-function estimateMs(plan, intervals) {
-    let longest = 0;
-    for (const resource of plan.resources) {
-        const sentAt = new Map();
-        for (const lane of ['purge-url', 'purge-pattern']) {
-            resource.batches.filter(batch => batch.lane === lane).forEach((batch, i) => sentAt.set(batch, i * intervalOf(lane, intervals)));
-        }
-        let previous = -Infinity;
-        for (const batch of resource.batches.filter(b => b.lane === 'prefetch')) {
-            const purged = Math.max(0, ...batch.after.map(purge => sentAt.get(purge) ?? 0));
-            previous = Math.max(purged, previous + intervals.prefetchMs);
-        }
-        longest = Math.max(longest, previous, ...sentAt.values());
-    }
-    return longest;
-}
-/**
- * Among the run's paths, those a pattern of this plan clears besides its own:
- * Gcore's pattern is a recursive prefix, so `/a.iso` also clears `/a.iso.sig`.
- * User patterns are left out: clearing a folder is what they are for.
- */
-function patternOverlaps(resource) {
-    if (!resource.batches.some(batch => batch.kind === 'pattern' && !batch.fromInput))
-        return [];
-    const sorted = resource.paths.map(path => [patternOf(path), path]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const keys = sorted.map(([key]) => key);
-    const overlaps = [];
-    for (const batch of resource.batches) {
-        if (batch.kind !== 'pattern' || batch.fromInput)
+function redact(text, secrets) {
+    const windows = new Set();
+    for (const secret of secrets) {
+        if (!secret)
             continue;
-        for (const pattern of batch.items) {
-            const alsoClears = [];
-            for (let i = lowerBound(keys, pattern); i < keys.length && keys[i].startsWith(pattern); i++) {
-                if (keys[i] !== pattern)
-                    alsoClears.push(sorted[i][1]);
-            }
-            if (alsoClears.length)
-                overlaps.push({ pattern, alsoClears });
+        for (const form of secretForms(secret)) {
+            for (let i = 0; i + SECRET_RUN <= form.length; i++)
+                windows.add(form.slice(i, i + SECRET_RUN));
         }
     }
-    return overlaps;
-}
-function lowerBound(sorted, value) {
-    let low = 0;
-    let high = sorted.length;
-    while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (sorted[mid] < value)
-            low = mid + 1;
-        else
-            high = mid;
+    if (windows.size === 0 || text.length < SECRET_RUN)
+        return text;
+    const masked = new Uint8Array(text.length);
+    let any = false;
+    for (let i = 0; i + SECRET_RUN <= text.length; i++) {
+        if (windows.has(text.slice(i, i + SECRET_RUN))) {
+            masked.fill(1, i, i + SECRET_RUN);
+            any = true;
+        }
     }
-    return low;
+    if (!any)
+        return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        if (!masked[i])
+            out += text[i];
+        else if (i === 0 || !masked[i - 1])
+            out += MASK;
+    }
+    return out;
+}
+/**
+ * Network text as one harmless line: control characters and line breaks become
+ * spaces, runs of whitespace collapse, and `::` is broken up so no line we
+ * print can be read as a workflow command.
+ */
+function flatten(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .replace(/:(?=:)/g, ': ')
+        .trim());
+}
+/** At most `max` characters, with an ellipsis when cut. */
+function truncate(text, max) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+/** What every network text goes through before any sink: redact, flatten, redact again, then cut. */
+function networkText(text, secrets, max = 500) {
+    return truncate(redact(flatten(redact(text, secrets)), secrets), max);
+}
+
+;// CONCATENATED MODULE: ./src/core/paths/release.ts
+/**
+ * A release's assets, as a source of paths: the one policy both front ends
+ * follow. On a `release` event the assets come from the event, without a call;
+ * otherwise the release is read by `release-tag` through a thin adapter
+ * (Octokit in the action, the HTTP layer in the CLI), within one deadline and
+ * the run's cancel. Every problem is an InputError naming the input to fix.
+ */
+
+
+/** One deadline for the whole lookup, its pages included. */
+const RELEASE_LOOKUP_TIMEOUT_MS = 60_000;
+/** What a GitHub adapter rejects with: `status` when GitHub (or something on the way) answered. */
+class ReleaseReadError extends Error {
+    status;
+    constructor(message, status = null) {
+        super(message);
+        this.status = status;
+        this.name = 'ReleaseReadError';
+    }
+}
+async function readRelease(api, settings, signal, timeoutMs = RELEASE_LOOKUP_TIMEOUT_MS) {
+    const fromEvent = api.eventRelease;
+    if (fromEvent) {
+        if (fromEvent.assets.length === 0)
+            throw noAssets(fromEvent.tag);
+        return fromEvent;
+    }
+    const tag = settings.releaseTag;
+    if (!tag) {
+        const event = api.event ? ` (this run's event is ${JSON.stringify(api.event)})` : '';
+        throw inputError('release-tag', `is required with "release-assets" outside a release event${event}.`);
+    }
+    if (!settings.githubToken)
+        throw inputError('github-token', 'is empty: it is needed to read the release from the GitHub API.');
+    const repository = api.repository;
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+        throw inputError('release-tag', 'needs GITHUB_REPOSITORY (owner/repo) to look the release up.');
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const both = AbortSignal.any([signal, deadline]);
+    const problem = (text) => new InputError('release-tag', name => `${name('release-tag')}: ${text}`);
+    let assets;
+    try {
+        assets = await api.assetsByTag(tag, settings.githubToken, both);
+    }
+    catch (error) {
+        const status = error instanceof ReleaseReadError ? error.status : null;
+        if (status === 404)
+            throw problem(`no release with tag ${JSON.stringify(tag)} in ${repository}.`);
+        const why = deadline.aborted
+            ? 'no answer in time'
+            : signal.aborted
+                ? 'cancelled'
+                : status
+                    ? `HTTP ${status}`
+                    : networkText(error instanceof Error ? error.message : String(error), [settings.githubToken]);
+        throw new InputError('release-tag', name => `${name('release-tag')}: could not read release ${JSON.stringify(tag)} of ${repository} (${why}); check ${name('github-token')}.`);
+    }
+    if (assets.length === 0)
+        throw noAssets(tag);
+    return { tag, assets };
+}
+function noAssets(tag) {
+    return new InputError('release-assets', name => `${name('release-assets')} is true, but release ${JSON.stringify(tag)} has no assets.`);
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -33339,6 +32935,307 @@ async function resolveBaseDir(source, baseDir, workspace) {
     return full;
 }
 
+;// CONCATENATED MODULE: ./src/core/plan/batches.ts
+/** A request kind in words, for the log and the summary: `prefetch`, `purge by URL`, `purge by pattern`, `purge all`. */
+function describeRequest(kind) {
+    return kind === 'prefetch' ? 'prefetch' : kind === 'url' ? 'purge by URL' : kind === 'pattern' ? 'purge by pattern' : 'purge all';
+}
+function chunk(items, size) {
+    const chunks = [];
+    for (let start = 0; start < items.length; start += size)
+        chunks.push(items.slice(start, start + size));
+    return chunks;
+}
+/** The pattern that purges exactly one path and what shares its prefix: the path without its query. */
+function patternOf(path) {
+    const query = path.indexOf('?');
+    return query === -1 ? path : path.slice(0, query);
+}
+/** Whether a Gcore pattern (recursive prefix, `*` only at the end) clears `path`. */
+function patternCovers(pattern, path) {
+    return patternOf(path).startsWith(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern);
+}
+/** A resource's batches: its purge batches (pattern lane, then URL lane), then its prefetch batches. */
+function batchesOf(input, sizes) {
+    const { resource, purge } = input;
+    const purging = purge.size > 0;
+    const lanes = { 'purge-url': [], 'purge-pattern': [], prefetch: [] };
+    const batch = (lane, kind, items, covers, after = []) => {
+        const created = {
+            operation: kind === 'prefetch' ? 'prefetch' : 'purge',
+            kind,
+            lane,
+            resource,
+            index: lanes[lane].length + 1,
+            of: 0,
+            items,
+            covers,
+            after
+        };
+        lanes[lane].push(created);
+        return created;
+    };
+    const purgeAll = [...purge.values()].includes('all')
+        ? batch('purge-pattern', 'all', [], input.paths.filter(path => purge.get(path) === 'all'))
+        : null;
+    const userBatches = chunk(purging ? input.userPatterns : [], sizes.purgePattern).map(patterns => {
+        const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)));
+        return Object.assign(batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true });
+    });
+    for (const group of chunk(input.paths, sizes.prefetch)) {
+        const after = [];
+        if (purging) {
+            if (purgeAll)
+                after.push(purgeAll);
+            after.push(...userBatches.filter(user => user.items.some(pattern => group.some(path => patternCovers(pattern, path)))));
+            const byUrl = group.filter(path => purge.get(path) === 'url');
+            for (const part of chunk(byUrl, sizes.purgeUrl))
+                after.push(batch('purge-url', 'url', part, part));
+            // Paths that differ only in their query share one pattern.
+            const byPattern = new Map();
+            for (const path of group.filter(path => purge.get(path) === 'pattern')) {
+                const pattern = patternOf(path);
+                byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), path]);
+            }
+            for (const part of chunk([...byPattern.keys()], sizes.purgePattern)) {
+                after.push(batch('purge-pattern', 'pattern', part, part.flatMap(pattern => byPattern.get(pattern))));
+            }
+        }
+        batch('prefetch', 'prefetch', group, group, after);
+    }
+    for (const lane of Object.values(lanes))
+        for (const created of lane)
+            created.of = lane.length;
+    return [...lanes['purge-pattern'], ...lanes['purge-url'], ...lanes.prefetch];
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/estimate.ts
+function intervalOf(lane, intervals) {
+    return lane === 'prefetch' ? intervals.prefetchMs : lane === 'purge-url' ? intervals.purgeUrlMs : intervals.purgePatternMs;
+}
+/**
+ * The fastest schedule the rate limits allow: each lane sends one interval
+ * apart, and prefetch k starts once its purges are sent and one prefetch
+ * interval has passed since prefetch k-1. Resources run in parallel.
+ */
+function estimateMs(resources, intervals) {
+    let longest = 0;
+    for (const resource of resources) {
+        const sentAt = new Map();
+        for (const lane of ['purge-url', 'purge-pattern']) {
+            resource.batches.filter(batch => batch.lane === lane).forEach((batch, i) => sentAt.set(batch, i * intervalOf(lane, intervals)));
+        }
+        let previous = -Infinity;
+        for (const batch of resource.batches.filter(b => b.lane === 'prefetch')) {
+            const purged = Math.max(0, ...batch.after.map(purge => sentAt.get(purge) ?? 0));
+            previous = Math.max(purged, previous + intervals.prefetchMs);
+        }
+        longest = Math.max(longest, previous, ...sentAt.values());
+    }
+    return longest;
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/describe.ts
+/**
+ * The plan in words, for the log and the summary: what was decided for each
+ * resource and why, the one-line plan, and what the user should know before
+ * anything is sent (pattern overlaps, slow pattern purges).
+ */
+
+
+
+/** Pattern purges slower than this get a warning with the alternatives. */
+const SLOW_PATTERN_PURGES_MS = 10 * 60_000;
+/** How many examples a note lists before "…". */
+const describe_EXAMPLES = 5;
+const PURGE_WORDS = {
+    url: 'by URL',
+    pattern: 'by pattern',
+    all: 'by one purge of the whole resource',
+    'purge-patterns': 'by a pattern of purge-patterns'
+};
+const describe_examples = (items, max = describe_EXAMPLES) => `${items.slice(0, max).join(', ')}${items.length > max ? ', …' : ''}`;
+/** What was decided for each resource and why, and what a pattern purge clears besides. */
+function planMessages(plan, settings) {
+    return [
+        ...plan.resources.flatMap(resource => resourceMessages(resource, settings)),
+        ...overlapNotes(plan).map(text => ({ level: 'info', text }))
+    ];
+}
+function resourceMessages(record, settings) {
+    const { id } = record;
+    const messages = [];
+    const say = (text, level = 'info') => void messages.push({ level, text });
+    if (record.failure)
+        return [{ level: 'warning', text: `Resource ${id}: ${record.failure}; nothing is sent to it.` }];
+    if (record.stateWarning)
+        say(`Resource ${id}: ${record.stateWarning}.`, 'warning');
+    if (record.rewritten.length) {
+        say(`Resource ${id}: ${plural(record.rewritten.length, 'path')} rewritten as its cache key sees the query string (${describe_examples(record.rewritten)}); ${plural(record.paths.length, 'path')} sent.`);
+    }
+    if (settings.purge === 'off')
+        return messages;
+    if (settings.purge === 'url' && record.sliced) {
+        say(`Resource ${id}: purge: url on ${plural(record.sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`, 'warning');
+    }
+    if ((settings.purge === 'pattern' || record.userPatterns.length) && record.customCacheKey) {
+        say(`Resource ${id} has a custom cache key (proxy_cache_key): Gcore says purge by pattern does not work with it.`, 'warning');
+    }
+    if (settings.purge === 'all')
+        say(`Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`, 'warning');
+    for (const count of record.purgeKinds)
+        say(`Resource ${id}: ${plural(count.paths, 'path')} purged ${PURGE_WORDS[count.kind]}: ${count.why}.`);
+    return messages;
+}
+/**
+ * Among the run's own paths, those a pattern of this plan clears besides its own:
+ * Gcore's pattern is a recursive prefix, so `/a.iso` also clears `/a.iso.sig`.
+ * User patterns are left out: clearing a folder is what they are for.
+ */
+function patternOverlaps(record) {
+    const own = (batch) => batch.kind === 'pattern' && !batch.fromInput;
+    if (!record.batches.some(own))
+        return [];
+    const sorted = record.paths.map(path => [patternOf(path), path]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = sorted.map(([key]) => key);
+    const overlaps = [];
+    for (const batch of record.batches.filter(own)) {
+        for (const pattern of batch.items) {
+            const alsoClears = [];
+            for (let i = lowerBound(keys, pattern); i < keys.length && keys[i].startsWith(pattern); i++) {
+                if (keys[i] !== pattern)
+                    alsoClears.push(sorted[i][1]);
+            }
+            if (alsoClears.length)
+                overlaps.push({ pattern, alsoClears });
+        }
+    }
+    return overlaps;
+}
+function lowerBound(sorted, value) {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (sorted[mid] < value)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+function overlapNotes(plan) {
+    return plan.resources.flatMap(record => {
+        const overlaps = patternOverlaps(record);
+        if (overlaps.length === 0)
+            return [];
+        const shown = overlaps.slice(0, describe_EXAMPLES).map(entry => `${entry.pattern} also clears ${describe_examples(entry.alsoClears, 3)}`);
+        const more = overlaps.length > describe_EXAMPLES ? `; and ${overlaps.length - describe_EXAMPLES} more` : '';
+        return [`Resource ${record.id}: a purge by pattern is a prefix, so ${shown.join('; ')}${more}.`];
+    });
+}
+/** Pattern purges that take long at the pattern lane's rate, with what clears the same faster. */
+function slowPatternWarnings(plan, intervals) {
+    return plan.resources.flatMap(record => {
+        const patterns = record.batches.filter(batch => batch.lane === 'purge-pattern').length;
+        const interval = intervalOf('purge-pattern', intervals);
+        const time = (patterns - 1) * interval;
+        if (patterns < 2 || time <= SLOW_PATTERN_PURGES_MS)
+            return [];
+        return [
+            `Resource ${record.id}: ${plural(patterns, 'purge by pattern request')} at one per ${formatDuration(interval)} take about ${formatDuration(time)}. ` +
+                'A few folder patterns in purge-patterns, or purge: all, clear the same in one or two requests.'
+        ];
+    });
+}
+/** `250 paths: 3 purge by URL and 3 prefetch batches of up to 100, one prefetch every 60 s: about 2 min`. */
+function describePlan(plan, estimate, batchSize, intervals) {
+    const first = plan.resources.find(record => !record.failure) ?? plan.resources[0];
+    const count = (lane) => first?.batches.filter(batch => batch.lane === lane).length ?? 0;
+    const purges = [
+        count('purge-url') && `${count('purge-url')} purge by URL`,
+        count('purge-pattern') && `${count('purge-pattern')} purge by pattern`
+    ].filter(Boolean);
+    const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : '';
+    const time = estimate < 1000 ? 'under a second' : `about ${formatDuration(estimate)}`;
+    const pace = count('prefetch') > 1 ? `, one prefetch every ${formatSeconds(intervals.prefetchMs)}` : '';
+    return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}${pace}: ${time}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/plan.ts
+
+
+const COVERED = 'cleared by a pattern of purge-patterns, so not purged again';
+function makePlan(settings, paths, looked, sizes) {
+    const resources = looked.map(entry => planResource(settings, paths, entry, sizes));
+    return {
+        paths: unionOf(resources.map(resource => resource.paths)),
+        resources,
+        batches: resources.flatMap(resource => resource.batches)
+    };
+}
+function planResource(settings, runPaths, looked, sizes) {
+    const { id, resource } = looked;
+    const optionsOf = resource ? pathOptionsOf(resource) : null;
+    const problem = resource ? stateProblem(resource) : null;
+    const failure = problem && 'fail' in problem ? problem.fail : null;
+    const purging = settings.purge !== 'off' && !failure;
+    const userPatterns = purging ? settings.purgePatterns : [];
+    const paths = [];
+    const sent = new Set();
+    const rewritten = [];
+    const facts = { sliced: 0, customCacheKey: 0, hidesCacheHeader: false };
+    const purge = new Map();
+    const kinds = new Map();
+    for (const path of runPaths) {
+        const options = optionsOf?.(path) ?? null;
+        const key = options ? cacheKeyPath(path, options) : path;
+        if (key !== path)
+            rewritten.push(`${path} → ${key}`);
+        if (sent.has(key))
+            continue;
+        sent.add(key);
+        paths.push(key);
+        if (options?.slice)
+            facts.sliced++;
+        if (options?.customCacheKey)
+            facts.customCacheKey++;
+        if (options?.hidesCacheHeader)
+            facts.hidesCacheHeader = true;
+        if (!purging)
+            continue;
+        const covered = userPatterns.some(pattern => patternCovers(pattern, key));
+        const decision = covered ? { kind: 'covered', why: COVERED } : decidePurge(settings.purge, resource, options);
+        purge.set(key, decision.kind);
+        const label = decision.kind === 'covered' ? 'purge-patterns' : decision.kind;
+        const count = kinds.get(label) ?? { kind: label, paths: 0, why: decision.why };
+        count.paths++;
+        kinds.set(label, count);
+    }
+    return {
+        id,
+        givenHostname: looked.givenHostname,
+        resource,
+        failure,
+        stateWarning: problem && 'warn' in problem ? problem.warn : null,
+        // A resource that cannot serve sends nothing: every path of the run fails there.
+        paths: failure ? runPaths : paths,
+        rewritten: failure ? [] : rewritten,
+        optionsOf,
+        ...facts,
+        purge,
+        userPatterns,
+        purgeKinds: [...kinds.values()],
+        batches: failure ? [] : batchesOf({ resource: id, paths, purge, userPatterns }, sizes)
+    };
+}
+/** The paths of every resource, each once, in order: most runs have one resource, so one list as it is. */
+function unionOf(lists) {
+    if (lists.length <= 1)
+        return lists[0] ?? [];
+    return [...new Set(lists.flat())];
+}
+
 ;// CONCATENATED MODULE: ./src/core/report/model.ts
 function iso(ms) {
     return ms === null ? null : new Date(ms).toISOString();
@@ -33362,7 +33259,7 @@ function toRecord(result) {
 }
 /** Paths done by every resource that has them: accepted prefetches, or purges that cleared them. */
 function doneEverywhere(plan, results, operation) {
-    const done = new Map(plan.resources.map(resource => [resource.resource, new Set()]));
+    const done = new Map(plan.resources.map(resource => [resource.id, new Set()]));
     for (const result of results) {
         if (result.batch.operation !== operation || result.outcome !== 'succeeded')
             continue;
@@ -33372,9 +33269,9 @@ function doneEverywhere(plan, results, operation) {
     }
     // One resource holds every path: what it did is what was done.
     if (plan.resources.length === 1)
-        return done.get(plan.resources[0].resource);
+        return done.get(plan.resources[0].id);
     const everywhere = new Set();
-    const holders = plan.resources.map(resource => ({ paths: new Set(resource.paths), done: done.get(resource.resource) }));
+    const holders = plan.resources.map(resource => ({ paths: new Set(resource.paths), done: done.get(resource.id) }));
     for (const path of plan.paths) {
         const holding = holders.filter(holder => holder.paths.has(path));
         if (holding.length > 0 && holding.every(holder => holder.done.has(path)))
@@ -33447,6 +33344,32 @@ function verdictOf(report, rules) {
     return { failed: false, message: report.result };
 }
 
+;// CONCATENATED MODULE: ./src/core/report/resources.ts
+function describeState(resource) {
+    if (resource.deleted)
+        return 'deleted';
+    if (resource.suspended)
+        return 'suspended';
+    if (!resource.active && resource.status === 'active')
+        return 'inactive';
+    return resource.status;
+}
+function resourceReports(plan, purge) {
+    return plan.resources.map(record => {
+        const kinds = record.purgeKinds.map(({ kind, paths, why }) => ({ kind, paths, why }));
+        return {
+            id: record.id,
+            hostname: record.resource?.hostname ?? record.givenHostname,
+            state: record.resource ? describeState(record.resource) : 'unknown',
+            slice: record.resource ? record.sliced > 0 : null,
+            purgeKind: purge === 'off' || kinds.length === 0 ? 'none' : kinds.length === 1 ? kinds[0].kind : 'mixed',
+            paths: record.paths.length,
+            purgeKinds: kinds,
+            error: record.failure && `${record.failure}; nothing was sent to it`
+        };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/core/report/sentence.ts
 /**
  * The one sentence that says how a run went, written once for the log, the
@@ -33480,120 +33403,6 @@ function resultLabel(report) {
 function resultSentence(report) {
     const time = report.dryRun ? `, estimated ${formatDuration(report.estimateMs)}` : ` in ${formatDuration(report.elapsedMs)}`;
     return `${resultLabel(report)}: ${countsPhrase(report)}${time}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/resource-plan.ts
-/**
- * Per resource, what is sent: its paths as its cache key sees them (query
- * strings rewritten, then de-duplicated), and how each is purged so that the
- * whole file is cleared. Pure: the decisions and what to tell the user about
- * them come back as data; the engine logs them.
- */
-
-
-
-const PURGE_WORDS = {
-    url: 'by URL',
-    pattern: 'by pattern',
-    all: 'by one purge of the whole resource',
-    'purge-patterns': 'by a pattern of purge-patterns'
-};
-const COVERED = 'cleared by a pattern of purge-patterns, so not purged again';
-/** The paths a resource's cache keys make of `paths`: rewritten where the query string is not (all) in the key. */
-function asCacheKeys(paths, resource) {
-    if (!resource || !paths.some(path => path.includes('?')))
-        return { sent: paths, rewritten: [] };
-    const optionsOf = pathOptionsOf(resource);
-    const seen = new Set();
-    const sent = [];
-    const rewritten = [];
-    for (const path of paths) {
-        const key = cacheKeyPath(path, optionsOf(path));
-        if (key !== path)
-            rewritten.push(`${path} → ${key}`);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        sent.push(key);
-    }
-    return { sent, rewritten };
-}
-function planResources(settings, paths, looked) {
-    const plans = { inputs: [], kinds: new Map(), failed: [], messages: [] };
-    const say = (text, level = 'info') => void plans.messages.push({ level, text });
-    for (const { id, resource } of looked) {
-        const problem = resource ? stateProblem(resource) : null;
-        if (problem && 'fail' in problem) {
-            plans.failed.push({ id, error: `${problem.fail}; nothing was sent to it` });
-            say(`Resource ${id}: ${problem.fail}; nothing is sent to it.`, 'warning');
-            continue;
-        }
-        if (problem)
-            say(`Resource ${id}: ${problem.warn}.`, 'warning');
-        const { sent, rewritten } = asCacheKeys(paths, resource);
-        if (rewritten.length) {
-            const shown = `${rewritten.slice(0, 5).join(', ')}${rewritten.length > 5 ? ', …' : ''}`;
-            say(`Resource ${id}: ${plural(rewritten.length, 'path')} rewritten as its cache key sees the query string (${shown}); ${plural(sent.length, 'path')} sent.`);
-        }
-        const counts = new Map();
-        plans.kinds.set(id, counts);
-        if (settings.purge === 'off') {
-            plans.inputs.push({ resource: id, paths: sent });
-            continue;
-        }
-        const optionsOf = resource ? pathOptionsOf(resource) : () => null;
-        const purge = new Map();
-        for (const path of sent) {
-            const covered = settings.purgePatterns.some(pattern => patternCovers(pattern, path));
-            const decision = covered ? { kind: 'covered', why: COVERED } : decidePurge(settings.purge, resource, optionsOf(path));
-            purge.set(path, decision.kind);
-            const label = decision.kind === 'covered' ? 'purge-patterns' : decision.kind;
-            const count = counts.get(label) ?? { why: decision.why, paths: 0 };
-            count.paths++;
-            counts.set(label, count);
-        }
-        if (resource && settings.purge === 'url') {
-            const sliced = sent.filter(path => optionsOf(path)?.slice).length;
-            if (sliced)
-                say(`Resource ${id}: purge: url on ${plural(sliced, 'sliced path')}: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.`, 'warning');
-        }
-        if (resource && (settings.purge === 'pattern' || settings.purgePatterns.length) && sent.some(path => optionsOf(path)?.customCacheKey)) {
-            say(`Resource ${id} has a custom cache key (proxy_cache_key): Gcore says purge by pattern does not work with it.`, 'warning');
-        }
-        if (settings.purge === 'all')
-            say(`Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`, 'warning');
-        for (const [kind, count] of counts)
-            say(`Resource ${id}: ${plural(count.paths, 'path')} purged ${PURGE_WORDS[kind]}: ${count.why}.`);
-        plans.inputs.push({ resource: id, paths: sent, purge, userPatterns: settings.purgePatterns });
-    }
-    return plans;
-}
-function describeState(resource) {
-    if (resource.deleted)
-        return 'deleted';
-    if (resource.suspended)
-        return 'suspended';
-    if (!resource.active && resource.status === 'active')
-        return 'inactive';
-    return resource.status;
-}
-/** Each resource as the report and the `resources` output show it. */
-function resourceReports(settings, looked, plans, plan) {
-    return looked.map(({ id, givenHostname, resource }) => {
-        const kinds = [...(plans.kinds.get(id) ?? [])].map(([kind, count]) => ({ kind, paths: count.paths, why: count.why }));
-        const paths = plan.resources.find(entry => entry.resource === id)?.paths ?? [];
-        const optionsOf = resource ? pathOptionsOf(resource) : null;
-        return {
-            id,
-            hostname: resource?.hostname ?? givenHostname,
-            state: resource ? describeState(resource) : 'unknown',
-            slice: optionsOf ? paths.some(path => optionsOf(path).slice) : null,
-            purgeKind: settings.purge === 'off' || kinds.length === 0 ? 'none' : kinds.length === 1 ? kinds[0].kind : 'mixed',
-            paths: paths.length,
-            purgeKinds: kinds,
-            error: plans.failed.find(entry => entry.id === id)?.error ?? null
-        };
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/core/schedule/retry-policy.ts
@@ -33661,7 +33470,7 @@ function decideRetry(error, attempt, policy, now) {
 function labelOf(batch) {
     return `${describeRequest(batch.kind)} ${batch.index}/${batch.of} (resource ${batch.resource})`;
 }
-class Lane {
+class RateLane {
     intervalMs;
     context;
     nextSlot = 0;
@@ -33698,7 +33507,7 @@ class Lane {
             result.attempts++;
             result.started ??= clock.now();
             const began = clock.now();
-            const answer = await api.send(batch.kind, batch.resource, result.items, signal).then(ok => ok, (error) => (error instanceof GcoreError ? error : new GcoreError(`unexpected error: ${String(error)}`, 'transient', null)));
+            const answer = await api.send(batch.kind, batch.resource, result.items, signal).catch(GcoreError.from);
             result.finished = clock.now();
             const took = formatSeconds(result.finished - began);
             const title = `${label} · ${plural(result.items.length, batch.operation === 'prefetch' ? 'path' : batch.kind === 'url' ? 'URL' : 'pattern')} · attempt ${result.attempts}/${policy.maxAttempts}`;
@@ -33853,7 +33662,7 @@ async function runSchedule(plan, api, options) {
     const completions = [];
     const lanes = plan.resources.flatMap(resource => ['purge-pattern', 'purge-url', 'prefetch']
         .map(name => ({
-        lane: new Lane(intervalOf(name, options.intervals), context),
+        lane: new RateLane(intervalOf(name, options.intervals), context),
         batches: resource.batches.filter(batch => batch.lane === name)
     }))
         .filter(({ batches }) => batches.length > 0));
@@ -34124,21 +33933,6 @@ function parseApiUrl(value, notices = []) {
  */
 
 
-
-function httpEdgeProbe(timeoutMs) {
-    return {
-        async head(url, signal) {
-            const answer = await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0 });
-            const cache = answer.headers['cache'] ?? answer.headers['x-cache'];
-            const length = Number(answer.headers['content-length']);
-            return {
-                status: answer.status,
-                cache: Array.isArray(cache) ? cache[0] : cache,
-                contentLength: answer.headers['content-length'] !== undefined && Number.isSafeInteger(length) ? length : null
-            };
-        }
-    };
-}
 /** `HIT`, `MISS`, … from a header such as `HIT` or `hit, MISS`: the first verdict. */
 function cacheVerdict(header) {
     const first = header?.split(/[,\s]+/).find(token => token !== '');
@@ -34222,10 +34016,11 @@ async function verifyEdges(targets, probe, options) {
 
 
 
+
+
+
 /** The limits, resource and purge-status GETs are optional help: a slow answer must not hold up the run. */
 const OPTIONAL_REQUEST_TIMEOUT_MS = 5000;
-/** Pattern purges slower than this get a warning with the alternatives. */
-const SLOW_PATTERN_PURGES_MS = 10 * 60_000;
 /** Ends the run before anything was sent: a refused key, a resource that must be read, an input, a cancel. */
 class StopBeforeSending extends Error {
     cancelled;
@@ -34263,7 +34058,7 @@ class Run {
     }
     /** A report of a run that sent nothing: every known path is failed, or cancelled. */
     unsent(cancelled) {
-        return buildReport({ paths: this.collected.paths, resources: [], batches: [] }, [], {
+        return buildReport({ paths: this.collected.paths, resources: [] }, [], {
             skipped: this.collected.skipped,
             files: this.collected.files,
             limits: [],
@@ -34288,12 +34083,9 @@ class Run {
     /** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
     get api() {
         if (!this.apis) {
-            const make = this.options.api ?? ((s, timeoutMs) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }));
-            const { requestTimeoutMs } = this.settings;
-            this.apis = {
-                client: make(this.settings, requestTimeoutMs),
-                helper: make(this.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
-            };
+            const { apiUrl, apiKey, requestTimeoutMs } = this.settings;
+            const make = (timeoutMs) => this.options.network.api({ apiUrl, apiKey, timeoutMs });
+            this.apis = { client: make(requestTimeoutMs), helper: make(Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)) };
         }
         return this.apis;
     }
@@ -34318,11 +34110,10 @@ async function warm(options) {
     }
     try {
         const limits = await limitsStep(run);
-        const looked = await resourcesStep(run);
-        const { plan, plans, intervals, estimate, limitLines } = planStep(run, limits, looked);
-        const results = await scheduleStep(run, plan, intervals);
-        const verify = await verifyStep(run, plan, results, looked);
-        return reportStep(run, { plan, results, verify, looked, plans, limitLines, estimate });
+        const plan = planStep(run, limits, await resourcesStep(run));
+        const results = await scheduleStep(run, plan);
+        const verify = await verifyStep(run, plan, results);
+        return reportStep(run, { plan, results, verify });
     }
     catch (error) {
         if (error instanceof StopBeforeSending)
@@ -34357,7 +34148,7 @@ async function collectPathsStep(run) {
         if (settings.releaseAssets) {
             if (!options.releases)
                 throw new InputError('release-assets', n => `${n('release-assets')} is not available here.`);
-            const release = await options.releases.release(settings.releaseTag, signal);
+            const release = await readRelease(options.releases, settings, signal);
             options.logger.info(`Release ${release.tag}: ${plural(release.assets.length, 'asset')}`);
             assets = release.assets;
         }
@@ -34381,7 +34172,7 @@ function nothingToSend(run) {
     const { settings, collected, name } = run;
     const message = collected.skipped.length
         ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
-        : `No paths to prefetch: ${['paths', 'paths-file', 'files', 'release-assets'].map(name).join(', ')} gave none.`;
+        : `No paths to prefetch: ${['paths', 'paths-file', 'files', 'release-assets'].map(input => name(input)).join(', ')} gave none.`;
     // With if-no-paths: error, the message is the step's error; otherwise it is said here.
     if (settings.ifNoPaths === 'error')
         run.notes.push(message);
@@ -34428,47 +34219,38 @@ async function resourcesStep(run) {
         throw error;
     }
 }
-/** Per resource: its paths as its cache key sees them, how each is purged, the batches and lanes. */
+/** One record per resource (its paths as its cache key sees them, how each is purged, its batches), and the plan in words. */
 function planStep(run, limits, looked) {
     const { settings, collected, options } = run;
-    const plans = planResources(settings, collected.paths, looked);
-    for (const message of plans.messages)
-        run.say(message.level, message.text);
-    const plan = buildPlan(plans.inputs, {
+    const plan = makePlan(settings, collected.paths, looked, {
         prefetch: limits.batchSize.value,
         purgeUrl: limits.purgeUrlBatchSize.value,
         purgePattern: limits.purgePatternBatchSize.value
     });
-    // Resources that cannot serve keep the run's paths, with no batch: those paths fail there.
-    if (plans.failed.length) {
-        for (const failure of plans.failed)
-            plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] });
-        plan.paths = [...new Set([...plan.paths, ...collected.paths])];
-    }
     const intervals = {
         prefetchMs: limits.prefetchIntervalMs.value,
         purgeUrlMs: limits.purgeUrlIntervalMs.value,
         purgePatternMs: limits.purgePatternIntervalMs.value
     };
-    const estimate = estimateMs(plan, intervals);
+    const estimate = estimateMs(plan.resources, intervals);
     const limitLines = describeLimits(limits, {
         purgeUrl: plan.batches.some(b => b.lane === 'purge-url'),
         purgePattern: plan.batches.some(b => b.lane === 'purge-pattern')
     });
-    for (const text of overlapNotes(plan))
-        run.say('info', text);
+    for (const message of planMessages(plan, settings))
+        run.say(message.level, message.text);
     options.logger.info(`Limits: ${limitLines.join(', ')}`);
-    options.logger.info(`${describePlan(plan, estimate, limits.batchSize.value, intervals.prefetchMs)} (planned in ${options.clock.now() - run.startedAt} ms)`);
+    options.logger.info(`${describePlan(plan, estimate, limits.batchSize.value, intervals)} (planned in ${options.clock.now() - run.startedAt} ms)`);
     for (const text of slowPatternWarnings(plan, intervals))
         run.say('warning', text);
     if (run.startedAt + estimate > run.deadline) {
         run.say('warning', `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs)}): what cannot finish in time is not sent.`);
     }
     run.checkCancel();
-    return { plan, plans, intervals, estimate, limitLines };
+    return { ...plan, intervals, estimate, limitLines };
 }
 /** The requests, lane by lane; a dry run plans them and sends nothing. */
-async function scheduleStep(run, plan, intervals) {
+async function scheduleStep(run, plan) {
     const { settings, options, signal } = run;
     if (settings.dryRun) {
         run.notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.');
@@ -34481,10 +34263,10 @@ async function scheduleStep(run, plan, intervals) {
         signal,
         timeoutMs: Math.max(0, Math.min(settings.purgeTimeoutMs, run.deadline - options.clock.now())),
         settleMs: settings.purgeSettleMs,
-        pollMs: Math.min(5000, intervals.purgeUrlMs)
+        pollMs: Math.min(5000, plan.intervals.purgeUrlMs)
     });
     return runSchedule(plan, client, {
-        intervals,
+        intervals: plan.intervals,
         maxAttempts: settings.maxAttempts,
         clock: options.clock,
         logger: options.logger,
@@ -34494,12 +34276,12 @@ async function scheduleStep(run, plan, intervals) {
     });
 }
 /** Edge checks of what was prefetched; the size compared where the new file's is known. */
-async function verifyStep(run, plan, results, looked) {
+async function verifyStep(run, plan, results) {
     const { settings, options, signal } = run;
-    const targets = verifyTargets(run, plan, results, looked);
+    const targets = verifyTargets(run, plan, results);
     if (targets.length === 0 || settings.dryRun || signal.aborted)
         return [];
-    return verifyEdges(targets, (options.probe ?? httpEdgeProbe)(settings.requestTimeoutMs), {
+    return verifyEdges(targets, options.network.edge(settings.requestTimeoutMs), {
         clock: options.clock,
         logger: options.logger,
         signal,
@@ -34513,60 +34295,21 @@ function reportStep(run, done) {
     const report = buildReport(done.plan, done.results, {
         skipped: collected.skipped,
         files: collected.files,
-        limits: done.limitLines,
+        limits: done.plan.limitLines,
         verify: done.verify,
-        resources: resourceReports(settings, done.looked, done.plans, done.plan),
+        resources: resourceReports(done.plan, settings.purge),
         purge: settings.purge,
         dryRun: settings.dryRun,
         cancelled: run.signal.aborted,
         elapsedMs: options.clock.now() - run.startedAt,
-        estimateMs: done.estimate,
+        estimateMs: done.plan.estimate,
         notes: run.notes
     });
     options.logger.info(resultSentence(report));
     return { settings, report, verdict: verdictOf(report, settings) };
 }
-/** Among the run's own paths, those a pattern purge clears besides its own. */
-function overlapNotes(plan) {
-    return plan.resources.flatMap(resource => {
-        const overlaps = patternOverlaps(resource);
-        if (overlaps.length === 0)
-            return [];
-        const shown = overlaps
-            .slice(0, 5)
-            .map(entry => `${entry.pattern} also clears ${entry.alsoClears.slice(0, 3).join(', ')}${entry.alsoClears.length > 3 ? ', …' : ''}`);
-        return [
-            `Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`
-        ];
-    });
-}
-function slowPatternWarnings(plan, intervals) {
-    return plan.resources.flatMap(resource => {
-        const patterns = resource.batches.filter(batch => batch.lane === 'purge-pattern').length;
-        const time = (patterns - 1) * intervals.purgePatternMs;
-        if (patterns < 2 || time <= SLOW_PATTERN_PURGES_MS)
-            return [];
-        return [
-            `Resource ${resource.resource}: ${plural(patterns, 'purge by pattern request')} at one per ${formatDuration(intervals.purgePatternMs)} take about ${formatDuration(time)}. ` +
-                'A few folder patterns in purge-patterns, or purge: all, clear the same in one or two requests.'
-        ];
-    });
-}
-/** `250 paths: 3 purge by URL and 3 prefetch batches of up to 100, one prefetch every 60 s: about 2 min`. */
-function describePlan(plan, estimate, batchSize, prefetchMs) {
-    const first = plan.resources[0];
-    const count = (lane) => first?.batches.filter(batch => batch.lane === lane).length ?? 0;
-    const purges = [
-        count('purge-url') && `${count('purge-url')} purge by URL`,
-        count('purge-pattern') && `${count('purge-pattern')} purge by pattern`
-    ].filter(Boolean);
-    const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : '';
-    const time = estimate < 1000 ? 'under a second' : `about ${formatDuration(estimate)}`;
-    const pace = count('prefetch') > 1 ? `, one prefetch every ${formatSeconds(prefetchMs)}` : '';
-    return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}${pace}: ${time}`;
-}
 /** Where to check each resource's prefetched paths: its hostname (`auto`) or the given base URLs. */
-function verifyTargets(run, plan, results, looked) {
+function verifyTargets(run, plan, results) {
     const { verifyUrls } = run.settings;
     if (verifyUrls !== 'auto' && verifyUrls.length === 0)
         return [];
@@ -34574,29 +34317,388 @@ function verifyTargets(run, plan, results, looked) {
         .filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded')
         .flatMap(r => r.items);
     const targets = [];
-    looked.forEach((entry, i) => {
+    plan.resources.forEach((record, i) => {
         const baseUrl = verifyUrls !== 'auto'
             ? verifyUrls[verifyUrls.length === 1 ? 0 : i]
-            : entry.resource
-                ? edgeBaseUrl(entry.resource)
-                : entry.givenHostname
-                    ? `https://${entry.givenHostname}`
+            : record.resource
+                ? edgeBaseUrl(record.resource)
+                : record.givenHostname
+                    ? `https://${record.givenHostname}`
                     : null;
         if (!baseUrl) {
-            run.say('warning', `verify-url auto: the hostname of resource ${entry.id} is unknown (its settings were not read); not verified.`);
+            run.say('warning', `verify-url auto: the hostname of resource ${record.id} is unknown (its settings were not read); not verified.`);
             return;
         }
-        if (entry.resource) {
-            const optionsOf = pathOptionsOf(entry.resource);
-            const paths = plan.resources.find(r => r.resource === entry.id)?.paths ?? [];
-            if (paths.some(path => optionsOf(path).hidesCacheHeader)) {
-                run.say('notice', `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`);
-            }
+        if (record.hidesCacheHeader) {
+            run.say('notice', `Resource ${record.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`);
         }
-        targets.push({ resource: entry.id, baseUrl, paths: accepted(entry.id) });
+        targets.push({ resource: record.id, baseUrl, paths: accepted(record.id) });
     });
     return targets;
 }
+
+;// CONCATENATED MODULE: ./src/core/http.ts
+/**
+ * One HTTP exchange through @actions/http-client, with the guarantees the
+ * library leaves to its callers:
+ *
+ * - one deadline for the whole exchange, headers and body: a trickling or
+ *   half-finished answer ends at `timeoutMs`, and its socket is destroyed;
+ * - a cancel signal that aborts the request in flight at once;
+ * - a body cut short (Content-Length promised, connection closed) is an error,
+ *   never a promise that does not settle;
+ * - at most `maxBodyBytes` of a body are kept: an endless error page cannot
+ *   fill the memory or stall the event loop;
+ * - no socket outlives its exchange, so a finished run exits at once.
+ *
+ * This is the only module that imports @actions/http-client: the Gcore client
+ * and the edge check both go through it.
+ */
+
+class HttpError extends Error {
+    failure;
+    status;
+    code;
+    constructor(message, failure, 
+    /** The status, when the headers had arrived before the failure. */
+    status = null, code) {
+        super(message);
+        this.failure = failure;
+        this.status = status;
+        this.code = code;
+        this.name = 'HttpError';
+    }
+}
+const USER_AGENT = 'gcore-cdn-prefetch';
+/** Sends the request's signal down to node's http.request, and unwraps `[::1]`. */
+function requestHandler(signal) {
+    return {
+        prepareRequest(options) {
+            options.signal = signal;
+            // The WHATWG URL keeps IPv6 brackets in `hostname`; node's resolver wants the bare address.
+            if (typeof options.host === 'string' && options.host.startsWith('['))
+                options.host = options.host.slice(1, -1);
+        },
+        canHandleAuthentication: () => false,
+        handleAuthentication: () => Promise.reject(new Error('not supported'))
+    };
+}
+async function exchange(request, options) {
+    const controller = new AbortController();
+    let why = null;
+    const abort = (reason) => {
+        why ??= reason;
+        controller.abort();
+    };
+    if (options.signal?.aborted)
+        throw new HttpError('cancelled before it was sent', 'cancelled');
+    const onCancel = () => abort('cancelled');
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+    const timer = setTimeout(() => abort('timeout'), options.timeoutMs);
+    const client = new lib_HttpClient(options.userAgent ?? USER_AGENT, [requestHandler(controller.signal)], {
+        // Our deadline ends the exchange first; the library's idle timer only half-closes a socket.
+        socketTimeout: options.timeoutMs + 60_000,
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: false
+    });
+    let message;
+    try {
+        const response = await client.request(request.method, request.url, request.body ?? null, request.headers);
+        message = response.message;
+        const { body, truncated } = await readBody(message, options.maxBodyBytes, controller.signal);
+        return { status: message.statusCode ?? 0, headers: message.headers, body, truncated };
+    }
+    catch (error) {
+        const status = message?.statusCode ?? null;
+        if (why === 'timeout')
+            throw new HttpError(`no complete answer within ${options.timeoutMs / 1000} s (request-timeout)`, 'timeout', status);
+        if (why === 'cancelled')
+            throw new HttpError('cancelled while the request was in flight', 'cancelled', status);
+        if (error instanceof HttpError)
+            throw error;
+        throw describeNetworkError(error, status);
+    }
+    finally {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onCancel);
+        // Whatever happened, this exchange's socket goes now.
+        message?.socket?.destroy();
+        client.dispose();
+    }
+}
+/** Reads up to `max` bytes; rejects when the body ends early or the signal aborts. */
+function readBody(message, max, signal) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        let settled = false;
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
+            signal.removeEventListener('abort', onAbort);
+            if (result instanceof Error)
+                reject(result);
+            else
+                resolve(result);
+        };
+        const text = () => Buffer.concat(chunks).toString('utf8');
+        const onAbort = () => {
+            message.destroy();
+            finish(new HttpError('aborted', 'cancelled', message.statusCode ?? null));
+        };
+        if (signal.aborted)
+            return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        message.on('data', (chunk) => {
+            if (settled)
+                return;
+            const room = max - size;
+            if (chunk.length > room) {
+                chunks.push(chunk.subarray(0, room));
+                // Settle first: destroy() emits 'aborted' at once, which would report a cut answer.
+                finish({ body: text(), truncated: true });
+                message.destroy();
+                return;
+            }
+            chunks.push(chunk);
+            size += chunk.length;
+        });
+        message.on('end', () => finish({ body: text(), truncated: false }));
+        const cut = () => {
+            const expected = message.headers['content-length'];
+            const of = expected ? ` of ${expected}` : '';
+            finish(new HttpError(`the answer was cut off after ${size}${of} bytes (connection closed)`, 'cut', message.statusCode ?? null));
+        };
+        message.on('error', cut);
+        message.on('aborted', cut);
+        message.on('close', () => {
+            if (!message.complete)
+                cut();
+        });
+    });
+}
+function describeNetworkError(error, status) {
+    const err = error;
+    const code = err?.code;
+    switch (code) {
+        case 'ECONNREFUSED':
+            return new HttpError('connection refused', 'network', status, code);
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return new HttpError(status === null ? 'connection reset' : 'connection reset during the answer', status === null ? 'network' : 'cut', status, code);
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return new HttpError(`host not found (${err.hostname ?? 'unknown host'})`, 'network', status, code);
+        default:
+            return new HttpError(`network error: ${err?.message ?? String(error)}`, 'network', status, code);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/gcore/client.ts
+/**
+ * The Gcore CDN API: purge (by URL, by pattern, all), prefetch, and JSON GETs
+ * (account limits, purge statuses, resources).
+ *
+ * One call is one HTTP request: retries and pacing belong to the scheduler.
+ * Every failure is a GcoreError whose `kind` says what it means, and whose
+ * message carries Gcore's own words, redacted and flattened (see text.ts).
+ */
+
+
+
+/** What is kept of an error body: enough for any message Gcore writes. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
+const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
+const ENDPOINT = { prefetch: 'prefetch', url: 'purge', pattern: 'purge', all: 'purge' };
+/** The documented bodies: purge by URL takes `urls`; by pattern `paths`; all `paths: []`. */
+function requestBody(kind, items) {
+    if (kind === 'url')
+        return JSON.stringify({ urls: items });
+    if (kind === 'all')
+        return JSON.stringify({ paths: [] });
+    return JSON.stringify({ paths: items });
+}
+class GcoreClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    async send(kind, resourceId, items, signal) {
+        const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`;
+        const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal);
+        if (answer.status >= 200 && answer.status < 300)
+            return { status: answer.status };
+        throw this.failure(answer, items, resourceId);
+    }
+    async getJson(path, signal) {
+        const answer = await this.request('GET', path, undefined, MAX_JSON_BODY_BYTES, signal);
+        const where = `GET ${path.split('?')[0]}`;
+        if (answer.status < 200 || answer.status >= 300)
+            throw this.failure(answer, [], null, where);
+        if (answer.truncated)
+            throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status);
+        try {
+            return JSON.parse(answer.body);
+        }
+        catch {
+            throw new GcoreError(`${where}: the answer is not JSON`, 'rejected', answer.status);
+        }
+    }
+    async request(method, path, body, maxBodyBytes, signal) {
+        const headers = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        try {
+            return await exchange({ method, url: `${this.options.apiUrl}${path}`, headers, body }, { timeoutMs: this.options.timeoutMs, signal, maxBodyBytes, userAgent: this.options.userAgent });
+        }
+        catch (error) {
+            if (error instanceof HttpError) {
+                // A cut answer is unconfirmed even when it said 2xx: sending the same purge
+                // or prefetch again is harmless, so it is retried like any network failure.
+                const kind = error.failure === 'cancelled' ? 'cancelled' : 'transient';
+                const unconfirmed = error.failure === 'cut' || error.failure === 'timeout';
+                throw new GcoreError(this.clean(error.message), kind, null, undefined, unconfirmed);
+            }
+            throw new GcoreError(this.clean(`unexpected error: ${error.message}`), 'transient', null);
+        }
+    }
+    failure(answer, sent, resourceId, where) {
+        const { status } = answer;
+        let detail;
+        if (status >= 300 && status < 400) {
+            detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`;
+        }
+        else {
+            detail = describeErrorBody(answer.body, sent);
+            if (status === 404 && resourceId !== null) {
+                detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`;
+            }
+        }
+        const prefix = where ? `${where}: ` : '';
+        return new GcoreError(this.clean(`${prefix}HTTP ${status}: ${detail}`), classifyStatus(status), status, headerValue(answer.headers['retry-after']));
+    }
+    /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
+    clean(text) {
+        return networkText(text, [this.options.apiKey]);
+    }
+}
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+function redirectHost(location) {
+    try {
+        return location ? new URL(location).host || 'the same host' : 'nowhere';
+    }
+    catch {
+        return 'the same host';
+    }
+}
+/**
+ * Gcore's error bodies, as documented: `{"message": "..."}`, `{"errors": {"paths": ["..."]}}`
+ * or per item `{"errors": {"paths": {"1": ["This field may not be blank."]}}}`. The item
+ * form is mapped back to the path that was sent at that index.
+ */
+function describeErrorBody(text, sent) {
+    const body = text.trim();
+    if (body === '')
+        return 'empty response body';
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return plainText(body);
+    }
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const { message, errors, detail } = parsed;
+        if (typeof message === 'string')
+            return message;
+        if (typeof detail === 'string')
+            return detail;
+        if (errors && typeof errors === 'object')
+            return describeFieldErrors(errors, sent);
+    }
+    return body;
+}
+function describeFieldErrors(errors, sent) {
+    const parts = [];
+    for (const [field, value] of Object.entries(errors)) {
+        if (Array.isArray(value)) {
+            parts.push(`${field}: ${value.map(String).join(' ')}`);
+        }
+        else if (value && typeof value === 'object') {
+            for (const [index, messages] of Object.entries(value)) {
+                const path = sent[Number(index)];
+                const which = path === undefined ? `${field}[${index}]` : `${field}[${index}] ${JSON.stringify(path)}`;
+                parts.push(`${which}: ${Array.isArray(messages) ? messages.map(String).join(' ') : String(messages)}`);
+            }
+        }
+        else {
+            parts.push(`${field}: ${String(value)}`);
+        }
+    }
+    return parts.join('; ');
+}
+/**
+ * An HTML error page becomes its title, or its text without tags. One pass
+ * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
+ */
+function plainText(body) {
+    const lower = body.toLowerCase();
+    const open = lower.indexOf('<title');
+    if (open !== -1) {
+        const start = lower.indexOf('>', open);
+        const end = start === -1 ? -1 : lower.indexOf('</title', start);
+        if (end !== -1) {
+            const title = body.slice(start + 1, end).trim();
+            if (title)
+                return title;
+        }
+    }
+    let text = '';
+    let inTag = false;
+    for (const char of body) {
+        if (char === '<') {
+            inTag = true;
+            text += ' ';
+        }
+        else if (char === '>' && inTag)
+            inTag = false;
+        else if (!inTag)
+            text += char;
+    }
+    return text.replace(/\s+/g, ' ').trim() || 'unreadable response body';
+}
+
+;// CONCATENATED MODULE: ./src/core/http-network.ts
+/**
+ * The Network the front ends pass to the engine: Gcore's API through its HTTP
+ * client, and HEAD requests at the edge, both through the one HTTP layer
+ * (http.ts). Tests pass a fake Gcore instead (__tests__/support/fake-gcore.ts).
+ */
+
+
+function httpEdgeProbe(timeoutMs) {
+    return {
+        async head(url, signal) {
+            const answer = await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0 });
+            const cache = answer.headers['cache'] ?? answer.headers['x-cache'];
+            const length = Number(answer.headers['content-length']);
+            return {
+                status: answer.status,
+                cache: Array.isArray(cache) ? cache[0] : cache,
+                contentLength: answer.headers['content-length'] !== undefined && Number.isSafeInteger(length) ? length : null
+            };
+        }
+    };
+}
+const httpNetwork = {
+    api: options => new GcoreClient(options),
+    edge: httpEdgeProbe
+};
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -34904,13 +35006,13 @@ function exitWhenIdle(graceMs = 1000) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/action/context.ts
 /**
- * The run's GitHub context, and a release's assets.
+ * The run's GitHub context, and GitHub's releases as the engine's ReleaseApi.
  *
  * The context comes from the runner's environment and event file, as
  * @actions/github reads it, so the action loads Octokit only when a release
  * must be looked up by tag (on a `release` event the assets are in the event).
+ * What to look up and what a failure means is core's (paths/release.ts).
  */
-
 
 
 function readEvent(env = process.env) {
@@ -34947,74 +35049,50 @@ function runContext(event) {
     };
 }
 /** Octokit from @actions/github, loaded on first use. */
-function octokitReleases(token) {
+function octokit(token) {
     const load = async () => {
         const github = await __nccwpck_require__.e(/* import() */ 157).then(__nccwpck_require__.bind(__nccwpck_require__, 157));
         return github.getOctokit(token);
     };
     return {
         async releaseIdByTag(owner, repo, tag, signal) {
-            const octokit = await load();
-            return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } })).data.id;
+            const client = await load();
+            return (await client.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } })).data.id;
         },
         async assets(owner, repo, releaseId, signal) {
-            const octokit = await load();
-            const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+            const client = await load();
+            return client.paginate(client.rest.repos.listReleaseAssets, {
                 owner,
                 repo,
                 release_id: releaseId,
                 per_page: 100,
                 request: { signal }
             });
-            return assets.map(asset => ({ name: asset.name, size: asset.size }));
         }
     };
 }
-/** A release's assets: from a release event's payload without any call, else from the GitHub API by tag. */
-function releaseSource(options) {
-    const { event } = options;
+/** The release of a `release` event from its payload; any other release through Octokit, by tag. */
+function githubReleases(event, api = octokit) {
+    const fromEvent = payloadRelease(event);
+    const eventRelease = fromEvent
+        ? { tag: fromEvent.tag_name, assets: (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size })) }
+        : null;
     return {
-        async release(tag, signal) {
-            const fromEvent = payloadRelease(event);
-            if (fromEvent) {
-                const assets = (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size }));
-                if (assets.length === 0)
-                    throw inputError('release-assets', `is true, but release ${JSON.stringify(fromEvent.tag_name)} has no assets.`);
-                return { tag: fromEvent.tag_name, assets };
-            }
-            if (!tag) {
-                throw inputError('release-tag', `is required with "release-assets" outside a release event (this run's event is "${event.eventName}").`);
-            }
-            if (!options.token)
-                throw inputError('github-token', 'is empty: it is needed to read the release from the GitHub API.');
+        event: event.eventName,
+        eventRelease,
+        repository: event.repository,
+        async assetsByTag(tag, token, signal) {
             const [owner, repo] = event.repository.split('/');
-            if (!owner || !repo)
-                throw inputError('release-tag', 'needs GITHUB_REPOSITORY (owner/repo) to look the release up.');
-            const api = (options.api ?? octokitReleases)(options.token);
-            // One deadline for the lookup, and the run's cancel, whichever comes first.
-            const deadline = AbortSignal.timeout(options.timeoutMs * 2);
-            const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
-            const problem = (text) => new InputError('release-tag', name => `${name('release-tag')}: ${text}`);
-            let assets;
+            const client = api(token);
             try {
-                assets = await api.assets(owner, repo, await api.releaseIdByTag(owner, repo, tag, both), both);
+                const assets = await client.assets(owner, repo, await client.releaseIdByTag(owner, repo, tag, signal), signal);
+                return assets.map(asset => ({ name: asset.name, size: asset.size }));
             }
             catch (error) {
+                // Octokit's RequestError carries GitHub's status.
                 const status = error.status;
-                if (status === 404)
-                    throw problem(`no release with tag ${JSON.stringify(tag)} in ${owner}/${repo}.`);
-                const why = deadline.aborted
-                    ? 'no answer in time'
-                    : signal?.aborted
-                        ? 'cancelled'
-                        : status
-                            ? `HTTP ${status}`
-                            : networkText(error.message, [options.token]);
-                throw problem(`could not read release ${JSON.stringify(tag)} of ${owner}/${repo} (${why}); check "github-token".`);
+                throw new ReleaseReadError(error.message, typeof status === 'number' ? status : null);
             }
-            if (assets.length === 0)
-                throw inputError('release-assets', `is true, but release ${JSON.stringify(tag)} has no assets.`);
-            return { tag, assets };
         }
     };
 }
@@ -35240,6 +35318,7 @@ async function writeSummary(report, options) {
 
 
 
+
 /** The report of a run that ended before it knew anything: every output still has a value. */
 function emptyReport(note) {
     const facts = {
@@ -35255,7 +35334,7 @@ function emptyReport(note) {
         estimateMs: 0,
         notes: [note]
     };
-    return { ...buildReport({ paths: [], resources: [], batches: [] }, [], facts), result: 'failure' };
+    return { ...buildReport({ paths: [], resources: [] }, [], facts), result: 'failure' };
 }
 async function run() {
     // Mask the secrets before anything else can print them.
@@ -35275,7 +35354,8 @@ async function run() {
             logger: actionLogger,
             clock: systemClock,
             files: nodeFileSource,
-            releases: releaseSource({ event, token: getInput('github-token').trim(), timeoutMs: 30_000 }),
+            network: httpNetwork,
+            releases: githubReleases(event),
             signal: cancellation.signal,
             workspace: process.env.GITHUB_WORKSPACE || process.cwd()
         });

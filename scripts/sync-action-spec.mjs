@@ -1,6 +1,8 @@
 // action.yml is the one source of truth for inputs and outputs. This writes what
-// is derived from it: the README's input and output tables, and src/cli/spec.ts
-// (the CLI's flags, --help and --version, with the version from package.json).
+// is derived from it: the README's input and output tables, src/core/input-names.ts
+// (the input names as a type, so a mistyped name fails the type check) and
+// src/cli/spec.ts (the CLI's flags, --help and --version, with the version from
+// package.json).
 // `npm run docs` rewrites both; `--check` only reports whether they are current
 // (the docs test checks the same).
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -49,6 +51,17 @@ export function cliWords(text) {
     .replace(/the workspace/g, 'the current directory')
 }
 
+export function renderInputNames() {
+  return [
+    '// Generated from action.yml by scripts/sync-action-spec.mjs (npm run docs). Do not edit.',
+    '',
+    '/** An input of the action (and the name of a CLI flag): a mistyped name does not compile. */',
+    'export type InputName =',
+    ...Object.keys(action.inputs).map(name => `  | ${JSON.stringify(name)}`),
+    ''
+  ].join('\n')
+}
+
 export function renderSpec() {
   const plain = text => String(text).replace(/\s+/g, ' ').trim()
   const inputs = Object.entries(action.inputs).map(([name, input]) => ({
@@ -60,8 +73,10 @@ export function renderSpec() {
   return [
     '// Generated from action.yml and package.json by scripts/sync-action-spec.mjs (npm run docs). Do not edit.',
     '',
+    "import type { InputName } from '../core/input-names.js'",
+    '',
     'export interface InputSpec {',
-    '  name: string',
+    '  name: InputName',
     '  description: string',
     '  /** null for a required input. */',
     '  default: string | null',
@@ -78,6 +93,7 @@ export function renderSpec() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const targets = [
     [new URL('README.md', root), text => renderReadme(text)],
+    [new URL('src/core/input-names.ts', root), () => renderInputNames()],
     [new URL('src/cli/spec.ts', root), () => renderSpec()]
   ]
   let stale = false
@@ -94,7 +110,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (!process.argv.includes('--check')) writeFileSync(file, rendered)
   }
   if (stale && process.argv.includes('--check')) {
-    console.error('README.md or src/cli/spec.ts is stale: run npm run docs')
+    console.error('README.md, src/core/input-names.ts or src/cli/spec.ts is stale: run npm run docs')
     process.exit(1)
   }
 }

@@ -1,15 +1,15 @@
 /**
- * The run's GitHub context, and a release's assets.
+ * The run's GitHub context, and GitHub's releases as the engine's ReleaseApi.
  *
  * The context comes from the runner's environment and event file, as
  * @actions/github reads it, so the action loads Octokit only when a release
  * must be looked up by tag (on a `release` event the assets are in the event).
+ * What to look up and what a failure means is core's (paths/release.ts).
  */
 import { readFileSync } from 'node:fs'
-import type { ReleaseAsset, ReleaseSource } from '../core/ports.js'
+import { ReleaseReadError } from '../core/paths/release.js'
+import type { Release, ReleaseApi } from '../core/ports.js'
 import type { RunContext } from '../core/report/markdown.js'
-import { InputError, inputError } from '../core/input-error.js'
-import { networkText } from '../core/text.js'
 
 export interface GitHubEvent {
   eventName: string
@@ -62,88 +62,57 @@ export function runContext(event: GitHubEvent): RunContext {
   }
 }
 
-/** The two calls of Octokit we use, so tests can pass a stub. */
-export interface ReleaseApi {
+/** The two calls of Octokit the release lookup makes, so tests can pass a stub. */
+export interface OctokitReleases {
   releaseIdByTag(owner: string, repo: string, tag: string, signal: AbortSignal): Promise<number>
-  assets(owner: string, repo: string, releaseId: number, signal: AbortSignal): Promise<ReleaseAsset[]>
+  assets(owner: string, repo: string, releaseId: number, signal: AbortSignal): Promise<{ name: string; size: number }[]>
 }
 
 /** Octokit from @actions/github, loaded on first use. */
-function octokitReleases(token: string): ReleaseApi {
+function octokit(token: string): OctokitReleases {
   const load = async () => {
     const github = await import('@actions/github')
     return github.getOctokit(token)
   }
   return {
     async releaseIdByTag(owner, repo, tag, signal) {
-      const octokit = await load()
-      return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } })).data.id
+      const client = await load()
+      return (await client.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } })).data.id
     },
     async assets(owner, repo, releaseId, signal) {
-      const octokit = await load()
-      const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+      const client = await load()
+      return client.paginate(client.rest.repos.listReleaseAssets, {
         owner,
         repo,
         release_id: releaseId,
         per_page: 100,
         request: { signal }
       })
-      return assets.map(asset => ({ name: asset.name, size: asset.size }))
     }
   }
 }
 
-export interface ReleaseSourceOptions {
-  event: GitHubEvent
-  token: string
-  timeoutMs: number
-  /** Defaults to Octokit. */
-  api?: (token: string) => ReleaseApi
-}
-
-/** A release's assets: from a release event's payload without any call, else from the GitHub API by tag. */
-export function releaseSource(options: ReleaseSourceOptions): ReleaseSource {
-  const { event } = options
+/** The release of a `release` event from its payload; any other release through Octokit, by tag. */
+export function githubReleases(event: GitHubEvent, api: (token: string) => OctokitReleases = octokit): ReleaseApi {
+  const fromEvent = payloadRelease(event)
+  const eventRelease: Release | null = fromEvent
+    ? { tag: fromEvent.tag_name, assets: (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size })) }
+    : null
   return {
-    async release(tag, signal) {
-      const fromEvent = payloadRelease(event)
-      if (fromEvent) {
-        const assets = (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size }))
-        if (assets.length === 0)
-          throw inputError('release-assets', `is true, but release ${JSON.stringify(fromEvent.tag_name)} has no assets.`)
-        return { tag: fromEvent.tag_name, assets }
-      }
-      if (!tag) {
-        throw inputError(
-          'release-tag',
-          `is required with "release-assets" outside a release event (this run's event is "${event.eventName}").`
-        )
-      }
-      if (!options.token) throw inputError('github-token', 'is empty: it is needed to read the release from the GitHub API.')
+    event: event.eventName,
+    eventRelease,
+    repository: event.repository,
+    async assetsByTag(tag, token, signal) {
       const [owner, repo] = event.repository.split('/')
-      if (!owner || !repo) throw inputError('release-tag', 'needs GITHUB_REPOSITORY (owner/repo) to look the release up.')
-      const api = (options.api ?? octokitReleases)(options.token)
-      // One deadline for the lookup, and the run's cancel, whichever comes first.
-      const deadline = AbortSignal.timeout(options.timeoutMs * 2)
-      const both = signal ? AbortSignal.any([signal, deadline]) : deadline
-      const problem = (text: string): InputError => new InputError('release-tag', name => `${name('release-tag')}: ${text}`)
-      let assets: ReleaseAsset[]
+      const client = api(token)
       try {
-        assets = await api.assets(owner, repo, await api.releaseIdByTag(owner, repo, tag, both), both)
+        const assets = await client.assets(owner, repo, await client.releaseIdByTag(owner, repo, tag, signal), signal)
+        return assets.map(asset => ({ name: asset.name, size: asset.size }))
       } catch (error) {
-        const status = (error as { status?: number }).status
-        if (status === 404) throw problem(`no release with tag ${JSON.stringify(tag)} in ${owner}/${repo}.`)
-        const why = deadline.aborted
-          ? 'no answer in time'
-          : signal?.aborted
-            ? 'cancelled'
-            : status
-              ? `HTTP ${status}`
-              : networkText((error as Error).message, [options.token])
-        throw problem(`could not read release ${JSON.stringify(tag)} of ${owner}/${repo} (${why}); check "github-token".`)
+        // Octokit's RequestError carries GitHub's status.
+        const status = (error as { status?: unknown }).status
+        throw new ReleaseReadError((error as Error).message, typeof status === 'number' ? status : null)
       }
-      if (assets.length === 0) throw inputError('release-assets', `is true, but release ${JSON.stringify(tag)} has no assets.`)
-      return { tag, assets }
     }
   }
 }

@@ -9,11 +9,12 @@
 import * as core from '@actions/core'
 import { systemClock } from '../core/clock.js'
 import { warm, type EngineOutcome } from '../core/engine.js'
+import { httpNetwork } from '../core/http-network.js'
 import { nodeFileSource } from '../core/paths/node-file-source.js'
 import { renderContextLine } from '../core/report/markdown.js'
 import { buildReport, type RunFacts, type RunReport } from '../core/report/model.js'
 import { cancelOnSignals, exitWhenIdle } from '../host/signals.js'
-import { readEvent, releaseSource, runContext } from './context.js'
+import { githubReleases, readEvent, runContext } from './context.js'
 import { actionLogger } from './logger.js'
 import { publishOutputs } from './outputs.js'
 import { writeSummary } from './summary.js'
@@ -33,7 +34,7 @@ function emptyReport(note: string): RunReport {
     estimateMs: 0,
     notes: [note]
   }
-  return { ...buildReport({ paths: [], resources: [], batches: [] }, [], facts), result: 'failure' }
+  return { ...buildReport({ paths: [], resources: [] }, [], facts), result: 'failure' }
 }
 
 export async function run(): Promise<void> {
@@ -55,7 +56,8 @@ export async function run(): Promise<void> {
       logger: actionLogger,
       clock: systemClock,
       files: nodeFileSource,
-      releases: releaseSource({ event, token: core.getInput('github-token').trim(), timeoutMs: 30_000 }),
+      network: httpNetwork,
+      releases: githubReleases(event),
       signal: cancellation.signal,
       workspace: process.env.GITHUB_WORKSPACE || process.cwd()
     })

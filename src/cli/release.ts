@@ -1,49 +1,50 @@
 /**
- * A release's assets for the CLI, from the GitHub REST API with fetch: the CLI
- * carries no Octokit. Paginated, bounded by a deadline and the run's cancel.
+ * GitHub's releases for the CLI, from the REST API through the one HTTP layer
+ * (core/http.ts: deadlines, body caps, and the proxy settings every request
+ * honours): the CLI carries no Octokit. What to look up and what a failure
+ * means is core's (paths/release.ts).
  */
-import type { ReleaseAsset, ReleaseSource } from '../core/ports.js'
-import { InputError, inputError } from '../core/input-error.js'
+import { exchange } from '../core/http.js'
+import { RELEASE_LOOKUP_TIMEOUT_MS, ReleaseReadError } from '../core/paths/release.js'
+import type { ReleaseApi, ReleaseAsset } from '../core/ports.js'
 
-export function githubReleases(env: NodeJS.ProcessEnv, timeoutMs: number): ReleaseSource {
+/** A page of 100 assets is about 200 kB of JSON. */
+const MAX_PAGE_BYTES = 8 * 1024 * 1024
+const PER_PAGE = 100
+
+export function githubReleases(env: NodeJS.ProcessEnv): ReleaseApi {
+  const api = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '')
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  const get = async (path: string, token: string, signal: AbortSignal): Promise<unknown> => {
+    const headers: Record<string, string> = { Accept: 'application/vnd.github+json', Authorization: `Bearer ${token}` }
+    const answer = await exchange(
+      { method: 'GET', url: `${api}${path}`, headers },
+      { timeoutMs: RELEASE_LOOKUP_TIMEOUT_MS, signal, maxBodyBytes: MAX_PAGE_BYTES }
+    )
+    if (answer.status < 200 || answer.status >= 300) throw new ReleaseReadError(`HTTP ${answer.status}`, answer.status)
+    try {
+      return JSON.parse(answer.body)
+    } catch {
+      throw new ReleaseReadError(`the answer to GET ${path} is not JSON (HTTP ${answer.status})`)
+    }
+  }
   return {
-    async release(tag, signal) {
-      if (!tag) throw inputError('release-tag', 'is required with --release-assets outside GitHub Actions.')
-      const token = env.GITHUB_TOKEN ?? ''
-      const repository = env.GITHUB_REPOSITORY ?? ''
-      if (!/^[^/]+\/[^/]+$/.test(repository)) throw inputError('release-tag', 'needs GITHUB_REPOSITORY=owner/repo to find the release.')
-      const api = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '')
-      const deadline = AbortSignal.timeout(timeoutMs)
-      const both = signal ? AbortSignal.any([signal, deadline]) : deadline
-      const problem = (text: string): InputError => new InputError('release-tag', name => `${name('release-tag')}: ${text}`)
-      const get = async (url: string): Promise<unknown> => {
-        const headers: Record<string, string> = { Accept: 'application/vnd.github+json', 'User-Agent': 'gcore-cdn-prefetch' }
-        if (token) headers.Authorization = `Bearer ${token}`
-        let response: Response
-        try {
-          response = await fetch(url, { headers, signal: both })
-        } catch {
-          throw problem(
-            `could not read release ${JSON.stringify(tag)} of ${repository} (${deadline.aborted ? 'no answer in time' : signal?.aborted ? 'cancelled' : 'network error'}).`
-          )
-        }
-        if (response.status === 404) throw problem(`no release with tag ${JSON.stringify(tag)} in ${repository}.`)
-        if (!response.ok)
-          throw problem(`could not read release ${JSON.stringify(tag)} of ${repository} (HTTP ${response.status}); check GITHUB_TOKEN.`)
-        return response.json()
-      }
-      const release = (await get(`${api}/repos/${repository}/releases/tags/${encodeURIComponent(tag)}`)) as { id: number }
+    event: '',
+    eventRelease: null,
+    repository,
+    async assetsByTag(tag, token, signal) {
+      const release = await get(`/repos/${repository}/releases/tags/${encodeURIComponent(tag)}`, token, signal)
+      const id = (release as { id?: unknown } | null)?.id
+      if (typeof id !== 'number') throw new ReleaseReadError('the release answer has no numeric id')
       const assets: ReleaseAsset[] = []
       for (let page = 1; ; page++) {
-        const items = (await get(`${api}/repos/${repository}/releases/${release.id}/assets?per_page=100&page=${page}`)) as {
-          name: string
-          size: number
-        }[]
-        assets.push(...items.map(item => ({ name: item.name, size: item.size })))
-        if (items.length < 100) break
+        const items = await get(`/repos/${repository}/releases/${id}/assets?per_page=${PER_PAGE}&page=${page}`, token, signal)
+        if (!Array.isArray(items) || items.some(item => typeof item?.name !== 'string' || typeof item?.size !== 'number')) {
+          throw new ReleaseReadError('the assets answer is not a list of assets')
+        }
+        assets.push(...items.map(item => ({ name: item.name as string, size: item.size as number })))
+        if (items.length < PER_PAGE) return assets
       }
-      if (assets.length === 0) throw inputError('release-assets', `is set, but release ${JSON.stringify(tag)} has no assets.`)
-      return { tag, assets }
     }
   }
 }

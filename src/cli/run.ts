@@ -9,6 +9,7 @@
 import { systemClock } from '../core/clock.js'
 import { warm } from '../core/engine.js'
 import { formatDuration } from '../core/format.js'
+import { httpNetwork } from '../core/http-network.js'
 import { nodeFileSource } from '../core/paths/node-file-source.js'
 import type { Logger } from '../core/ports.js'
 import { outputFields } from '../core/report/json.js'
@@ -66,7 +67,8 @@ export async function runCommand(args: ParsedArgs, env: NodeJS.ProcessEnv): Prom
       logger: stderrLogger(args.verbose),
       clock: systemClock,
       files: nodeFileSource,
-      releases: githubReleases(env, 60_000),
+      network: httpNetwork,
+      releases: githubReleases(env),
       signal: cancellation.signal,
       workspace: process.cwd(),
       name: flagName

@@ -1,7 +1,9 @@
 // Generated from action.yml and package.json by scripts/sync-action-spec.mjs (npm run docs). Do not edit.
 
+import type { InputName } from '../core/input-names.js'
+
 export interface InputSpec {
-  name: string
+  name: InputName
   description: string
   /** null for a required input. */
   default: string | null

@@ -9,43 +9,44 @@
  * (a refused key, a cancel, an unexpected error), `warm` returns a report that
  * accounts for every path it knew of.
  */
-import { formatDuration, formatSeconds, plural } from './format.js'
-import { GcoreClient, GcoreError } from './gcore/client.js'
+import { formatDuration, plural } from './format.js'
+import { GcoreError } from './gcore/errors.js'
 import { describeLimits, readAccountLimits, resolveLimits, type EffectiveLimits } from './gcore/limits.js'
 import { lookUpResources, ResourceCheckFailed, type LookedUp } from './gcore/lookup.js'
 import { awaitPurge } from './gcore/purge-status.js'
-import { edgeBaseUrl, pathOptionsOf } from './gcore/resource.js'
+import { edgeBaseUrl } from './gcore/resource.js'
 import { actionInputName, InputError, type NameInput } from './input-error.js'
-import { buildPlan, estimateMs, patternOverlaps, type Batch, type LaneIntervals, type Plan } from './paths/plan.js'
+import { readRelease } from './paths/release.js'
 import { collectPaths, type CollectedPaths } from './paths/sources.js'
-import type { Clock, FileSource, GcoreApi, Logger, PurgeKind, ReleaseAsset, ReleaseSource } from './ports.js'
+import type { Batch } from './plan/batches.js'
+import { describePlan, planMessages, slowPatternWarnings } from './plan/describe.js'
+import { estimateMs, type LaneIntervals } from './plan/estimate.js'
+import { makePlan, type Plan } from './plan/plan.js'
+import type { Clock, FileSource, GcoreApi, Logger, Network, PurgeKind, ReleaseApi, ReleaseAsset } from './ports.js'
 import { buildReport, verdictOf, type RunReport, type Verdict } from './report/model.js'
+import { resourceReports } from './report/resources.js'
 import { resultSentence } from './report/sentence.js'
-import { planResources, resourceReports, type ResourcePlans } from './resource-plan.js'
 import { labelOf } from './schedule/lane.js'
 import { plannedResults, runSchedule, type BatchResult } from './schedule/run.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
-import { httpEdgeProbe, verifyEdges, type EdgeProbe, type VerifyResult, type VerifyTarget } from './verify.js'
+import { verifyEdges, type VerifyResult, type VerifyTarget } from './verify.js'
 
 /** The limits, resource and purge-status GETs are optional help: a slow answer must not hold up the run. */
 const OPTIONAL_REQUEST_TIMEOUT_MS = 5000
-/** Pattern purges slower than this get a warning with the alternatives. */
-const SLOW_PATTERN_PURGES_MS = 10 * 60_000
 
 export interface EngineOptions {
   getInput: InputReader
   logger: Logger
   clock: Clock
   files: FileSource
+  /** Gcore's API and its edge: http-network.ts, or a fake. */
+  network: Network
   /** Needed only with `release-assets`. */
-  releases?: ReleaseSource
+  releases?: ReleaseApi
   signal: AbortSignal
   workspace: string
   /** How messages name an input: `input "paths"` (the action) or `--paths` (the CLI). */
   name?: NameInput
-  /** For tests: the API and the edge probe; by default the real HTTP ones. */
-  api?: (settings: Settings, timeoutMs: number) => GcoreApi
-  probe?: (timeoutMs: number) => EdgeProbe
 }
 
 export interface EngineOutcome {
@@ -100,7 +101,7 @@ class Run {
 
   /** A report of a run that sent nothing: every known path is failed, or cancelled. */
   unsent(cancelled: boolean): RunReport {
-    return buildReport({ paths: this.collected.paths, resources: [], batches: [] }, [], {
+    return buildReport({ paths: this.collected.paths, resources: [] }, [], {
       skipped: this.collected.skipped,
       files: this.collected.files,
       limits: [],
@@ -127,13 +128,9 @@ class Run {
   /** The API client for purge and prefetch, and one with a short deadline for the optional GETs. */
   get api(): { client: GcoreApi; helper: GcoreApi } {
     if (!this.apis) {
-      const make =
-        this.options.api ?? ((s: Settings, timeoutMs: number) => new GcoreClient({ apiUrl: s.apiUrl, apiKey: s.apiKey, timeoutMs }))
-      const { requestTimeoutMs } = this.settings
-      this.apis = {
-        client: make(this.settings, requestTimeoutMs),
-        helper: make(this.settings, Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS))
-      }
+      const { apiUrl, apiKey, requestTimeoutMs } = this.settings
+      const make = (timeoutMs: number): GcoreApi => this.options.network.api({ apiUrl, apiKey, timeoutMs })
+      this.apis = { client: make(requestTimeoutMs), helper: make(Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)) }
     }
     return this.apis
   }
@@ -156,11 +153,10 @@ export async function warm(options: EngineOptions): Promise<EngineOutcome> {
   }
   try {
     const limits = await limitsStep(run)
-    const looked = await resourcesStep(run)
-    const { plan, plans, intervals, estimate, limitLines } = planStep(run, limits, looked)
-    const results = await scheduleStep(run, plan, intervals)
-    const verify = await verifyStep(run, plan, results, looked)
-    return reportStep(run, { plan, results, verify, looked, plans, limitLines, estimate })
+    const plan = planStep(run, limits, await resourcesStep(run))
+    const results = await scheduleStep(run, plan)
+    const verify = await verifyStep(run, plan, results)
+    return reportStep(run, { plan, results, verify })
   } catch (error) {
     if (error instanceof StopBeforeSending) return run.stopped(error)
     // A bug or a fault nothing else caught: still a report that accounts for every path.
@@ -191,7 +187,7 @@ async function collectPathsStep(run: Run): Promise<CollectedPaths> {
     let assets: ReleaseAsset[] = []
     if (settings.releaseAssets) {
       if (!options.releases) throw new InputError('release-assets', n => `${n('release-assets')} is not available here.`)
-      const release = await options.releases.release(settings.releaseTag, signal)
+      const release = await readRelease(options.releases, settings, signal)
       options.logger.info(`Release ${release.tag}: ${plural(release.assets.length, 'asset')}`)
       assets = release.assets
     }
@@ -213,7 +209,7 @@ function nothingToSend(run: Run): EngineOutcome {
   const { settings, collected, name } = run
   const message = collected.skipped.length
     ? `No paths to prefetch: all ${collected.skipped.length} are outside the size window (size-check: skip).`
-    : `No paths to prefetch: ${['paths', 'paths-file', 'files', 'release-assets'].map(name).join(', ')} gave none.`
+    : `No paths to prefetch: ${(['paths', 'paths-file', 'files', 'release-assets'] as const).map(input => name(input)).join(', ')} gave none.`
   // With if-no-paths: error, the message is the step's error; otherwise it is said here.
   if (settings.ifNoPaths === 'error') run.notes.push(message)
   else run.say(settings.ifNoPaths === 'warn' ? 'warning' : 'info', message)
@@ -256,35 +252,28 @@ async function resourcesStep(run: Run): Promise<LookedUp[]> {
   }
 }
 
-/** Per resource: its paths as its cache key sees them, how each is purged, the batches and lanes. */
-function planStep(run: Run, limits: EffectiveLimits, looked: LookedUp[]) {
+/** One record per resource (its paths as its cache key sees them, how each is purged, its batches), and the plan in words. */
+function planStep(run: Run, limits: EffectiveLimits, looked: LookedUp[]): PlanOfRun {
   const { settings, collected, options } = run
-  const plans = planResources(settings, collected.paths, looked)
-  for (const message of plans.messages) run.say(message.level, message.text)
-  const plan = buildPlan(plans.inputs, {
+  const plan = makePlan(settings, collected.paths, looked, {
     prefetch: limits.batchSize.value,
     purgeUrl: limits.purgeUrlBatchSize.value,
     purgePattern: limits.purgePatternBatchSize.value
   })
-  // Resources that cannot serve keep the run's paths, with no batch: those paths fail there.
-  if (plans.failed.length) {
-    for (const failure of plans.failed) plan.resources.push({ resource: failure.id, paths: collected.paths, batches: [] })
-    plan.paths = [...new Set([...plan.paths, ...collected.paths])]
-  }
   const intervals: LaneIntervals = {
     prefetchMs: limits.prefetchIntervalMs.value,
     purgeUrlMs: limits.purgeUrlIntervalMs.value,
     purgePatternMs: limits.purgePatternIntervalMs.value
   }
-  const estimate = estimateMs(plan, intervals)
+  const estimate = estimateMs(plan.resources, intervals)
   const limitLines = describeLimits(limits, {
     purgeUrl: plan.batches.some(b => b.lane === 'purge-url'),
     purgePattern: plan.batches.some(b => b.lane === 'purge-pattern')
   })
-  for (const text of overlapNotes(plan)) run.say('info', text)
+  for (const message of planMessages(plan, settings)) run.say(message.level, message.text)
   options.logger.info(`Limits: ${limitLines.join(', ')}`)
   options.logger.info(
-    `${describePlan(plan, estimate, limits.batchSize.value, intervals.prefetchMs)} (planned in ${options.clock.now() - run.startedAt} ms)`
+    `${describePlan(plan, estimate, limits.batchSize.value, intervals)} (planned in ${options.clock.now() - run.startedAt} ms)`
   )
   for (const text of slowPatternWarnings(plan, intervals)) run.say('warning', text)
   if (run.startedAt + estimate > run.deadline) {
@@ -294,11 +283,18 @@ function planStep(run: Run, limits: EffectiveLimits, looked: LookedUp[]) {
     )
   }
   run.checkCancel()
-  return { plan, plans, intervals, estimate, limitLines }
+  return { ...plan, intervals, estimate, limitLines }
+}
+
+/** The plan, with the pace and the limits it was made for. */
+interface PlanOfRun extends Plan {
+  intervals: LaneIntervals
+  estimate: number
+  limitLines: string[]
 }
 
 /** The requests, lane by lane; a dry run plans them and sends nothing. */
-async function scheduleStep(run: Run, plan: Plan, intervals: LaneIntervals): Promise<BatchResult[]> {
+async function scheduleStep(run: Run, plan: PlanOfRun): Promise<BatchResult[]> {
   const { settings, options, signal } = run
   if (settings.dryRun) {
     run.notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.')
@@ -312,10 +308,10 @@ async function scheduleStep(run: Run, plan: Plan, intervals: LaneIntervals): Pro
       signal,
       timeoutMs: Math.max(0, Math.min(settings.purgeTimeoutMs, run.deadline - options.clock.now())),
       settleMs: settings.purgeSettleMs,
-      pollMs: Math.min(5000, intervals.purgeUrlMs)
+      pollMs: Math.min(5000, plan.intervals.purgeUrlMs)
     })
   return runSchedule(plan, client, {
-    intervals,
+    intervals: plan.intervals,
     maxAttempts: settings.maxAttempts,
     clock: options.clock,
     logger: options.logger,
@@ -326,11 +322,11 @@ async function scheduleStep(run: Run, plan: Plan, intervals: LaneIntervals): Pro
 }
 
 /** Edge checks of what was prefetched; the size compared where the new file's is known. */
-async function verifyStep(run: Run, plan: Plan, results: BatchResult[], looked: LookedUp[]): Promise<VerifyResult[]> {
+async function verifyStep(run: Run, plan: Plan, results: BatchResult[]): Promise<VerifyResult[]> {
   const { settings, options, signal } = run
-  const targets = verifyTargets(run, plan, results, looked)
+  const targets = verifyTargets(run, plan, results)
   if (targets.length === 0 || settings.dryRun || signal.aborted) return []
-  return verifyEdges(targets, (options.probe ?? httpEdgeProbe)(settings.requestTimeoutMs), {
+  return verifyEdges(targets, options.network.edge(settings.requestTimeoutMs), {
     clock: options.clock,
     logger: options.logger,
     signal,
@@ -340,77 +336,27 @@ async function verifyStep(run: Run, plan: Plan, results: BatchResult[], looked: 
   })
 }
 
-interface Done {
-  plan: Plan
-  results: BatchResult[]
-  verify: VerifyResult[]
-  looked: LookedUp[]
-  plans: ResourcePlans
-  limitLines: string[]
-  estimate: number
-}
-
-function reportStep(run: Run, done: Done): EngineOutcome {
+function reportStep(run: Run, done: { plan: PlanOfRun; results: BatchResult[]; verify: VerifyResult[] }): EngineOutcome {
   const { settings, collected, options } = run
   const report = buildReport(done.plan, done.results, {
     skipped: collected.skipped,
     files: collected.files,
-    limits: done.limitLines,
+    limits: done.plan.limitLines,
     verify: done.verify,
-    resources: resourceReports(settings, done.looked, done.plans, done.plan),
+    resources: resourceReports(done.plan, settings.purge),
     purge: settings.purge,
     dryRun: settings.dryRun,
     cancelled: run.signal.aborted,
     elapsedMs: options.clock.now() - run.startedAt,
-    estimateMs: done.estimate,
+    estimateMs: done.plan.estimate,
     notes: run.notes
   })
   options.logger.info(resultSentence(report))
   return { settings, report, verdict: verdictOf(report, settings) }
 }
 
-/** Among the run's own paths, those a pattern purge clears besides its own. */
-function overlapNotes(plan: Plan): string[] {
-  return plan.resources.flatMap(resource => {
-    const overlaps = patternOverlaps(resource)
-    if (overlaps.length === 0) return []
-    const shown = overlaps
-      .slice(0, 5)
-      .map(entry => `${entry.pattern} also clears ${entry.alsoClears.slice(0, 3).join(', ')}${entry.alsoClears.length > 3 ? ', …' : ''}`)
-    return [
-      `Resource ${resource.resource}: a purge by pattern is a prefix, so ${shown.join('; ')}${overlaps.length > 5 ? `; and ${overlaps.length - 5} more` : ''}.`
-    ]
-  })
-}
-
-function slowPatternWarnings(plan: Plan, intervals: LaneIntervals): string[] {
-  return plan.resources.flatMap(resource => {
-    const patterns = resource.batches.filter(batch => batch.lane === 'purge-pattern').length
-    const time = (patterns - 1) * intervals.purgePatternMs
-    if (patterns < 2 || time <= SLOW_PATTERN_PURGES_MS) return []
-    return [
-      `Resource ${resource.resource}: ${plural(patterns, 'purge by pattern request')} at one per ${formatDuration(intervals.purgePatternMs)} take about ${formatDuration(time)}. ` +
-        'A few folder patterns in purge-patterns, or purge: all, clear the same in one or two requests.'
-    ]
-  })
-}
-
-/** `250 paths: 3 purge by URL and 3 prefetch batches of up to 100, one prefetch every 60 s: about 2 min`. */
-function describePlan(plan: Plan, estimate: number, batchSize: number, prefetchMs: number): string {
-  const first = plan.resources[0]
-  const count = (lane: string): number => first?.batches.filter(batch => batch.lane === lane).length ?? 0
-  const purges = [
-    count('purge-url') && `${count('purge-url')} purge by URL`,
-    count('purge-pattern') && `${count('purge-pattern')} purge by pattern`
-  ].filter(Boolean)
-  const resources = plan.resources.length > 1 ? ` on each of ${plan.resources.length} resources` : ''
-  const time = estimate < 1000 ? 'under a second' : `about ${formatDuration(estimate)}`
-  const pace = count('prefetch') > 1 ? `, one prefetch every ${formatSeconds(prefetchMs)}` : ''
-  return `${plural(plan.paths.length, 'path')}: ${purges.length ? `${purges.join(', ')} and ` : ''}${plural(count('prefetch'), 'prefetch batch', 'prefetch batches')} of up to ${batchSize}${resources}${pace}: ${time}`
-}
-
 /** Where to check each resource's prefetched paths: its hostname (`auto`) or the given base URLs. */
-function verifyTargets(run: Run, plan: Plan, results: BatchResult[], looked: LookedUp[]): VerifyTarget[] {
+function verifyTargets(run: Run, plan: Plan, results: BatchResult[]): VerifyTarget[] {
   const { verifyUrls } = run.settings
   if (verifyUrls !== 'auto' && verifyUrls.length === 0) return []
   const accepted = (resource: number): string[] =>
@@ -418,30 +364,26 @@ function verifyTargets(run: Run, plan: Plan, results: BatchResult[], looked: Loo
       .filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded')
       .flatMap(r => r.items)
   const targets: VerifyTarget[] = []
-  looked.forEach((entry, i) => {
+  plan.resources.forEach((record, i) => {
     const baseUrl =
       verifyUrls !== 'auto'
         ? verifyUrls[verifyUrls.length === 1 ? 0 : i]
-        : entry.resource
-          ? edgeBaseUrl(entry.resource)
-          : entry.givenHostname
-            ? `https://${entry.givenHostname}`
+        : record.resource
+          ? edgeBaseUrl(record.resource)
+          : record.givenHostname
+            ? `https://${record.givenHostname}`
             : null
     if (!baseUrl) {
-      run.say('warning', `verify-url auto: the hostname of resource ${entry.id} is unknown (its settings were not read); not verified.`)
+      run.say('warning', `verify-url auto: the hostname of resource ${record.id} is unknown (its settings were not read); not verified.`)
       return
     }
-    if (entry.resource) {
-      const optionsOf = pathOptionsOf(entry.resource)
-      const paths = plan.resources.find(r => r.resource === entry.id)?.paths ?? []
-      if (paths.some(path => optionsOf(path).hidesCacheHeader)) {
-        run.say(
-          'notice',
-          `Resource ${entry.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`
-        )
-      }
+    if (record.hidesCacheHeader) {
+      run.say(
+        'notice',
+        `Resource ${record.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`
+      )
     }
-    targets.push({ resource: entry.id, baseUrl, paths: accepted(entry.id) })
+    targets.push({ resource: record.id, baseUrl, paths: accepted(record.id) })
   })
   return targets
 }

@@ -4,15 +4,17 @@
  * the input its own way: `input "paths"` for the action, `--paths` for the CLI.
  */
 
+import type { InputName } from './input-names.js'
+
 /** How a front end names an input in a message: `input "paths"` or `--paths`. */
-export type NameInput = (input: string) => string
+export type NameInput = (input: InputName) => string
 
 export const actionInputName: NameInput = input => `input "${input}"`
 
 /** A problem with what the user gave us; `describe` words it for a front end. */
 export class InputError extends Error {
   constructor(
-    readonly input: string,
+    readonly input: InputName,
     private readonly compose: (name: NameInput) => string
   ) {
     super(capitalise(compose(actionInputName)))
@@ -25,7 +27,7 @@ export class InputError extends Error {
 }
 
 /** The common case: a message that starts with the input's name. */
-export function inputError(input: string, rest: string): InputError {
+export function inputError(input: InputName, rest: string): InputError {
   return new InputError(input, name => `${name(input)} ${rest}`)
 }
 

@@ -1,8 +1,8 @@
 /**
  * The engine's only doors out. Everything in src/core that touches time, the
- * log, the Gcore API, GitHub releases or the file system goes through one of
- * these, so the front ends (src/action, src/cli) choose the real thing and the
- * tests choose a fake.
+ * log, the network (Gcore's API and its edge), GitHub releases or the file
+ * system goes through one of these, so the front ends (src/action, src/cli)
+ * choose the real thing (see http-network.ts) and the tests choose a fake.
  */
 
 export interface Clock {
@@ -34,17 +34,48 @@ export interface GcoreApi {
   getJson(path: string, signal?: AbortSignal): Promise<unknown>
 }
 
+/** What one HEAD at the edge showed. */
+interface EdgeAnswer {
+  status: number
+  /** Gcore's `Cache` header (or `X-Cache`); undefined when hidden. */
+  cache: string | undefined
+  /** Content-Length, when it is a whole number. */
+  contentLength: number | null
+}
+
+export interface EdgeProbe {
+  /** HEAD a URL. Rejects on network errors and timeouts. */
+  head(url: string, signal?: AbortSignal): Promise<EdgeAnswer>
+}
+
+/** Where the engine's requests go. The front ends pass the HTTP one; tests a fake Gcore. */
+export interface Network {
+  /** A client of Gcore's API whose every request ends within `timeoutMs`. */
+  api(options: { apiUrl: string; apiKey: string; timeoutMs: number }): GcoreApi
+  /** HEAD requests at the edge, each within `timeoutMs`. */
+  edge(timeoutMs: number): EdgeProbe
+}
+
 export interface ReleaseAsset {
   name: string
   size: number
 }
 
-export interface ReleaseSource {
-  /**
-   * The release's tag and assets: from the triggering event, or looked up by
-   * `tag`. Throws an InputError naming the input to fix.
-   */
-  release(tag: string, signal?: AbortSignal): Promise<{ tag: string; assets: ReleaseAsset[] }>
+export interface Release {
+  tag: string
+  assets: ReleaseAsset[]
+}
+
+/** GitHub's releases, as the release policy (paths/release.ts) asks for them. */
+export interface ReleaseApi {
+  /** The event that started the run (`release`, `push`, …); '' outside GitHub Actions. */
+  readonly event: string
+  /** The release a `release` event is about, with its assets; null for any other event. */
+  readonly eventRelease: Release | null
+  /** `owner/repo` whose releases are read by tag; '' when unknown. */
+  readonly repository: string
+  /** The assets of the release tagged `tag`. Rejects with a ReleaseReadError when GitHub answered otherwise. */
+  assetsByTag(tag: string, token: string, signal: AbortSignal): Promise<ReleaseAsset[]>
 }
 
 export interface FileSource {

@@ -7,10 +7,11 @@
  */
 import { isIP } from 'node:net'
 import { InputError, inputError } from './input-error.js'
+import type { InputName } from './input-names.js'
 import { normalisePrefix } from './paths/normalise.js'
+import type { PathSettings } from './paths/sources.js'
 
 type IfNoPaths = 'error' | 'warn' | 'ignore'
-type SizeCheck = 'warn' | 'skip' | 'off'
 type LimitsMode = 'auto' | 'documented'
 export type PurgeMode = 'off' | 'url' | 'pattern' | 'all' | 'auto'
 export type ResourceCheck = 'auto' | 'required' | 'off'
@@ -18,20 +19,12 @@ export type ResourceCheck = 'auto' | 'required' | 'off'
 /** A CDN resource as the user named it: its numeric ID or one of its hostnames. */
 export type ResourceRef = { id: number; hostname?: undefined } | { id?: undefined; hostname: string }
 
-export interface Settings {
+export interface Settings extends PathSettings {
   apiKey: string
   /** In the order given, without duplicates. */
   resources: ResourceRef[]
-  paths: string
-  pathsFile: string
-  /** Glob patterns, one per line of `files`. */
-  files: string[]
-  baseDir: string
-  /** Normalised: '' or `/dir/sub`, no trailing slash. */
-  pathPrefix: string
-  sizeCheck: SizeCheck
-  releaseAssets: boolean
   releaseTag: string
+  /** For the release lookup by tag; may be empty. */
   githubToken: string
   purge: PurgeMode
   /** User patterns for purge by pattern: start with `/`, `*` only at the end. */
@@ -63,10 +56,10 @@ export interface Settings {
   notices: string[]
 }
 
-export type InputReader = (name: string) => string
+export type InputReader = (name: InputName) => string
 
 export function readSettings(getInput: InputReader): Settings {
-  const read = (name: string): string => getInput(name).trim()
+  const read = (name: InputName): string => getInput(name).trim()
   const notices: string[] = []
   const resources = parseResources(read('resource-id'))
   return {
@@ -170,7 +163,7 @@ function parseResources(value: string): ResourceRef[] {
 }
 
 /** The values core.getBooleanInput accepts (YAML 1.2 core schema). */
-function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+function parseBoolean(name: InputName, value: string, fallback: boolean): boolean {
   if (value === '') return fallback
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
@@ -207,7 +200,7 @@ function parsePurgePatterns(value: string): string[] {
   return [...new Set(patterns)]
 }
 
-function parseInteger<F extends number | undefined>(name: string, value: string, fallback: F, min: number, max: number): number | F {
+function parseInteger<F extends number | undefined>(name: InputName, value: string, fallback: F, min: number, max: number): number | F {
   if (value === '') return fallback
   const number = Number(value)
   if (!/^[0-9]+$/.test(value) || number < min || number > max) {
@@ -217,7 +210,7 @@ function parseInteger<F extends number | undefined>(name: string, value: string,
 }
 
 /** Seconds (decimals allowed, > 0, or >= 0 with allowZero) → milliseconds. */
-function parseSeconds<F extends number | undefined>(name: string, value: string, fallbackSeconds: F, allowZero = false): number | F {
+function parseSeconds<F extends number | undefined>(name: InputName, value: string, fallbackSeconds: F, allowZero = false): number | F {
   if (value === '') return (fallbackSeconds === undefined ? undefined : fallbackSeconds * 1000) as F
   const seconds = Number(value)
   if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(allowZero ? seconds >= 0 : seconds > 0) || seconds > 86400) {
@@ -249,7 +242,7 @@ function parseVerifyUrls(value: string, resourceCount: number): 'auto' | string[
   return urls.map(url => url.replace(/\/+$/, ''))
 }
 
-function parseChoice<T extends string>(name: string, value: string, choices: readonly T[], fallback: T): T {
+function parseChoice<T extends string>(name: InputName, value: string, choices: readonly T[], fallback: T): T {
   if (value === '') return fallback
   if ((choices as readonly string[]).includes(value)) return value as T
   throw inputError(name, `must be one of ${choices.join(', ')}, got ${quote(value)}.`)

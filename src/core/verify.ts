@@ -8,9 +8,8 @@
  * Paths not yet HIT are asked again until `verify-timeout`. One HIT proves one
  * edge server has the file, not all of them.
  */
-import { exchange } from './http.js'
 import { mapLimit } from './pool.js'
-import type { Clock, Logger } from './ports.js'
+import type { Clock, EdgeProbe, Logger } from './ports.js'
 import { networkText } from './text.js'
 
 export interface VerifyResult {
@@ -28,17 +27,6 @@ export interface VerifyResult {
   size: number | null
 }
 
-interface EdgeAnswer {
-  status: number
-  cache: string | undefined
-  contentLength: number | null
-}
-
-export interface EdgeProbe {
-  /** HEAD a URL. Rejects on network errors and timeouts. */
-  head(url: string, signal?: AbortSignal): Promise<EdgeAnswer>
-}
-
 export interface VerifyTarget {
   resource: number
   baseUrl: string
@@ -54,21 +42,6 @@ export interface VerifyOptions {
   pollMs?: number
   /** Sizes of the new files by CDN path, where known. */
   sizes?: ReadonlyMap<string, number>
-}
-
-export function httpEdgeProbe(timeoutMs: number): EdgeProbe {
-  return {
-    async head(url, signal) {
-      const answer = await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0 })
-      const cache = answer.headers['cache'] ?? answer.headers['x-cache']
-      const length = Number(answer.headers['content-length'])
-      return {
-        status: answer.status,
-        cache: Array.isArray(cache) ? cache[0] : cache,
-        contentLength: answer.headers['content-length'] !== undefined && Number.isSafeInteger(length) ? length : null
-      }
-    }
-  }
 }
 
 /** `HIT`, `MISS`, … from a header such as `HIT` or `hit, MISS`: the first verdict. */

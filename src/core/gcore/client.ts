@@ -7,42 +7,9 @@
  * message carries Gcore's own words, redacted and flattened (see text.ts).
  */
 import { exchange, HttpError, type HttpAnswer } from '../http.js'
-import type { Clock, GcoreApi, RequestKind } from '../ports.js'
+import type { GcoreApi, RequestKind } from '../ports.js'
 import { networkText } from '../text.js'
-
-/**
- * - rate-limited: 429, wait and retry
- * - transient: 5xx, 408, timeouts, cut answers, connection errors: retry with backoff
- * - auth: 401, the key is refused: stop everything
- * - forbidden: 403, the key may not do this
- * - not-found: 404, no such resource (or endpoint) on this account
- * - rejected: any other answer; retrying would not help
- * - cancelled: the run was cancelled while the request was in flight
- */
-export type FailureKind = 'rate-limited' | 'transient' | 'auth' | 'forbidden' | 'not-found' | 'rejected' | 'cancelled'
-
-export class GcoreError extends Error {
-  constructor(
-    message: string,
-    readonly kind: FailureKind,
-    readonly status: number | null,
-    /** The raw Retry-After header of a 429, if any. */
-    readonly retryAfter?: string,
-    /**
-     * The request reached the API and its answer was lost (cut off, or not
-     * finished in time): Gcore may have accepted it and counted it.
-     */
-    readonly unconfirmed = false
-  ) {
-    super(message)
-    this.name = 'GcoreError'
-  }
-
-  /** Whether the same request may succeed if sent again later. */
-  get retryable(): boolean {
-    return this.kind === 'rate-limited' || this.kind === 'transient'
-  }
-}
+import { classifyStatus, GcoreError, type FailureKind } from './errors.js'
 
 export interface ClientOptions {
   apiUrl: string
@@ -128,7 +95,7 @@ export class GcoreClient implements GcoreApi {
     const prefix = where ? `${where}: ` : ''
     return new GcoreError(
       this.clean(`${prefix}HTTP ${status}: ${detail}`),
-      classify(status),
+      classifyStatus(status),
       status,
       headerValue(answer.headers['retry-after'])
     )
@@ -138,34 +105,6 @@ export class GcoreClient implements GcoreApi {
   private clean(text: string): string {
     return networkText(text, [this.options.apiKey])
   }
-}
-
-/**
- * One GET for the optional reads before sending (limits, resources, rules), and
- * once more a second later when the failure may pass (a 429, a 5xx, a timeout).
- */
-export async function getJsonOnceMore(
-  api: Pick<GcoreApi, 'getJson'>,
-  path: string,
-  clock: Pick<Clock, 'sleep'>,
-  signal?: AbortSignal
-): Promise<unknown> {
-  try {
-    return await api.getJson(path, signal)
-  } catch (error) {
-    if (!(error instanceof GcoreError) || !error.retryable || signal?.aborted) throw error
-    await clock.sleep(1000, signal)
-    return api.getJson(path, signal)
-  }
-}
-
-function classify(status: number): FailureKind {
-  if (status === 429) return 'rate-limited'
-  if (status === 401) return 'auth'
-  if (status === 403) return 'forbidden'
-  if (status === 404) return 'not-found'
-  if (status === 408 || status >= 500) return 'transient'
-  return 'rejected'
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -7,7 +7,7 @@
  * falls back to the documented values, with a notice, never a failure.
  */
 import type { Clock } from '../ports.js'
-import { GcoreError, getJsonOnceMore } from './client.js'
+import { GcoreError, getJsonOnceMore } from './errors.js'
 
 /**
  * Gcore's documented limits: prefetch 100 paths a request, 1 a minute; purge by
@@ -148,7 +148,7 @@ export async function readAccountLimits(
     if (body && typeof body === 'object' && !Array.isArray(body)) return { account: body as AccountLimits }
     return { account: null, problem: 'the answer is not a JSON object' }
   } catch (error) {
-    const failure = error instanceof GcoreError ? error : new GcoreError((error as Error).message, 'transient', null)
+    const failure = GcoreError.from(error)
     if (failure.kind === 'auth') return { account: null, problem: failure.message, refused: failure }
     return { account: null, problem: failure.message }
   }

@@ -10,7 +10,7 @@
 import type { ResourceRef, ResourceCheck } from '../settings.js'
 import { InputError } from '../input-error.js'
 import type { Clock, GcoreApi } from '../ports.js'
-import { GcoreError, getJsonOnceMore } from './client.js'
+import { GcoreError, getJsonOnceMore } from './errors.js'
 import { listOf, parseResource, withHostname, type Resource } from './resource.js'
 
 export interface LookedUp {
@@ -102,7 +102,7 @@ export async function lookUpResources(reader: Reader, refs: ResourceRef[], check
       const body = await getJson(reader, `/cdn/resources/${id}`)
       entry.resource = parseResource(body, await readRules(reader, id))
     } catch (error) {
-      const failure = error instanceof GcoreError ? error : new GcoreError(String(error), 'transient', null)
+      const failure = GcoreError.from(error)
       if (failure.kind === 'auth' || failure.kind === 'cancelled') throw failure
       if (failure.kind === 'not-found') {
         const given = ref.hostname ? `${JSON.stringify(ref.hostname)} (ID ${id})` : String(id)

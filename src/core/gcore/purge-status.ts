@@ -7,7 +7,7 @@
  * no status can be had, we wait `purge-settle` instead and say so.
  */
 import type { Clock, Logger, PurgeKind } from '../ports.js'
-import { GcoreError } from './client.js'
+import { GcoreError } from './errors.js'
 
 export interface StatusApi {
   getJson(path: string, signal?: AbortSignal): Promise<unknown>
@@ -107,7 +107,7 @@ export async function awaitPurge(api: StatusApi, purge: SentPurge, sentAt: numbe
       entries = await fetchEntries(api, purge, sentAt, signal)
       failures = 0
     } catch (error) {
-      const failure = error instanceof GcoreError ? error : new GcoreError(String(error), 'transient', null)
+      const failure = GcoreError.from(error)
       if (failure.kind === 'cancelled') return { ok: true }
       // A 4xx will not change on retry (no such endpoint, no right to read it): settle at once.
       if (!failure.retryable || ++failures >= MAX_STATUS_FAILURES) return settle(`the purge status endpoint failed (${failure.message})`)

@@ -11,10 +11,11 @@
  * `onChange`, never guessed silently and never by dropping a segment.
  */
 import { InputError, type NameInput } from '../input-error.js'
+import type { InputName } from '../input-names.js'
 
 /** Where a path came from: an input, or a file named by one, and the line or item. */
 export interface PathOrigin {
-  input: string
+  input: InputName
   /** Set when the path came from a file named by `input`. */
   file?: string
   /** `line 3` or `item 2`. */

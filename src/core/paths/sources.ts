@@ -7,7 +7,6 @@ import nodePath from 'node:path'
 import { formatBytes, plural } from '../format.js'
 import type { FileSource, ReleaseAsset } from '../ports.js'
 import { actionInputName, InputError, inputError, type NameInput } from '../input-error.js'
-import { type Settings } from '../settings.js'
 import { assetFiles, localFiles, type ListedFile } from './files.js'
 import { describeOrigin, normaliseCdnPath, splitPathList, splitSeveralOnOneLine, type ListEntry, type PathOrigin } from './normalise.js'
 
@@ -15,6 +14,20 @@ import { describeOrigin, normaliseCdnPath, splitPathList, splitSeveralOnOneLine,
 const MAX_PATHS_FILE_BYTES = 64 * 1024 * 1024
 /** How many examples a warning lists before "and N more". */
 const EXAMPLES = 10
+
+/** The settings that say where paths come from. */
+export interface PathSettings {
+  paths: string
+  pathsFile: string
+  /** Glob patterns, one per line of `files`. */
+  files: string[]
+  baseDir: string
+  /** Normalised: '' or `/dir/sub`, no trailing slash. */
+  pathPrefix: string
+  /** For files and release assets: `warn` names those outside Gcore's size window, `skip` leaves them out. */
+  sizeCheck: 'warn' | 'skip' | 'off'
+  releaseAssets: boolean
+}
 
 export interface CollectedPaths {
   /** Unique paths to send, in order. */
@@ -34,7 +47,7 @@ export interface SourceOptions {
   name?: NameInput
 }
 
-export async function collectPaths(settings: Settings, options: SourceOptions): Promise<CollectedPaths> {
+export async function collectPaths(settings: PathSettings, options: SourceOptions): Promise<CollectedPaths> {
   const name = options.name ?? actionInputName
   const warnings: string[] = []
   const changed: string[] = []

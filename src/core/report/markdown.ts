@@ -11,7 +11,7 @@
  */
 import { formatBytes, formatDuration, formatSeconds, middleEllipsis, plural, grouped } from '../format.js'
 import type { ListedFile } from '../paths/files.js'
-import { describeRequest } from '../paths/plan.js'
+import { describeRequest } from '../plan/batches.js'
 import type { Outcome } from '../schedule/run.js'
 import type { VerifyResult } from '../verify.js'
 import type { BatchRecord, ResourceReport, RunReport, RunResult } from './model.js'

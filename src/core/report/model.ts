@@ -6,7 +6,6 @@
  * prefetched + failed + skipped = total, and each path is in exactly one of them.
  */
 import type { ListedFile } from '../paths/files.js'
-import type { Plan } from '../paths/plan.js'
 import type { RequestKind } from '../ports.js'
 import type { BatchResult, Outcome } from '../schedule/run.js'
 import type { PurgeMode } from '../settings.js'
@@ -91,6 +90,12 @@ export interface RunFacts {
   notes: string[]
 }
 
+/** What the report needs of the plan: the run's paths, and each resource's. */
+export interface PlannedPaths {
+  paths: string[]
+  resources: readonly { id: number; paths: string[] }[]
+}
+
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString()
 }
@@ -114,17 +119,17 @@ function toRecord(result: BatchResult): BatchRecord {
 }
 
 /** Paths done by every resource that has them: accepted prefetches, or purges that cleared them. */
-function doneEverywhere(plan: Plan, results: BatchResult[], operation: 'purge' | 'prefetch'): Set<string> {
-  const done = new Map<number, Set<string>>(plan.resources.map(resource => [resource.resource, new Set<string>()]))
+function doneEverywhere(plan: PlannedPaths, results: BatchResult[], operation: 'purge' | 'prefetch'): Set<string> {
+  const done = new Map<number, Set<string>>(plan.resources.map(resource => [resource.id, new Set<string>()]))
   for (const result of results) {
     if (result.batch.operation !== operation || result.outcome !== 'succeeded') continue
     const paths = operation === 'prefetch' ? result.items : result.batch.covers
     for (const path of paths) done.get(result.batch.resource)!.add(path)
   }
   // One resource holds every path: what it did is what was done.
-  if (plan.resources.length === 1) return done.get(plan.resources[0].resource)!
+  if (plan.resources.length === 1) return done.get(plan.resources[0].id)!
   const everywhere = new Set<string>()
-  const holders = plan.resources.map(resource => ({ paths: new Set(resource.paths), done: done.get(resource.resource)! }))
+  const holders = plan.resources.map(resource => ({ paths: new Set(resource.paths), done: done.get(resource.id)! }))
   for (const path of plan.paths) {
     const holding = holders.filter(holder => holder.paths.has(path))
     if (holding.length > 0 && holding.every(holder => holder.done.has(path))) everywhere.add(path)
@@ -132,7 +137,7 @@ function doneEverywhere(plan: Plan, results: BatchResult[], operation: 'purge' |
   return everywhere
 }
 
-export function buildReport(plan: Plan, results: BatchResult[], facts: RunFacts): RunReport {
+export function buildReport(plan: PlannedPaths, results: BatchResult[], facts: RunFacts): RunReport {
   const prefetched = doneEverywhere(plan, results, 'prefetch')
   const purged = facts.purge === 'off' ? new Set<string>() : doneEverywhere(plan, results, 'purge')
   // A dry run sends nothing: its planned paths count as skipped, so that

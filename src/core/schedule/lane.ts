@@ -6,9 +6,9 @@
  * of our own. What to do after a failure is the retry policy's decision; the
  * lane only keeps time and records everything in the batch's result.
  */
-import { GcoreError } from '../gcore/client.js'
+import { GcoreError } from '../gcore/errors.js'
 import { formatSeconds, plural } from '../format.js'
-import { describeRequest, type Batch } from '../paths/plan.js'
+import { describeRequest, type Batch } from '../plan/batches.js'
 import type { Clock, GcoreApi, Logger } from '../ports.js'
 import { decideRetry, type RetryPolicy } from './retry-policy.js'
 
@@ -53,7 +53,7 @@ export function labelOf(batch: Batch): string {
   return `${describeRequest(batch.kind)} ${batch.index}/${batch.of} (resource ${batch.resource})`
 }
 
-export class Lane {
+export class RateLane {
   private nextSlot = 0
 
   constructor(
@@ -88,10 +88,7 @@ export class Lane {
       result.attempts++
       result.started ??= clock.now()
       const began = clock.now()
-      const answer = await api.send(batch.kind, batch.resource, result.items, signal).then(
-        ok => ok,
-        (error: unknown) => (error instanceof GcoreError ? error : new GcoreError(`unexpected error: ${String(error)}`, 'transient', null))
-      )
+      const answer = await api.send(batch.kind, batch.resource, result.items, signal).catch(GcoreError.from)
       result.finished = clock.now()
       const took = formatSeconds(result.finished - began)
       const title = `${label} · ${plural(result.items.length, batch.operation === 'prefetch' ? 'path' : batch.kind === 'url' ? 'URL' : 'pattern')} · attempt ${result.attempts}/${policy.maxAttempts}`

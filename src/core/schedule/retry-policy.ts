@@ -11,7 +11,7 @@
  * - any other answer: retrying would not change it; the batch fails.
  * Every try counts toward max-attempts.
  */
-import type { GcoreError } from '../gcore/client.js'
+import type { GcoreError } from '../gcore/errors.js'
 
 export interface RetryPolicy {
   maxAttempts: number

@@ -7,10 +7,11 @@
  * Time comes from a Clock, so tests run hour-long schedules in milliseconds.
  */
 import type { PurgeCompletion } from '../gcore/purge-status.js'
-import type { Batch, LaneIntervals, Plan } from '../paths/plan.js'
-import { intervalOf } from '../paths/plan.js'
+import type { Batch } from '../plan/batches.js'
+import { intervalOf, type LaneIntervals } from '../plan/estimate.js'
+import type { Plan, ResourcePlan } from '../plan/plan.js'
 import type { Clock, GcoreApi, Logger } from '../ports.js'
-import { Lane, type BatchResult, type Stop } from './lane.js'
+import { RateLane, type BatchResult, type Stop } from './lane.js'
 
 export type { BatchResult, Outcome } from './lane.js'
 
@@ -45,11 +46,14 @@ function plannedResult(batch: Batch): BatchResult {
   }
 }
 
-export function plannedResults(plan: Plan): BatchResult[] {
+/** What the schedule needs of a plan: each resource's batches. */
+type Schedulable = Pick<Plan, 'batches'> & { resources: readonly Pick<ResourcePlan, 'batches'>[] }
+
+export function plannedResults(plan: Pick<Plan, 'batches'>): BatchResult[] {
   return plan.batches.map(plannedResult)
 }
 
-export async function runSchedule(plan: Plan, api: GcoreApi, options: ScheduleOptions): Promise<BatchResult[]> {
+export async function runSchedule(plan: Schedulable, api: GcoreApi, options: ScheduleOptions): Promise<BatchResult[]> {
   const { clock, logger, signal } = options
   const results = new Map<Batch, BatchResult>(plan.batches.map(batch => [batch, plannedResult(batch)]))
   let runStop: Stop | null = null
@@ -87,7 +91,7 @@ export async function runSchedule(plan: Plan, api: GcoreApi, options: ScheduleOp
     done.set(batch, { promise: new Promise<void>(r => (resolve = r)), resolve })
   }
 
-  async function runBatch(batch: Batch, lane: Lane): Promise<void> {
+  async function runBatch(batch: Batch, lane: RateLane): Promise<void> {
     const result = results.get(batch)!
     await Promise.all(batch.after.map(purge => done.get(purge)!.promise))
     if (!stopped(batch.resource)) {
@@ -132,7 +136,7 @@ export async function runSchedule(plan: Plan, api: GcoreApi, options: ScheduleOp
   const lanes = plan.resources.flatMap(resource =>
     (['purge-pattern', 'purge-url', 'prefetch'] as const)
       .map(name => ({
-        lane: new Lane(intervalOf(name, options.intervals), context),
+        lane: new RateLane(intervalOf(name, options.intervals), context),
         batches: resource.batches.filter(batch => batch.lane === name)
       }))
       .filter(({ batches }) => batches.length > 0)

@@ -1,0 +1,34 @@
+/**
+ * Plans for the schedule and report tests, built by the planner's own batching
+ * without reading any resource: every resource gets the same paths, purged as
+ * `purge` says.
+ */
+import { batchesOf, type Batch, type BatchSizes, type PathPurge } from '../../src/core/plan/batches.js'
+
+const SIZES: BatchSizes = { prefetch: 100, purgeUrl: 100, purgePattern: 10 }
+
+export interface TestPlan {
+  paths: string[]
+  resources: { id: number; paths: string[]; batches: Batch[] }[]
+  batches: Batch[]
+}
+
+export function planOf(
+  paths: string[],
+  options: {
+    resources?: number[]
+    purge?: PathPurge | ((path: string) => PathPurge)
+    sizes?: Partial<BatchSizes>
+    userPatterns?: string[]
+  } = {}
+): TestPlan {
+  const purgeOf = typeof options.purge === 'function' ? options.purge : () => options.purge as PathPurge
+  const purge = new Map<string, PathPurge>(options.purge ? paths.map(path => [path, purgeOf(path)]) : [])
+  const sizes = { ...SIZES, ...options.sizes }
+  const resources = (options.resources ?? [1]).map(id => ({
+    id,
+    paths,
+    batches: batchesOf({ resource: id, paths, purge, userPatterns: options.userPatterns ?? [] }, sizes)
+  }))
+  return { paths, resources, batches: resources.flatMap(resource => resource.batches) }
+}
