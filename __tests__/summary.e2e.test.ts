@@ -4,17 +4,14 @@
  * produced for real by the committed dist/index.js against the emulator
  * (support/summary-states.ts), then checked twice: as the markdown written to
  * GITHUB_STEP_SUMMARY, and as the page a real headless Chromium builds from it
- * after a GFM renderer (support/summary-browser.ts).
- *
- * The browser half needs Debian's chromium (.ci/run installs it); without it,
- * it fails saying so, unless SKIP_BROWSER_TESTS=1 skips it.
+ * after a GFM renderer (support/summary-browser.ts). The browser comes with
+ * `npm ci` (@sparticuz/chromium), so both halves always run.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { middleEllipsis } from '../src/core/format.js'
 import { OPEN_FAILED_PATHS, PATH_CELL_CHARS } from '../src/core/report/markdown.js'
 import {
-  browserMissing,
   launchSummaryBrowser,
   readSummaryDom,
   screenshot,
@@ -289,135 +286,123 @@ describe('the job summary of each state, as written', () => {
   })
 })
 
-const skipBrowser = process.env.SKIP_BROWSER_TESTS === '1'
-const SKIP_REASON = 'SKIP_BROWSER_TESTS=1: the summary was not checked in a real browser'
-if (skipBrowser) console.warn(`Skipped: ${SKIP_REASON}.`)
-const inBrowser = skipBrowser ? describe.skip : describe
+describe('the job summary of each state, in a real browser (GFM → headless Chromium)', () => {
+  let browser: SummaryBrowser | undefined
+  const doms = new Map<SummaryStateName, SummaryDom>()
+  const pngs = new Map<SummaryStateName, Buffer>()
 
-inBrowser(
-  skipBrowser
-    ? `in a real browser (skipped: ${SKIP_REASON})`
-    : 'the job summary of each state, in a real browser (GFM → headless Chromium)',
-  () => {
-    let browser: SummaryBrowser | undefined
-    const doms = new Map<SummaryStateName, SummaryDom>()
-    const pngs = new Map<SummaryStateName, Buffer>()
-
-    beforeAll(async () => {
-      const missing = browserMissing()
-      if (missing) throw new Error(missing)
-      browser = await launchSummaryBrowser()
-      for (const state of SUMMARY_STATES) {
-        const page = await browser.open(summaryOf(state.name), state.title)
-        doms.set(state.name, await readSummaryDom(page))
-        pngs.set(state.name, await screenshot(page, { maxHeight: state.name === '10000-paths' ? VIEWPORT.height : undefined }))
-        await page.close()
-      }
-    }, 30_000)
-    afterAll(async () => browser?.close())
-
-    const HEADINGS: Record<SummaryStateName, string> = {
-      success: '✅ Gcore CDN prefetch: success',
-      partial: '⚠️ Gcore CDN prefetch: partial',
-      failure: '❌ Gcore CDN prefetch: failure',
-      cancelled: '⏹️ Gcore CDN prefetch: partial (cancelled)',
-      'dry-run': '📝 Gcore CDN prefetch: dry-run',
-      '10000-paths': '⚠️ Gcore CDN prefetch: partial'
+  beforeAll(async () => {
+    browser = await launchSummaryBrowser()
+    for (const state of SUMMARY_STATES) {
+      const page = await browser.open(summaryOf(state.name), state.title)
+      doms.set(state.name, await readSummaryDom(page))
+      pngs.set(state.name, await screenshot(page, { maxHeight: state.name === '10000-paths' ? VIEWPORT.height : undefined }))
+      await page.close()
     }
-    /** Rows per table as the browser built them: the resource table, then the batch tables. */
-    const TABLE_ROWS: Record<SummaryStateName, number[]> = {
-      success: [1, 6],
-      partial: [1, 3],
-      failure: [1, 3],
-      cancelled: [1, 3],
-      'dry-run': [1, 6],
-      '10000-paths': [1, 1, 100]
-    }
-    const DETAILS: Record<SummaryStateName, { summary: string; open: boolean }[]> = {
-      success: [],
-      partial: [{ summary: 'Failed paths (2)', open: true }],
-      failure: [{ summary: 'Failed paths (30)', open: false }],
-      cancelled: [{ summary: 'Failed paths (200)', open: false }],
-      'dry-run': [],
-      '10000-paths': [
-        { summary: 'All 100 batches', open: false },
-        { summary: 'Failed paths (100)', open: false }
-      ]
-    }
-    /** Everything a summary may contain once rendered; anything else was injected. */
-    const ALLOWED_TAGS = new Set([
-      'a',
-      'blockquote',
-      'code',
-      'details',
-      'h2',
-      'h3',
-      'p',
-      'pre',
-      'strong',
-      'summary',
-      'table',
-      'tbody',
-      'td',
-      'th',
-      'thead',
-      'tr',
-      'wbr'
-    ])
+  }, 30_000)
+  afterAll(async () => browser?.close())
 
-    const stateNames = SUMMARY_STATES.map(state => [state.name] as const)
-
-    it.each(stateNames)(
-      '%s: the heading, the counts first, every table rendered with its rows, <details> open or folded as the rule says',
-      name => {
-        const dom = doms.get(name)!
-        expect(dom.headings[0]).toEqual({ level: 2, text: HEADINGS[name] })
-        expect(dom.countsLine.startsWith(headline(summaryOf(name)).counts)).toBe(true)
-        expect(dom.tables.map(table => table.rows.length)).toEqual(TABLE_ROWS[name])
-        for (const table of dom.tables.slice(1)) {
-          expect(table.header).toEqual(BATCH_HEADER)
-          for (const row of table.rows) expect(row[0]).toMatch(/^(✅|❌|⏹️|⏭️|📝)\s\S/)
-        }
-        expect(dom.details.map(({ summary, open }) => ({ summary, open }))).toEqual(DETAILS[name])
-        // The run link is the only link, and it goes where the context says.
-        expect(dom.links).toEqual([{ text: 'run', href: 'https://github.com/acme/downloads/actions/runs/1234567890' }])
-      }
-    )
-
-    it.each(stateNames)('%s: no markdown or HTML syntax left visible as text, nothing injected, nothing wider than the page', name => {
-      const dom = doms.get(name)!
-      // The hostile message is shown as what it is: text, with its own ** and backticks.
-      const visible = dom.text.split(HOSTILE_MESSAGE).join('')
-      expect(visible).not.toMatch(/\*\*|\|\s*-{3}|`|<\/?(table|tr|td|th|details|summary|pre|code|strong|br|wbr)\b|&[a-z]+;|&#\d+;/i)
-      expect(dom.tags.filter(tag => !ALLOWED_TAGS.has(tag))).toEqual([])
-      expect(dom.handlers).toBe(0)
-      expect(dom.scrollWidth).toBeLessThanOrEqual(VIEWPORT.width)
-    })
-
-    it('partial: the hostile path and the API’s <script> message show as text, and no element came of them', () => {
-      const dom = doms.get('partial')!
-      expect(dom.text).toContain(HOSTILE_MESSAGE)
-      expect(dom.text).toContain(HOSTILE_PATH)
-      expect(dom.tables[1].rows[1][8]).toBe(`HTTP 400: paths[0] "${middleEllipsis(LONG_PATH, PATH_CELL_CHARS)}": ${HOSTILE_MESSAGE}`)
-      expect(dom.tags).not.toContain('script')
-      expect(dom.tags).not.toContain('em')
-      // One <strong>: the counts; `**now**` in the message stayed text.
-      expect(dom.paragraphs.filter(paragraph => paragraph.includes('prefetched'))).toHaveLength(1)
-      const failed = dom.details[0].text
-      expect(failed).toContain(`${middleEllipsis(LONG_PATH, PATH_CELL_CHARS)}\n${HOSTILE_PATH}`)
-    })
-
-    it.each(stateNames)('%s: the screenshot is a PNG, 1000 px wide, not empty', name => {
-      const png = pngs.get(name)!
-      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-      expect(png.readUInt32BE(16)).toBe(VIEWPORT.width)
-      const height = png.readUInt32BE(20)
-      expect(height).toBeGreaterThan(300)
-      expect(height).toBeLessThanOrEqual(name === '10000-paths' ? VIEWPORT.height : 4000)
-      expect(png.length).toBeGreaterThan(10_000)
-    })
+  const HEADINGS: Record<SummaryStateName, string> = {
+    success: '✅ Gcore CDN prefetch: success',
+    partial: '⚠️ Gcore CDN prefetch: partial',
+    failure: '❌ Gcore CDN prefetch: failure',
+    cancelled: '⏹️ Gcore CDN prefetch: partial (cancelled)',
+    'dry-run': '📝 Gcore CDN prefetch: dry-run',
+    '10000-paths': '⚠️ Gcore CDN prefetch: partial'
   }
-)
+  /** Rows per table as the browser built them: the resource table, then the batch tables. */
+  const TABLE_ROWS: Record<SummaryStateName, number[]> = {
+    success: [1, 6],
+    partial: [1, 3],
+    failure: [1, 3],
+    cancelled: [1, 3],
+    'dry-run': [1, 6],
+    '10000-paths': [1, 1, 100]
+  }
+  const DETAILS: Record<SummaryStateName, { summary: string; open: boolean }[]> = {
+    success: [],
+    partial: [{ summary: 'Failed paths (2)', open: true }],
+    failure: [{ summary: 'Failed paths (30)', open: false }],
+    cancelled: [{ summary: 'Failed paths (200)', open: false }],
+    'dry-run': [],
+    '10000-paths': [
+      { summary: 'All 100 batches', open: false },
+      { summary: 'Failed paths (100)', open: false }
+    ]
+  }
+  /** Everything a summary may contain once rendered; anything else was injected. */
+  const ALLOWED_TAGS = new Set([
+    'a',
+    'blockquote',
+    'code',
+    'details',
+    'h2',
+    'h3',
+    'p',
+    'pre',
+    'strong',
+    'summary',
+    'table',
+    'tbody',
+    'td',
+    'th',
+    'thead',
+    'tr',
+    'wbr'
+  ])
+
+  const stateNames = SUMMARY_STATES.map(state => [state.name] as const)
+
+  it.each(stateNames)(
+    '%s: the heading, the counts first, every table rendered with its rows, <details> open or folded as the rule says',
+    name => {
+      const dom = doms.get(name)!
+      expect(dom.headings[0]).toEqual({ level: 2, text: HEADINGS[name] })
+      expect(dom.countsLine.startsWith(headline(summaryOf(name)).counts)).toBe(true)
+      expect(dom.tables.map(table => table.rows.length)).toEqual(TABLE_ROWS[name])
+      for (const table of dom.tables.slice(1)) {
+        expect(table.header).toEqual(BATCH_HEADER)
+        for (const row of table.rows) expect(row[0]).toMatch(/^(✅|❌|⏹️|⏭️|📝)\s\S/)
+      }
+      expect(dom.details.map(({ summary, open }) => ({ summary, open }))).toEqual(DETAILS[name])
+      // The run link is the only link, and it goes where the context says.
+      expect(dom.links).toEqual([{ text: 'run', href: 'https://github.com/acme/downloads/actions/runs/1234567890' }])
+    }
+  )
+
+  it.each(stateNames)('%s: no markdown or HTML syntax left visible as text, nothing injected, nothing wider than the page', name => {
+    const dom = doms.get(name)!
+    // The hostile message is shown as what it is: text, with its own ** and backticks.
+    const visible = dom.text.split(HOSTILE_MESSAGE).join('')
+    expect(visible).not.toMatch(/\*\*|\|\s*-{3}|`|<\/?(table|tr|td|th|details|summary|pre|code|strong|br|wbr)\b|&[a-z]+;|&#\d+;/i)
+    expect(dom.tags.filter(tag => !ALLOWED_TAGS.has(tag))).toEqual([])
+    expect(dom.handlers).toBe(0)
+    expect(dom.scrollWidth).toBeLessThanOrEqual(VIEWPORT.width)
+  })
+
+  it('partial: the hostile path and the API’s <script> message show as text, and no element came of them', () => {
+    const dom = doms.get('partial')!
+    expect(dom.text).toContain(HOSTILE_MESSAGE)
+    expect(dom.text).toContain(HOSTILE_PATH)
+    expect(dom.tables[1].rows[1][8]).toBe(`HTTP 400: paths[0] "${middleEllipsis(LONG_PATH, PATH_CELL_CHARS)}": ${HOSTILE_MESSAGE}`)
+    expect(dom.tags).not.toContain('script')
+    expect(dom.tags).not.toContain('em')
+    // One <strong>: the counts; `**now**` in the message stayed text.
+    expect(dom.paragraphs.filter(paragraph => paragraph.includes('prefetched'))).toHaveLength(1)
+    const failed = dom.details[0].text
+    expect(failed).toContain(`${middleEllipsis(LONG_PATH, PATH_CELL_CHARS)}\n${HOSTILE_PATH}`)
+  })
+
+  it.each(stateNames)('%s: the screenshot is a PNG, 1000 px wide, not empty', name => {
+    const png = pngs.get(name)!
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    expect(png.readUInt32BE(16)).toBe(VIEWPORT.width)
+    const height = png.readUInt32BE(20)
+    expect(height).toBeGreaterThan(300)
+    expect(height).toBeLessThanOrEqual(name === '10000-paths' ? VIEWPORT.height : 4000)
+    expect(png.length).toBeGreaterThan(10_000)
+  })
+})
 
 // The states are one list, shared with the screenshots: a renamed state must be renamed there too.
 it('covers the six states of the issue, each with a screenshot under docs/', () => {

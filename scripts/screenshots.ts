@@ -5,8 +5,8 @@
  * (__tests__/support/summary-browser.ts), into docs/summary-<state>.png.
  *
  * 1000 px wide at one pixel per CSS pixel; the whole page for the small states,
- * the top of the page for 10,000 paths. Needs Debian's chromium (and, for the
- * icons, fonts-noto-color-emoji).
+ * the top of the page for 10,000 paths. The browser and the fonts come with
+ * `npm ci` (@sparticuz/chromium, @fontsource): nothing to install.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import nodePath from 'node:path'

