@@ -11,6 +11,7 @@ const run: RunFacts = {
   files: [],
   limits: [],
   verify: [],
+  skippedChecks: [],
   resources: [],
   purge: 'off',
   dryRun: false,
@@ -22,7 +23,7 @@ const run: RunFacts = {
 
 function finished(paths: string[], outcomes: BatchResult['outcome'][], error: string | null = null, resources = [9]) {
   const plan = planOf(paths, { resources, sizes: { prefetch: 2 } })
-  const results = plannedResults(plan).map((result, i) => ({
+  const results = plannedResults(plan.batches).map((result, i) => ({
     ...result,
     outcome: outcomes[i % outcomes.length],
     status: outcomes[i % outcomes.length] === 'succeeded' ? 201 : 400,
@@ -53,13 +54,13 @@ describe('buildReport', () => {
 
   it('counts a path only when every resource accepted it; a resource that failed makes the run partial', () => {
     const plan = planOf(['/a', '/b'], { resources: [1, 2], sizes: { prefetch: 1 } })
-    const results = plannedResults(plan).map(r => ({
+    const results = plannedResults(plan.batches).map(r => ({
       ...r,
       outcome: (r.batch.resource === 2 && r.batch.index === 2 ? 'failed' : 'succeeded') as BatchResult['outcome']
     }))
     expect(buildReport(plan, results, run)).toMatchObject({ prefetchedCount: 1, failedPaths: ['/b'], result: 'partial' })
 
-    const oneDown = plannedResults(plan).map(r => ({
+    const oneDown = plannedResults(plan.batches).map(r => ({
       ...r,
       outcome: (r.batch.resource === 2 ? 'not-attempted' : 'succeeded') as BatchResult['outcome']
     }))
@@ -68,7 +69,7 @@ describe('buildReport', () => {
 
   it('counts a dry run’s paths as skipped', () => {
     const { plan } = finished(['/a', '/b', '/c'], ['planned'])
-    const report = buildReport(plan, plannedResults(plan), { ...run, dryRun: true, skipped: ['/small.iso'] })
+    const report = buildReport(plan, plannedResults(plan.batches), { ...run, dryRun: true, skipped: ['/small.iso'] })
     expect(report).toMatchObject({ result: 'dry-run', totalCount: 4, plannedCount: 3, prefetchedCount: 0, failedCount: 0, skippedCount: 4 })
     expect(resultSentence(report)).toBe('dry-run: 3 paths planned, nothing sent, 1 skipped, estimated 1 min')
   })

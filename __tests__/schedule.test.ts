@@ -4,7 +4,7 @@ import type { PathPurge } from '../src/core/plan/batches.js'
 import type { GcoreApi, RequestKind } from '../src/core/ports.js'
 import { backoffMs, decideRetry, parseRetryAfter } from '../src/core/schedule/retry-policy.js'
 import { runSchedule, type ScheduleOptions } from '../src/core/schedule/run.js'
-import { planOf } from './support/plan.js'
+import { planOf, type TestPlan } from './support/plan.js'
 import { FakeClock, recordingLogger } from './support/fake-clock.js'
 
 type Operation = 'purge' | 'prefetch'
@@ -17,7 +17,7 @@ interface Call {
   paths: string[]
 }
 
-type Answer = { status: number } | GcoreError
+type Answer = { status: number; date?: string | null } | GcoreError
 
 /**
  * An API on the fake clock: answers after `latencyMs`, with `answer(call, n)`
@@ -32,7 +32,7 @@ class FakeApi implements GcoreApi {
     private readonly latencyMs = 0
   ) {}
 
-  async send(kind: RequestKind, resource: number, paths: string[], signal?: AbortSignal): Promise<{ status: number }> {
+  async send(kind: RequestKind, resource: number, paths: string[], signal?: AbortSignal): Promise<{ status: number; date: string | null }> {
     const operation: Operation = kind === 'prefetch' ? 'prefetch' : 'purge'
     const call = { at: this.clock.elapsed(), operation, kind, resource, paths }
     this.calls.push(call)
@@ -41,7 +41,7 @@ class FakeApi implements GcoreApi {
     if (signal?.aborted) throw new GcoreError('cancelled while the request was in flight', 'cancelled', null)
     const result = this.answer(call, n)
     if (result instanceof GcoreError) throw result
-    return result
+    return { date: null, ...result }
   }
 
   async getJson(): Promise<unknown> {
@@ -63,6 +63,7 @@ function setup(
   const plan = planOf(all, { resources: options.resources, purge: options.purge, sizes: { prefetch: options.batchSize ?? 100 } })
   const schedule: ScheduleOptions = {
     intervals: { prefetchMs: MINUTE, purgeUrlMs: MINUTE / 2, purgePatternMs: MINUTE },
+    sizes: plan.sizes,
     maxAttempts: 5,
     clock,
     logger,
@@ -71,7 +72,7 @@ function setup(
   return { clock, api, logger, plan, schedule }
 }
 
-const execute = runSchedule
+const execute = (plan: TestPlan, api: GcoreApi, options: ScheduleOptions) => runSchedule(plan.resources, api, options)
 
 const times = (calls: Call[], operation: Operation = 'prefetch'): number[] =>
   calls.filter(call => call.operation === operation).map(call => call.at)
@@ -299,7 +300,7 @@ describe('waiting for purges to finish', () => {
       afterPurge: async batch => {
         await clock.sleep(45_000) // Gcore takes 45 s to finish each purge
         completedAt[batch.index] = clock.elapsed()
-        return batch.index === 2 ? { ok: false, error: 'purge accepted, but Gcore reports it Failed' } : { ok: true }
+        return batch.index === 2 ? { ok: false, error: 'purge accepted, but Gcore reports it Failed' } : { ok: true, purgeId: null, createdAt: null }
       }
     })
 

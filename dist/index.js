@@ -32004,6 +32004,9 @@ function capitalise(text) {
 ;// CONCATENATED MODULE: ./src/core/gcore/resource.ts
 const asBoolean = (value) => value === true;
 const asString = (value) => (typeof value === 'string' ? value : null);
+const asId = (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null);
+const PROTOCOLS = ['HTTP', 'HTTPS', 'MATCH'];
+const asProtocol = (value) => PROTOCOLS.includes(value) ? value : null;
 /** The resource object of `GET /cdn/resources/{id}`, read defensively. */
 function parseResource(body, rulesBody) {
     const raw = (body && typeof body === 'object' ? body : {});
@@ -32022,6 +32025,9 @@ function parseResource(body, rulesBody) {
         sslEnabled: asBoolean(raw.sslEnabled),
         // Undocumented absence: assume the safe answer, that URLs cannot be purged one by one.
         canPurgeByUrls: asBoolean(raw.can_purge_by_urls),
+        originGroup: asId(raw.originGroup),
+        // Gcore: "If protocol is not specified, HTTP is used to connect to an origin server."
+        originProtocol: asProtocol(raw.originProtocol) ?? 'HTTP',
         options: (raw.options && typeof raw.options === 'object' ? raw.options : null),
         rules: parseRules(rules)
     };
@@ -32056,6 +32062,8 @@ function parseRules(items) {
             rule: raw.rule,
             ruleType,
             weight: typeof raw.weight === 'number' ? raw.weight : Number.MAX_SAFE_INTEGER,
+            originGroup: asId(raw.originGroup),
+            originProtocol: asProtocol(raw.overrideOriginProtocol),
             options: (raw.options && typeof raw.options === 'object' ? raw.options : null),
             regex
         });
@@ -32119,6 +32127,8 @@ function optionsFor(resource, rules) {
     };
     const sliceAnywhere = rules.some(rule => isOn(resource_option(rule.options, 'slice')));
     const cacheKey = effective('proxy_cache_key');
+    const hostHeader = effective('hostHeader');
+    const rewrite = effective('rewrite');
     return {
         slice: isOn(effective('slice')) || sliceAnywhere,
         ignoreQueryString: isOn(effective('ignoreQueryString')),
@@ -32126,7 +32136,14 @@ function optionsFor(resource, rules) {
         blacklist: listValue(effective('query_params_blacklist')),
         // `$request_uri` is Gcore's default key: only another one is custom.
         customCacheKey: !!cacheKey && cacheKey.enabled !== false && typeof cacheKey.value === 'string' && !['', '$request_uri'].includes(cacheKey.value),
-        hidesCacheHeader: hidesCache(effective('response_headers_hiding_policy'))
+        hidesCacheHeader: hidesCache(effective('response_headers_hiding_policy')),
+        originGroup: rules.find(rule => rule.originGroup !== null)?.originGroup ?? resource.originGroup,
+        originProtocol: rules.find(rule => rule.originProtocol !== null)?.originProtocol ?? resource.originProtocol,
+        hostHeader: hostHeader && hostHeader.enabled !== false && typeof hostHeader.value === 'string' && hostHeader.value ? hostHeader.value : null,
+        forwardHostHeader: isOn(effective('forward_host_header')),
+        rewrite: rewrite && rewrite.enabled !== false && typeof rewrite.body === 'string'
+            ? { body: rewrite.body, flag: asString(rewrite.flag) ?? 'break' }
+            : null
     };
 }
 /** The path as the cache key sees it: its query string dropped or filtered as the options say. */
@@ -32307,7 +32324,130 @@ async function lookUpResources(reader, refs, check) {
     return { resources, notices, warnings };
 }
 
+;// CONCATENATED MODULE: ./src/core/gcore/origin-group.ts
+
+/** Names under which an answer carries a credential. */
+const CREDENTIAL = /key|secret|token|password|credential|signature/i;
+/** Gcore's mask for a credential in an answer. */
+const MASKED = 'SECRET_VALUE';
+const isObject = (value) => !!value && typeof value === 'object' && !Array.isArray(value);
+const origin_group_text = (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+/** The group, or null when the answer is not an origin group. */
+function parseOriginGroup(body) {
+    if (!isObject(body) || (!Array.isArray(body.sources) && !isObject(body.auth)))
+        return null;
+    const secrets = new Set();
+    collectSecrets(body, secrets);
+    const sources = Array.isArray(body.sources) ? body.sources.filter(isObject).map(parseSource) : [];
+    // The deprecated form: one private S3 bucket for the whole group.
+    if (body.auth_type === 'awsSignatureV4' && isObject(body.auth)) {
+        sources.push({ type: 's3', address: describeS3(body.auth), enabled: true, backup: false, hostHeaderOverride: null });
+    }
+    return { id: Number(body.id), sources, secrets: [...secrets] };
+}
+function parseSource(raw) {
+    const type = raw.origin_type === 's3'
+        ? 's3'
+        : raw.origin_type === 'fastedge'
+            ? 'fastedge'
+            : raw.origin_type === undefined || raw.origin_type === 'host'
+                ? 'host'
+                : 'unknown';
+    const config = isObject(raw.config) ? raw.config : {};
+    const address = type === 'host'
+        ? (origin_group_text(raw.source) ?? '')
+        : type === 's3'
+            ? describeS3(config)
+            : type === 'fastedge'
+                ? `FastEdge app ${origin_group_text(config.app_id) ?? '?'}`
+                : `${String(raw.origin_type)} source`;
+    return {
+        type: type === 'host' && !address ? 'unknown' : type,
+        address,
+        enabled: raw.enabled !== false,
+        backup: raw.backup === true,
+        hostHeaderOverride: origin_group_text(raw.host_header_override)
+    };
+}
+/** A bucket as a person would name it, without its credentials. */
+function describeS3(config) {
+    const bucket = origin_group_text(config.s3_bucket_name) ?? '?';
+    const where = origin_group_text(config.s3_storage_hostname) ?? origin_group_text(config.s3_region);
+    return `S3 bucket ${bucket}${where ? ` (${where})` : ''}`;
+}
+function collectSecrets(value, into, name = '') {
+    if (typeof value === 'string') {
+        if (CREDENTIAL.test(name) && value !== MASKED && value.trim() !== '')
+            into.add(value);
+        return;
+    }
+    if (Array.isArray(value))
+        for (const item of value)
+            collectSecrets(item, into, name);
+    else if (isObject(value))
+        for (const [key, item] of Object.entries(value))
+            collectSecrets(item, into, key);
+}
+/**
+ * Reads each origin group once (a failure that may pass is retried once). A
+ * group that cannot be read is the reason, in words; a refused key throws.
+ */
+async function readOriginGroups(api, ids, clock, signal) {
+    const groups = new Map();
+    for (const id of new Set(ids)) {
+        try {
+            // The answer is never quoted anywhere: it may hold credentials Gcore did not mask.
+            groups.set(id, parseOriginGroup(await getJsonOnceMore(api, `/cdn/origin_groups/${id}`, clock, signal)) ?? 'its answer is not an origin group');
+        }
+        catch (error) {
+            const failure = GcoreError.from(error);
+            if (failure.kind === 'auth' || failure.kind === 'cancelled')
+                throw failure;
+            groups.set(id, failure.kind === 'forbidden'
+                ? 'the key may not read origin groups (HTTP 403)'
+                : failure.kind === 'not-found'
+                    ? `no origin group ${id} (HTTP 404)`
+                    : `it could not be read (HTTP ${failure.status ?? 'no answer'})`);
+        }
+    }
+    return groups;
+}
+
+;// CONCATENATED MODULE: ./src/core/gcore/time.ts
+/**
+ * Times on Gcore's clock, as its answers write them: `X-Cached-Since` and a
+ * purge's `created` (`2024-07-03T09:47:49+00:00`, also seen as
+ * `2025-11-14 08:32:19`, no zone: UTC), and the HTTP `Date` header. A time
+ * that cannot be read is unknown (null), never "now": a freshness check that
+ * cannot read a date must fail, not pass.
+ */
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const HTTP_DATE = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** Milliseconds since the epoch, or null when the text is not one of Gcore's time forms. */
+function parseGcoreTime(text) {
+    const value = text?.trim();
+    if (!value)
+        return null;
+    const match = ISO_LIKE.exec(value);
+    if (match) {
+        const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = match;
+        const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+        const ms = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction.slice(0, 4)}${offset}`);
+        return Number.isNaN(ms) ? null : ms;
+    }
+    if (HTTP_DATE.test(value)) {
+        const ms = Date.parse(value);
+        return Number.isNaN(ms) ? null : ms;
+    }
+    return null;
+}
+/** The whole second a time falls in: the resolution `X-Cached-Since` and `Date` have. */
+function wholeSecond(ms) {
+    return Math.floor(ms / 1000);
+}
+
 ;// CONCATENATED MODULE: ./src/core/gcore/purge-status.ts
+
 
 const PURGE_TYPES = { url: 'purge_by_url', pattern: 'purge_by_pattern', all: 'purge_all' };
 // Runner and Gcore clocks may differ a little: look back a bit before the request.
@@ -32360,16 +32500,22 @@ async function fetchEntries(api, purge, sentAt, signal) {
 async function awaitPurge(api, purge, sentAt, options) {
     const { clock, logger, signal } = options;
     const deadline = clock.now() + options.timeoutMs;
-    const settle = async (why) => {
+    const unknown = { ok: true, purgeId: null, createdAt: null };
+    const done = (entry) => ({
+        ok: true,
+        purgeId: typeof entry.purge_id === 'number' ? entry.purge_id : null,
+        createdAt: parseGcoreTime(typeof entry.created === 'string' ? entry.created : null)
+    });
+    const settle = async (why, entry) => {
         logger.notice(`${purge.label}: ${why}; waiting purge-settle (${options.settleMs / 1000} s) before prefetching its paths`);
         await clock.sleep(Math.min(options.settleMs, Math.max(0, deadline - clock.now())), signal);
-        return { ok: true };
+        return entry ? done(entry) : unknown;
     };
     let failures = 0;
     for (;;) {
         // Cancelled: the purge was accepted all the same; its prefetch will be reported cancelled.
         if (signal?.aborted)
-            return { ok: true };
+            return unknown;
         let entries;
         try {
             entries = await fetchEntries(api, purge, sentAt, signal);
@@ -32378,7 +32524,7 @@ async function awaitPurge(api, purge, sentAt, options) {
         catch (error) {
             const failure = GcoreError.from(error);
             if (failure.kind === 'cancelled')
-                return { ok: true };
+                return unknown;
             // A 4xx will not change on retry (no such endpoint, no right to read it): settle at once.
             if (!failure.retryable || ++failures >= MAX_STATUS_FAILURES)
                 return settle(`the purge status endpoint failed (${failure.message})`);
@@ -32391,18 +32537,33 @@ async function awaitPurge(api, purge, sentAt, options) {
             return settle('no matching entry in the purge history');
         if (entry.status === 'Successful') {
             logger.info(`${purge.label}: purge finished (Successful)`);
-            return { ok: true };
+            return done(entry);
         }
         if (entry.status === 'Failed')
             return { ok: false, error: 'purge accepted, but Gcore reports it Failed' };
         if (entry.status === 'Status report disabled')
-            return settle('purge status reports are disabled for this account');
+            return settle('purge status reports are disabled for this account', entry);
         if (clock.now() >= deadline) {
             logger.warning(`${purge.label}: purge still ${String(entry.status)} after purge-timeout (${options.timeoutMs / 1000} s); prefetching anyway`);
-            return { ok: true };
+            return done(entry);
         }
         await clock.sleep(Math.min(options.pollMs, Math.max(0, deadline - clock.now())), signal);
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/pool.ts
+/** `Promise.all(items.map(fn))` with at most `limit` calls in flight, results in order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/core/text.ts
@@ -32495,6 +32656,369 @@ function networkText(text, secrets, max = 500) {
     return truncate(redact(flatten(redact(text, secrets)), secrets), max);
 }
 
+;// CONCATENATED MODULE: ./src/core/origin/route.ts
+const isNotCheckable = (value) => 'why' in value;
+const FIX_URL = 'give origin-url (a base URL where the runner can read the files)';
+/** The router of `origin-url`: the base URL plus the CDN path, with its own Host. */
+function originUrlRouter(base) {
+    const source = new URL(base).host;
+    return path => ({ targets: [{ source, url: `${base}${path}`, host: null, backup: false }], unaskedBackups: [] });
+}
+/**
+ * The router of a resource, from its settings and the origin groups its paths
+ * use (by ID; undefined: the group could not be read, with why).
+ */
+function resourceRouter(resource, optionsOf, groups) {
+    return path => {
+        const options = optionsOf(path);
+        if (options.originGroup === null)
+            return { why: 'the resource names no origin group', fix: FIX_URL };
+        const group = groups.get(options.originGroup);
+        if (group === undefined || typeof group === 'string') {
+            return { why: `origin group ${options.originGroup} could not be read${group ? ` (${group})` : ''}`, fix: FIX_URL };
+        }
+        const enabled = group.sources.filter(source => source.enabled);
+        if (!enabled.some(source => !source.backup))
+            return { why: `origin group ${group.id} has no enabled primary source`, fix: FIX_URL };
+        const unaskable = enabled.find(source => !source.backup && source.type !== 'host');
+        if (unaskable)
+            return { why: `its source ${unaskable.address} ${whyNotAskable(unaskable)}`, fix: FIX_URL };
+        const originPath = rewritten(path, options.rewrite);
+        if (typeof originPath !== 'string')
+            return originPath;
+        const scheme = options.originProtocol === 'HTTPS' || (options.originProtocol === 'MATCH' && resource.sslEnabled) ? 'https' : 'http';
+        const host = options.hostHeader ?? resource.hostname;
+        const targets = [];
+        for (const source of enabled.filter(candidate => candidate.type === 'host')) {
+            const url = safeUrl(`${scheme}://${source.address}${originPath}`);
+            const header = source.hostHeaderOverride ?? host;
+            if (!url)
+                return { why: `its source ${JSON.stringify(source.address)} is not a host name or address`, fix: FIX_URL };
+            if (!header)
+                return { why: 'the Host header the CDN sends is unknown (no hostname, no hostHeader)', fix: FIX_URL };
+            targets.push({ source: source.address, url, host: header, backup: source.backup });
+        }
+        const unaskedBackups = enabled.filter(source => source.backup && source.type !== 'host').map(source => source.address);
+        return { targets, unaskedBackups };
+    };
+}
+function whyNotAskable(source) {
+    if (source.type === 's3')
+        return 'is an S3 bucket, which needs signed requests';
+    if (source.type === 'fastedge')
+        return 'is a FastEdge application, which runs on the edge itself';
+    return 'is of a type this action does not know';
+}
+function safeUrl(text) {
+    try {
+        return new URL(text).href;
+    }
+    catch {
+        return null;
+    }
+}
+/**
+ * The path nginx's `rewrite regex replacement [flag]` makes of `path`, or why
+ * it cannot be evaluated exactly here: only a JavaScript-compatible regex,
+ * `$1`…`$9` and literal text in the replacement, the `break` and `last` flags,
+ * and paths without percent-escapes (nginx rewrites the decoded path).
+ */
+function rewritten(path, rewrite) {
+    if (!rewrite)
+        return path;
+    const cannot = (what) => ({
+        why: `its rewrite ${JSON.stringify(rewrite.body)} ${what}, so the path the CDN asks the origin for is not certain`,
+        fix: FIX_URL
+    });
+    if (rewrite.flag !== 'break' && rewrite.flag !== 'last')
+        return cannot(`redirects (flag ${rewrite.flag})`);
+    const parts = rewrite.body.trim().split(/\s+/);
+    if (parts.length !== 2)
+        return cannot('is not "regex replacement"');
+    const [source, replacement] = parts;
+    if (!SAFE_REGEX.test(source) || /[*+?}][+]/.test(source) || source.includes('(?'))
+        return cannot('uses regex syntax nginx and JavaScript read differently');
+    if (/\$(?![1-9])/.test(replacement) || /^(https?:|\$scheme)/.test(replacement) || replacement.includes('?'))
+        return cannot('uses nginx variables, a query or a full URL');
+    const query = path.indexOf('?');
+    const bare = query === -1 ? path : path.slice(0, query);
+    if (bare.includes('%'))
+        return cannot('meets a percent-encoded path');
+    let regex;
+    try {
+        regex = new RegExp(source);
+    }
+    catch {
+        return cannot('is not a regular expression this action can read');
+    }
+    const match = regex.exec(bare);
+    if (!match)
+        return path;
+    const result = replacement.replace(/\$([1-9])/g, (_, n) => match[Number(n)] ?? '');
+    return `${result.startsWith('/') ? '' : '/'}${result}${query === -1 ? '' : path.slice(query)}`;
+}
+/** Characters and escapes that mean the same to PCRE (nginx) and to JavaScript. */
+const SAFE_REGEX = /^(?:[^\\]|\\[.\\/\-dDwWsS()[\]{}*+?|^$])*$/;
+
+;// CONCATENATED MODULE: ./src/core/origin/verdict.ts
+/**
+ * Whether the origin holds the new file of a path, from one HEAD at each of
+ * its sources (pure). Ready: every primary source answers 2xx, with the
+ * expected size where it is known (a local file, a release asset), and the
+ * sources agree on Content-Length and, where they show one, ETag: with large
+ * files cached in parts, sources that differ give downloads made of two files
+ * (Gcore: "The Content-Length and Etag headers must be consistent across the
+ * origin"). A backup source that differs, or lacks the file, is a warning.
+ */
+/** `W/"x"` and `"x"` name the same version for this comparison. */
+function sameEtag(a, b) {
+    return a.replace(/^W\//i, '') === b.replace(/^W\//i, '');
+}
+const describe = (answer) => answer.status === null
+    ? `${answer.source}: ${answer.error ?? 'no answer'}`
+    : `${answer.source}: HTTP ${answer.status}${answer.status >= 300 && answer.status < 400 ? ` after ${answer.redirects} redirects` : ''}` +
+        `${answer.size !== null ? `, ${answer.size} bytes` : ''}${answer.etag ? `, ETag ${answer.etag}` : ''}`;
+function judgeOrigin(answers, expectedSize) {
+    const primaries = answers.filter(answer => !answer.backup);
+    const backups = answers.filter(answer => answer.backup);
+    const verdict = (state, detail, size = null, etag = null) => ({
+        state,
+        detail,
+        size,
+        etag,
+        warnings: [],
+        answers
+    });
+    const ok = (answer) => answer.status !== null && answer.status >= 200 && answer.status < 300;
+    const missing = primaries.find(answer => answer.status === 404 || answer.status === 410);
+    if (missing)
+        return verdict('missing', `the file is missing at the origin (${describe(missing)})`);
+    const failed = primaries.find(answer => !ok(answer));
+    if (failed)
+        return verdict('error', `the origin did not answer with the file (${describe(failed)})`);
+    if (expectedSize !== null) {
+        const other = primaries.find(answer => answer.size !== null && answer.size !== expectedSize);
+        if (other)
+            return verdict('size', `the origin has another size than the new file, ${expectedSize} bytes (${describe(other)})`);
+    }
+    const sized = primaries.filter(answer => answer.size !== null);
+    const tagged = primaries.filter(answer => answer.etag !== null);
+    const sizesDiffer = sized.some(answer => answer.size !== sized[0].size);
+    const etagsDiffer = tagged.some(answer => !sameEtag(answer.etag, tagged[0].etag));
+    if (sizesDiffer || etagsDiffer)
+        return verdict('disagree', `the origin's sources disagree (${primaries.map(describe).join('; ')})`);
+    const size = sized[0]?.size ?? expectedSize;
+    const etag = tagged.length === primaries.length ? (tagged[0]?.etag ?? null) : null;
+    const ready = verdict('ready', null, size, etag);
+    for (const backup of backups) {
+        const differs = !ok(backup) ||
+            (size !== null && backup.size !== null && backup.size !== size) ||
+            (etag !== null && backup.etag !== null && !sameEtag(backup.etag, etag));
+        if (differs)
+            ready.warnings.push(`backup source ${describe(backup)} differs from the primary sources`);
+    }
+    return ready;
+}
+
+;// CONCATENATED MODULE: ./src/core/origin/check.ts
+/**
+ * The origin check before any purge: does the origin hold the new file of
+ * each path, at every source the CDN fetches from? Each path is asked (a HEAD
+ * at each source, with the Host header the CDN sends), in the plan's order;
+ * a path not ready is asked again every few seconds until the deadline
+ * (origin-timeout, bounded by the time budget), then fails with its verdict.
+ * The schedule forms its batches from the paths ready so far (Readiness), so
+ * a path ready early is not held back by a slow one.
+ *
+ * Before the rounds, each source is probed with a few paths: a source that
+ * refuses the runner every time (401, 403, a reset, a timeout, an unknown
+ * host: an ACL that admits only Gcore's servers) cannot be asked, and the
+ * resource's check is skipped, with why and how to fix it.
+ */
+
+
+
+
+/** Every path ready from the start: no check, or a check skipped. */
+const ALL_READY = { state: () => 'ready', changed: () => new Promise(() => undefined) };
+/** Paths asked at once. */
+const CONCURRENCY = 16;
+/** A path not ready is asked again after this long. */
+const POLL_MS = 5000;
+/** Paths a source is probed with before it is judged unreachable. */
+const PROBE_PATHS = 3;
+class OriginCheck {
+    options;
+    entries = new Map();
+    skipped = new Map();
+    pulse = deferred();
+    running = null;
+    /** Ends the check with the run, or when the schedule no longer waits for it. */
+    ended = new AbortController();
+    signal;
+    constructor(resources, options) {
+        this.options = options;
+        this.signal = AbortSignal.any([options.signal, this.ended.signal]);
+        for (const resource of resources) {
+            const entries = new Map();
+            for (const path of resource.paths) {
+                const route = resource.router(path);
+                if (isNotCheckable(route)) {
+                    this.skipped.set(resource.id, route);
+                    break;
+                }
+                entries.set(path, { resource: resource.id, path, route, state: 'unchecked', verdict: null, dueAt: 0 });
+            }
+            if (!this.skipped.has(resource.id))
+                this.entries.set(resource.id, entries);
+        }
+    }
+    /**
+     * Probes each source of each resource; resolves with the resources that
+     * cannot be checked, and why. Their paths count as ready.
+     */
+    async probe() {
+        for (const [resource, entries] of this.entries) {
+            const refused = await this.refusingSource([...entries.values()].slice(0, PROBE_PATHS));
+            if (refused) {
+                this.skipped.set(resource, refused);
+                this.entries.delete(resource);
+            }
+        }
+        return this.skipped;
+    }
+    /** Starts asking every path; resolves when each is ready or failed (or the run is cancelled). */
+    run() {
+        this.running ??= this.loop();
+        return this.running;
+    }
+    state(resource, path) {
+        return this.entries.get(resource)?.get(path)?.state ?? 'ready';
+    }
+    changed() {
+        return this.pulse.promise;
+    }
+    /** Stops asking; paths not ready stay as they are. */
+    async stop() {
+        this.ended.abort();
+        await this.running;
+    }
+    /** The last verdict of every path asked, by resource. */
+    verdicts(resource) {
+        const verdicts = new Map();
+        for (const entry of this.entries.get(resource)?.values() ?? [])
+            if (entry.verdict)
+                verdicts.set(entry.path, entry.verdict);
+        return verdicts;
+    }
+    async loop() {
+        const { clock, deadline, logger } = this.options;
+        const signal = this.signal;
+        const all = [...this.entries.values()].flatMap(entries => [...entries.values()]);
+        let due = all;
+        for (let round = 1; due.length && !signal.aborted; round++) {
+            await mapLimit(due, this.options.concurrency ?? CONCURRENCY, entry => this.ask(entry));
+            const waiting = all.filter(entry => entry.state === 'waiting');
+            const ready = all.filter(entry => entry.state === 'ready').length;
+            logger.info(`Origin check ${round}: ${ready} of ${all.length} paths ready at the origin${waiting.length ? `, ${waiting.length} not yet` : ''}`);
+            if (!waiting.length)
+                break;
+            const next = Math.min(...waiting.map(entry => entry.dueAt));
+            if (next > deadline || signal.aborted)
+                break;
+            await clock.sleep(Math.max(0, next - clock.now()), signal);
+            due = waiting.filter(entry => entry.dueAt <= clock.now());
+        }
+        if (signal.aborted)
+            return;
+        // What is still not ready now stays so: it is neither purged nor prefetched.
+        for (const entry of all)
+            if (entry.state === 'waiting' || entry.state === 'unchecked')
+                this.settle(entry, 'failed');
+    }
+    async ask(entry) {
+        const { probe, sizes, secrets } = this.options;
+        const signal = this.signal;
+        if (signal.aborted)
+            return;
+        const verdict = await askOrigin(entry.route, sizes.get(entry.path) ?? null, { probe, signal, secrets });
+        if (signal.aborted)
+            return;
+        entry.verdict = verdict;
+        for (const warning of entry.verdict.warnings)
+            this.options.logger.warning(`${entry.path}: ${warning}`);
+        if (entry.verdict.state === 'ready')
+            return this.settle(entry, 'ready');
+        const now = this.options.clock.now();
+        entry.dueAt = now + (this.options.pollMs ?? POLL_MS);
+        this.settle(entry, entry.dueAt > this.options.deadline ? 'failed' : 'waiting');
+    }
+    /** The first primary source that refused every probe, as a reason the check cannot run. */
+    async refusingSource(probes) {
+        const targets = probes[0]?.route.targets ?? [];
+        for (const target of targets.filter(candidate => !candidate.backup)) {
+            const answers = [];
+            for (const entry of probes) {
+                const same = entry.route.targets.find(candidate => candidate.source === target.source);
+                if (!same)
+                    continue;
+                const answer = await askSource(same, { ...this.options, signal: this.signal });
+                answers.push(answer);
+                if (!refuses(answer))
+                    break;
+            }
+            if (answers.length && answers.every(refuses)) {
+                const last = answers[answers.length - 1];
+                const said = last.status === null ? last.error : `HTTP ${last.status}`;
+                return {
+                    why: `the origin refuses the runner (source ${target.source}: ${said})`,
+                    fix: "give origin-url (a URL where the runner can read the files), or let the runner through the origin's ACL"
+                };
+            }
+        }
+        return null;
+    }
+    settle(entry, state) {
+        entry.state = state;
+        const pulse = this.pulse;
+        this.pulse = deferred();
+        pulse.resolve();
+    }
+}
+/** One HEAD at one source, as a SourceAnswer whatever happens. */
+async function askSource(target, { probe, signal, secrets }) {
+    const { source, backup } = target;
+    try {
+        const answer = await probe.head(target.url, target.host, signal);
+        return {
+            source,
+            backup,
+            status: answer.status,
+            size: answer.contentLength,
+            etag: answer.etag,
+            error: null,
+            redirects: answer.redirects
+        };
+    }
+    catch (error) {
+        const why = networkText(error instanceof Error ? error.message : String(error), secrets, 200);
+        return { source, backup, status: null, size: null, etag: null, error: why, redirects: 0 };
+    }
+}
+/** Every source of a path asked at once, and the verdict on what they answered. */
+async function askOrigin(route, expectedSize, asking) {
+    return judgeOrigin(await Promise.all(route.targets.map(target => askSource(target, asking))), expectedSize);
+}
+/** A source that will not talk to the runner: it says nothing about the file. */
+function refuses(answer) {
+    return answer.status === null || answer.status === 401 || answer.status === 403;
+}
+function deferred() {
+    let resolve;
+    const promise = new Promise(r => (resolve = r));
+    return { promise, resolve };
+}
+
 ;// CONCATENATED MODULE: ./src/core/paths/release.ts
 /**
  * A release's assets, as a source of paths: the one policy both front ends
@@ -32564,21 +33088,6 @@ function noAssets(tag) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/core/pool.ts
-/** `Promise.all(items.map(fn))` with at most `limit` calls in flight, results in order. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./src/core/paths/files.ts
 /**
  * Local files as CDN paths: globbing under `base-dir`, mapping each match to
@@ -32955,58 +33464,96 @@ function patternOf(path) {
 function patternCovers(pattern, path) {
     return patternOf(path).startsWith(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern);
 }
-/** A resource's batches: its purge batches (pattern lane, then URL lane), then its prefetch batches. */
-function batchesOf(input, sizes) {
-    const { resource, purge } = input;
-    const purging = purge.size > 0;
-    const lanes = { 'purge-url': [], 'purge-pattern': [], prefetch: [] };
-    const batch = (lane, kind, items, covers, after = []) => {
+/**
+ * Makes one resource's batches, group by group: the batches every group waits
+ * for (a purge all, the purge-patterns) once, up front; then, for each group
+ * of at most `sizes.prefetch` paths, the purges that clear its paths and its
+ * prefetch. The schedule forms groups as paths become ready at the origin; the
+ * plan forms them all at once (`batchesOf`), which is the same when every path
+ * is ready from the start.
+ */
+class BatchMaker {
+    input;
+    sizes;
+    expected;
+    lanes = { 'purge-url': [], 'purge-pattern': [], prefetch: [] };
+    /** A purge all and the purge-patterns: they clear paths of many groups. */
+    upfront;
+    constructor(input, sizes, 
+    /** How many batches each lane is expected to have, for "2/3" before the last group is formed. */
+    expected = {}) {
+        this.input = input;
+        this.sizes = sizes;
+        this.expected = expected;
+        const { purge } = input;
+        const purgeAll = [...purge.values()].includes('all')
+            ? [
+                this.batch('purge-pattern', 'all', [], input.paths.filter(path => purge.get(path) === 'all'))
+            ]
+            : [];
+        const user = chunk(purge.size > 0 ? input.userPatterns : [], sizes.purgePattern).map(patterns => {
+            const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)));
+            return Object.assign(this.batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true });
+        });
+        this.upfront = [...purgeAll, ...user];
+    }
+    /** The batches of one group of paths: its own purges, then its prefetch, which waits for them. */
+    group(paths) {
+        const { purge } = this.input;
+        const made = [];
+        const after = [];
+        if (purge.size > 0) {
+            after.push(...this.upfront.filter(batch => batch.kind === 'all' || batch.items.some(pattern => paths.some(path => patternCovers(pattern, path)))));
+            const byUrl = paths.filter(path => purge.get(path) === 'url');
+            for (const part of chunk(byUrl, this.sizes.purgeUrl))
+                made.push(this.batch('purge-url', 'url', part, part));
+            // Paths that differ only in their query share one pattern.
+            const byPattern = new Map();
+            for (const path of paths.filter(path => purge.get(path) === 'pattern')) {
+                const pattern = patternOf(path);
+                byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), path]);
+            }
+            for (const part of chunk([...byPattern.keys()], this.sizes.purgePattern)) {
+                made.push(this.batch('purge-pattern', 'pattern', part, part.flatMap(pattern => byPattern.get(pattern))));
+            }
+            after.push(...made);
+        }
+        made.push(this.batch('prefetch', 'prefetch', paths, paths, after));
+        return made;
+    }
+    /** How many batches a lane has so far: "batch 2/3" in the log. */
+    count(lane) {
+        return this.lanes[lane].length;
+    }
+    /** Every batch made, in the report's order: pattern purges (and all), URL purges, prefetches. */
+    all() {
+        return [...this.lanes['purge-pattern'], ...this.lanes['purge-url'], ...this.lanes.prefetch];
+    }
+    batch(lane, kind, items, covers, after = []) {
         const created = {
             operation: kind === 'prefetch' ? 'prefetch' : 'purge',
             kind,
             lane,
-            resource,
-            index: lanes[lane].length + 1,
-            of: 0,
+            resource: this.input.resource,
+            index: this.lanes[lane].length + 1,
+            of: Math.max(this.expected[lane] ?? 0, this.lanes[lane].length + 1),
             items,
             covers,
             after
         };
-        lanes[lane].push(created);
+        this.lanes[lane].push(created);
         return created;
-    };
-    const purgeAll = [...purge.values()].includes('all')
-        ? batch('purge-pattern', 'all', [], input.paths.filter(path => purge.get(path) === 'all'))
-        : null;
-    const userBatches = chunk(purging ? input.userPatterns : [], sizes.purgePattern).map(patterns => {
-        const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)));
-        return Object.assign(batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true });
-    });
-    for (const group of chunk(input.paths, sizes.prefetch)) {
-        const after = [];
-        if (purging) {
-            if (purgeAll)
-                after.push(purgeAll);
-            after.push(...userBatches.filter(user => user.items.some(pattern => group.some(path => patternCovers(pattern, path)))));
-            const byUrl = group.filter(path => purge.get(path) === 'url');
-            for (const part of chunk(byUrl, sizes.purgeUrl))
-                after.push(batch('purge-url', 'url', part, part));
-            // Paths that differ only in their query share one pattern.
-            const byPattern = new Map();
-            for (const path of group.filter(path => purge.get(path) === 'pattern')) {
-                const pattern = patternOf(path);
-                byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), path]);
-            }
-            for (const part of chunk([...byPattern.keys()], sizes.purgePattern)) {
-                after.push(batch('purge-pattern', 'pattern', part, part.flatMap(pattern => byPattern.get(pattern))));
-            }
-        }
-        batch('prefetch', 'prefetch', group, group, after);
     }
-    for (const lane of Object.values(lanes))
-        for (const created of lane)
-            created.of = lane.length;
-    return [...lanes['purge-pattern'], ...lanes['purge-url'], ...lanes.prefetch];
+}
+/** A resource's batches with every path ready: its purge batches (pattern lane, then URL lane), then its prefetches. */
+function batchesOf(input, sizes) {
+    const maker = new BatchMaker(input, sizes);
+    for (const group of chunk(input.paths, sizes.prefetch))
+        maker.group(group);
+    const batches = maker.all();
+    for (const batch of batches)
+        batch.of = maker.count(batch.lane);
+    return batches;
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan/estimate.ts
@@ -33236,6 +33783,61 @@ function unionOf(lists) {
     return [...new Set(lists.flat())];
 }
 
+;// CONCATENATED MODULE: ./src/core/report/checks.ts
+function originFinding(verdict) {
+    // The answer that decided: the first that is not a plain 2xx when not ready, else the first primary source's.
+    const deciding = (verdict.state !== 'ready' && verdict.answers.find(answer => !answer.backup && (answer.status === null || answer.status >= 300))) ||
+        verdict.answers.find(answer => !answer.backup) ||
+        null;
+    return {
+        state: verdict.state,
+        detail: verdict.detail,
+        source: deciding?.source ?? null,
+        status: deciding?.status ?? null,
+        size: verdict.size ?? deciding?.size ?? null,
+        etag: verdict.etag ?? deciding?.etag ?? null
+    };
+}
+/** One entry per resource and path the origin or the edge was asked about. */
+function pathChecks(resources, edge) {
+    const byKey = new Map(edge.map(check => [`${check.resource} ${check.path}`, check]));
+    const checks = [];
+    for (const resource of resources) {
+        if (resource.origin.size === 0 && !resource.edgeAsked)
+            continue;
+        for (const path of resource.paths) {
+            const origin = resource.origin.get(path);
+            const seen = byKey.get(`${resource.id} ${path}`);
+            if (!origin && !seen && !resource.edgeAsked)
+                continue;
+            const why = seen?.reason ?? (origin && origin.state !== 'ready' ? origin.detail : resource.edgeAsked ? 'not prefetched' : null);
+            checks.push({
+                resource: resource.id,
+                path,
+                verified: seen?.verdict === 'verified',
+                result: seen?.verdict ?? 'unchecked',
+                error: why,
+                url: seen?.url ?? null,
+                status: seen?.head.status ?? null,
+                attempts: seen?.attempts ?? 0,
+                expectedSize: seen?.reference.size ?? origin?.size ?? null,
+                size: seen?.head.size ?? null,
+                origin: origin ? originFinding(origin) : null,
+                edge: seen
+                    ? {
+                        firstCache: seen.head.firstCache,
+                        cache: seen.head.cache,
+                        etag: seen.head.etag,
+                        cachedSince: seen.head.cachedSince,
+                        lastPart: seen.lastPart
+                    }
+                    : null
+            });
+        }
+    }
+    return checks;
+}
+
 ;// CONCATENATED MODULE: ./src/core/report/model.ts
 function iso(ms) {
     return ms === null ? null : new Date(ms).toISOString();
@@ -33254,7 +33856,8 @@ function toRecord(result) {
         error: result.error,
         started: iso(result.started),
         finished: iso(result.finished),
-        completed: iso(result.completed)
+        completed: iso(result.completed),
+        purge_id: result.purgeId
     };
 }
 /** Paths done by every resource that has them: accepted prefetches, or purges that cleared them. */
@@ -33314,7 +33917,8 @@ function buildReport(plan, results, facts) {
         files: facts.files,
         limits: facts.limits,
         verify: facts.verify,
-        verifiedCount: facts.verify.filter(entry => entry.result === 'HIT').length,
+        verifiedCount: facts.verify.filter(entry => entry.verified).length,
+        skippedChecks: facts.skippedChecks,
         batches: results.map(toRecord),
         purge: facts.purge,
         dryRun: facts.dryRun,
@@ -33331,15 +33935,20 @@ function verdictOf(report, rules) {
         };
     }
     if (report.failedCount > 0 && rules.failOnError) {
-        const firstError = report.resources.find(resource => resource.error)?.error ?? report.batches.find(batch => batch.error)?.error;
+        const firstError = report.resources.find(resource => resource.error)?.error ??
+            report.verify.find(entry => entry.origin && entry.origin.state !== 'ready')?.origin?.detail ??
+            report.batches.find(batch => batch.error)?.error;
         return {
             failed: true,
             message: `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}`
         };
     }
     const notVerified = report.verify.length - report.verifiedCount;
-    if (rules.verifyRequired && notVerified > 0) {
-        return { failed: true, message: `Edge verification: ${notVerified} of ${report.verify.length} paths are not HIT (verify-required).` };
+    if (rules.verifyRequired && (notVerified > 0 || report.verify.length === 0)) {
+        return {
+            failed: true,
+            message: `Edge verification: the edge does not provably serve the origin's file for ${notVerified} of ${report.verify.length} paths (verify-required).`
+        };
     }
     return { failed: false, message: report.result };
 }
@@ -33393,8 +34002,8 @@ function countsPhrase(report) {
     const skipped = report.dryRun ? report.skippedCount - report.plannedCount : report.skippedCount;
     if (skipped)
         parts.push(`${grouped(skipped)} skipped`);
-    if (report.verify.length)
-        parts.push(`${grouped(report.verifiedCount)} of ${grouped(report.verify.length)} HIT at the edge`);
+    if (report.verify.some(entry => entry.edge))
+        parts.push(`${grouped(report.verifiedCount)} of ${grouped(report.verify.length)} verified at the edge`);
     return parts.join(', ');
 }
 function resultLabel(report) {
@@ -33467,6 +34076,7 @@ function decideRetry(error, attempt, policy, now) {
 
 
 
+
 function labelOf(batch) {
     return `${describeRequest(batch.kind)} ${batch.index}/${batch.of} (resource ${batch.resource})`;
 }
@@ -33477,6 +34087,22 @@ class RateLane {
     constructor(intervalMs, context) {
         this.intervalMs = intervalMs;
         this.context = context;
+    }
+    /**
+     * Waits until this lane may send again, so that the next batch is formed at
+     * its turn (from the paths ready then); early when `wake` resolves (a stop).
+     */
+    async untilSlot(label, wake) {
+        const { clock, logger, signal } = this.context;
+        const wait = Math.min(this.nextSlot, this.context.sendBy) - clock.now();
+        if (wait <= 0 || signal?.aborted)
+            return;
+        if (wait >= 1000)
+            logger.info(`${label}: waiting ${formatSeconds(wait)} for the next slot`);
+        const woken = new AbortController();
+        void wake.then(() => woken.abort());
+        await clock.sleep(wait, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal);
+        woken.abort();
     }
     /** Sends one batch: waits for its slot, tries up to max-attempts, and records the result. */
     async send(result) {
@@ -33513,7 +34139,7 @@ class RateLane {
             const title = `${label} · ${plural(result.items.length, batch.operation === 'prefetch' ? 'path' : batch.kind === 'url' ? 'URL' : 'pattern')} · attempt ${result.attempts}/${policy.maxAttempts}`;
             if (!(answer instanceof GcoreError)) {
                 this.context.answered();
-                Object.assign(result, { outcome: 'succeeded', status: answer.status, error: null });
+                Object.assign(result, { outcome: 'succeeded', status: answer.status, error: null, acceptedAt: parseGcoreTime(answer.date) });
                 this.nextSlot = clock.now() + this.intervalMs;
                 logger.group(`${title} · HTTP ${answer.status} · ${took}`, result.items);
                 return;
@@ -33560,7 +34186,140 @@ class RateLane {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/schedule/feed.ts
+
+class BatchFeed {
+    input;
+    sizes;
+    readiness;
+    stop;
+    maker;
+    queues = { 'purge-url': [], 'purge-pattern': [], prefetch: [] };
+    /** Paths in a batch, or failed at the origin: never looked at again. */
+    gone = new Set();
+    /** Every path before this index is gone. */
+    start = 0;
+    forming = null;
+    exhausted = false;
+    /** Paths not yet in a batch (nor failed at the origin) that would give each lane work. */
+    left = { 'purge-url': 0, 'purge-pattern': 0, prefetch: 0 };
+    constructor(input, sizes, readiness, 
+    /** Whether the resource sends nothing more; `woken` resolves when that may have changed. */
+    stop, expected = {}) {
+        this.input = input;
+        this.sizes = sizes;
+        this.readiness = readiness;
+        this.stop = stop;
+        this.maker = new BatchMaker(input, sizes, expected);
+        for (const batch of this.maker.upfront)
+            this.queues[batch.lane].push(batch);
+        for (const path of input.paths)
+            this.count(path, 1);
+    }
+    /** Whether the lane may get another batch: one is waiting for it, or paths are left that would make one. */
+    hasMore(lane) {
+        return this.queues[lane].length > 0 || this.left[lane] > 0;
+    }
+    /** The purge all and the purge-patterns: they clear paths of many groups. */
+    get upfront() {
+        return this.maker.upfront;
+    }
+    /** The lane's next batch; null when the resource has no more for it. */
+    async next(lane) {
+        for (;;) {
+            const queued = this.queues[lane].shift();
+            if (queued)
+                return queued;
+            if (this.exhausted)
+                return null;
+            this.forming ??= this.form().finally(() => (this.forming = null));
+            await this.forming;
+        }
+    }
+    /** Resolves when none of `paths` is still being asked at the origin; with those that are ready. */
+    async settled(paths) {
+        for (;;) {
+            const states = paths.map(path => this.readiness.state(this.input.resource, path));
+            if (this.stop.stopped() || !states.some(state => state === 'unchecked' || state === 'waiting')) {
+                return paths.filter((_, i) => states[i] === 'ready');
+            }
+            await Promise.race([this.readiness.changed(), this.stop.woken()]);
+        }
+    }
+    /** Every batch formed, in the report's order, each knowing how many its lane has. */
+    batches() {
+        const all = this.maker.all();
+        for (const batch of all)
+            batch.of = this.maker.count(batch.lane);
+        return all;
+    }
+    async form() {
+        const group = await this.nextGroup();
+        if (group === null) {
+            this.exhausted = true;
+            return;
+        }
+        for (const batch of this.maker.group(group))
+            this.queues[batch.lane].push(batch);
+    }
+    /** The next group of ready paths, waiting as the rule above says; null when no path is left. */
+    async nextGroup() {
+        const { paths, resource } = this.input;
+        const size = this.sizes.prefetch;
+        for (;;) {
+            const stopped = this.stop.stopped();
+            const picked = [];
+            let firstAskPending = false;
+            let waiting = false;
+            for (let i = this.start; i < paths.length && picked.length < size; i++) {
+                const path = paths[i];
+                if (this.gone.has(path))
+                    continue;
+                const state = this.readiness.state(resource, path);
+                // Once stopped, every path left goes into a batch that says so; only those failed at the origin stay out.
+                if (state === 'ready' || (stopped && state !== 'failed'))
+                    picked.push(path);
+                else if (state === 'failed')
+                    this.drop(path);
+                else if (state === 'waiting')
+                    waiting = true;
+                else {
+                    firstAskPending = true;
+                    break;
+                }
+            }
+            if (picked.length === size || (picked.length > 0 && !firstAskPending))
+                return this.take(picked);
+            if (picked.length === 0 && !firstAskPending && !waiting)
+                return null;
+            await Promise.race([this.readiness.changed(), this.stop.woken()]);
+        }
+    }
+    take(picked) {
+        for (const path of picked)
+            this.drop(path);
+        while (this.start < this.input.paths.length && this.gone.has(this.input.paths[this.start]))
+            this.start++;
+        return picked;
+    }
+    drop(path) {
+        this.gone.add(path);
+        this.count(path, -1);
+    }
+    count(path, by) {
+        this.left.prefetch += by;
+        const kind = this.input.purge.get(path);
+        if (kind === 'url')
+            this.left['purge-url'] += by;
+        else if (kind === 'pattern')
+            this.left['purge-pattern'] += by;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/schedule/run.ts
+
+
+
 
 
 function plannedResult(batch) {
@@ -33573,25 +34332,49 @@ function plannedResult(batch) {
         error: null,
         started: null,
         finished: null,
-        completed: null
+        completed: null,
+        acceptedAt: null,
+        purgeId: null,
+        purgeCreatedAt: null
     };
 }
-function plannedResults(plan) {
-    return plan.batches.map(plannedResult);
+function plannedResults(batches) {
+    return batches.map(plannedResult);
 }
-async function runSchedule(plan, api, options) {
+const LANES = ['purge-pattern', 'purge-url', 'prefetch'];
+async function runSchedule(resources, api, options) {
     const { clock, logger, signal } = options;
-    const results = new Map(plan.batches.map(batch => [batch, plannedResult(batch)]));
+    const readiness = options.readiness ?? ALL_READY;
+    const results = new Map();
+    const resultOf = (batch) => {
+        let result = results.get(batch);
+        if (!result)
+            results.set(batch, (result = plannedResult(batch)));
+        return result;
+    };
     let runStop = null;
     const resourceStops = new Map();
     // Until the API has answered anything, an unreachable API is a configuration
     // problem, not a reason to grind through every batch.
     let reachedApi = false;
+    // Wakes every wait (for a slot, for the origin) when anything stops.
+    let wake = run_deferred();
+    const woken = () => wake.promise;
     const stopped = (resource) => {
         if (!runStop && signal?.aborted)
             runStop = { outcome: 'cancelled', error: 'cancelled before it was sent' };
         return runStop ?? resourceStops.get(resource) ?? null;
     };
+    const stop = (scope, resource, why) => {
+        if (scope === 'run')
+            runStop ??= why;
+        else if (!resourceStops.has(resource))
+            resourceStops.set(resource, why);
+        const waking = wake;
+        wake = run_deferred();
+        waking.resolve();
+    };
+    signal?.addEventListener('abort', () => stop('run', 0, { outcome: 'cancelled', error: 'cancelled before it was sent' }), { once: true });
     const context = {
         api,
         clock,
@@ -33600,30 +34383,41 @@ async function runSchedule(plan, api, options) {
         policy: { maxAttempts: options.maxAttempts, random: options.random ?? Math.random },
         sendBy: options.sendBy ?? Infinity,
         stopped,
-        stop(scope, resource, why) {
-            if (scope === 'run')
-                runStop ??= why;
-            else if (!resourceStops.has(resource))
-                resourceStops.set(resource, why);
-        },
+        stop,
         answered() {
             reachedApi = true;
         }
     };
-    // Every batch has its "done" promise before any lane starts, so a prefetch
-    // can wait for a purge that has not begun yet.
+    // A batch's "done" promise exists from the moment anyone waits for it, so a
+    // prefetch can wait for a purge that has not begun yet.
     const done = new Map();
-    for (const batch of plan.batches) {
-        let resolve;
-        done.set(batch, { promise: new Promise(r => (resolve = r)), resolve });
-    }
-    async function runBatch(batch, lane) {
-        const result = results.get(batch);
-        await Promise.all(batch.after.map(purge => done.get(purge).promise));
+    const doneOf = (batch) => {
+        let entry = done.get(batch);
+        if (!entry)
+            done.set(batch, (entry = run_deferred()));
+        return entry;
+    };
+    async function runBatch(batch, feed, lane) {
+        const result = resultOf(batch);
+        await Promise.all(batch.after.map(purge => doneOf(purge).promise));
+        if (!stopped(batch.resource) && batch.operation === 'purge' && (batch.kind === 'all' || batch.fromInput)) {
+            // A purge all or a purge-patterns pattern clears paths of many groups: it waits for all of them at the origin.
+            const ready = await feed.settled(batch.covers);
+            const notReady = batch.covers.length - ready.length;
+            if (!stopped(batch.resource) && batch.covers.length > 0 && ready.length === 0) {
+                result.outcome = 'not-attempted';
+                result.error = 'not attempted: none of the paths it clears is ready at the origin';
+                return;
+            }
+            if (notReady > 0 && !stopped(batch.resource)) {
+                options.warn?.(`${labelOf(batch)} also clears ${notReady} ${notReady === 1 ? 'path' : 'paths'} the origin does not have ready; ` +
+                    'the CDN fetches the file the origin holds when they are next asked for.');
+            }
+        }
         if (!stopped(batch.resource)) {
             if (batch.operation === 'prefetch') {
                 // Never prefetch a path whose purge failed: that would re-cache the old file.
-                const unpurged = new Set(batch.after.filter(purge => results.get(purge).outcome !== 'succeeded').flatMap(purge => purge.covers));
+                const unpurged = new Set(batch.after.filter(purge => resultOf(purge).outcome !== 'succeeded').flatMap(purge => purge.covers));
                 const purged = batch.items.filter(path => !unpurged.has(path));
                 if (purged.length === 0) {
                     // Nothing sent: the batch keeps its paths, so the report says which they were.
@@ -33635,7 +34429,7 @@ async function runSchedule(plan, api, options) {
             }
             await lane.send(result);
             if (result.outcome === 'failed' && result.status === null && !reachedApi) {
-                runStop ??= { outcome: 'not-attempted', error: `not attempted: the API could not be reached (${result.error})` };
+                stop('run', batch.resource, { outcome: 'not-attempted', error: `not attempted: the API could not be reached (${result.error})` });
             }
         }
         if (result.outcome === 'planned') {
@@ -33645,39 +34439,66 @@ async function runSchedule(plan, api, options) {
         }
     }
     async function complete(batch) {
-        const result = results.get(batch);
+        const result = resultOf(batch);
         try {
             if (batch.operation === 'purge' && result.outcome === 'succeeded') {
-                const completion = options.afterPurge ? await options.afterPurge(batch, result.started) : { ok: true };
-                if (completion.ok)
+                const completion = options.afterPurge
+                    ? await options.afterPurge(batch, result.started)
+                    : { ok: true, purgeId: null, createdAt: null };
+                if (completion.ok) {
                     result.completed = clock.now();
+                    result.purgeId = completion.purgeId;
+                    result.purgeCreatedAt = completion.createdAt;
+                }
                 else
                     Object.assign(result, { outcome: 'failed', error: completion.error });
             }
         }
         finally {
-            done.get(batch).resolve();
+            doneOf(batch).resolve();
         }
     }
     const completions = [];
-    const lanes = plan.resources.flatMap(resource => ['purge-pattern', 'purge-url', 'prefetch']
-        .map(name => ({
-        lane: new RateLane(intervalOf(name, options.intervals), context),
-        batches: resource.batches.filter(batch => batch.lane === name)
-    }))
-        .filter(({ batches }) => batches.length > 0));
-    await Promise.all(lanes.map(async ({ lane, batches }) => {
-        for (const batch of batches) {
+    const feeds = resources
+        .filter(resource => !resource.failure)
+        .map(resource => {
+        const expected = {};
+        for (const batch of resource.batches)
+            expected[batch.lane] = (expected[batch.lane] ?? 0) + 1;
+        const feed = new BatchFeed({ resource: resource.id, paths: resource.paths, purge: resource.purge, userPatterns: resource.userPatterns }, options.sizes, readiness, { stopped: () => stopped(resource.id) !== null, woken }, expected);
+        return { resource, feed, expected };
+    });
+    await Promise.all(feeds.flatMap(({ resource, feed, expected }) => LANES.filter(name => expected[name]).map(async (name) => {
+        const lane = new RateLane(intervalOf(name, options.intervals), context);
+        for (let index = 1;; index++) {
+            if (!stopped(resource.id) && feed.hasMore(name))
+                await lane.untilSlot(`${describeRequest(laneKind(name))} ${index}/${Math.max(index, expected[name] ?? 0)} (resource ${resource.id})`, woken());
+            // A prefetch waits for the purge all and purge-patterns anyway, and they wait for every
+            // path they clear to settle at the origin: form its group after them, from all that is ready then.
+            if (name === 'prefetch')
+                await Promise.all(feed.upfront.map(batch => doneOf(batch).promise));
+            const batch = await feed.next(name);
+            if (!batch)
+                return;
             try {
-                await runBatch(batch, lane);
+                await runBatch(batch, feed, lane);
             }
             finally {
                 completions.push(complete(batch));
             }
         }
-    }));
+    })));
     await Promise.all(completions);
-    return plan.batches.map(batch => results.get(batch));
+    return feeds.flatMap(({ feed }) => feed.batches().map(resultOf));
+}
+/** The request kind a lane's log line names before its batch is formed. */
+function laneKind(lane) {
+    return lane === 'prefetch' ? 'prefetch' : lane === 'purge-url' ? 'url' : 'pattern';
+}
+function run_deferred() {
+    let resolve;
+    const promise = new Promise(r => (resolve = r));
+    return { promise, resolve };
 }
 
 // EXTERNAL MODULE: external "node:net"
@@ -33697,7 +34518,7 @@ function readSettings(getInput) {
     const read = (name) => getInput(name).trim();
     const notices = [];
     const resources = parseResources(read('resource-id'));
-    return {
+    const settings = {
         apiKey: parseApiKey(getInput('api-key')),
         resources,
         paths: getInput('paths'),
@@ -33721,6 +34542,9 @@ function readSettings(getInput) {
         waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
         purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
         purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
+        originCheck: parseChoice('origin-check', read('origin-check'), ['auto', 'required', 'off'], 'auto'),
+        originUrls: parseOriginUrls(read('origin-url'), resources.length),
+        originTimeoutMs: parseSeconds('origin-timeout', read('origin-timeout'), 300, true),
         verifyUrls: parseVerifyUrls(read('verify-url'), resources.length),
         verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
         verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
@@ -33733,6 +34557,10 @@ function readSettings(getInput) {
         dryRun: parseBoolean('dry-run', read('dry-run'), false),
         notices
     };
+    if (settings.verifyRequired && settings.verifyUrls !== 'auto' && settings.verifyUrls.length === 0) {
+        throw new InputError('verify-required', name => `${name('verify-required')} is true, but ${name('verify-url')} is empty: no path would be checked at the edge. Set ${name('verify-url')} (auto, or the CDN's base URL).`);
+    }
+    return settings;
 }
 const quote = (value) => JSON.stringify(value);
 function lines(value) {
@@ -33877,6 +34705,33 @@ function parseVerifyUrls(value, resourceCount) {
     }
     return urls.map(url => url.replace(/\/+$/, ''));
 }
+/** One base URL, or one per resource in the same order; never echoed when it carries credentials. */
+function parseOriginUrls(value, resourceCount) {
+    if (value === '')
+        return [];
+    const urls = listItems(value);
+    for (const text of urls) {
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            // reported below
+        }
+        if (url && (url.username || url.password)) {
+            throw inputError('origin-url', 'must not carry a user name or password (the value is not shown); the runner asks the origin without credentials.');
+        }
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+            // A text with `@` that is no URL may still hold a password: it is described, not quoted.
+            const shown = text.includes('@') ? 'a value with "@" (not shown: it may carry credentials)' : quote(text);
+            throw inputError('origin-url', `must be http(s) base URLs such as https://origin.example.com/files, got ${shown}.`);
+        }
+    }
+    if (urls.length !== 1 && urls.length !== resourceCount) {
+        throw inputError('origin-url', `needs one URL, or one per resource (${resourceCount}), got ${urls.length}.`);
+    }
+    return urls.map(url => url.replace(/\/+$/, ''));
+}
 function parseChoice(name, value, choices, fallback) {
     if (value === '')
         return fallback;
@@ -33922,15 +34777,29 @@ function parseApiUrl(value, notices = []) {
 
 ;// CONCATENATED MODULE: ./src/core/verify.ts
 /**
- * Edge verification: after prefetch, ask the CDN itself whether it has the files.
+ * Edge verification: after prefetch, does the edge provably serve the
+ * origin's file? Gcore's own check of a purge, for every path: ask the CDN and
+ * the origin for the same file and compare Content-Length, ETag and
+ * X-Cached-Since (../shared/gcore-origin-facts.md). A path is verified only when
  *
- * Sends HEAD for each prefetched path to the CDN and reads Gcore's `Cache` header
- * (HIT, MISS, BYPASS). Where the size of the new file is known (a local file, a
- * release asset), the edge's `Content-Length` must match it: a cached file of
- * another size is `stale` (old parts left by a purge that did not clear them).
- * Paths not yet HIT are asked again until `verify-timeout`. One HIT proves one
- * edge server has the file, not all of them.
+ * - the edge held the file before this check first asked for it: the first
+ *   answer is a HIT, or a later HIT was cached (X-Cached-Since) before the first
+ *   answer's Date. "Gcore's CDN caches files on the first request": a HIT that
+ *   follows the check's own MISS proves nothing about the prefetch;
+ * - its Content-Length is the origin's (or the new file's known size), and its
+ *   ETag the origin's where both show one;
+ * - where this run purged the path, it was cached no earlier than that purge,
+ *   by Gcore's clock, to the whole second; a date that cannot be read is unknown,
+ *   never fresh;
+ * - on a sliced path, the last part (`Range: bytes=-1`) passes the same rules:
+ *   the first part can be new while the last is old.
+ *
+ * A redirect or any answer other than 2xx proves nothing. Paths not verified
+ * are asked again until `verify-timeout`. One edge server answers each time:
+ * a verified path is on that server, not on every one.
  */
+
+
 
 
 /** `HIT`, `MISS`, … from a header such as `HIT` or `hit, MISS`: the first verdict. */
@@ -33938,61 +34807,158 @@ function cacheVerdict(header) {
     const first = header?.split(/[,\s]+/).find(token => token !== '');
     return first ? first.toUpperCase().slice(0, 32) : 'no-header';
 }
+const verify_ok = (status) => status >= 200 && status < 300;
+/** The total of `bytes 9-9/10`, or null. */
+function rangeTotal(contentRange) {
+    const match = /\/\s*(\d+)\s*$/.exec(contentRange ?? '');
+    return match ? Number(match[1]) : null;
+}
+function sizeOf(answer, ranged) {
+    return ranged && answer.status === 206 ? rangeTotal(answer.contentRange) : answer.contentLength;
+}
+/**
+ * One part's verdict (pure): `which` names it in the reason. A part that is
+ * not in the cache says nothing of old bytes; one served from the cache (or
+ * with its Cache header hidden) is held to the reference and the purge.
+ */
+function judgePart(part, which, reference, purgedAt, ranged) {
+    const { first, last } = part;
+    if (!first || !last)
+        return { verdict: 'error', reason: `${which}: ${part.error ?? 'no answer'}` };
+    if (!verify_ok(last.status)) {
+        const redirect = last.status >= 300 && last.status < 400 ? ' (a redirect proves nothing)' : '';
+        return { verdict: 'error', reason: `${which}: HTTP ${last.status}${redirect}` };
+    }
+    const cache = cacheVerdict(last.cache);
+    const cachedSince = parseGcoreTime(last.cachedSince);
+    if (cache === 'HIT' || cache === 'no-header') {
+        const size = sizeOf(last, ranged);
+        if (reference.size !== null && size !== null && size !== reference.size) {
+            return { verdict: 'stale', reason: `${which}: the edge holds a file of ${size} bytes, the origin's has ${reference.size}` };
+        }
+        if (!ranged && reference.etag && last.etag && !sameEtag(reference.etag, last.etag)) {
+            return { verdict: 'stale', reason: `${which}: the edge's ETag is ${last.etag}, the origin's ${reference.etag}` };
+        }
+        if (purgedAt !== undefined && purgedAt !== null && cachedSince !== null && wholeSecond(cachedSince) < wholeSecond(purgedAt)) {
+            return {
+                verdict: 'stale',
+                reason: `${which}: cached at ${new Date(cachedSince).toISOString()}, before this run's purge (${new Date(purgedAt).toISOString()})`
+            };
+        }
+    }
+    if (cache === 'no-header')
+        return { verdict: 'unproven', reason: `${which}: the Cache header is hidden, so the edge cannot show it holds the file` };
+    if (cache !== 'HIT')
+        return { verdict: 'not-cached', reason: `${which}: the edge answers ${cache}` };
+    const firstAsked = parseGcoreTime(first.date);
+    const heldBefore = cacheVerdict(first.cache) === 'HIT' ||
+        (cachedSince !== null && firstAsked !== null && wholeSecond(cachedSince) < wholeSecond(firstAsked));
+    if (!heldBefore) {
+        return {
+            verdict: 'unproven',
+            reason: `${which}: first answered ${cacheVerdict(first.cache)}; the later HIT may be this check's own fetch (X-Cached-Since ${last.cachedSince ?? 'missing'})`
+        };
+    }
+    if (reference.size === null)
+        return { verdict: 'unproven', reason: `${which}: nothing to compare it with (${reference.missing ?? 'no reference'})` };
+    if (sizeOf(last, ranged) === null)
+        return { verdict: 'unproven', reason: `${which}: the edge shows no size` };
+    if (purgedAt === null)
+        return { verdict: 'unproven', reason: `${which}: the time of this run's purge is unknown` };
+    if (purgedAt !== undefined && cachedSince === null) {
+        return {
+            verdict: 'unproven',
+            reason: `${which}: X-Cached-Since is ${last.cachedSince === null ? 'missing' : `unreadable (${last.cachedSince})`}`
+        };
+    }
+    return { verdict: 'verified', reason: null };
+}
+const SEVERITY = ['stale', 'error', 'unproven', 'not-cached', 'verified'];
+function look(part, ranged) {
+    return {
+        status: part.last?.status ?? null,
+        firstCache: part.first ? cacheVerdict(part.first.cache) : null,
+        cache: part.last ? cacheVerdict(part.last.cache) : null,
+        size: part.last ? sizeOf(part.last, ranged) : null,
+        etag: part.last?.etag ?? null,
+        cachedSince: part.last?.cachedSince ?? null
+    };
+}
 async function verifyEdges(targets, probe, options) {
     const { clock, logger, signal } = options;
-    const results = targets.flatMap(target => target.paths.map((path) => ({
-        resource: target.resource,
+    const secrets = options.secrets ?? [];
+    const checks = targets.flatMap(target => target.paths.map(path => ({
+        target,
         path,
         url: `${target.baseUrl}${path}`,
-        result: 'unchecked',
-        status: null,
-        error: null,
         attempts: 0,
-        expectedSize: options.sizes?.get(path) ?? null,
-        size: null
+        reference: null,
+        head: { first: null, last: null, error: null },
+        tail: target.sliced(path) === false ? null : { first: null, last: null, error: null },
+        verdict: 'error',
+        reason: null
     })));
+    const ask = async (part, request) => {
+        try {
+            const answer = await request();
+            part.first ??= answer;
+            part.last = answer;
+            part.error = null;
+        }
+        catch (error) {
+            part.error = networkText(error instanceof Error ? error.message : String(error), secrets);
+        }
+    };
     const check = async (entry) => {
         if (signal?.aborted)
             return;
         entry.attempts++;
-        try {
-            const { status, cache, contentLength } = await probe.head(entry.url, signal);
-            entry.status = status;
-            entry.size = contentLength;
-            const ok = status >= 200 && status < 400;
-            const verdict = ok ? cacheVerdict(cache) : 'error';
-            const stale = ok && verdict === 'HIT' && entry.expectedSize !== null && contentLength !== null && contentLength !== entry.expectedSize;
-            entry.result = stale ? 'stale' : verdict;
-            entry.error = !ok ? `HTTP ${status}` : stale ? `the edge holds ${contentLength} bytes, the new file has ${entry.expectedSize}` : null;
+        entry.reference ??= await entry.target.reference(entry.path, signal);
+        await ask(entry.head, () => probe.head(entry.url, signal));
+        if (entry.tail)
+            await ask(entry.tail, () => probe.lastByte(entry.url, signal));
+        if (signal?.aborted)
+            return;
+        const purgedAt = entry.target.purgedAt(entry.path);
+        const verdicts = [judgePart(entry.head, 'first part', entry.reference, purgedAt, false)];
+        // An edge that ignores the Range answers for the whole file: the first part's verdict covers it.
+        if (entry.tail && !(entry.tail.last?.status === 200 && entry.target.sliced(entry.path) === null)) {
+            verdicts.push(judgePart(entry.tail, 'last part', entry.reference, purgedAt, true));
         }
-        catch (error) {
-            if (signal?.aborted)
-                return;
-            entry.result = 'error';
-            entry.status = null;
-            entry.error = networkText(error.message, []);
-        }
+        const worst = verdicts.sort((a, b) => SEVERITY.indexOf(a.verdict) - SEVERITY.indexOf(b.verdict))[0];
+        entry.verdict = worst.verdict;
+        entry.reason = worst.reason;
     };
     const deadline = clock.now() + options.timeoutMs;
-    let pending = results;
+    let pending = checks;
     for (let pass = 1; pending.length && !signal?.aborted; pass++) {
         await mapLimit(pending, options.concurrency, check);
-        pending = results.filter(entry => entry.result !== 'HIT');
-        const hits = results.length - pending.length;
-        logger.info(`Edge verification pass ${pass}: ${hits} of ${results.length} HIT`);
+        pending = checks.filter(entry => entry.verdict !== 'verified');
+        logger.info(`Edge verification pass ${pass}: the edge serves the origin's file for ${checks.length - pending.length} of ${checks.length} paths`);
         const left = deadline - clock.now();
         if (!pending.length || left <= 0)
             break;
         await clock.sleep(Math.min(options.pollMs ?? 5000, left), signal);
     }
-    return results;
+    return checks.map(entry => ({
+        resource: entry.target.resource,
+        path: entry.path,
+        url: entry.url,
+        verdict: entry.attempts ? entry.verdict : 'error',
+        reason: entry.attempts ? entry.reason : 'not checked: the run was cancelled',
+        attempts: entry.attempts,
+        reference: entry.reference ?? { size: null, etag: null, missing: 'not asked' },
+        head: look(entry.head, false),
+        lastPart: entry.tail ? look(entry.tail, true) : null
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/core/engine.ts
 /**
  * The whole warm-up as one pipeline, free of GitHub and of the process:
  *
- *   settings → paths → limits → resources → plan → schedule → verify → report
+ *   settings → paths → limits → resources → plan → origins → origin check
+ *            → schedule → verify → report
  *
  * The action and the CLI are thin front ends over `warm`: they supply the
  * inputs, the ports (clock, logger, files, releases) and a cancel signal, and
@@ -34000,6 +34966,10 @@ async function verifyEdges(targets, probe, options) {
  * (a refused key, a cancel, an unexpected error), `warm` returns a report that
  * accounts for every path it knew of.
  */
+
+
+
+
 
 
 
@@ -34038,6 +35008,10 @@ class Run {
     name;
     /** Everything the user was told, for the summary too. */
     notes = [];
+    /** Checks that could not run for a resource. */
+    skippedChecks = [];
+    /** Secrets an answer carried (an origin group's S3 keys), kept out of every text. */
+    secrets = [];
     settings;
     collected = { paths: [], skipped: [], files: [], warnings: [] };
     constructor(options) {
@@ -34047,6 +35021,18 @@ class Run {
     }
     get signal() {
         return this.options.signal;
+    }
+    knownSizes;
+    /** The new files' sizes by CDN path: local files and release assets. */
+    get sizes() {
+        this.knownSizes ??= new Map(this.collected.files.map(file => [file.cdnPath, file.size]));
+        return this.knownSizes;
+    }
+    probe;
+    /** HEAD requests at the origin, for the check before the purge and the reference after the prefetch. */
+    get originProbe() {
+        this.probe ??= this.options.network.origin(this.settings.requestTimeoutMs);
+        return this.probe;
     }
     /** The end of the time budget, or Infinity. */
     get deadline() {
@@ -34063,6 +35049,7 @@ class Run {
             files: this.collected.files,
             limits: [],
             verify: [],
+            skippedChecks: this.skippedChecks,
             resources: [],
             purge: this.settings?.purge ?? 'off',
             dryRun: false,
@@ -34111,9 +35098,11 @@ async function warm(options) {
     try {
         const limits = await limitsStep(run);
         const plan = planStep(run, limits, await resourcesStep(run));
-        const results = await scheduleStep(run, plan);
-        const verify = await verifyStep(run, plan, results);
-        return reportStep(run, { plan, results, verify });
+        const routers = await originsStep(run, plan);
+        const check = await originCheckStep(run, plan, routers);
+        const results = await scheduleStep(run, plan, check);
+        const edge = await verifyStep(run, plan, results, routers);
+        return reportStep(run, { plan, results, edge, check });
     }
     catch (error) {
         if (error instanceof StopBeforeSending)
@@ -34222,11 +35211,12 @@ async function resourcesStep(run) {
 /** One record per resource (its paths as its cache key sees them, how each is purged, its batches), and the plan in words. */
 function planStep(run, limits, looked) {
     const { settings, collected, options } = run;
-    const plan = makePlan(settings, collected.paths, looked, {
+    const sizes = {
         prefetch: limits.batchSize.value,
         purgeUrl: limits.purgeUrlBatchSize.value,
         purgePattern: limits.purgePatternBatchSize.value
-    });
+    };
+    const plan = makePlan(settings, collected.paths, looked, sizes);
     const intervals = {
         prefetchMs: limits.prefetchIntervalMs.value,
         purgeUrlMs: limits.purgeUrlIntervalMs.value,
@@ -34247,14 +35237,14 @@ function planStep(run, limits, looked) {
         run.say('warning', `The plan takes about ${formatDuration(estimate)}, longer than time-budget (${formatDuration(settings.timeBudgetMs)}): what cannot finish in time is not sent.`);
     }
     run.checkCancel();
-    return { ...plan, intervals, estimate, limitLines };
+    return { ...plan, sizes, intervals, estimate, limitLines };
 }
 /** The requests, lane by lane; a dry run plans them and sends nothing. */
-async function scheduleStep(run, plan) {
+async function scheduleStep(run, plan, check) {
     const { settings, options, signal } = run;
     if (settings.dryRun) {
         run.notes.push('Dry run: resources and limits were read (GET only); no purge or prefetch was sent.');
-        return plannedResults(plan);
+        return plannedResults(plan.batches);
     }
     const { client, helper } = run.api;
     const afterPurge = (batch, sentAt) => awaitPurge(helper, { resource: batch.resource, kind: batch.kind, items: batch.items, label: labelOf(batch) }, sentAt, {
@@ -34265,20 +35255,117 @@ async function scheduleStep(run, plan) {
         settleMs: settings.purgeSettleMs,
         pollMs: Math.min(5000, plan.intervals.purgeUrlMs)
     });
-    return runSchedule(plan, client, {
-        intervals: plan.intervals,
-        maxAttempts: settings.maxAttempts,
+    try {
+        return await runSchedule(plan.resources, client, {
+            intervals: plan.intervals,
+            sizes: plan.sizes,
+            readiness: check ?? undefined,
+            maxAttempts: settings.maxAttempts,
+            clock: options.clock,
+            logger: options.logger,
+            signal,
+            sendBy: run.deadline - settings.requestTimeoutMs,
+            afterPurge: settings.waitForPurge ? afterPurge : undefined,
+            warn: text => run.say('warning', text)
+        });
+    }
+    finally {
+        // Whatever is still being asked at the origin has missed its turn: the check ends with the schedule.
+        await check?.stop();
+    }
+}
+/**
+ * Where the CDN fetches each resource's files: `origin-url`, or its origin
+ * groups (read once each), for the origin check and as the edge's reference.
+ */
+async function originsStep(run, plan) {
+    const { settings, options } = run;
+    const routers = new Map();
+    const wanted = settings.originCheck !== 'off' || settings.verifyUrls === 'auto' || settings.verifyUrls.length > 0;
+    if (!wanted || settings.dryRun)
+        return routers;
+    const records = plan.resources.filter(record => !record.failure);
+    if (settings.originUrls.length) {
+        for (const record of records) {
+            const i = plan.resources.indexOf(record);
+            routers.set(record.id, originUrlRouter(settings.originUrls[settings.originUrls.length === 1 ? 0 : i]));
+        }
+        return routers;
+    }
+    const ids = records.flatMap(({ resource }) => (resource ? [resource.originGroup, ...resource.rules.map(rule => rule.originGroup)] : []));
+    let groups;
+    try {
+        groups = await readOriginGroups(run.api.helper, ids.filter((id) => id !== null), options.clock, run.signal);
+    }
+    catch (error) {
+        run.checkCancel();
+        if (error instanceof GcoreError && error.kind === 'auth')
+            throw keyRefused(run, error);
+        throw error;
+    }
+    for (const group of groups.values()) {
+        if (typeof group === 'string')
+            continue;
+        for (const secret of group.secrets) {
+            run.secrets.push(secret);
+            options.logger.secret(secret);
+        }
+    }
+    for (const record of records) {
+        routers.set(record.id, record.resource && record.optionsOf
+            ? resourceRouter(record.resource, record.optionsOf, groups)
+            : {
+                why: 'its settings were not read (see resource-check)',
+                fix: 'give origin-url (a base URL where the runner can read the files)'
+            });
+    }
+    return routers;
+}
+/**
+ * Before any purge: the origin check starts, each resource's sources are
+ * probed, and a resource whose origin cannot be asked is skipped (`auto`, with
+ * a notice) or stops the run before anything is sent (`required`).
+ */
+async function originCheckStep(run, plan, routers) {
+    const { settings, options } = run;
+    if (settings.originCheck === 'off' || settings.dryRun)
+        return null;
+    const skipped = new Map();
+    const checked = [];
+    for (const record of plan.resources.filter(entry => !entry.failure)) {
+        const router = routers.get(record.id);
+        if (isNotCheckable(router))
+            skipped.set(record.id, router);
+        else
+            checked.push({ id: record.id, paths: record.paths, router });
+    }
+    const check = new OriginCheck(checked, {
+        probe: run.originProbe,
         clock: options.clock,
         logger: options.logger,
-        signal,
-        sendBy: run.deadline - settings.requestTimeoutMs,
-        afterPurge: settings.waitForPurge ? afterPurge : undefined
+        signal: run.signal,
+        deadline: Math.min(options.clock.now() + settings.originTimeoutMs, run.deadline),
+        sizes: run.sizes,
+        secrets: run.secrets
     });
+    for (const [id, why] of await check.probe())
+        skipped.set(id, why);
+    run.checkCancel();
+    for (const [resource, { why, fix }] of skipped) {
+        if (settings.originCheck === 'required') {
+            throw new StopBeforeSending(`origin-check is required, but the origin of resource ${resource} cannot be asked: ${why}; ${fix}.`);
+        }
+        run.skippedChecks.push({ resource, check: 'origin', why: `${why}; to check it, ${fix}` });
+        // Said once here; the summary and the CLI's report name it from skippedChecks.
+        options.logger.notice(`Origin check skipped for resource ${resource}: ${why}. Its paths are purged and prefetched without it; to check it, ${fix}.`);
+    }
+    void check.run();
+    return check;
 }
-/** Edge checks of what was prefetched; the size compared where the new file's is known. */
-async function verifyStep(run, plan, results) {
+/** After the prefetch: does the edge provably serve the origin's file? */
+async function verifyStep(run, plan, results, routers) {
     const { settings, options, signal } = run;
-    const targets = verifyTargets(run, plan, results);
+    const targets = verifyTargets(run, plan, results, routers);
     if (targets.length === 0 || settings.dryRun || signal.aborted)
         return [];
     return verifyEdges(targets, options.network.edge(settings.requestTimeoutMs), {
@@ -34287,16 +35374,26 @@ async function verifyStep(run, plan, results) {
         signal,
         timeoutMs: Math.max(0, Math.min(settings.verifyTimeoutMs, run.deadline - options.clock.now())),
         concurrency: settings.verifyConcurrency,
-        sizes: new Map(run.collected.files.map(file => [file.cdnPath, file.size]))
+        secrets: run.secrets
     });
 }
 function reportStep(run, done) {
     const { settings, collected, options } = run;
+    const edgeAsked = new Set(done.edge.map(entry => entry.resource));
+    const checked = done.plan.resources
+        .filter(record => !record.failure)
+        .map(record => ({
+        id: record.id,
+        paths: record.paths,
+        origin: done.check?.verdicts(record.id) ?? new Map(),
+        edgeAsked: edgeAsked.has(record.id)
+    }));
     const report = buildReport(done.plan, done.results, {
         skipped: collected.skipped,
         files: collected.files,
         limits: done.plan.limitLines,
-        verify: done.verify,
+        verify: pathChecks(checked, done.edge),
+        skippedChecks: run.skippedChecks,
         resources: resourceReports(done.plan, settings.purge),
         purge: settings.purge,
         dryRun: settings.dryRun,
@@ -34308,16 +35405,19 @@ function reportStep(run, done) {
     options.logger.info(resultSentence(report));
     return { settings, report, verdict: verdictOf(report, settings) };
 }
-/** Where to check each resource's prefetched paths: its hostname (`auto`) or the given base URLs. */
-function verifyTargets(run, plan, results) {
+/**
+ * Where to check each resource's prefetched paths (its hostname, or the given
+ * base URLs), and what each must show: the origin's file, asked again now, or
+ * the new file's known size; and when this run's purge of it took effect.
+ */
+function verifyTargets(run, plan, results, routers) {
     const { verifyUrls } = run.settings;
     if (verifyUrls !== 'auto' && verifyUrls.length === 0)
         return [];
-    const accepted = (resource) => results
-        .filter(r => r.batch.resource === resource && r.batch.operation === 'prefetch' && r.outcome === 'succeeded')
-        .flatMap(r => r.items);
     const targets = [];
     plan.resources.forEach((record, i) => {
+        if (record.failure)
+            return;
         const baseUrl = verifyUrls !== 'auto'
             ? verifyUrls[verifyUrls.length === 1 ? 0 : i]
             : record.resource
@@ -34330,9 +35430,42 @@ function verifyTargets(run, plan, results) {
             return;
         }
         if (record.hidesCacheHeader) {
-            run.say('notice', `Resource ${record.id} hides the Cache header (response_headers_hiding_policy): verification cannot judge HIT there, only the size.`);
+            run.say('notice', `Resource ${record.id} hides the Cache header (response_headers_hiding_policy): the edge cannot show it holds a file there.`);
         }
-        targets.push({ resource: record.id, baseUrl, paths: accepted(record.id) });
+        const own = results.filter(result => result.batch.resource === record.id && result.outcome === 'succeeded');
+        const purgedAt = new Map();
+        for (const result of own.filter(r => r.batch.operation === 'purge')) {
+            const at = result.purgeCreatedAt ?? result.acceptedAt;
+            for (const path of result.batch.covers)
+                purgedAt.set(path, Math.max(purgedAt.get(path) ?? 0, at ?? 0) || null);
+        }
+        const router = routers.get(record.id);
+        // A resource whose sources refused the runner before is not asked again; its files' known sizes still count.
+        const askable = router && !isNotCheckable(router) && !run.skippedChecks.some(skip => skip.resource === record.id) ? router : null;
+        const reference = async (path, signal) => {
+            const known = run.sizes.get(path) ?? null;
+            const route = askable?.(path);
+            if (route && !isNotCheckable(route)) {
+                const verdict = await askOrigin(route, known, { probe: run.originProbe, signal, secrets: run.secrets });
+                if (verdict.state === 'ready')
+                    return { size: verdict.size, etag: verdict.etag };
+                return known !== null
+                    ? { size: known, etag: null }
+                    : { size: null, etag: null, missing: verdict.detail ?? 'the origin gave no size' };
+            }
+            if (known !== null)
+                return { size: known, etag: null };
+            const why = router && isNotCheckable(router) ? router.why : 'the origin could not be asked';
+            return { size: null, etag: null, missing: `${why}, and the new file's size is unknown` };
+        };
+        targets.push({
+            resource: record.id,
+            baseUrl,
+            paths: own.filter(r => r.batch.operation === 'prefetch').flatMap(r => r.items),
+            sliced: path => (record.optionsOf ? record.optionsOf(path).slice : null),
+            purgedAt: path => (purgedAt.has(path) ? purgedAt.get(path) : undefined),
+            reference
+        });
     });
     return targets;
 }
@@ -34530,7 +35663,7 @@ class GcoreClient {
         const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`;
         const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal);
         if (answer.status >= 200 && answer.status < 300)
-            return { status: answer.status };
+            return { status: answer.status, date: headerValue(answer.headers.date) ?? null };
         throw this.failure(answer, items, resourceId);
     }
     async getJson(path, signal) {
@@ -34676,28 +35809,73 @@ function plainText(body) {
 ;// CONCATENATED MODULE: ./src/core/http-network.ts
 /**
  * The Network the front ends pass to the engine: Gcore's API through its HTTP
- * client, and HEAD requests at the edge, both through the one HTTP layer
- * (http.ts). Tests pass a fake Gcore instead (__tests__/support/fake-gcore.ts).
+ * client, and the edge and the origin asked directly, all through the one
+ * HTTP layer (http.ts: deadlines, body caps, cancel). Tests pass a fake Gcore.
  */
 
 
+/** An origin that redirects more often than this is answered by its last redirect (a loop, most likely). */
+const MAX_ORIGIN_REDIRECTS = 3;
+/** A ranged answer is one byte; an edge that ignores the Range is cut off here. */
+const MAX_RANGE_BODY_BYTES = 1024;
+function header(answer, name) {
+    const value = answer.headers[name];
+    return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+/** A Content-Length that is a whole number of bytes, else unknown. */
+function contentLength(answer) {
+    const text = header(answer, 'content-length');
+    if (text === null || !/^\s*\d+\s*$/.test(text))
+        return null;
+    const length = Number(text);
+    return Number.isSafeInteger(length) ? length : null;
+}
+function edgeAnswer(answer) {
+    return {
+        status: answer.status,
+        cache: header(answer, 'cache') ?? header(answer, 'x-cache') ?? undefined,
+        contentLength: contentLength(answer),
+        etag: header(answer, 'etag'),
+        cachedSince: header(answer, 'x-cached-since'),
+        date: header(answer, 'date'),
+        contentRange: header(answer, 'content-range')
+    };
+}
 function httpEdgeProbe(timeoutMs) {
     return {
         async head(url, signal) {
-            const answer = await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0 });
-            const cache = answer.headers['cache'] ?? answer.headers['x-cache'];
-            const length = Number(answer.headers['content-length']);
-            return {
-                status: answer.status,
-                cache: Array.isArray(cache) ? cache[0] : cache,
-                contentLength: answer.headers['content-length'] !== undefined && Number.isSafeInteger(length) ? length : null
-            };
+            return edgeAnswer(await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0 }));
+        },
+        async lastByte(url, signal) {
+            const answer = await exchange({ method: 'GET', url, headers: { Range: 'bytes=-1' } }, { timeoutMs, signal, maxBodyBytes: MAX_RANGE_BODY_BYTES });
+            return edgeAnswer(answer);
+        }
+    };
+}
+function httpOriginProbe(timeoutMs) {
+    return {
+        async head(url, host, signal) {
+            let target = url;
+            let hostHeader = host;
+            for (let hop = 0;; hop++) {
+                const answer = await exchange({ method: 'HEAD', url: target, headers: hostHeader ? { Host: hostHeader } : {} }, { timeoutMs, signal, maxBodyBytes: 0 });
+                const location = header(answer, 'location');
+                if (answer.status < 300 || answer.status >= 400 || !location || hop === MAX_ORIGIN_REDIRECTS) {
+                    return { status: answer.status, contentLength: contentLength(answer), etag: header(answer, 'etag'), redirects: hop };
+                }
+                const next = new URL(location, target);
+                // A redirect elsewhere is asked as any client would, with that host's own Host header.
+                if (next.host !== new URL(target).host)
+                    hostHeader = null;
+                target = next.href;
+            }
         }
     };
 }
 const httpNetwork = {
     api: options => new GcoreClient(options),
-    edge: httpEdgeProbe
+    edge: httpEdgeProbe,
+    origin: httpOriginProbe
 };
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -34777,7 +35955,8 @@ const PATH_CELL_CHARS = 80;
 const RESULT_ICON = { success: '✅', partial: '⚠️', failure: '❌', 'dry-run': '📝' };
 const CANCELLED_ICON = '⏹️';
 const OUTCOME_ICON = { succeeded: '✅', failed: '❌', cancelled: '⏹️', 'not-attempted': '⏭️', planned: '📝' };
-const VERIFY_ICON = { HIT: '✅', stale: '❌', error: '❌' };
+const EDGE_ICON = { verified: '✅', stale: '❌', error: '❌', unproven: '⚠️', 'not-cached': '⚠️', unchecked: '⏭️' };
+const ORIGIN_ICON = { ready: '✅', missing: '❌', size: '❌', disagree: '❌', error: '⚠️' };
 const HTML_ENTITIES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -34842,6 +36021,7 @@ function batchRow(record) {
         `<td>${grouped(record.paths.length)}</td><td>${record.status ?? ''}</td><td>${record.attempts}</td>` +
         `<td>${unbroken(timeBetween(record.started, record.finished))}</td><td>${unbroken(done)}</td><td>${shortError(record.error ?? '')}</td></tr>`);
 }
+const EDGE_HEADER = ['Edge', 'Resource', 'Path', 'First answer', 'Edge size', 'Origin size', 'Attempts', 'Why'];
 const BATCH_HEADER = ['Outcome', 'Request', 'Batch', 'Paths', 'HTTP', 'Attempts', 'Took', 'Purge done after', 'Error'];
 const OUTCOME_ORDER = ['failed', 'not-attempted', 'cancelled', 'succeeded', 'planned'];
 /** Outcomes a reader has to look at. */
@@ -34855,10 +36035,17 @@ function fileRow(file) {
     const mark = file.skipped ? '⚠️ outside 200 MB – 5 GB, skipped' : file.outsideWindow ? '⚠️ outside 200 MB – 5 GB' : '';
     return `<tr><td>${shortPath(file.file)}</td><td>${formatBytes(file.size)}</td><td>${shortPath(file.cdnPath)}</td><td>${mark}</td></tr>`;
 }
-function verifyRow(entry) {
-    const size = entry.size === null ? '' : formatBytes(entry.size);
-    return (`<tr><td>${VERIFY_ICON[entry.result] ?? '⚠️'} ${escapeHtml(entry.result)}</td><td>${entry.resource}</td><td>${shortPath(entry.path)}</td>` +
-        `<td>${entry.status ?? ''}</td><td>${size}</td><td>${entry.attempts}</td><td>${escapeHtml(entry.error ?? '')}</td></tr>`);
+function edgeRow(entry) {
+    const size = (bytes) => (bytes === null ? '' : formatBytes(bytes));
+    return (`<tr><td>${unbroken(`${EDGE_ICON[entry.result] ?? '⚠️'} ${entry.result}`)}</td><td>${entry.resource}</td><td>${shortPath(entry.path)}</td>` +
+        `<td>${escapeHtml(entry.edge?.firstCache ?? '')}</td><td>${size(entry.size)}</td><td>${size(entry.expectedSize)}</td>` +
+        `<td>${entry.attempts}</td><td>${shortError(entry.error ?? '')}</td></tr>`);
+}
+function originRow(entry) {
+    const origin = entry.origin;
+    return (`<tr><td>${unbroken(`${ORIGIN_ICON[origin.state] ?? '⚠️'} ${origin.state}`)}</td><td>${entry.resource}</td><td>${shortPath(entry.path)}</td>` +
+        `<td>${escapeHtml(origin.source ?? '')}</td><td>${origin.status ?? ''}</td><td>${origin.size === null ? '' : formatBytes(origin.size)}</td>` +
+        `<td>${shortError(origin.detail ?? '')}</td></tr>`);
 }
 function resourceIcon(resource, batches) {
     if (resource.error)
@@ -34949,11 +36136,32 @@ function renderSummary(report, options = {}) {
             cutNotes.push(`${fit.cut} of ${report.files.length} matched files were cut from the files table.${where}`);
         body.push(...folded(`Matched files (${report.files.length})`, table(['File', 'Size', 'CDN path', 'Size window'], fit.kept)));
     }
-    if (report.verify.length) {
-        const fit = take(report.verify, verifyRow, 0.5);
-        if (fit.cut)
-            cutNotes.push(`${fit.cut} of ${report.verify.length} edge checks were cut from the table.${where}`);
-        body.push('### Edge verification', '', `**${report.verifiedCount} of ${plural(report.verify.length, 'path')} HIT.** One HIT shows that one edge server (the one that answered) has the file, not every edge server.`, '', ...folded(`Edge checks (${report.verify.length})`, table(['Result', 'Resource', 'Path', 'HTTP', 'Size', 'Attempts', 'Error'], fit.kept), report.verify.length <= OPEN_FAILED_PATHS));
+    const origin = report.verify.filter(entry => entry.origin);
+    if (origin.length || report.skippedChecks.length) {
+        const notReady = origin.filter(entry => entry.origin.state !== 'ready');
+        body.push('### The origin', '');
+        if (origin.length)
+            body.push(`**The origin had the new file for ${grouped(origin.length - notReady.length)} of ${plural(origin.length, 'path')} before the purge.**`, '');
+        for (const skip of report.skippedChecks)
+            body.push(`Origin check skipped for resource ${skip.resource}: ${escapeHtml(skip.why)}.`, '');
+        if (notReady.length) {
+            const fit = take(notReady, originRow, 0.25);
+            if (fit.cut)
+                cutNotes.push(`${fit.cut} of ${notReady.length} paths not ready at the origin were cut from the table.${where}`);
+            body.push(...folded(`Not ready at the origin, neither purged nor prefetched (${notReady.length})`, table(['Origin', 'Resource', 'Path', 'Source', 'HTTP', 'Size', 'Why'], fit.kept), notReady.length <= OPEN_FAILED_PATHS));
+        }
+    }
+    const edge = report.verify.filter(entry => entry.edge);
+    if (edge.length) {
+        const failing = report.verify.filter(entry => !entry.verified);
+        body.push('### The edge', '', `**The edge serves the origin's file: ${grouped(report.verifiedCount)} of ${grouped(report.verify.length)}.**`, '');
+        if (failing.length) {
+            const fit = take(failing, edgeRow, 0.25);
+            if (fit.cut)
+                cutNotes.push(`${fit.cut} of ${failing.length} paths not verified were cut from the table.${where}`);
+            body.push(...folded(`Not verified (${failing.length})`, table(EDGE_HEADER, fit.kept), failing.length <= OPEN_FAILED_PATHS));
+        }
+        body.push('One edge server answers each check: a verified path is on that server, not on every one.', '');
     }
     if (report.failedPaths.length) {
         const fit = take(report.failedPaths, shortPath, 1);
@@ -35116,6 +36324,7 @@ const actionLogger = {
     notice: message => notice(message),
     warning: message => warning(message),
     debug: message => core_debug(message),
+    secret: value => core_setSecret(value),
     group(title, lines) {
         startGroup(title);
         if (lines.length)
@@ -35326,6 +36535,7 @@ function emptyReport(note) {
         files: [],
         limits: [],
         verify: [],
+        skippedChecks: [],
         resources: [],
         purge: 'off',
         dryRun: false,

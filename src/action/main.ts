@@ -26,6 +26,7 @@ function emptyReport(note: string): RunReport {
     files: [],
     limits: [],
     verify: [],
+    skippedChecks: [],
     resources: [],
     purge: 'off',
     dryRun: false,

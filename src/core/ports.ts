@@ -19,6 +19,8 @@ export interface Logger {
   debug(message: string): void
   /** A collapsible block, written at once so concurrent lanes never interleave inside it. */
   group(title: string, lines: string[]): void
+  /** A secret an answer carried: never to be shown, whatever prints it from now on. */
+  secret(value: string): void
 }
 
 /** What one Gcore POST does: a prefetch, or a purge of one kind. */
@@ -28,32 +30,64 @@ export type RequestKind = 'prefetch' | PurgeKind
 export type PurgeKind = 'url' | 'pattern' | 'all'
 
 export interface GcoreApi {
-  /** One POST to `/cdn/resources/{id}/prefetch` or `/purge`. Resolves on 2xx; rejects with a GcoreError. */
-  send(kind: RequestKind, resourceId: number, items: string[], signal?: AbortSignal): Promise<{ status: number }>
+  /**
+   * One POST to `/cdn/resources/{id}/prefetch` or `/purge`. Resolves on 2xx with
+   * the answer's `Date` (Gcore's clock), rejects with a GcoreError.
+   */
+  send(kind: RequestKind, resourceId: number, items: string[], signal?: AbortSignal): Promise<{ status: number; date: string | null }>
   /** One GET of a JSON document, such as `/cdn/clients/me/limits`. Rejects with a GcoreError. */
   getJson(path: string, signal?: AbortSignal): Promise<unknown>
 }
 
-/** What one HEAD at the edge showed. */
-interface EdgeAnswer {
+/** What the edge answered to one request: the headers verification reads, raw. */
+export interface EdgeAnswer {
   status: number
   /** Gcore's `Cache` header (or `X-Cache`); undefined when hidden. */
   cache: string | undefined
   /** Content-Length, when it is a whole number. */
   contentLength: number | null
+  etag: string | null
+  /** `X-Cached-Since`: when the part that answered was cached. */
+  cachedSince: string | null
+  /** The answer's `Date`: the edge's clock. */
+  date: string | null
+  /** `Content-Range` of a ranged answer: `bytes 9-9/10`. */
+  contentRange: string | null
 }
 
 export interface EdgeProbe {
-  /** HEAD a URL. Rejects on network errors and timeouts. */
+  /** HEAD a URL (what the first part holds). Rejects on network errors and timeouts. */
   head(url: string, signal?: AbortSignal): Promise<EdgeAnswer>
+  /** GET its last byte (`Range: bytes=-1`): what the last part holds. */
+  lastByte(url: string, signal?: AbortSignal): Promise<EdgeAnswer>
+}
+
+/** What an origin source answered to a HEAD. */
+export interface OriginAnswer {
+  status: number
+  /** Content-Length, when it is a whole number. */
+  contentLength: number | null
+  etag: string | null
+  /** How many redirects were followed to get this answer. */
+  redirects: number
+}
+
+export interface OriginProbe {
+  /**
+   * HEAD a URL with this Host header (null: the URL's own), following a few
+   * redirects, never reading a body. Rejects on network errors and timeouts.
+   */
+  head(url: string, host: string | null, signal?: AbortSignal): Promise<OriginAnswer>
 }
 
 /** Where the engine's requests go. The front ends pass the HTTP one; tests a fake Gcore. */
 export interface Network {
   /** A client of Gcore's API whose every request ends within `timeoutMs`. */
   api(options: { apiUrl: string; apiKey: string; timeoutMs: number }): GcoreApi
-  /** HEAD requests at the edge, each within `timeoutMs`. */
+  /** Requests at the edge, each within `timeoutMs`. */
   edge(timeoutMs: number): EdgeProbe
+  /** HEAD requests at the origin's sources, each within `timeoutMs`. */
+  origin(timeoutMs: number): OriginProbe
 }
 
 export interface ReleaseAsset {

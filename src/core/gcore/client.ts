@@ -35,10 +35,15 @@ function requestBody(kind: RequestKind, items: string[]): string {
 export class GcoreClient implements GcoreApi {
   constructor(private readonly options: ClientOptions) {}
 
-  async send(kind: RequestKind, resourceId: number, items: string[], signal?: AbortSignal): Promise<{ status: number }> {
+  async send(
+    kind: RequestKind,
+    resourceId: number,
+    items: string[],
+    signal?: AbortSignal
+  ): Promise<{ status: number; date: string | null }> {
     const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`
     const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal)
-    if (answer.status >= 200 && answer.status < 300) return { status: answer.status }
+    if (answer.status >= 200 && answer.status < 300) return { status: answer.status, date: headerValue(answer.headers.date) ?? null }
     throw this.failure(answer, items, resourceId)
   }
 
