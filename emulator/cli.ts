@@ -68,6 +68,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`error: cannot listen on 127.0.0.1 (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
     return 1
   }
+  for (const { path, file, delivery } of config.publications) {
+    try {
+      emulator.publish(path, file, delivery)
+    } catch (error) {
+      await emulator.stop()
+      console.error(`error: --publish: ${(error as Error).message}`)
+      return 2
+    }
+  }
   console.log(headline(config, api, edge, emulator.originUrls))
   await new Promise<void>(resolve => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve())

@@ -115,7 +115,7 @@ export interface Resource {
 }
 
 const STATUSES: readonly ResourceStatus[] = ['active', 'suspended', 'processed', 'deleted']
-const ORIGIN_PROTOCOLS: readonly OriginProtocol[] = ['HTTP', 'HTTPS', 'MATCH']
+export const ORIGIN_PROTOCOLS: readonly OriginProtocol[] = ['HTTP', 'HTTPS', 'MATCH']
 const CREATED = '2026-01-05T10:00:00.000000Z'
 
 const defaultCname = (id: number): string => `cdn${id}.example.com`
