@@ -93,3 +93,9 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
   }
 }
+
+/** A clock the test moves by hand, on top of the real one. */
+export function shiftedClock(): { now: () => number; advance: (ms: number) => void } {
+  let offset = 0
+  return { now: () => Date.now() + offset, advance: ms => void (offset += ms) }
+}
