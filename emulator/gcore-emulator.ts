@@ -110,8 +110,9 @@ export interface EmulatorOptions {
   resources?: ResourceSpec[]
   /**
    * Files every origin source holds from the start, by origin path (the CDN
-   * path unless the resource rewrites it; no query). Any other path is 300 MiB,
-   * version 1, except on a source with `onlyPublished` or `missing`.
+   * path unless the resource rewrites it; no query), version 1 unless given.
+   * Any other path is 300 MiB, version 1, except on a source with
+   * `onlyPublished` or `missing`.
    */
   origin?: Record<string, NewFile>
   /**

@@ -73,7 +73,7 @@ export class Origin {
     private readonly now: () => number
   ) {
     this.createdAt = now()
-    for (const [path, file] of Object.entries(files)) this.add(path, { version: 1, ...file }, () => this.createdAt)
+    for (const [path, file] of Object.entries(files)) this.add(path, { size: file.size, version: file.version ?? 1 }, () => this.createdAt)
   }
 
   /** A new version of `path`; returns it as published (its modifiedAt: when it was published). */
