@@ -53,7 +53,7 @@ describe("the account's limits", () => {
     const run = await runAction(inputs({ paths: '/a.iso', limits: 'documented', 'prefetch-interval': '1' }))
 
     expect(run.code).toBe(0)
-    expect(gcore.log.map(entry => entry.operation)).toEqual(['resource', 'rules', 'prefetch'])
+    expect(gcore.log.map(entry => entry.operation)).toEqual(['resource', 'rules', 'origin-group', 'prefetch'])
   })
 })
 
@@ -139,7 +139,7 @@ describe('several resources', () => {
 })
 
 describe('edge verification', () => {
-  it('reports HIT for prefetched paths and MISS otherwise; verified-count is right', async () => {
+  it('verifies the prefetched paths the edge held before it was asked; verified-count is right', async () => {
     await emulator()
     const edge = await gcore.startEdge(101)
     gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 400, body: '{"message": "rejected"}' } })
@@ -148,27 +148,31 @@ describe('edge verification', () => {
     )
 
     expect(run.code).toBe(0)
-    const verify = JSON.parse(run.outputs.verify) as { path: string; result: string; url: string }[]
-    expect(verify).toHaveLength(100) // only the prefetched paths are checked
-    expect(verify.every(entry => entry.result === 'HIT')).toBe(true)
+    const verify = JSON.parse(run.outputs.verify) as { path: string; result: string; url: string; verified: boolean; error: string }[]
+    expect(verify).toHaveLength(150) // every path: its origin's verdict, and the edge's where it was prefetched
+    expect(verify.filter(entry => entry.verified).map(entry => entry.path)).toEqual(paths(100))
+    expect(verify.filter(entry => !entry.verified).map(entry => [entry.result, entry.error])).toEqual(
+      Array.from({ length: 50 }, () => ['unchecked', 'not prefetched'])
+    )
     expect(verify[0].url).toBe(`${edge}/v/0.iso`)
     expect(run.outputs['verified-count']).toBe('100')
-    expect(run.summary).toContain('### Edge verification')
-    expect(run.summary).toContain('100 of 100 HIT at the edge')
+    expect(run.summary).toContain('### The edge')
+    expect(run.summary).toContain('100 of 150 verified at the edge')
   })
 
-  it('verify-required fails the step on a MISS, after verify-timeout', async () => {
+  it('verify-required fails the step when the only HIT is the check’s own fetch, after verify-timeout', async () => {
     await emulator()
-    const edge = await gcore.startEdge(999) // knows no prefetch of resource 101: always MISS
+    const edge = await gcore.startEdge(999) // another resource's edge: it fills on the check's own MISS
     const run = await runAction(
       inputs({ paths: '/a.iso', 'prefetch-interval': '1', 'verify-url': edge, 'verify-required': 'true', 'verify-timeout': '1' })
     )
 
     expect(run.code).toBe(1)
-    expect(JSON.parse(run.outputs.verify)).toMatchObject([{ path: '/a.iso', result: 'MISS', status: 200 }])
+    expect(JSON.parse(run.outputs.verify)).toMatchObject([{ path: '/a.iso', result: 'unproven', status: 200, verified: false }])
+    expect(JSON.parse(run.outputs.verify)[0].error).toMatch(/first answered MISS; the later HIT may be this check's own fetch/)
     expect(JSON.parse(run.outputs.verify)[0].attempts).toBeGreaterThanOrEqual(2)
     expect(run.outputs['verified-count']).toBe('0')
-    expect(run.stdout).toContain('::error::Edge verification: 1 of 1 paths are not HIT (verify-required).')
+    expect(run.stdout).toContain("::error::Edge verification: the edge does not provably serve the origin's file for 1 of 1 paths (verify-required).")
   })
 })
 

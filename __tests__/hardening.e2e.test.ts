@@ -627,7 +627,7 @@ describe('13-16. inputs that silently meant something else', () => {
       const result = await run({ paths: '/a.iso', 'api-url': url })
 
       expect(result.code).toBe(0)
-      expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource', 'rules', 'prefetch'])
+      expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource', 'rules', 'origin-group', 'prefetch'])
       expect(result.outputs['prefetched-count']).toBe('1')
     } finally {
       proxy.close()

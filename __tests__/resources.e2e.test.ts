@@ -343,25 +343,26 @@ describe('verification of the new bytes', () => {
     return dir
   }
 
-  it('auto uses the resource hostname and HITs the files, size and all', async () => {
+  it('auto uses the resource hostname and verifies the files, first and last part, size and all', async () => {
     await emulator({ origin: { '/dl/app.iso': { size: 300 * MiB } } })
     const env = await edgeProxy()
     const dir = localFiles({ 'app.iso': 300 * MiB })
     const run = await runAction(inputs({ files: '*.iso', 'path-prefix': '/dl', 'verify-url': 'auto' }), { cwd: dir, env })
 
     expect(run.code).toBe(0)
-    expect(proxy!.tunnels).toEqual(['cdn.example.com:80'])
+    // The first part (HEAD) and the last (Range: bytes=-1) of this sliced resource.
+    expect(proxy!.tunnels).toEqual(['cdn.example.com:80', 'cdn.example.com:80'])
     expect(JSON.parse(run.outputs.verify)).toMatchObject([
-      { url: 'http://cdn.example.com/dl/app.iso', result: 'HIT', expectedSize: 300 * MiB, size: 300 * MiB }
+      { url: 'http://cdn.example.com/dl/app.iso', result: 'verified', verified: true, expectedSize: 300 * MiB, size: 300 * MiB }
     ])
     expect(run.outputs['verified-count']).toBe('1')
   })
 
-  it('catches old parts: a cached file of another size than the new one is stale, and not verified', async () => {
+  it('catches old parts: a last part cached from another size than the new one is stale, and not verified', async () => {
     await emulator({ origin: { '/dl/app.iso': { size: 300 * MiB, version: 'v1' } } })
     const env = await edgeProxy()
     await runAction(inputs({ paths: '/dl/app.iso' }))
-    // v2 is smaller: its first part replaces v1's, parts 2…30 of v1 stay, and the edge holds more bytes than v2 has.
+    // v2 is smaller: its first part replaces v1's, parts 2…30 of v1 stay: the last part is still v1's.
     gcore.setOrigin('/dl/app.iso', { size: 280 * MiB, version: 'v2' })
     const dir = localFiles({ 'app.iso': 280 * MiB })
     const run = await runAction(
@@ -370,19 +371,22 @@ describe('verification of the new bytes', () => {
     )
 
     expect(run.code).toBe(1)
-    expect(JSON.parse(run.outputs.verify)).toMatchObject([{ result: 'stale', expectedSize: 280 * MiB, size: 300 * MiB }])
+    expect(JSON.parse(run.outputs.verify)).toMatchObject([
+      { result: 'stale', expectedSize: 280 * MiB, size: 280 * MiB, edge: { lastPart: { size: 300 * MiB } } }
+    ])
+    expect(JSON.parse(run.outputs.verify)[0].error).toMatch(/^last part: the edge holds a file of 314572800 bytes/)
     expect(run.outputs['verified-count']).toBe('0')
-    expect(run.summary).toContain('❌ stale')
+    expect(run.summary).toContain('❌&nbsp;stale')
   })
 
-  it('says once that a hidden Cache header leaves only the size to judge', async () => {
+  it('says once that a hidden Cache header proves nothing, and verifies nothing there', async () => {
     const hiding = { enabled: true, mode: 'hide' as const, excepted: ['Content-Type'] }
     await emulator({ resources: [{ id: 30, cname: 'hidden.example.com', options: { response_headers_hiding_policy: hiding } }] })
     const env = await edgeProxy()
     const run = await runAction(inputs({ 'resource-id': '30', paths: '/a.iso\n/b.iso', 'verify-url': 'auto' }), { env })
 
     expect(run.code).toBe(0)
-    expect(JSON.parse(run.outputs.verify).map((entry: { result: string }) => entry.result)).toEqual(['no-header', 'no-header'])
+    expect(JSON.parse(run.outputs.verify).map((entry: { result: string }) => entry.result)).toEqual(['unproven', 'unproven'])
     expect(run.stdout.split('\n').filter(line => line.includes('hides the Cache header'))).toHaveLength(1)
   })
 })

@@ -22,6 +22,9 @@ describe('readSettings', () => {
       purge: 'off',
       purgePatterns: [],
       resourceCheck: 'auto',
+      originCheck: 'auto',
+      originUrls: [],
+      originTimeoutMs: 300_000,
       apiUrl: 'https://api.gcore.com',
       batchSize: undefined,
       prefetchIntervalMs: undefined,
@@ -57,6 +60,11 @@ describe('readSettings', () => {
     ['resource-id', 'CDN.Example.com, 42', { resources: [{ hostname: 'cdn.example.com' }, { id: 42 }] }],
     ['api-url', 'https://api.gcore.com/cdn/', { apiUrl: 'https://api.gcore.com', notices: [expect.stringContaining('ends in /cdn')] }],
     ['verify-url', 'auto', { verifyUrls: 'auto' }],
+    ['origin-check', 'required', { originCheck: 'required' }],
+    ['origin-check', 'off', { originCheck: 'off' }],
+    ['origin-url', 'https://bucket.example.net/releases/', { originUrls: ['https://bucket.example.net/releases'] }],
+    ['origin-timeout', '0', { originTimeoutMs: 0 }],
+    ['origin-timeout', '20.5', { originTimeoutMs: 20_500 }],
     ['path-prefix', '//downloads', { pathPrefix: '/downloads', notices: [expect.stringContaining('leading // read as /')] }],
     ['prefetch-interval', '0.25', { prefetchIntervalMs: 250 }],
     ['purge-interval', '45', { purgeIntervalMs: 45_000 }],
@@ -121,7 +129,14 @@ describe('readSettings', () => {
     ['verify-url', 'cdn.example.com'],
     ['verify-timeout', 'later'],
     ['verify-concurrency', '0'],
-    ['verify-required', 'please']
+    ['verify-required', 'please'],
+    ['origin-check', 'maybe'],
+    ['origin-check', 'true'],
+    ['origin-timeout', '-5'],
+    ['origin-timeout', 'soon'],
+    ['origin-url', 'ftp://origin.example.com'],
+    ['origin-url', 'origin.example.com'],
+    ['origin-url', 'https://origin.example.com/?sig=1']
   ])('rejects %s = %j, naming the input and the value', (name, value) => {
     const read = () => settingsFrom({ ...valid, [name]: value })
     expect(read).toThrow(InputError)
@@ -146,6 +161,35 @@ describe('readSettings', () => {
     expect(read).toThrow(InputError)
     expect(read).toThrow(/^Input "api-key"/)
     expect(read).toThrow(hint)
+  })
+
+  it('refuses origin-url with credentials without ever showing them, and a count that does not match the resources', () => {
+    for (const value of [
+      'https://user:pa55word@origin.example.com',
+      'https://pa55word@origin.example.com',
+      'http://us er:pa55word@origin'
+    ]) {
+      const read = () => settingsFrom({ ...valid, 'origin-url': value })
+      expect(read).toThrow(/^Input "origin-url"/)
+      try {
+        read()
+      } catch (error) {
+        expect((error as Error).message).not.toMatch(/pa55word|user:|us er/)
+      }
+    }
+    expect(() =>
+      settingsFrom({ ...valid, 'resource-id': '1, 2, 3', 'origin-url': 'https://a.example.com\nhttps://b.example.com' })
+    ).toThrow('Input "origin-url" needs one URL, or one per resource (3), got 2.')
+    expect(
+      settingsFrom({ ...valid, 'resource-id': '1, 2', 'origin-url': 'https://a.example.com, https://b.example.com' }).originUrls
+    ).toHaveLength(2)
+  })
+
+  it('refuses verify-required without verify-url: nothing would be checked', () => {
+    expect(() => settingsFrom({ ...valid, 'verify-required': 'true' })).toThrow(
+      /^Input "verify-required" is true, but input "verify-url" is empty/
+    )
+    expect(settingsFrom({ ...valid, 'verify-required': 'true', 'verify-url': 'auto' }).verifyRequired).toBe(true)
   })
 
   it('words an error for the CLI with its flag', () => {

@@ -32819,6 +32819,21 @@ function judgeOrigin(answers, expectedSize) {
     }
     return ready;
 }
+/** A verdict as the report keeps it: the answers reduced to the one that decided. */
+function originFinding(verdict) {
+    // The answer that decided: the first that is not a plain 2xx when not ready, else the first primary source's.
+    const deciding = (verdict.state !== 'ready' && verdict.answers.find(answer => !answer.backup && (answer.status === null || answer.status >= 300))) ||
+        verdict.answers.find(answer => !answer.backup) ||
+        null;
+    return {
+        state: verdict.state,
+        detail: verdict.detail,
+        source: deciding?.source ?? null,
+        status: deciding?.status ?? null,
+        size: verdict.size ?? deciding?.size ?? null,
+        etag: verdict.etag ?? deciding?.etag ?? null
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/core/origin/check.ts
 /**
@@ -32867,7 +32882,7 @@ class OriginCheck {
                     this.skipped.set(resource.id, route);
                     break;
                 }
-                entries.set(path, { resource: resource.id, path, route, state: 'unchecked', verdict: null, dueAt: 0 });
+                entries.set(path, { path, router: resource.router, state: 'unchecked', finding: null, dueAt: 0 });
             }
             if (!this.skipped.has(resource.id))
                 this.entries.set(resource.id, entries);
@@ -32907,8 +32922,8 @@ class OriginCheck {
     verdicts(resource) {
         const verdicts = new Map();
         for (const entry of this.entries.get(resource)?.values() ?? [])
-            if (entry.verdict)
-                verdicts.set(entry.path, entry.verdict);
+            if (entry.finding)
+                verdicts.set(entry.path, entry.finding);
         return verdicts;
     }
     async loop() {
@@ -32941,13 +32956,13 @@ class OriginCheck {
         const signal = this.signal;
         if (signal.aborted)
             return;
-        const verdict = await askOrigin(entry.route, sizes.get(entry.path) ?? null, { probe, signal, secrets });
+        const verdict = await askOrigin(entry.router(entry.path), sizes.get(entry.path) ?? null, { probe, signal, secrets });
         if (signal.aborted)
             return;
-        entry.verdict = verdict;
-        for (const warning of entry.verdict.warnings)
+        entry.finding = originFinding(verdict);
+        for (const warning of verdict.warnings)
             this.options.logger.warning(`${entry.path}: ${warning}`);
-        if (entry.verdict.state === 'ready')
+        if (verdict.state === 'ready')
             return this.settle(entry, 'ready');
         const now = this.options.clock.now();
         entry.dueAt = now + (this.options.pollMs ?? POLL_MS);
@@ -32955,11 +32970,11 @@ class OriginCheck {
     }
     /** The first primary source that refused every probe, as a reason the check cannot run. */
     async refusingSource(probes) {
-        const targets = probes[0]?.route.targets ?? [];
+        const targets = probes[0] ? probes[0].router(probes[0].path).targets : [];
         for (const target of targets.filter(candidate => !candidate.backup)) {
             const answers = [];
             for (const entry of probes) {
-                const same = entry.route.targets.find(candidate => candidate.source === target.source);
+                const same = entry.router(entry.path).targets.find(candidate => candidate.source === target.source);
                 if (!same)
                     continue;
                 const answer = await askSource(same, { ...this.options, signal: this.signal });
@@ -33784,20 +33799,6 @@ function unionOf(lists) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/report/checks.ts
-function originFinding(verdict) {
-    // The answer that decided: the first that is not a plain 2xx when not ready, else the first primary source's.
-    const deciding = (verdict.state !== 'ready' && verdict.answers.find(answer => !answer.backup && (answer.status === null || answer.status >= 300))) ||
-        verdict.answers.find(answer => !answer.backup) ||
-        null;
-    return {
-        state: verdict.state,
-        detail: verdict.detail,
-        source: deciding?.source ?? null,
-        status: deciding?.status ?? null,
-        size: verdict.size ?? deciding?.size ?? null,
-        etag: verdict.etag ?? deciding?.etag ?? null
-    };
-}
 /** One entry per resource and path the origin or the edge was asked about. */
 function pathChecks(resources, edge) {
     const byKey = new Map(edge.map(check => [`${check.resource} ${check.path}`, check]));
@@ -33810,7 +33811,7 @@ function pathChecks(resources, edge) {
             const seen = byKey.get(`${resource.id} ${path}`);
             if (!origin && !seen && !resource.edgeAsked)
                 continue;
-            const why = seen?.reason ?? (origin && origin.state !== 'ready' ? origin.detail : resource.edgeAsked ? 'not prefetched' : null);
+            const why = seen ? seen.reason : origin && origin.state !== 'ready' ? origin.detail : resource.edgeAsked ? 'not prefetched' : null;
             checks.push({
                 resource: resource.id,
                 path,
@@ -33822,7 +33823,7 @@ function pathChecks(resources, edge) {
                 attempts: seen?.attempts ?? 0,
                 expectedSize: seen?.reference.size ?? origin?.size ?? null,
                 size: seen?.head.size ?? null,
-                origin: origin ? originFinding(origin) : null,
+                origin: origin ?? null,
                 edge: seen
                     ? {
                         firstCache: seen.head.firstCache,
@@ -34090,19 +34091,16 @@ class RateLane {
     }
     /**
      * Waits until this lane may send again, so that the next batch is formed at
-     * its turn (from the paths ready then); early when `wake` resolves (a stop).
+     * its turn (from the paths ready then); early when its resource stops.
      */
-    async untilSlot(label, wake) {
-        const { clock, logger, signal } = this.context;
+    async untilSlot(label, stopped) {
+        const { clock, logger } = this.context;
         const wait = Math.min(this.nextSlot, this.context.sendBy) - clock.now();
-        if (wait <= 0 || signal?.aborted)
+        if (wait <= 0 || stopped.aborted)
             return;
         if (wait >= 1000)
             logger.info(`${label}: waiting ${formatSeconds(wait)} for the next slot`);
-        const woken = new AbortController();
-        void wake.then(() => woken.abort());
-        await clock.sleep(wait, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal);
-        woken.abort();
+        await clock.sleep(wait, stopped);
     }
     /** Sends one batch: waits for its slot, tries up to max-attempts, and records the result. */
     async send(result) {
@@ -34192,7 +34190,7 @@ class BatchFeed {
     input;
     sizes;
     readiness;
-    stop;
+    stopped;
     maker;
     queues = { 'purge-url': [], 'purge-pattern': [], prefetch: [] };
     /** Paths in a batch, or failed at the origin: never looked at again. */
@@ -34204,12 +34202,12 @@ class BatchFeed {
     /** Paths not yet in a batch (nor failed at the origin) that would give each lane work. */
     left = { 'purge-url': 0, 'purge-pattern': 0, prefetch: 0 };
     constructor(input, sizes, readiness, 
-    /** Whether the resource sends nothing more; `woken` resolves when that may have changed. */
-    stop, expected = {}) {
+    /** Aborts when the resource sends nothing more (a cancel, the time budget, a refused key). */
+    stopped, expected = {}) {
         this.input = input;
         this.sizes = sizes;
         this.readiness = readiness;
-        this.stop = stop;
+        this.stopped = stopped;
         this.maker = new BatchMaker(input, sizes, expected);
         for (const batch of this.maker.upfront)
             this.queues[batch.lane].push(batch);
@@ -34240,10 +34238,10 @@ class BatchFeed {
     async settled(paths) {
         for (;;) {
             const states = paths.map(path => this.readiness.state(this.input.resource, path));
-            if (this.stop.stopped() || !states.some(state => state === 'unchecked' || state === 'waiting')) {
+            if (this.stopped.aborted || !states.some(state => state === 'unchecked' || state === 'waiting')) {
                 return paths.filter((_, i) => states[i] === 'ready');
             }
-            await Promise.race([this.readiness.changed(), this.stop.woken()]);
+            await this.change();
         }
     }
     /** Every batch formed, in the report's order, each knowing how many its lane has. */
@@ -34267,7 +34265,7 @@ class BatchFeed {
         const { paths, resource } = this.input;
         const size = this.sizes.prefetch;
         for (;;) {
-            const stopped = this.stop.stopped();
+            const stopped = this.stopped.aborted;
             const picked = [];
             let firstAskPending = false;
             let waiting = false;
@@ -34292,8 +34290,25 @@ class BatchFeed {
                 return this.take(picked);
             if (picked.length === 0 && !firstAskPending && !waiting)
                 return null;
-            await Promise.race([this.readiness.changed(), this.stop.woken()]);
+            await this.change();
         }
+    }
+    /**
+     * The next change at the origin, or the stop. Nothing is left attached to a
+     * promise that lives long: a wait per path over 100,000 paths must not add up.
+     */
+    change() {
+        const stopped = this.stopped;
+        if (stopped.aborted)
+            return Promise.resolve();
+        return new Promise(resolve => {
+            const done = () => {
+                stopped.removeEventListener('abort', done);
+                resolve();
+            };
+            stopped.addEventListener('abort', done, { once: true });
+            void this.readiness.changed().then(done);
+        });
     }
     take(picked) {
         for (const path of picked)
@@ -34357,9 +34372,8 @@ async function runSchedule(resources, api, options) {
     // Until the API has answered anything, an unreachable API is a configuration
     // problem, not a reason to grind through every batch.
     let reachedApi = false;
-    // Wakes every wait (for a slot, for the origin) when anything stops.
-    let wake = run_deferred();
-    const woken = () => wake.promise;
+    // Per resource, aborted when it (or the run) sends nothing more: every wait (for a slot, for the origin) ends then.
+    const stops = new Map(resources.map(resource => [resource.id, new AbortController()]));
     const stopped = (resource) => {
         if (!runStop && signal?.aborted)
             runStop = { outcome: 'cancelled', error: 'cancelled before it was sent' };
@@ -34370,11 +34384,12 @@ async function runSchedule(resources, api, options) {
             runStop ??= why;
         else if (!resourceStops.has(resource))
             resourceStops.set(resource, why);
-        const waking = wake;
-        wake = run_deferred();
-        waking.resolve();
+        for (const [id, controller] of stops)
+            if (scope === 'run' || id === resource)
+                controller.abort();
     };
-    signal?.addEventListener('abort', () => stop('run', 0, { outcome: 'cancelled', error: 'cancelled before it was sent' }), { once: true });
+    const onCancel = () => stop('run', 0, { outcome: 'cancelled', error: 'cancelled before it was sent' });
+    signal?.addEventListener('abort', onCancel, { once: true });
     const context = {
         api,
         clock,
@@ -34465,14 +34480,14 @@ async function runSchedule(resources, api, options) {
         const expected = {};
         for (const batch of resource.batches)
             expected[batch.lane] = (expected[batch.lane] ?? 0) + 1;
-        const feed = new BatchFeed({ resource: resource.id, paths: resource.paths, purge: resource.purge, userPatterns: resource.userPatterns }, options.sizes, readiness, { stopped: () => stopped(resource.id) !== null, woken }, expected);
+        const feed = new BatchFeed({ resource: resource.id, paths: resource.paths, purge: resource.purge, userPatterns: resource.userPatterns }, options.sizes, readiness, stops.get(resource.id).signal, expected);
         return { resource, feed, expected };
     });
     await Promise.all(feeds.flatMap(({ resource, feed, expected }) => LANES.filter(name => expected[name]).map(async (name) => {
         const lane = new RateLane(intervalOf(name, options.intervals), context);
         for (let index = 1;; index++) {
             if (!stopped(resource.id) && feed.hasMore(name))
-                await lane.untilSlot(`${describeRequest(laneKind(name))} ${index}/${Math.max(index, expected[name] ?? 0)} (resource ${resource.id})`, woken());
+                await lane.untilSlot(`${describeRequest(laneKind(name))} ${index}/${Math.max(index, expected[name] ?? 0)} (resource ${resource.id})`, stops.get(resource.id).signal);
             // A prefetch waits for the purge all and purge-patterns anyway, and they wait for every
             // path they clear to settle at the origin: form its group after them, from all that is ready then.
             if (name === 'prefetch')
@@ -34489,6 +34504,7 @@ async function runSchedule(resources, api, options) {
         }
     })));
     await Promise.all(completions);
+    signal?.removeEventListener('abort', onCancel);
     return feeds.flatMap(({ feed }) => feed.batches().map(resultOf));
 }
 /** The request kind a lane's log line names before its batch is formed. */

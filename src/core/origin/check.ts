@@ -16,7 +16,7 @@ import { mapLimit } from '../pool.js'
 import type { Clock, Logger, OriginAnswer, OriginProbe } from '../ports.js'
 import { networkText } from '../text.js'
 import { isNotCheckable, type NotCheckable, type OriginRoute, type OriginTarget, type Router } from './route.js'
-import { judgeOrigin, type OriginVerdict, type SourceAnswer } from './verdict.js'
+import { judgeOrigin, originFinding, type OriginFinding, type OriginVerdict, type SourceAnswer } from './verdict.js'
 
 /** unchecked: not asked yet; waiting: asked, not ready, to be asked again; ready; failed: not ready by the deadline. */
 export type PathState = 'unchecked' | 'waiting' | 'ready' | 'failed'
@@ -59,12 +59,13 @@ const POLL_MS = 5000
 /** Paths a source is probed with before it is judged unreachable. */
 const PROBE_PATHS = 3
 
+/** One path of one resource; its route is made again when it is asked (100,000 routes are not kept). */
 interface Entry {
-  resource: number
   path: string
-  route: OriginRoute
+  router: Router
   state: PathState
-  verdict: OriginVerdict | null
+  /** The last verdict, as the report keeps it. */
+  finding: OriginFinding | null
   dueAt: number
 }
 
@@ -90,7 +91,7 @@ export class OriginCheck implements Readiness {
           this.skipped.set(resource.id, route)
           break
         }
-        entries.set(path, { resource: resource.id, path, route, state: 'unchecked', verdict: null, dueAt: 0 })
+        entries.set(path, { path, router: resource.router, state: 'unchecked', finding: null, dueAt: 0 })
       }
       if (!this.skipped.has(resource.id)) this.entries.set(resource.id, entries)
     }
@@ -132,9 +133,9 @@ export class OriginCheck implements Readiness {
   }
 
   /** The last verdict of every path asked, by resource. */
-  verdicts(resource: number): Map<string, OriginVerdict> {
-    const verdicts = new Map<string, OriginVerdict>()
-    for (const entry of this.entries.get(resource)?.values() ?? []) if (entry.verdict) verdicts.set(entry.path, entry.verdict)
+  verdicts(resource: number): Map<string, OriginFinding> {
+    const verdicts = new Map<string, OriginFinding>()
+    for (const entry of this.entries.get(resource)?.values() ?? []) if (entry.finding) verdicts.set(entry.path, entry.finding)
     return verdicts
   }
 
@@ -165,11 +166,11 @@ export class OriginCheck implements Readiness {
     const { probe, sizes, secrets } = this.options
     const signal = this.signal
     if (signal.aborted) return
-    const verdict = await askOrigin(entry.route, sizes.get(entry.path) ?? null, { probe, signal, secrets })
+    const verdict = await askOrigin(entry.router(entry.path) as OriginRoute, sizes.get(entry.path) ?? null, { probe, signal, secrets })
     if (signal.aborted) return
-    entry.verdict = verdict
-    for (const warning of entry.verdict.warnings) this.options.logger.warning(`${entry.path}: ${warning}`)
-    if (entry.verdict.state === 'ready') return this.settle(entry, 'ready')
+    entry.finding = originFinding(verdict)
+    for (const warning of verdict.warnings) this.options.logger.warning(`${entry.path}: ${warning}`)
+    if (verdict.state === 'ready') return this.settle(entry, 'ready')
     const now = this.options.clock.now()
     entry.dueAt = now + (this.options.pollMs ?? POLL_MS)
     this.settle(entry, entry.dueAt > this.options.deadline ? 'failed' : 'waiting')
@@ -177,11 +178,11 @@ export class OriginCheck implements Readiness {
 
   /** The first primary source that refused every probe, as a reason the check cannot run. */
   private async refusingSource(probes: Entry[]): Promise<NotCheckable | null> {
-    const targets = probes[0]?.route.targets ?? []
+    const targets = probes[0] ? (probes[0].router(probes[0].path) as OriginRoute).targets : []
     for (const target of targets.filter(candidate => !candidate.backup)) {
       const answers: SourceAnswer[] = []
       for (const entry of probes) {
-        const same = entry.route.targets.find(candidate => candidate.source === target.source)
+        const same = (entry.router(entry.path) as OriginRoute).targets.find(candidate => candidate.source === target.source)
         if (!same) continue
         const answer = await askSource(same, { ...this.options, signal: this.signal })
         answers.push(answer)

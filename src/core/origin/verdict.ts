@@ -87,3 +87,32 @@ export function judgeOrigin(answers: SourceAnswer[], expectedSize: number | null
   }
   return ready
 }
+
+/** What the origin said of a path: its verdict, and the source that decided it. */
+export interface OriginFinding {
+  /** ready, missing (at a primary source), size (not the new file's), disagree (sources differ), error (no usable answer). */
+  state: OriginState
+  /** Why it is not ready, naming the source and what it answered. */
+  detail: string | null
+  source: string | null
+  status: number | null
+  size: number | null
+  etag: string | null
+}
+
+/** A verdict as the report keeps it: the answers reduced to the one that decided. */
+export function originFinding(verdict: OriginVerdict): OriginFinding {
+  // The answer that decided: the first that is not a plain 2xx when not ready, else the first primary source's.
+  const deciding =
+    (verdict.state !== 'ready' && verdict.answers.find(answer => !answer.backup && (answer.status === null || answer.status >= 300))) ||
+    verdict.answers.find(answer => !answer.backup) ||
+    null
+  return {
+    state: verdict.state,
+    detail: verdict.detail,
+    source: deciding?.source ?? null,
+    status: deciding?.status ?? null,
+    size: verdict.size ?? deciding?.size ?? null,
+    etag: verdict.etag ?? deciding?.etag ?? null
+  }
+}

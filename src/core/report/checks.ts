@@ -3,20 +3,8 @@
  * before the purge, and the edge's after the prefetch, side by side. This is
  * the `verify` output, the JSON report's `verify`, and the summary's tables.
  */
-import type { OriginVerdict } from '../origin/verdict.js'
+import type { OriginFinding } from '../origin/verdict.js'
 import type { EdgeCheck, EdgeVerdict, PartLook } from '../verify.js'
-
-/** What the origin said of a path: its verdict, and the source that decided it. */
-export interface OriginFinding {
-  /** ready, missing (at a primary source), size (not the new file's), disagree (sources differ), error (no usable answer). */
-  state: OriginVerdict['state']
-  /** Why it is not ready, naming the source and what it answered. */
-  detail: string | null
-  source: string | null
-  status: number | null
-  size: number | null
-  etag: string | null
-}
 
 export interface EdgeFinding {
   /** The verdict of the first answer for the path's first part, and of the last one. */
@@ -52,25 +40,9 @@ export interface CheckedResource {
   id: number
   paths: readonly string[]
   /** The origin's verdict per path, where it was asked. */
-  origin: ReadonlyMap<string, OriginVerdict>
+  origin: ReadonlyMap<string, OriginFinding>
   /** Whether the edge was asked for this resource's prefetched paths. */
   edgeAsked: boolean
-}
-
-function originFinding(verdict: OriginVerdict): OriginFinding {
-  // The answer that decided: the first that is not a plain 2xx when not ready, else the first primary source's.
-  const deciding =
-    (verdict.state !== 'ready' && verdict.answers.find(answer => !answer.backup && (answer.status === null || answer.status >= 300))) ||
-    verdict.answers.find(answer => !answer.backup) ||
-    null
-  return {
-    state: verdict.state,
-    detail: verdict.detail,
-    source: deciding?.source ?? null,
-    status: deciding?.status ?? null,
-    size: verdict.size ?? deciding?.size ?? null,
-    etag: verdict.etag ?? deciding?.etag ?? null
-  }
 }
 
 /** One entry per resource and path the origin or the edge was asked about. */
@@ -83,7 +55,7 @@ export function pathChecks(resources: readonly CheckedResource[], edge: readonly
       const origin = resource.origin.get(path)
       const seen = byKey.get(`${resource.id} ${path}`)
       if (!origin && !seen && !resource.edgeAsked) continue
-      const why = seen?.reason ?? (origin && origin.state !== 'ready' ? origin.detail : resource.edgeAsked ? 'not prefetched' : null)
+      const why = seen ? seen.reason : origin && origin.state !== 'ready' ? origin.detail : resource.edgeAsked ? 'not prefetched' : null
       checks.push({
         resource: resource.id,
         path,
@@ -95,7 +67,7 @@ export function pathChecks(resources: readonly CheckedResource[], edge: readonly
         attempts: seen?.attempts ?? 0,
         expectedSize: seen?.reference.size ?? origin?.size ?? null,
         size: seen?.head.size ?? null,
-        origin: origin ? originFinding(origin) : null,
+        origin: origin ?? null,
         edge: seen
           ? {
               firstCache: seen.head.firstCache,

@@ -29,8 +29,8 @@ export class BatchFeed {
     private readonly input: BatchInput,
     private readonly sizes: BatchSizes,
     private readonly readiness: Readiness,
-    /** Whether the resource sends nothing more; `woken` resolves when that may have changed. */
-    private readonly stop: { stopped(): boolean; woken(): Promise<void> },
+    /** Aborts when the resource sends nothing more (a cancel, the time budget, a refused key). */
+    private readonly stopped: AbortSignal,
     expected: Partial<Record<LaneName, number>> = {}
   ) {
     this.maker = new BatchMaker(input, sizes, expected)
@@ -63,10 +63,10 @@ export class BatchFeed {
   async settled(paths: readonly string[]): Promise<string[]> {
     for (;;) {
       const states = paths.map(path => this.readiness.state(this.input.resource, path))
-      if (this.stop.stopped() || !states.some(state => state === 'unchecked' || state === 'waiting')) {
+      if (this.stopped.aborted || !states.some(state => state === 'unchecked' || state === 'waiting')) {
         return paths.filter((_, i) => states[i] === 'ready')
       }
-      await Promise.race([this.readiness.changed(), this.stop.woken()])
+      await this.change()
     }
   }
 
@@ -91,7 +91,7 @@ export class BatchFeed {
     const { paths, resource } = this.input
     const size = this.sizes.prefetch
     for (;;) {
-      const stopped = this.stop.stopped()
+      const stopped = this.stopped.aborted
       const picked: string[] = []
       let firstAskPending = false
       let waiting = false
@@ -110,8 +110,25 @@ export class BatchFeed {
       }
       if (picked.length === size || (picked.length > 0 && !firstAskPending)) return this.take(picked)
       if (picked.length === 0 && !firstAskPending && !waiting) return null
-      await Promise.race([this.readiness.changed(), this.stop.woken()])
+      await this.change()
     }
+  }
+
+  /**
+   * The next change at the origin, or the stop. Nothing is left attached to a
+   * promise that lives long: a wait per path over 100,000 paths must not add up.
+   */
+  private change(): Promise<void> {
+    const stopped = this.stopped
+    if (stopped.aborted) return Promise.resolve()
+    return new Promise(resolve => {
+      const done = (): void => {
+        stopped.removeEventListener('abort', done)
+        resolve()
+      }
+      stopped.addEventListener('abort', done, { once: true })
+      void this.readiness.changed().then(done)
+    })
   }
 
   private take(picked: string[]): string[] {

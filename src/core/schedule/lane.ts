@@ -69,17 +69,14 @@ export class RateLane {
 
   /**
    * Waits until this lane may send again, so that the next batch is formed at
-   * its turn (from the paths ready then); early when `wake` resolves (a stop).
+   * its turn (from the paths ready then); early when its resource stops.
    */
-  async untilSlot(label: string, wake: Promise<void>): Promise<void> {
-    const { clock, logger, signal } = this.context
+  async untilSlot(label: string, stopped: AbortSignal): Promise<void> {
+    const { clock, logger } = this.context
     const wait = Math.min(this.nextSlot, this.context.sendBy) - clock.now()
-    if (wait <= 0 || signal?.aborted) return
+    if (wait <= 0 || stopped.aborted) return
     if (wait >= 1000) logger.info(`${label}: waiting ${formatSeconds(wait)} for the next slot`)
-    const woken = new AbortController()
-    void wake.then(() => woken.abort())
-    await clock.sleep(wait, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal)
-    woken.abort()
+    await clock.sleep(wait, stopped)
   }
 
   /** Sends one batch: waits for its slot, tries up to max-attempts, and records the result. */

@@ -93,9 +93,8 @@ export async function runSchedule(
   // Until the API has answered anything, an unreachable API is a configuration
   // problem, not a reason to grind through every batch.
   let reachedApi = false
-  // Wakes every wait (for a slot, for the origin) when anything stops.
-  let wake = deferred()
-  const woken = (): Promise<void> => wake.promise
+  // Per resource, aborted when it (or the run) sends nothing more: every wait (for a slot, for the origin) ends then.
+  const stops = new Map(resources.map(resource => [resource.id, new AbortController()]))
   const stopped = (resource: number): Stop | null => {
     if (!runStop && signal?.aborted) runStop = { outcome: 'cancelled', error: 'cancelled before it was sent' }
     return runStop ?? resourceStops.get(resource) ?? null
@@ -103,11 +102,10 @@ export async function runSchedule(
   const stop = (scope: 'resource' | 'run', resource: number, why: Stop): void => {
     if (scope === 'run') runStop ??= why
     else if (!resourceStops.has(resource)) resourceStops.set(resource, why)
-    const waking = wake
-    wake = deferred()
-    waking.resolve()
+    for (const [id, controller] of stops) if (scope === 'run' || id === resource) controller.abort()
   }
-  signal?.addEventListener('abort', () => stop('run', 0, { outcome: 'cancelled', error: 'cancelled before it was sent' }), { once: true })
+  const onCancel = (): void => stop('run', 0, { outcome: 'cancelled', error: 'cancelled before it was sent' })
+  signal?.addEventListener('abort', onCancel, { once: true })
   const context = {
     api,
     clock,
@@ -203,7 +201,7 @@ export async function runSchedule(
         { resource: resource.id, paths: resource.paths, purge: resource.purge, userPatterns: resource.userPatterns },
         options.sizes,
         readiness,
-        { stopped: () => stopped(resource.id) !== null, woken },
+        stops.get(resource.id)!.signal,
         expected
       )
       return { resource, feed, expected }
@@ -216,7 +214,7 @@ export async function runSchedule(
           if (!stopped(resource.id) && feed.hasMore(name))
             await lane.untilSlot(
               `${describeRequest(laneKind(name))} ${index}/${Math.max(index, expected[name] ?? 0)} (resource ${resource.id})`,
-              woken()
+              stops.get(resource.id)!.signal
             )
           // A prefetch waits for the purge all and purge-patterns anyway, and they wait for every
           // path they clear to settle at the origin: form its group after them, from all that is ready then.
@@ -233,6 +231,7 @@ export async function runSchedule(
     )
   )
   await Promise.all(completions)
+  signal?.removeEventListener('abort', onCancel)
   return feeds.flatMap(({ feed }) => feed.batches().map(resultOf))
 }
 
