@@ -172,7 +172,9 @@ describe('edge verification', () => {
     expect(JSON.parse(run.outputs.verify)[0].error).toMatch(/first answered MISS; the later HIT may be this check's own fetch/)
     expect(JSON.parse(run.outputs.verify)[0].attempts).toBeGreaterThanOrEqual(2)
     expect(run.outputs['verified-count']).toBe('0')
-    expect(run.stdout).toContain("::error::Edge verification: the edge does not provably serve the origin's file for 1 of 1 paths (verify-required).")
+    expect(run.stdout).toContain(
+      "::error::Edge verification: the edge does not provably serve the origin's file for 1 of 1 paths (verify-required)."
+    )
   })
 })
 

@@ -300,7 +300,9 @@ describe('waiting for purges to finish', () => {
       afterPurge: async batch => {
         await clock.sleep(45_000) // Gcore takes 45 s to finish each purge
         completedAt[batch.index] = clock.elapsed()
-        return batch.index === 2 ? { ok: false, error: 'purge accepted, but Gcore reports it Failed' } : { ok: true, purgeId: null, createdAt: null }
+        return batch.index === 2
+          ? { ok: false, error: 'purge accepted, but Gcore reports it Failed' }
+          : { ok: true, purgeId: null, createdAt: null }
       }
     })
 

@@ -18,6 +18,7 @@ function answer(extra: Partial<EdgeAnswer> = {}): EdgeAnswer {
     cachedSince: gcoreDate(T0 - 60_000),
     date: httpDate(T0),
     contentRange: null,
+    contentType: 'application/octet-stream',
     ...extra
   }
 }
@@ -89,6 +90,9 @@ describe('judgePart: a path is verified only when the edge provably serves the o
   it('proves nothing with a redirect, an error, a hidden Cache header or no reference', () => {
     expect(judge(answer({ status: 302 }))).toEqual({ verdict: 'error', reason: 'first part: HTTP 302 (a redirect proves nothing)' })
     expect(judge(answer({ status: 404, cache: undefined })).verdict).toBe('error')
+    expect(judge(answer({ contentType: 'text/html' })).reason).toMatch(
+      /an HTML page \(something between you and Gcore: a proxy or filter\?\)/
+    )
     expect(judge(answer({ cache: undefined })).verdict).toBe('unproven')
     expect(judge(answer({ cache: undefined, contentLength: 1 })).verdict).toBe('stale')
     expect(judge(answer(), undefined, { reference: { size: null, etag: null, missing: 'the origin refuses the runner' } }).reason).toMatch(
@@ -120,7 +124,8 @@ function fillingEdge(clock: FakeClock, held: Record<string, { since: number; siz
       etag: null,
       cachedSince: part ? gcoreDate(part.since) : null,
       date: httpDate(clock.now()),
-      contentRange: ranged ? `bytes ${size - 1}-${size - 1}/${size}` : null
+      contentRange: ranged ? `bytes ${size - 1}-${size - 1}/${size}` : null,
+      contentType: 'application/octet-stream'
     }
   }
   const probe: EdgeProbe = {

@@ -32777,7 +32777,9 @@ function sameEtag(a, b) {
 const describe = (answer) => answer.status === null
     ? `${answer.source}: ${answer.error ?? 'no answer'}`
     : `${answer.source}: HTTP ${answer.status}${answer.status >= 300 && answer.status < 400 ? ` after ${answer.redirects} redirects` : ''}` +
-        `${answer.size !== null ? `, ${answer.size} bytes` : ''}${answer.etag ? `, ETag ${answer.etag}` : ''}`;
+        `${answer.html ? ', an HTML page (a login or filter page?)' : ''}` +
+        // The size and ETag of an error page say nothing of the file.
+        `${answer.status < 300 && answer.size !== null ? `, ${answer.size} bytes` : ''}${answer.status < 300 && answer.etag ? `, ETag ${answer.etag}` : ''}`;
 function judgeOrigin(answers, expectedSize) {
     const primaries = answers.filter(answer => !answer.backup);
     const backups = answers.filter(answer => answer.backup);
@@ -32789,7 +32791,7 @@ function judgeOrigin(answers, expectedSize) {
         warnings: [],
         answers
     });
-    const ok = (answer) => answer.status !== null && answer.status >= 200 && answer.status < 300;
+    const ok = (answer) => answer.status !== null && answer.status >= 200 && answer.status < 300 && !answer.html;
     const missing = primaries.find(answer => answer.status === 404 || answer.status === 410);
     if (missing)
         return verdict('missing', `the file is missing at the origin (${describe(missing)})`);
@@ -33000,11 +33002,16 @@ class OriginCheck {
         pulse.resolve();
     }
 }
+/** An HTML page where no HTML file was asked for is no file: the path's last segment says which. */
+function htmlIsAFile(url) {
+    return /\.x?html?$/i.test(new URL(url).pathname);
+}
 /** One HEAD at one source, as a SourceAnswer whatever happens. */
 async function askSource(target, { probe, signal, secrets }) {
     const { source, backup } = target;
     try {
         const answer = await probe.head(target.url, target.host, signal);
+        const html = answer.status >= 200 && answer.status < 300 && answer.contentType === 'text/html' && !htmlIsAFile(target.url);
         return {
             source,
             backup,
@@ -33012,12 +33019,13 @@ async function askSource(target, { probe, signal, secrets }) {
             size: answer.contentLength,
             etag: answer.etag,
             error: null,
-            redirects: answer.redirects
+            redirects: answer.redirects,
+            html
         };
     }
     catch (error) {
         const why = networkText(error instanceof Error ? error.message : String(error), secrets, 200);
-        return { source, backup, status: null, size: null, etag: null, error: why, redirects: 0 };
+        return { source, backup, status: null, size: null, etag: null, error: why, redirects: 0, html: false };
     }
 }
 /** Every source of a path asked at once, and the verdict on what they answered. */
@@ -34818,6 +34826,7 @@ function parseApiUrl(value, notices = []) {
 
 
 
+
 /** `HIT`, `MISS`, … from a header such as `HIT` or `hit, MISS`: the first verdict. */
 function cacheVerdict(header) {
     const first = header?.split(/[,\s]+/).find(token => token !== '');
@@ -34837,13 +34846,16 @@ function sizeOf(answer, ranged) {
  * not in the cache says nothing of old bytes; one served from the cache (or
  * with its Cache header hidden) is held to the reference and the purge.
  */
-function judgePart(part, which, reference, purgedAt, ranged) {
+function judgePart(part, which, reference, purgedAt, ranged, htmlIsAFile = false) {
     const { first, last } = part;
     if (!first || !last)
         return { verdict: 'error', reason: `${which}: ${part.error ?? 'no answer'}` };
     if (!verify_ok(last.status)) {
         const redirect = last.status >= 300 && last.status < 400 ? ' (a redirect proves nothing)' : '';
         return { verdict: 'error', reason: `${which}: HTTP ${last.status}${redirect}` };
+    }
+    if (last.contentType === 'text/html' && !htmlIsAFile) {
+        return { verdict: 'error', reason: `${which}: HTTP ${last.status}, an HTML page (something between you and Gcore: a proxy or filter?)` };
     }
     const cache = cacheVerdict(last.cache);
     const cachedSince = parseGcoreTime(last.cachedSince);
@@ -34936,10 +34948,11 @@ async function verifyEdges(targets, probe, options) {
         if (signal?.aborted)
             return;
         const purgedAt = entry.target.purgedAt(entry.path);
-        const verdicts = [judgePart(entry.head, 'first part', entry.reference, purgedAt, false)];
+        const html = htmlIsAFile(entry.url);
+        const verdicts = [judgePart(entry.head, 'first part', entry.reference, purgedAt, false, html)];
         // An edge that ignores the Range answers for the whole file: the first part's verdict covers it.
         if (entry.tail && !(entry.tail.last?.status === 200 && entry.target.sliced(entry.path) === null)) {
-            verdicts.push(judgePart(entry.tail, 'last part', entry.reference, purgedAt, true));
+            verdicts.push(judgePart(entry.tail, 'last part', entry.reference, purgedAt, true, html));
         }
         const worst = verdicts.sort((a, b) => SEVERITY.indexOf(a.verdict) - SEVERITY.indexOf(b.verdict))[0];
         entry.verdict = worst.verdict;
@@ -35087,7 +35100,7 @@ class Run {
     get api() {
         if (!this.apis) {
             const { apiUrl, apiKey, requestTimeoutMs } = this.settings;
-            const make = (timeoutMs) => this.options.network.api({ apiUrl, apiKey, timeoutMs });
+            const make = (timeoutMs) => this.options.network.api({ apiUrl, apiKey, timeoutMs, secrets: this.secrets });
             this.apis = { client: make(requestTimeoutMs), helper: make(Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)) };
         }
         return this.apis;
@@ -35731,7 +35744,7 @@ class GcoreClient {
     }
     /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
     clean(text) {
-        return networkText(text, [this.options.apiKey]);
+        return networkText(text, [this.options.apiKey, ...(this.options.secrets ?? [])]);
     }
 }
 function headerValue(value) {
@@ -35846,6 +35859,10 @@ function contentLength(answer) {
     const length = Number(text);
     return Number.isSafeInteger(length) ? length : null;
 }
+/** `text/html; charset=utf-8` → `text/html`. */
+function mediaType(answer) {
+    return header(answer, 'content-type')?.split(';')[0].trim().toLowerCase() || null;
+}
 function edgeAnswer(answer) {
     return {
         status: answer.status,
@@ -35854,7 +35871,8 @@ function edgeAnswer(answer) {
         etag: header(answer, 'etag'),
         cachedSince: header(answer, 'x-cached-since'),
         date: header(answer, 'date'),
-        contentRange: header(answer, 'content-range')
+        contentRange: header(answer, 'content-range'),
+        contentType: mediaType(answer)
     };
 }
 function httpEdgeProbe(timeoutMs) {
@@ -35877,7 +35895,13 @@ function httpOriginProbe(timeoutMs) {
                 const answer = await exchange({ method: 'HEAD', url: target, headers: hostHeader ? { Host: hostHeader } : {} }, { timeoutMs, signal, maxBodyBytes: 0 });
                 const location = header(answer, 'location');
                 if (answer.status < 300 || answer.status >= 400 || !location || hop === MAX_ORIGIN_REDIRECTS) {
-                    return { status: answer.status, contentLength: contentLength(answer), etag: header(answer, 'etag'), redirects: hop };
+                    return {
+                        status: answer.status,
+                        contentLength: contentLength(answer),
+                        etag: header(answer, 'etag'),
+                        contentType: mediaType(answer),
+                        redirects: hop
+                    };
                 }
                 const next = new URL(location, target);
                 // A redirect elsewhere is asked as any client would, with that host's own Host header.

@@ -155,7 +155,7 @@ class Run {
   get api(): { client: GcoreApi; helper: GcoreApi } {
     if (!this.apis) {
       const { apiUrl, apiKey, requestTimeoutMs } = this.settings
-      const make = (timeoutMs: number): GcoreApi => this.options.network.api({ apiUrl, apiKey, timeoutMs })
+      const make = (timeoutMs: number): GcoreApi => this.options.network.api({ apiUrl, apiKey, timeoutMs, secrets: this.secrets })
       this.apis = { client: make(requestTimeoutMs), helper: make(Math.min(requestTimeoutMs, OPTIONAL_REQUEST_TIMEOUT_MS)) }
     }
     return this.apis

@@ -25,6 +25,11 @@ function contentLength(answer: HttpAnswer): number | null {
   return Number.isSafeInteger(length) ? length : null
 }
 
+/** `text/html; charset=utf-8` → `text/html`. */
+function mediaType(answer: HttpAnswer): string | null {
+  return header(answer, 'content-type')?.split(';')[0].trim().toLowerCase() || null
+}
+
 function edgeAnswer(answer: HttpAnswer): EdgeAnswer {
   return {
     status: answer.status,
@@ -33,7 +38,8 @@ function edgeAnswer(answer: HttpAnswer): EdgeAnswer {
     etag: header(answer, 'etag'),
     cachedSince: header(answer, 'x-cached-since'),
     date: header(answer, 'date'),
-    contentRange: header(answer, 'content-range')
+    contentRange: header(answer, 'content-range'),
+    contentType: mediaType(answer)
   }
 }
 
@@ -64,7 +70,13 @@ function httpOriginProbe(timeoutMs: number): OriginProbe {
         )
         const location = header(answer, 'location')
         if (answer.status < 300 || answer.status >= 400 || !location || hop === MAX_ORIGIN_REDIRECTS) {
-          return { status: answer.status, contentLength: contentLength(answer), etag: header(answer, 'etag'), redirects: hop }
+          return {
+            status: answer.status,
+            contentLength: contentLength(answer),
+            etag: header(answer, 'etag'),
+            contentType: mediaType(answer),
+            redirects: hop
+          }
         }
         const next = new URL(location, target)
         // A redirect elsewhere is asked as any client would, with that host's own Host header.

@@ -53,6 +53,8 @@ export interface EdgeAnswer {
   date: string | null
   /** `Content-Range` of a ranged answer: `bytes 9-9/10`. */
   contentRange: string | null
+  /** The media type, lower case, without parameters; null when absent. */
+  contentType: string | null
 }
 
 export interface EdgeProbe {
@@ -68,6 +70,8 @@ export interface OriginAnswer {
   /** Content-Length, when it is a whole number. */
   contentLength: number | null
   etag: string | null
+  /** The media type, lower case, without parameters; null when absent. */
+  contentType: string | null
   /** How many redirects were followed to get this answer. */
   redirects: number
 }
@@ -82,8 +86,11 @@ export interface OriginProbe {
 
 /** Where the engine's requests go. The front ends pass the HTTP one; tests a fake Gcore. */
 export interface Network {
-  /** A client of Gcore's API whose every request ends within `timeoutMs`. */
-  api(options: { apiUrl: string; apiKey: string; timeoutMs: number }): GcoreApi
+  /**
+   * A client of Gcore's API whose every request ends within `timeoutMs`; no text
+   * it gives shows the key or any of `secrets` (a list that may grow during the run).
+   */
+  api(options: { apiUrl: string; apiKey: string; timeoutMs: number; secrets: readonly string[] }): GcoreApi
   /** Requests at the edge, each within `timeoutMs`. */
   edge(timeoutMs: number): EdgeProbe
   /** HEAD requests at the origin's sources, each within `timeoutMs`. */

@@ -21,6 +21,7 @@
  * a verified path is on that server, not on every one.
  */
 import { parseGcoreTime, wholeSecond } from './gcore/time.js'
+import { htmlIsAFile } from './origin/check.js'
 import { sameEtag } from './origin/verdict.js'
 import { mapLimit } from './pool.js'
 import type { Clock, EdgeAnswer, EdgeProbe, Logger } from './ports.js'
@@ -122,13 +123,17 @@ export function judgePart(
   which: string,
   reference: Reference,
   purgedAt: number | null | undefined,
-  ranged: boolean
+  ranged: boolean,
+  htmlIsAFile = false
 ): { verdict: EdgeVerdict; reason: string | null } {
   const { first, last } = part
   if (!first || !last) return { verdict: 'error', reason: `${which}: ${part.error ?? 'no answer'}` }
   if (!ok(last.status)) {
     const redirect = last.status >= 300 && last.status < 400 ? ' (a redirect proves nothing)' : ''
     return { verdict: 'error', reason: `${which}: HTTP ${last.status}${redirect}` }
+  }
+  if (last.contentType === 'text/html' && !htmlIsAFile) {
+    return { verdict: 'error', reason: `${which}: HTTP ${last.status}, an HTML page (something between you and Gcore: a proxy or filter?)` }
   }
   const cache = cacheVerdict(last.cache)
   const cachedSince = parseGcoreTime(last.cachedSince)
@@ -221,10 +226,11 @@ export async function verifyEdges(targets: VerifyTarget[], probe: EdgeProbe, opt
     if (entry.tail) await ask(entry.tail, () => probe.lastByte(entry.url, signal))
     if (signal?.aborted) return
     const purgedAt = entry.target.purgedAt(entry.path)
-    const verdicts = [judgePart(entry.head, 'first part', entry.reference, purgedAt, false)]
+    const html = htmlIsAFile(entry.url)
+    const verdicts = [judgePart(entry.head, 'first part', entry.reference, purgedAt, false, html)]
     // An edge that ignores the Range answers for the whole file: the first part's verdict covers it.
     if (entry.tail && !(entry.tail.last?.status === 200 && entry.target.sliced(entry.path) === null)) {
-      verdicts.push(judgePart(entry.tail, 'last part', entry.reference, purgedAt, true))
+      verdicts.push(judgePart(entry.tail, 'last part', entry.reference, purgedAt, true, html))
     }
     const worst = verdicts.sort((a, b) => SEVERITY.indexOf(a.verdict) - SEVERITY.indexOf(b.verdict))[0]
     entry.verdict = worst.verdict

@@ -13,7 +13,8 @@ const answer = (source: string, status: number | null, size: number | null, etag
   size,
   etag,
   error: status === null ? 'connection refused' : null,
-  redirects: 0
+  redirects: 0,
+  html: false
 })
 
 describe('judgeOrigin', () => {
@@ -40,6 +41,10 @@ describe('judgeOrigin', () => {
       detail: 'the origin did not answer with the file (a: connection refused)'
     })
     expect(judgeOrigin([{ ...answer('a', 302, null), redirects: 3 }], null).detail).toMatch(/HTTP 302 after 3 redirects/)
+    expect(judgeOrigin([{ ...answer('a', 200, 1200), html: true }], null)).toMatchObject({
+      state: 'error',
+      detail: 'the origin did not answer with the file (a: HTTP 200, an HTML page (a login or filter page?), 1200 bytes)'
+    })
   })
 
   it('takes an unknown size as no evidence either way, and a differing backup as a warning', () => {
@@ -65,8 +70,14 @@ function origin(clock: FakeClock, files: (path: string, elapsed: number, host: s
   return { probe, asked }
 }
 
-const file = (size: number, etag = '"v2"'): OriginAnswer => ({ status: 200, contentLength: size, etag, redirects: 0 })
-const missing: OriginAnswer = { status: 404, contentLength: null, etag: null, redirects: 0 }
+const file = (size: number, etag = '"v2"'): OriginAnswer => ({
+  status: 200,
+  contentLength: size,
+  etag,
+  contentType: 'application/octet-stream',
+  redirects: 0
+})
+const missing: OriginAnswer = { status: 404, contentLength: null, etag: null, contentType: 'text/html', redirects: 0 }
 
 function check(
   clock: FakeClock,
@@ -138,7 +149,8 @@ describe('OriginCheck', () => {
 
   it('skips a resource whose origin refuses the runner, after a few paths, and says why', async () => {
     const clock = new FakeClock()
-    for (const refusal of ['refuse', { status: 403, contentLength: null, etag: null, redirects: 0 }] as const) {
+    const forbidden: OriginAnswer = { status: 403, contentLength: null, etag: null, contentType: 'text/html', redirects: 0 }
+    for (const refusal of ['refuse' as const, forbidden]) {
       const { probe, asked } = origin(clock, () => refusal)
       const { running } = check(clock, probe, ['/a', '/b', '/c', '/d', '/e'])
       const skipped = await running.probe()

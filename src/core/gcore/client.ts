@@ -15,6 +15,8 @@ export interface ClientOptions {
   apiUrl: string
   apiKey: string
   timeoutMs: number
+  /** Other secrets to keep out of every text (an origin group's S3 keys); the list may grow. */
+  secrets?: readonly string[]
   userAgent?: string
 }
 
@@ -108,7 +110,7 @@ export class GcoreClient implements GcoreApi {
 
   /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
   private clean(text: string): string {
-    return networkText(text, [this.options.apiKey])
+    return networkText(text, [this.options.apiKey, ...(this.options.secrets ?? [])])
   }
 }
 

@@ -214,11 +214,17 @@ interface Asking {
   secrets: readonly string[]
 }
 
+/** An HTML page where no HTML file was asked for is no file: the path's last segment says which. */
+export function htmlIsAFile(url: string): boolean {
+  return /\.x?html?$/i.test(new URL(url).pathname)
+}
+
 /** One HEAD at one source, as a SourceAnswer whatever happens. */
 async function askSource(target: OriginTarget, { probe, signal, secrets }: Asking): Promise<SourceAnswer> {
   const { source, backup } = target
   try {
     const answer: OriginAnswer = await probe.head(target.url, target.host, signal)
+    const html = answer.status >= 200 && answer.status < 300 && answer.contentType === 'text/html' && !htmlIsAFile(target.url)
     return {
       source,
       backup,
@@ -226,11 +232,12 @@ async function askSource(target: OriginTarget, { probe, signal, secrets }: Askin
       size: answer.contentLength,
       etag: answer.etag,
       error: null,
-      redirects: answer.redirects
+      redirects: answer.redirects,
+      html
     }
   } catch (error) {
     const why = networkText(error instanceof Error ? error.message : String(error), secrets, 200)
-    return { source, backup, status: null, size: null, etag: null, error: why, redirects: 0 }
+    return { source, backup, status: null, size: null, etag: null, error: why, redirects: 0, html: false }
   }
 }
 

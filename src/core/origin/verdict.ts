@@ -22,6 +22,8 @@ export interface SourceAnswer {
   error: string | null
   /** Redirects followed before this answer. */
   redirects: number
+  /** A 2xx that is an HTML page where a file was asked for: a login or filter page, not the file. */
+  html: boolean
 }
 
 export type OriginState = 'ready' | 'missing' | 'size' | 'disagree' | 'error'
@@ -47,7 +49,9 @@ const describe = (answer: SourceAnswer): string =>
   answer.status === null
     ? `${answer.source}: ${answer.error ?? 'no answer'}`
     : `${answer.source}: HTTP ${answer.status}${answer.status >= 300 && answer.status < 400 ? ` after ${answer.redirects} redirects` : ''}` +
-      `${answer.size !== null ? `, ${answer.size} bytes` : ''}${answer.etag ? `, ETag ${answer.etag}` : ''}`
+      `${answer.html ? ', an HTML page (a login or filter page?)' : ''}` +
+      // The size and ETag of an error page say nothing of the file.
+      `${answer.status < 300 && answer.size !== null ? `, ${answer.size} bytes` : ''}${answer.status < 300 && answer.etag ? `, ETag ${answer.etag}` : ''}`
 
 export function judgeOrigin(answers: SourceAnswer[], expectedSize: number | null): OriginVerdict {
   const primaries = answers.filter(answer => !answer.backup)
@@ -60,7 +64,7 @@ export function judgeOrigin(answers: SourceAnswer[], expectedSize: number | null
     warnings: [],
     answers
   })
-  const ok = (answer: SourceAnswer): boolean => answer.status !== null && answer.status >= 200 && answer.status < 300
+  const ok = (answer: SourceAnswer): boolean => answer.status !== null && answer.status >= 200 && answer.status < 300 && !answer.html
   const missing = primaries.find(answer => answer.status === 404 || answer.status === 410)
   if (missing) return verdict('missing', `the file is missing at the origin (${describe(missing)})`)
   const failed = primaries.find(answer => !ok(answer))
