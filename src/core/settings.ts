@@ -15,7 +15,7 @@ type IfNoPaths = 'error' | 'warn' | 'ignore'
 type LimitsMode = 'auto' | 'documented'
 export type PurgeMode = 'off' | 'url' | 'pattern' | 'all' | 'auto'
 export type ResourceCheck = 'auto' | 'required' | 'off'
-export type OriginCheckMode = 'auto' | 'required' | 'off'
+type OriginCheckMode = 'auto' | 'required' | 'off'
 
 /** A CDN resource as the user named it: its numeric ID or one of its hostnames. */
 export type ResourceRef = { id: number; hostname?: undefined } | { id?: undefined; hostname: string }

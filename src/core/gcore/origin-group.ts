@@ -9,7 +9,7 @@
 import type { Clock, GcoreApi } from '../ports.js'
 import { GcoreError, getJsonOnceMore } from './errors.js'
 
-export type SourceType = 'host' | 's3' | 'fastedge' | 'unknown'
+type SourceType = 'host' | 's3' | 'fastedge' | 'unknown'
 
 export interface OriginSource {
   type: SourceType

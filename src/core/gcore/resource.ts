@@ -41,7 +41,7 @@ interface Rule {
 }
 
 /** How CDN servers connect to the origin: HTTP when Gcore says nothing. */
-export type OriginProtocol = 'HTTP' | 'HTTPS' | 'MATCH'
+type OriginProtocol = 'HTTP' | 'HTTPS' | 'MATCH'
 
 export interface Resource {
   id: number

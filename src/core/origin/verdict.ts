@@ -26,7 +26,7 @@ export interface SourceAnswer {
   html: boolean
 }
 
-export type OriginState = 'ready' | 'missing' | 'size' | 'disagree' | 'error'
+type OriginState = 'ready' | 'missing' | 'size' | 'disagree' | 'error'
 
 export interface OriginVerdict {
   state: OriginState

@@ -6,7 +6,7 @@
 import type { OriginFinding } from '../origin/verdict.js'
 import type { EdgeCheck, EdgeVerdict, PartLook } from '../verify.js'
 
-export interface EdgeFinding {
+interface EdgeFinding {
   /** The verdict of the first answer for the path's first part, and of the last one. */
   firstCache: string | null
   cache: string | null
