@@ -1,7 +1,8 @@
 /**
  * Chaos: every fault kind of the emulator against every operation of a run
  * (prefetch, purge by URL, the limits GET, the purge-status GET, the resource
- * GET and its rules), through the committed dist/index.js as the runner runs it.
+ * GET and its rules, the origin group GET, the origin's HEADs and the edge's
+ * checks), through the committed dist/index.js as the runner runs it.
  *
  * The key holds `$`, quotes and spaces; error bodies echo it raw, URL-encoded,
  * base64 and JSON-escaped, and carry `\n::warning::` / `::stop-commands::`
@@ -10,8 +11,9 @@
  * 1. exit (0 or 1, never killed) within its deadline, and at once after its last output;
  * 2. set every output action.yml declares;
  * 3. put every path in exactly one of prefetched, failed and skipped;
- * 4. leave no run of 8 or more characters of the key, in any form, in stdout
- *    (but its `::add-mask::` line), stderr, the outputs, the summary or the report file;
+ * 4. leave no run of 8 or more characters of the key, in any form, nor of the
+ *    S3 secret the origin group answers unmasked, in stdout (but their
+ *    `::add-mask::` lines), stderr, the outputs, the summary or the report file;
  * 5. write no stdout line that the runner would read as a workflow command
  *    the action did not write itself;
  *
@@ -24,6 +26,8 @@ import { expectOutputsPresent, expectPathsPartitioned, foreignCommands, keyForms
 import { runAction } from './support/run-action.js'
 
 const KEY = `Ch4$-'s3cr3t' "qu0te" w1th sp4ce$`
+/** An origin group's S3 key that Gcore did not mask: as secret as the API key. */
+const S3_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
 const INJECTED = ['::warning::INJECTED', '::stop-commands::INJECTED', '::error::INJECTED']
 const forms = keyForms(KEY)
 
@@ -56,15 +60,34 @@ const FAULTS: Record<Kind, Fault> = {
 
 /** Kinds that end only at request-timeout: their runs may take a few timeouts longer. */
 const SLOW: Kind[] = ['hang', 'trickle', 'hang-after-headers']
-const OPERATIONS: FaultOperation[] = ['prefetch', 'purge', 'limits', 'purge-status', 'resource', 'rules']
+const OPERATIONS: FaultOperation[] = ['prefetch', 'purge', 'limits', 'purge-status', 'resource', 'rules', 'origin-group', 'origin', 'edge']
 const CASES = OPERATIONS.flatMap(operation => (Object.keys(FAULTS) as Kind[]).map(kind => [kind, operation] as const))
 
-const PATHS = Array.from({ length: 250 }, (_, i) => `/chaos/${i}.iso`)
+/** Three prefetch and purge batches of 10. */
+const PATHS = Array.from({ length: 25 }, (_, i) => `/chaos/${i}.iso`)
 
 describe('chaos: every fault kind against every operation', () => {
   it.concurrent.each(CASES)('%s on %s', async (kind, operation) => {
-    const gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 500 })
+    const gcore = new GcoreEmulator({
+      apiKey: KEY,
+      windowMs: 500,
+      unmaskedS3Secrets: true,
+      originGroups: [
+        {
+          id: 1,
+          sources: [
+            {},
+            {
+              origin_type: 's3',
+              backup: true,
+              config: { s3_type: 'amazon', s3_bucket_name: 'chaos', s3_region: 'eu-west-1', s3_secret_access_key: S3_SECRET }
+            }
+          ]
+        }
+      ]
+    })
     await gcore.start()
+    const edge = await gcore.startEdge(321)
     try {
       // The first two requests of the operation and the fourth: a batch fails for good, a later one recovers.
       gcore.inject({ operation, on: [1, 2, 4], fault: FAULTS[kind] })
@@ -75,7 +98,10 @@ describe('chaos: every fault kind against every operation', () => {
           'resource-id': '321',
           'api-url': gcore.url,
           paths: PATHS.join('\n'),
+          'batch-size': '10',
           purge: 'url',
+          'origin-timeout': '2',
+          'verify-url': edge,
           'prefetch-interval': '0.5',
           'purge-interval': '0.3',
           'purge-settle': '0.3',
@@ -94,13 +120,14 @@ describe('chaos: every fault kind against every operation', () => {
       expectOutputsPresent(run)
       // 3. every path in exactly one of prefetched, failed, skipped
       expectPathsPartitioned(run, PATHS)
-      // 4. the key nowhere
+      // 4. the key and the S3 secret nowhere
       expect(keyLeaks(run, KEY)).toEqual([])
+      expect(keyLeaks(run, S3_SECRET)).toEqual([])
       // 5. no workflow command the action did not write
       expect(foreignCommands(run.stdout, INJECTED)).toEqual([])
       expect(stackTraces(run)).toEqual([])
       // The fault did hit the run.
-      expect(gcore.log.some(entry => entry.fault === FAULTS[kind].kind)).toBe(true)
+      expect([...gcore.log, ...gcore.originLog, ...gcore.edgeLog].some(entry => entry.fault === FAULTS[kind].kind)).toBe(true)
     } finally {
       await gcore.stop()
     }

@@ -10,6 +10,9 @@ import fc from 'fast-check'
 import { encodeFileSegment } from '../src/core/paths/files.js'
 import { normaliseCdnPath, normalisePrefix, splitPathList } from '../src/core/paths/normalise.js'
 import { InputError } from '../src/core/input-error.js'
+import { parseGcoreTime } from '../src/core/gcore/time.js'
+import { isNotCheckable, rewritten } from '../src/core/origin/route.js'
+import { judgeOrigin, type SourceAnswer } from '../src/core/origin/verdict.js'
 import { readSettings } from '../src/core/settings.js'
 import { redact, SECRET_RUN } from '../src/core/text.js'
 
@@ -174,7 +177,10 @@ describe('input parsing properties', () => {
     'size-check': fc.constantFrom('', 'warn', 'skip', 'off'),
     'path-prefix': fc.oneof(fc.constant(''), fc.webPath()),
     'release-assets': fc.constantFrom('', 'false'),
-    'time-budget': fc.constantFrom('', '60', '3600')
+    'time-budget': fc.constantFrom('', '60', '3600'),
+    'origin-check': fc.constantFrom('', 'auto', 'required', 'off'),
+    'origin-url': fc.oneof(fc.constant(''), fc.webUrl({ validSchemes: ['http', 'https'] })),
+    'origin-timeout': fc.oneof(fc.constant(''), fc.integer({ min: 0, max: 3600 }).map(String))
   }
   const names = Object.keys(plausible)
   const inputs = fc.record(
@@ -199,6 +205,13 @@ describe('input parsing properties', () => {
         expect(['https:', 'http:']).toContain(new URL(settings.apiUrl).protocol)
         expect(settings.apiUrl).not.toMatch(/\/cdn$/)
         expect(['off', 'url', 'pattern', 'all', 'auto']).toContain(settings.purge)
+        expect(['auto', 'required', 'off']).toContain(settings.originCheck)
+        expect(settings.originTimeoutMs).toBeGreaterThanOrEqual(0)
+        for (const url of settings.originUrls) {
+          const parsed = new URL(url)
+          expect(['https:', 'http:']).toContain(parsed.protocol)
+          expect(parsed.username + parsed.password).toBe('')
+        }
       }),
       { numRuns: 3000 }
     )
@@ -263,5 +276,98 @@ describe('the fast path of normaliseCdnPath', () => {
       { numRuns: 3000 }
     )
     expect(fast).toBeGreaterThan(300)
+  })
+})
+
+describe('origin properties', () => {
+  // Mostly sources that serve the same file, sometimes one that does not: so that both verdicts are reached often.
+  const answer: fc.Arbitrary<SourceAnswer> = fc.record({
+    source: fc.constantFrom('a.example.com', 'b.example.com', '10.0.0.5:8080'),
+    backup: fc.boolean(),
+    status: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(200) },
+      { weight: 1, arbitrary: fc.option(fc.constantFrom(206, 301, 302, 304, 403, 404, 410, 500, 503), { nil: null }) }
+    ),
+    size: fc.oneof({ weight: 8, arbitrary: fc.constant(300) }, { weight: 1, arbitrary: fc.option(fc.constantFrom(0, 280), { nil: null }) }),
+    etag: fc.oneof(
+      { weight: 8, arbitrary: fc.constant('"v2"') },
+      { weight: 1, arbitrary: fc.option(fc.constantFrom('"v1"', 'W/"v2"'), { nil: null }) }
+    ),
+    error: fc.option(fc.constantFrom('connection reset', 'no complete answer within 30 s (request-timeout)'), { nil: null }),
+    redirects: fc.nat({ max: 3 }),
+    html: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
+  })
+
+  it('calls a path ready only when every primary source has the same file, of the expected size', () => {
+    let ready = 0
+    fc.assert(
+      fc.property(
+        fc.array(answer, { minLength: 1, maxLength: 4 }),
+        fc.option(fc.constantFrom(300, 280), { nil: null }),
+        (answers, expected) => {
+          const verdict = judgeOrigin(answers, expected)
+          const primaries = answers.filter(candidate => !candidate.backup)
+          if (verdict.state !== 'ready') {
+            expect(verdict.detail).toEqual(expect.any(String))
+            return
+          }
+          ready++
+          expect(primaries.length).toBeGreaterThan(0)
+          for (const primary of primaries) {
+            expect(primary.status! >= 200 && primary.status! < 300 && !primary.html).toBe(true)
+            if (expected !== null && primary.size !== null) expect(primary.size).toBe(expected)
+          }
+          expect(new Set(primaries.map(primary => primary.size).filter(size => size !== null)).size).toBeLessThanOrEqual(1)
+        }
+      ),
+      { numRuns: 3000 }
+    )
+    expect(ready).toBeGreaterThan(100)
+  })
+
+  it('rewrites any path to a path, or says it cannot be sure, and never throws', () => {
+    let rewrote = 0
+    const body = fc.constantFrom(
+      '/(.*) /media/$1',
+      '^/v/(.*)$ /files/$1',
+      '^/(a)/(.*) /$2/$1',
+      '/(?<x>.*) /m/$x',
+      '/(.*) $scheme://x/$1',
+      '[ /x'
+    )
+    fc.assert(
+      fc.property(fc.oneof(fc.webPath(), fc.string()), body, fc.constantFrom('break', 'last', 'redirect'), (path, rule, flag) => {
+        const result = rewritten(path.startsWith('/') ? path : `/${path}`, { body: rule, flag })
+        if (typeof result !== 'string') {
+          expect(isNotCheckable(result)).toBe(true)
+          return
+        }
+        rewrote++
+        expect(result.startsWith('/')).toBe(true)
+      }),
+      { numRuns: 2000 }
+    )
+    expect(rewrote).toBeGreaterThan(200)
+  })
+
+  it('reads a time Gcore writes, or nothing: never an invalid date', () => {
+    let read = 0
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.date({ min: new Date(2000, 0, 1), max: new Date(2100, 0, 1), noInvalidDate: true }).map(date => date.toISOString()),
+          fc.string()
+        ),
+        text => {
+          const ms = parseGcoreTime(text)
+          if (ms === null) return
+          read++
+          expect(Number.isFinite(ms)).toBe(true)
+          expect(parseGcoreTime(new Date(ms).toISOString())).toBe(ms)
+        }
+      ),
+      { numRuns: 2000 }
+    )
+    expect(read).toBeGreaterThan(200)
   })
 })

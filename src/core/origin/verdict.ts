@@ -65,6 +65,7 @@ export function judgeOrigin(answers: SourceAnswer[], expectedSize: number | null
     answers
   })
   const ok = (answer: SourceAnswer): boolean => answer.status !== null && answer.status >= 200 && answer.status < 300 && !answer.html
+  if (primaries.length === 0) return verdict('error', 'no primary source of the origin was asked')
   const missing = primaries.find(answer => answer.status === 404 || answer.status === 410)
   if (missing) return verdict('missing', `the file is missing at the origin (${describe(missing)})`)
   const failed = primaries.find(answer => !ok(answer))
