@@ -130,7 +130,8 @@ function fillingEdge(clock: FakeClock, held: Record<string, { since: number; siz
   }
   const probe: EdgeProbe = {
     head: async url => serve(`${new URL(url).pathname} head`, false),
-    lastByte: async url => serve(`${new URL(url).pathname} last`, true)
+    lastByte: async url => serve(`${new URL(url).pathname} last`, true),
+    close: () => undefined
   }
   return { probe, asked }
 }
@@ -212,7 +213,8 @@ describe('verifyEdges', () => {
   it('keeps the text of a network error to one harmless line, with no secret in it', async () => {
     const probe: EdgeProbe = {
       head: async () => Promise.reject(new Error('connection refused by s3cr3t-key-value\n::warning::injected')),
-      lastByte: async () => answer()
+      lastByte: async () => answer(),
+      close: () => undefined
     }
     const [result] = await verifyEdges([target(['/down.iso'])], probe, {
       clock: new FakeClock(T0),

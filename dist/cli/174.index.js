@@ -1060,6 +1060,8 @@ function judgeOrigin(answers, expectedSize) {
         answers
     });
     const ok = (answer) => answer.status !== null && answer.status >= 200 && answer.status < 300 && !answer.html;
+    if (primaries.length === 0)
+        return verdict('error', 'no primary source of the origin was asked');
     const missing = primaries.find(answer => answer.status === 404 || answer.status === 410);
     if (missing)
         return verdict('missing', `the file is missing at the origin (${describe(missing)})`);
@@ -3325,11 +3327,21 @@ class Run {
         this.knownSizes ??= new Map(this.collected.files.map(file => [file.cdnPath, file.size]));
         return this.knownSizes;
     }
-    probe;
+    probes = {};
     /** HEAD requests at the origin, for the check before the purge and the reference after the prefetch. */
     get originProbe() {
-        this.probe ??= this.options.network.origin(this.settings.requestTimeoutMs);
-        return this.probe;
+        this.probes.origin ??= this.options.network.origin(this.settings.requestTimeoutMs);
+        return this.probes.origin;
+    }
+    /** Requests at the edge, for the verification. */
+    get edgeProbe() {
+        this.probes.edge ??= this.options.network.edge(this.settings.requestTimeoutMs);
+        return this.probes.edge;
+    }
+    /** The probes keep connections for their next request: the run closes them when it ends. */
+    closeProbes() {
+        this.probes.origin?.close();
+        this.probes.edge?.close();
     }
     /** The end of the time budget, or Infinity. */
     get deadline() {
@@ -3410,6 +3422,9 @@ async function warm(options) {
         run.notes.push(message);
         const report = { ...run.unsent(run.signal.aborted), result: 'failure' };
         return { settings: run.settings, report, verdict: { failed: true, message }, unexpected: error };
+    }
+    finally {
+        run.closeProbes();
     }
 }
 function readSettingsStep(run) {
@@ -3665,7 +3680,7 @@ async function verifyStep(run, plan, results, routers) {
     const targets = verifyTargets(run, plan, results, routers);
     if (targets.length === 0 || settings.dryRun || signal.aborted)
         return [];
-    return verifyEdges(targets, options.network.edge(settings.requestTimeoutMs), {
+    return verifyEdges(targets, run.edgeProbe, {
         clock: options.clock,
         logger: options.logger,
         signal,
@@ -3767,8 +3782,14 @@ function verifyTargets(run, plan, results, routers) {
     return targets;
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __webpack_require__(4942);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js
+var lib = __webpack_require__(2779);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var proxy = __webpack_require__(9783);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
 ;// CONCATENATED MODULE: ./src/core/http.ts
 /**
  * One HTTP exchange through @actions/http-client, with the guarantees the
@@ -3781,11 +3802,16 @@ var lib = __webpack_require__(4942);
  *   never a promise that does not settle;
  * - at most `maxBodyBytes` of a body are kept: an endless error page cannot
  *   fill the memory or stall the event loop;
- * - no socket outlives its exchange, so a finished run exits at once.
+ * - no socket outlives its exchange, so a finished run exits at once; only a
+ *   ConnectionPool keeps idle connections, for many small requests to the same
+ *   hosts (the origin and edge checks), until its owner closes it.
  *
  * This is the only module that imports @actions/http-client: the Gcore client
  * and the edge check both go through it.
  */
+
+
+
 
 class HttpError extends Error {
     failure;
@@ -3801,12 +3827,39 @@ class HttpError extends Error {
         this.name = 'HttpError';
     }
 }
+/**
+ * Keep-alive connections for many small requests to the same hosts: a HEAD to
+ * each of 1,000 paths at an origin costs one connection setup per socket, not
+ * one per request. A request through a proxy goes the library's usual way.
+ */
+class ConnectionPool {
+    agents = {
+        'http:': new external_node_http_.Agent({ keepAlive: true, maxSockets: POOL_SOCKETS }),
+        'https:': new external_node_https_.Agent({ keepAlive: true, maxSockets: POOL_SOCKETS })
+    };
+    /** The agent for a direct connection to `url`, or undefined when a proxy applies. */
+    agentFor(url) {
+        const parsed = new URL(url);
+        if ((0,proxy/* getProxyUrl */.s)(parsed))
+            return undefined;
+        return parsed.protocol === 'https:' ? this.agents['https:'] : parsed.protocol === 'http:' ? this.agents['http:'] : undefined;
+    }
+    /** Closes every connection: nothing of the pool keeps the process alive. */
+    close() {
+        for (const agent of Object.values(this.agents))
+            agent.destroy();
+    }
+}
+/** Connections a pool keeps per host and protocol. */
+const POOL_SOCKETS = 16;
 const USER_AGENT = 'gcore-cdn-prefetch';
-/** Sends the request's signal down to node's http.request, and unwraps `[::1]`. */
-function requestHandler(signal) {
+/** Sends the request's signal down to node's http.request, uses the pool's agent if any, and unwraps `[::1]`. */
+function requestHandler(signal, agent) {
     return {
         prepareRequest(options) {
             options.signal = signal;
+            if (agent)
+                options.agent = agent;
             // The WHATWG URL keeps IPv6 brackets in `hostname`; node's resolver wants the bare address.
             if (typeof options.host === 'string' && options.host.startsWith('['))
                 options.host = options.host.slice(1, -1);
@@ -3827,7 +3880,8 @@ async function exchange(request, options) {
     const onCancel = () => abort('cancelled');
     options.signal?.addEventListener('abort', onCancel, { once: true });
     const timer = setTimeout(() => abort('timeout'), options.timeoutMs);
-    const client = new lib/* HttpClient */.Qq(options.userAgent ?? USER_AGENT, [requestHandler(controller.signal)], {
+    const pooled = options.pool?.agentFor(request.url);
+    const client = new lib/* HttpClient */.Qq(options.userAgent ?? USER_AGENT, [requestHandler(controller.signal, pooled)], {
         // Our deadline ends the exchange first; the library's idle timer only half-closes a socket.
         socketTimeout: options.timeoutMs + 60_000,
         allowRedirects: false,
@@ -3835,10 +3889,13 @@ async function exchange(request, options) {
         keepAlive: false
     });
     let message;
+    let reusable = false;
     try {
         const response = await client.request(request.method, request.url, request.body ?? null, request.headers);
         message = response.message;
         const { body, truncated } = await readBody(message, options.maxBodyBytes, controller.signal);
+        // A pooled connection whose answer was read to its end goes back to the pool.
+        reusable = pooled !== undefined && !truncated && message.complete;
         return { status: message.statusCode ?? 0, headers: message.headers, body, truncated };
     }
     catch (error) {
@@ -3854,8 +3911,9 @@ async function exchange(request, options) {
     finally {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onCancel);
-        // Whatever happened, this exchange's socket goes now.
-        message?.socket?.destroy();
+        // Whatever else happened, this exchange's socket goes now.
+        if (!reusable)
+            message?.socket?.destroy();
         client.dispose();
     }
 }
@@ -4145,24 +4203,29 @@ function edgeAnswer(answer) {
         contentType: mediaType(answer)
     };
 }
+/** The edge and the origin are asked about many paths on one host: their connections are kept for the next request. */
 function httpEdgeProbe(timeoutMs) {
+    const pool = new ConnectionPool();
     return {
         async head(url, signal) {
-            return edgeAnswer(await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0 }));
+            return edgeAnswer(await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0, pool }));
         },
         async lastByte(url, signal) {
-            const answer = await exchange({ method: 'GET', url, headers: { Range: 'bytes=-1' } }, { timeoutMs, signal, maxBodyBytes: MAX_RANGE_BODY_BYTES });
+            const answer = await exchange({ method: 'GET', url, headers: { Range: 'bytes=-1' } }, { timeoutMs, signal, maxBodyBytes: MAX_RANGE_BODY_BYTES, pool });
             return edgeAnswer(answer);
-        }
+        },
+        close: () => pool.close()
     };
 }
 function httpOriginProbe(timeoutMs) {
+    const pool = new ConnectionPool();
     return {
+        close: () => pool.close(),
         async head(url, host, signal) {
             let target = url;
             let hostHeader = host;
             for (let hop = 0;; hop++) {
-                const answer = await exchange({ method: 'HEAD', url: target, headers: hostHeader ? { Host: hostHeader } : {} }, { timeoutMs, signal, maxBodyBytes: 0 });
+                const answer = await exchange({ method: 'HEAD', url: target, headers: hostHeader ? { Host: hostHeader } : {} }, { timeoutMs, signal, maxBodyBytes: 0, pool });
                 const location = header(answer, 'location');
                 if (answer.status < 300 || answer.status >= 400 || !location || hop === MAX_ORIGIN_REDIRECTS) {
                     return {

@@ -26,7 +26,7 @@ import type { Batch, BatchSizes } from './plan/batches.js'
 import { describePlan, planMessages, slowPatternWarnings } from './plan/describe.js'
 import { estimateMs, type LaneIntervals } from './plan/estimate.js'
 import { makePlan, type Plan } from './plan/plan.js'
-import type { Clock, FileSource, GcoreApi, Logger, Network, OriginProbe, PurgeKind, ReleaseApi, ReleaseAsset } from './ports.js'
+import type { Clock, EdgeProbe, FileSource, GcoreApi, Logger, Network, OriginProbe, PurgeKind, ReleaseApi, ReleaseAsset } from './ports.js'
 import { pathChecks } from './report/checks.js'
 import { buildReport, verdictOf, type RunReport, type SkippedCheck, type Verdict } from './report/model.js'
 import { resourceReports } from './report/resources.js'
@@ -106,12 +106,24 @@ class Run {
     return this.knownSizes
   }
 
-  private probe?: OriginProbe
+  private probes: { origin?: OriginProbe; edge?: EdgeProbe } = {}
 
   /** HEAD requests at the origin, for the check before the purge and the reference after the prefetch. */
   get originProbe(): OriginProbe {
-    this.probe ??= this.options.network.origin(this.settings.requestTimeoutMs)
-    return this.probe
+    this.probes.origin ??= this.options.network.origin(this.settings.requestTimeoutMs)
+    return this.probes.origin
+  }
+
+  /** Requests at the edge, for the verification. */
+  get edgeProbe(): EdgeProbe {
+    this.probes.edge ??= this.options.network.edge(this.settings.requestTimeoutMs)
+    return this.probes.edge
+  }
+
+  /** The probes keep connections for their next request: the run closes them when it ends. */
+  closeProbes(): void {
+    this.probes.origin?.close()
+    this.probes.edge?.close()
   }
 
   /** The end of the time budget, or Infinity. */
@@ -193,6 +205,8 @@ export async function warm(options: EngineOptions): Promise<EngineOutcome> {
     run.notes.push(message)
     const report = { ...run.unsent(run.signal.aborted), result: 'failure' as const }
     return { settings: run.settings, report, verdict: { failed: true, message }, unexpected: error }
+  } finally {
+    run.closeProbes()
   }
 }
 
@@ -456,7 +470,7 @@ async function verifyStep(run: Run, plan: Plan, results: BatchResult[], routers:
   const { settings, options, signal } = run
   const targets = verifyTargets(run, plan, results, routers)
   if (targets.length === 0 || settings.dryRun || signal.aborted) return []
-  return verifyEdges(targets, options.network.edge(settings.requestTimeoutMs), {
+  return verifyEdges(targets, run.edgeProbe, {
     clock: options.clock,
     logger: options.logger,
     signal,

@@ -4,7 +4,7 @@
  * HTTP layer (http.ts: deadlines, body caps, cancel). Tests pass a fake Gcore.
  */
 import { GcoreClient } from './gcore/client.js'
-import { exchange, type HttpAnswer } from './http.js'
+import { ConnectionPool, exchange, type HttpAnswer } from './http.js'
 import type { EdgeAnswer, EdgeProbe, Network, OriginProbe } from './ports.js'
 
 /** An origin that redirects more often than this is answered by its last redirect (a loop, most likely). */
@@ -43,30 +43,35 @@ function edgeAnswer(answer: HttpAnswer): EdgeAnswer {
   }
 }
 
+/** The edge and the origin are asked about many paths on one host: their connections are kept for the next request. */
 function httpEdgeProbe(timeoutMs: number): EdgeProbe {
+  const pool = new ConnectionPool()
   return {
     async head(url, signal) {
-      return edgeAnswer(await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0 }))
+      return edgeAnswer(await exchange({ method: 'HEAD', url, headers: {} }, { timeoutMs, signal, maxBodyBytes: 0, pool }))
     },
     async lastByte(url, signal) {
       const answer = await exchange(
         { method: 'GET', url, headers: { Range: 'bytes=-1' } },
-        { timeoutMs, signal, maxBodyBytes: MAX_RANGE_BODY_BYTES }
+        { timeoutMs, signal, maxBodyBytes: MAX_RANGE_BODY_BYTES, pool }
       )
       return edgeAnswer(answer)
-    }
+    },
+    close: () => pool.close()
   }
 }
 
 function httpOriginProbe(timeoutMs: number): OriginProbe {
+  const pool = new ConnectionPool()
   return {
+    close: () => pool.close(),
     async head(url, host, signal) {
       let target = url
       let hostHeader = host
       for (let hop = 0; ; hop++) {
         const answer = await exchange(
           { method: 'HEAD', url: target, headers: hostHeader ? { Host: hostHeader } : {} },
-          { timeoutMs, signal, maxBodyBytes: 0 }
+          { timeoutMs, signal, maxBodyBytes: 0, pool }
         )
         const location = header(answer, 'location')
         if (answer.status < 300 || answer.status >= 400 || !location || hop === MAX_ORIGIN_REDIRECTS) {

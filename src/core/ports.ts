@@ -62,6 +62,8 @@ export interface EdgeProbe {
   head(url: string, signal?: AbortSignal): Promise<EdgeAnswer>
   /** GET its last byte (`Range: bytes=-1`): what the last part holds. */
   lastByte(url: string, signal?: AbortSignal): Promise<EdgeAnswer>
+  /** Closes any connection it keeps for the next request. */
+  close(): void
 }
 
 /** What an origin source answered to a HEAD. */
@@ -82,6 +84,8 @@ export interface OriginProbe {
    * redirects, never reading a body. Rejects on network errors and timeouts.
    */
   head(url: string, host: string | null, signal?: AbortSignal): Promise<OriginAnswer>
+  /** Closes any connection it keeps for the next request. */
+  close(): void
 }
 
 /** Where the engine's requests go. The front ends pass the HTTP one; tests a fake Gcore. */

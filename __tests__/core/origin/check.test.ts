@@ -65,7 +65,8 @@ function origin(clock: FakeClock, files: (path: string, elapsed: number, host: s
       const result = files(path, clock.elapsed(), host)
       if (result === 'refuse') throw new Error('connection reset')
       return result
-    }
+    },
+    close: () => undefined
   }
   return { probe, asked }
 }
