@@ -32,7 +32,14 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 beforeEach(async () => {
-  gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 1000 })
+  // The origin holds the same files, as after an upload: the origin check finds each of the size it expects.
+  const origin = {
+    '/downloads/v2/linux/app.iso': { size: 300 * MiB },
+    '/downloads/v2/win/My%20App%20(x64).iso': { size: 300 * MiB },
+    '/downloads/v2/tiny.iso': { size: MiB },
+    '/downloads/v2/notes.txt': { size: 10 }
+  }
+  gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 1000, origin })
   await gcore.start()
 })
 afterEach(async () => gcore.stop())

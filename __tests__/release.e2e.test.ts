@@ -24,7 +24,9 @@ let gcore: GcoreEmulator
 let gh: GitHubStub
 
 beforeEach(async () => {
-  gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 1000 })
+  // The origin holds the release's assets, as after an upload: the origin check finds each of its size.
+  const origin = Object.fromEntries(ASSETS.map((asset, i) => [EXPECTED[i], { size: asset.size }]))
+  gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 1000, origin })
   gh = new GitHubStub([{ id: 7, tag: 'v2.1.0', assets: ASSETS }])
   await Promise.all([gcore.start(), gh.start()])
 })
