@@ -32968,9 +32968,12 @@ class OriginCheck {
             this.options.logger.warning(`${entry.path}: ${warning}`);
         if (verdict.state === 'ready')
             return this.settle(entry, 'ready');
+        // Asked again a few seconds later, and a last time at the deadline itself.
         const now = this.options.clock.now();
-        entry.dueAt = now + (this.options.pollMs ?? POLL_MS);
-        this.settle(entry, entry.dueAt > this.options.deadline ? 'failed' : 'waiting');
+        if (now >= this.options.deadline)
+            return this.settle(entry, 'failed');
+        entry.dueAt = Math.min(now + (this.options.pollMs ?? POLL_MS), this.options.deadline);
+        this.settle(entry, 'waiting');
     }
     /** The first primary source that refused every probe, as a reason the check cannot run. */
     async refusingSource(probes) {

@@ -188,6 +188,39 @@ describe('before any purge, the origin must hold the new file', () => {
   })
 })
 
+describe('waiting for the origin is bounded', () => {
+  it('ends within two seconds of a cancel, every output written and every path accounted for', async () => {
+    let prefetched!: () => void
+    const accepted = new Promise<void>(resolve => (prefetched = resolve))
+    await start({
+      originGroups: [{ id: 1, sources: [{ missing: ['/v/late.iso'] }] }],
+      onRequest: event => void (event.server === 'api' && event.request.operation === 'prefetch' && prefetched())
+    })
+    const paths = ['/v/a.iso', '/v/late.iso']
+    // Cancelled while the late path is still awaited at the origin, after the other was prefetched.
+    const result = await runAction(
+      { 'api-key': KEY, 'resource-id': '7', 'api-url': gcore.url, paths: paths.join('\n'), purge: 'url', 'prefetch-interval': '0.2' },
+      { signal: { name: 'SIGINT', on: accepted.then(() => new Promise(resolve => setTimeout(resolve, 300))) }, timeoutMs: 20_000 }
+    )
+    expect(result.signalledAt).not.toBeNull()
+    expect(result.exitedAt - result.signalledAt!).toBeLessThan(2000)
+    expect(result.code).toBe(1)
+    expectOutputsPresent(result)
+    expectPathsPartitioned(result, paths)
+    expect(JSON.parse(result.outputs['failed-paths'])).toEqual(['/v/late.iso'])
+    expect(result.outputs.result).toBe('partial')
+  })
+
+  it('gives up on a path the origin does not have by the end of the time budget', async () => {
+    await start({ originGroups: [{ id: 1, sources: [{ missing: ['/v/late.iso'] }] }] })
+    const result = await run({ paths: '/v/a.iso\n/v/late.iso', 'time-budget': '3', 'request-timeout': '1' })
+    expect(result.durationMs).toBeLessThan(3000 + 1500)
+    expect(result.code).toBe(1)
+    expect(JSON.parse(result.outputs['failed-paths'])).toEqual(['/v/late.iso'])
+    expect(entry(result, '/v/late.iso').origin?.state).toBe('missing')
+  })
+})
+
 describe('the edge held to the origin', () => {
   it('does not verify a prefetch that never reached the edge, though a later HEAD is a HIT', async () => {
     await start()
