@@ -50,6 +50,11 @@ export function cacheVerdict(header: string | undefined): string {
   return first ? first.toUpperCase().slice(0, 32) : 'no-header'
 }
 
+/** Why an answer other than a 2xx is no verification. */
+function notTheFile(status: number): string {
+  return status >= 300 && status < 400 ? `HTTP ${status}: a redirect, not the file; it proves nothing about the cache` : `HTTP ${status}`
+}
+
 export async function verifyEdges(targets: VerifyTarget[], probe: EdgeProbe, options: VerifyOptions): Promise<VerifyResult[]> {
   const { clock, logger, signal } = options
   const results = targets.flatMap(target =>
@@ -72,11 +77,16 @@ export async function verifyEdges(targets: VerifyTarget[], probe: EdgeProbe, opt
       const { status, cache, contentLength } = await probe.head(entry.url, signal)
       entry.status = status
       entry.size = contentLength
-      const ok = status >= 200 && status < 400
+      // Only a 2xx is the file: a redirect or an error page proves nothing, whatever its Cache header says.
+      const ok = status >= 200 && status < 300
       const verdict = ok ? cacheVerdict(cache) : 'error'
       const stale = ok && verdict === 'HIT' && entry.expectedSize !== null && contentLength !== null && contentLength !== entry.expectedSize
       entry.result = stale ? 'stale' : verdict
-      entry.error = !ok ? `HTTP ${status}` : stale ? `the edge holds ${contentLength} bytes, the new file has ${entry.expectedSize}` : null
+      entry.error = !ok
+        ? notTheFile(status)
+        : stale
+          ? `the edge holds ${contentLength} bytes, the new file has ${entry.expectedSize}`
+          : null
     } catch (error) {
       if (signal?.aborted) return
       entry.result = 'error'
