@@ -32414,7 +32414,7 @@ async function awaitPurge(api, purge, sentAt, options) {
 /** Shorter runs of a secret are too common to mean anything; longer ones are redacted. */
 const SECRET_RUN = 8;
 const MASK = '***';
-/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, and base64 at any alignment. */
+/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, hex, and base64 at any alignment. */
 function secretForms(secret) {
     const forms = new Set([secret]);
     const url = encodeURIComponent(secret);
@@ -32426,6 +32426,11 @@ function secretForms(secret) {
     forms.add(json.replace(/\//g, '\\/'));
     forms.add(secret.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`));
     forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
+    for (const encoding of ['utf8', 'latin1']) {
+        const hex = Buffer.from(secret, encoding).toString('hex');
+        forms.add(hex);
+        forms.add(hex.toUpperCase());
+    }
     const bytes = Buffer.from(secret, 'latin1');
     for (let shift = 0; shift < 3; shift++) {
         // Base64 of a text that holds the secret at byte offset `shift` (mod 3): the
@@ -33982,7 +33987,11 @@ async function verifyEdges(targets, probe, options) {
             const verdict = ok ? cacheVerdict(cache) : 'error';
             const stale = ok && verdict === 'HIT' && entry.expectedSize !== null && contentLength !== null && contentLength !== entry.expectedSize;
             entry.result = stale ? 'stale' : verdict;
-            entry.error = !ok ? notTheFile(status) : stale ? `the edge holds ${contentLength} bytes, the new file has ${entry.expectedSize}` : null;
+            entry.error = !ok
+                ? notTheFile(status)
+                : stale
+                    ? `the edge holds ${contentLength} bytes, the new file has ${entry.expectedSize}`
+                    : null;
         }
         catch (error) {
             if (signal?.aborted)
@@ -34591,7 +34600,9 @@ class GcoreClient {
             detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`;
         }
         else {
-            detail = describeErrorBody(answer.body, sent);
+            // Redact before the body is parsed or its tags stripped: a key with `<` or `>` in it
+            // would otherwise be cut into pieces too short to recognise.
+            detail = describeErrorBody(redact(answer.body, [this.options.apiKey]), sent);
             if (status === 404 && resourceId !== null) {
                 detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`;
             }

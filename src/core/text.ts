@@ -8,7 +8,7 @@
 export const SECRET_RUN = 8
 const MASK = '***'
 
-/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, and base64 at any alignment. */
+/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, hex, and base64 at any alignment. */
 function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret])
   const url = encodeURIComponent(secret)
@@ -20,6 +20,11 @@ function secretForms(secret: string): string[] {
   forms.add(json.replace(/\//g, '\\/'))
   forms.add(secret.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`))
   forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'))
+  for (const encoding of ['utf8', 'latin1'] as const) {
+    const hex = Buffer.from(secret, encoding).toString('hex')
+    forms.add(hex)
+    forms.add(hex.toUpperCase())
+  }
   const bytes = Buffer.from(secret, 'latin1')
   for (let shift = 0; shift < 3; shift++) {
     // Base64 of a text that holds the secret at byte offset `shift` (mod 3): the

@@ -8,7 +8,7 @@
  */
 import { exchange, HttpError, type HttpAnswer } from '../http.js'
 import type { GcoreApi, RequestKind } from '../ports.js'
-import { networkText } from '../text.js'
+import { networkText, redact } from '../text.js'
 import { classifyStatus, GcoreError, type FailureKind } from './errors.js'
 
 export interface ClientOptions {
@@ -87,7 +87,9 @@ export class GcoreClient implements GcoreApi {
     if (status >= 300 && status < 400) {
       detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`
     } else {
-      detail = describeErrorBody(answer.body, sent)
+      // Redact before the body is parsed or its tags stripped: a key with `<` or `>` in it
+      // would otherwise be cut into pieces too short to recognise.
+      detail = describeErrorBody(redact(answer.body, [this.options.apiKey]), sent)
       if (status === 404 && resourceId !== null) {
         detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`
       }
