@@ -30,11 +30,21 @@ const forms = keyForms(KEY)
 /** An error body that echoes the key in four forms and tries to start workflow commands. */
 const ECHO = JSON.stringify({
   message:
-    `refused key ${KEY} / ${forms['url-encoded']} / ${Buffer.from(KEY).toString('base64')} / ${forms['json-escaped']}` +
+    `refused key ${KEY} / ${forms['url-encoded']} / ${Buffer.from(KEY).toString('base64')} / ${forms['json-escaped']} / ${forms.hex}` +
     `\n::warning::INJECTED w\r\n::stop-commands::INJECTED s\r::error::INJECTED e`
 })
 
-type Kind = 'status 429' | 'status 400' | 'reset' | 'hang' | 'cut-body' | 'trickle' | 'hang-after-headers' | 'never-close' | 'huge-body'
+type Kind =
+  | 'status 429'
+  | 'status 400'
+  | 'reset'
+  | 'hang'
+  | 'cut-body'
+  | 'trickle'
+  | 'hang-after-headers'
+  | 'never-close'
+  | 'huge-body'
+  | 'filter-page'
 
 /**
  * The fault of each kind. Transport faults that deliver the real answer (cut
@@ -51,7 +61,9 @@ const FAULTS: Record<Kind, Fault> = {
   trickle: { kind: 'trickle', msPerByte: 1000 },
   'hang-after-headers': { kind: 'hang-after-headers' },
   'never-close': { kind: 'never-close', status: 400, body: ECHO },
-  'huge-body': { kind: 'huge-body', bytes: 200_000 }
+  'huge-body': { kind: 'huge-body', bytes: 200_000 },
+  // A web filter's page, 200 text/html, echoing the key and trying workflow commands.
+  'filter-page': { kind: 'filter-page', body: `<html><body><h1>Blocked by corporate web filter</h1><p>${ECHO}</p></body></html>` }
 }
 
 /** Kinds that end only at request-timeout: their runs may take a few timeouts longer. */

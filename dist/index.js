@@ -31889,7 +31889,48 @@ async function getJsonOnceMore(api, path, clock, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/gcore/shapes.ts
+/**
+ * What a Gcore GET answer must look like before it is read. A JSON answer of
+ * the wrong shape (`null` or `[]` where a resource was asked for, a string
+ * where a list was) is a failure that names what came, never read as a
+ * resource whose every setting is off.
+ */
+
+/** `null`, `an empty list`, `a list`, `a string`, `a number`, `true`, `an object`: for messages. */
+function describeJson(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return value.length === 0 ? 'an empty list' : 'a list';
+    if (typeof value === 'object')
+        return 'an object';
+    if (typeof value === 'string')
+        return 'a string';
+    if (typeof value === 'number')
+        return 'a number';
+    return String(value);
+}
+/** The answer as an object, when it is one with a numeric `id`; else a GcoreError naming what came. */
+function expectRecord(body, where, what) {
+    if (body && typeof body === 'object' && !Array.isArray(body) && typeof body.id === 'number') {
+        return body;
+    }
+    const got = body && typeof body === 'object' && !Array.isArray(body) ? 'an object without a numeric id' : describeJson(body);
+    throw new GcoreError(`${where}: the answer is ${got}, not ${what}`, 'rejected', null);
+}
+/** A plain list, or the `results` of a paginated one; else a GcoreError naming what came. */
+function expectList(body, where, what) {
+    if (Array.isArray(body))
+        return body;
+    const results = body?.results;
+    if (Array.isArray(results))
+        return results;
+    throw new GcoreError(`${where}: the answer is ${describeJson(body)}, not ${what}`, 'rejected', null);
+}
+
 ;// CONCATENATED MODULE: ./src/core/gcore/limits.ts
+
 
 /**
  * Gcore's documented limits: prefetch 100 paths a request, 1 a minute; purge by
@@ -31962,7 +32003,7 @@ async function readAccountLimits(api, clock, signal) {
         const body = await getJsonOnceMore(api, '/cdn/clients/me/limits', clock, signal);
         if (body && typeof body === 'object' && !Array.isArray(body))
             return { account: body };
-        return { account: null, problem: 'the answer is not a JSON object' };
+        return { account: null, problem: `the answer is ${describeJson(body)}, not a JSON object` };
     }
     catch (error) {
         const failure = GcoreError.from(error);
@@ -32221,6 +32262,7 @@ function withHostname(items, hostname, field) {
 
 
 
+
 /** Thrown when the settings had to be read (`resource-check: required`) and could not be. */
 class ResourceCheckFailed extends Error {
 }
@@ -32230,16 +32272,19 @@ function getJson({ api, clock, signal }, path) {
     return getJsonOnceMore(api, path, clock, signal);
 }
 async function resolveHostname(reader, hostname) {
-    const query = (field) => getJson(reader, `/cdn/resources?${field}=${encodeURIComponent(hostname)}&limit=1000`);
+    const query = async (field) => expectList(await getJson(reader, `/cdn/resources?${field}=${encodeURIComponent(hostname)}&limit=1000`), 'GET /cdn/resources', 'a list of resources');
     let ids;
     try {
-        ids = withHostname(listOf(await query('cname')), hostname, 'cname');
+        ids = withHostname(await query('cname'), hostname, 'cname');
         if (ids.length === 0)
-            ids = withHostname(listOf(await query('secondaryHostnames')), hostname, 'secondaryHostnames');
+            ids = withHostname(await query('secondaryHostnames'), hostname, 'secondaryHostnames');
     }
     catch (error) {
         if (error instanceof GcoreError && error.kind === 'forbidden') {
             throw new InputError('resource-id', name => `${name('resource-id')} ${JSON.stringify(hostname)} cannot be looked up: the key has no ${PERMISSION} (HTTP 403); give the resource's numeric ID instead.`);
+        }
+        if (error instanceof GcoreError && error.kind !== 'auth' && error.kind !== 'cancelled') {
+            throw new InputError('resource-id', name => `${name('resource-id')} ${JSON.stringify(hostname)} could not be looked up (${error.message}); give the resource's numeric ID instead.`);
         }
         throw error;
     }
@@ -32254,7 +32299,8 @@ async function resolveHostname(reader, hostname) {
 /** The rules endpoint, or the rules embedded in the resource when it cannot be read. */
 async function readRules(reader, id) {
     try {
-        return await getJson(reader, `/cdn/resources/${id}/rules`);
+        // A list (or a page of one); anything else is as unreadable as a failed request.
+        return expectList(await getJson(reader, `/cdn/resources/${id}/rules`), `GET /cdn/resources/${id}/rules`, 'a list of rules');
     }
     catch (error) {
         if (error instanceof GcoreError && (error.kind === 'auth' || error.kind === 'cancelled'))
@@ -32278,7 +32324,7 @@ async function lookUpResources(reader, refs, check) {
         if (check === 'off')
             continue;
         try {
-            const body = await getJson(reader, `/cdn/resources/${id}`);
+            const body = expectRecord(await getJson(reader, `/cdn/resources/${id}`), `GET /cdn/resources/${id}`, 'a resource');
             entry.resource = parseResource(body, await readRules(reader, id));
         }
         catch (error) {
@@ -32308,6 +32354,7 @@ async function lookUpResources(reader, refs, check) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/gcore/purge-status.ts
+
 
 const PURGE_TYPES = { url: 'purge_by_url', pattern: 'purge_by_pattern', all: 'purge_all' };
 // Runner and Gcore clocks may differ a little: look back a bit before the request.
@@ -32348,11 +32395,12 @@ async function fetchEntries(api, purge, sentAt, signal) {
     const entries = [];
     for (let page = 0; page < MAX_PAGES; page++) {
         const query = `purge_type=${PURGE_TYPES[purge.kind]}&from_created=${encodeURIComponent(fromCreated)}&limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`;
-        const body = (await api.getJson(`/cdn/purge_statuses?${query}`, signal));
+        const body = await api.getJson(`/cdn/purge_statuses?${query}`, signal);
+        const items = expectList(body, 'GET /cdn/purge_statuses', 'a list of purge statuses');
         if (Array.isArray(body))
-            return [...entries, ...body];
-        entries.push(...(Array.isArray(body?.results) ? body.results : []));
-        if (!body?.next)
+            return [...entries, ...items];
+        entries.push(...items);
+        if (!body.next)
             break;
     }
     return entries;
@@ -34538,6 +34586,8 @@ function describeNetworkError(error, status) {
 
 /** What is kept of an error body: enough for any message Gcore writes. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** How much of a foreign answer (a filter's page) is quoted. */
+const MAX_EXCERPT_CHARACTERS = 120;
 /** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
 const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
 const ENDPOINT = { prefetch: 'prefetch', url: 'purge', pattern: 'purge', all: 'purge' };
@@ -34557,9 +34607,13 @@ class GcoreClient {
     async send(kind, resourceId, items, signal) {
         const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`;
         const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal);
-        if (answer.status >= 200 && answer.status < 300)
+        if (answer.status < 200 || answer.status >= 300)
+            throw this.failure(answer, items, resourceId);
+        // Gcore answers a purge or a prefetch with no body or JSON; a cut JSON echo of a long list is still JSON.
+        const body = answer.body.trimStart();
+        if (body === '' || (answer.truncated && /^[[{]/.test(body)) || parsesAsJson(body))
             return { status: answer.status };
-        throw this.failure(answer, items, resourceId);
+        throw this.notGcores(answer);
     }
     async getJson(path, signal) {
         const answer = await this.request('GET', path, undefined, MAX_JSON_BODY_BYTES, signal);
@@ -34572,7 +34626,7 @@ class GcoreClient {
             return JSON.parse(answer.body);
         }
         catch {
-            throw new GcoreError(`${where}: the answer is not JSON`, 'rejected', answer.status);
+            throw this.notGcores(answer, where);
         }
     }
     async request(method, path, body, maxBodyBytes, signal) {
@@ -34610,9 +34664,30 @@ class GcoreClient {
         const prefix = where ? `${where}: ` : '';
         return new GcoreError(this.clean(`${prefix}HTTP ${status}: ${detail}`), classifyStatus(status), status, headerValue(answer.headers['retry-after']));
     }
+    /**
+     * A 2xx whose body is neither empty nor JSON did not come from Gcore's API: a
+     * corporate web filter's page, a captive portal, a proxy's own answer. It is a
+     * failure of the request, retried like a 5xx (the thing in between may let
+     * the next one through), with an excerpt of what it said.
+     */
+    notGcores(answer, where) {
+        const type = headerValue(answer.headers['content-type'])?.split(';')[0].trim() || 'no Content-Type';
+        const said = networkText(plainText(redact(answer.body, [this.options.apiKey])), [this.options.apiKey], MAX_EXCERPT_CHARACTERS);
+        const prefix = where ? `${where}: ` : '';
+        return new GcoreError(this.clean(`${prefix}HTTP ${answer.status} with a body that is not Gcore's (${type}, not JSON): the answer came from something between you and Gcore: a proxy or filter? It said: "${said}"`), 'transient', answer.status);
+    }
     /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
     clean(text) {
         return networkText(text, [this.options.apiKey]);
+    }
+}
+function parsesAsJson(text) {
+    try {
+        JSON.parse(text);
+        return true;
+    }
+    catch {
+        return false;
     }
 }
 function headerValue(value) {

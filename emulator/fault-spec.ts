@@ -23,6 +23,8 @@ export const FAULT_GRAMMAR = `  --fault <operation>:<which>=<fault>[:<parameter>
                                         for ever, ignoring the client's half-close
                 huge-body[:<bytes>]     an HTML error page of <bytes> '<' (default 200000),
                                         status 502 unless status=<code>
+                filter-page             a corporate web filter's page instead of the answer:
+                                        200 text/html, "Blocked by corporate web filter"
     parameter   status=<code>           a made-up answer instead of the real one (the
                                         transport faults otherwise carry the real answer:
                                         Gcore accepted the request)
@@ -33,7 +35,7 @@ export const FAULT_GRAMMAR = `  --fault <operation>:<which>=<fault>[:<parameter>
     examples    prefetch:2=cut-body   'any:1,3=status:503'   'prefetch:*=status:429:retry-after=0'
                 limits:1=trickle:1000   purge:1-3=hang   'resource:*=status:403:body={"detail": "no"}'`
 
-const KINDS = ['status', 'reset', 'hang', 'cut-body', 'trickle', 'hang-after-headers', 'never-close', 'huge-body'] as const
+const KINDS = ['status', 'reset', 'hang', 'cut-body', 'trickle', 'hang-after-headers', 'never-close', 'huge-body', 'filter-page'] as const
 type Kind = (typeof KINDS)[number]
 
 /** What the positional parameter of each kind means; absent: the kind takes none. */

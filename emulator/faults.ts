@@ -50,6 +50,8 @@ export type Fault =
   | ({ kind: 'never-close' } & AnswerOverride)
   /** An HTML error page of `bytes` (default 200 kB) `<` characters; status default 502. */
   | ({ kind: 'huge-body'; bytes?: number } & AnswerOverride)
+  /** A corporate web filter's page instead of Gcore's answer: `200 text/html` "Blocked by corporate web filter" unless overridden. */
+  | ({ kind: 'filter-page' } & AnswerOverride)
 
 export type FaultKind = Fault['kind']
 
@@ -90,8 +92,18 @@ export interface WireAnswer {
 
 /** Whether a fault makes up its own answer, so the request must not be processed. */
 export function replacesAnswer(fault: Fault): boolean {
-  return fault.kind === 'status' || fault.kind === 'huge-body' || ('status' in fault && fault.status !== undefined)
+  return (
+    fault.kind === 'status' ||
+    fault.kind === 'huge-body' ||
+    fault.kind === 'filter-page' ||
+    ('status' in fault && fault.status !== undefined)
+  )
 }
+
+/** What a web filter between the runner and Gcore answers to every request. */
+export const FILTER_PAGE =
+  '<!DOCTYPE html><html><head><title>Blocked by corporate web filter</title></head>' +
+  "<body><h1>Access denied</h1><p>This site is blocked by your organisation's web filter (category: Cloud APIs).</p></body></html>"
 
 /** The made-up answer of a fault that replaces the real one. */
 export function madeUpAnswer(fault: Fault): WireAnswer {
@@ -100,6 +112,13 @@ export function madeUpAnswer(fault: Fault): WireAnswer {
       status: fault.status ?? 502,
       body: fault.body ?? '<'.repeat(fault.bytes ?? 200_000),
       headers: { 'Content-Type': 'text/html', ...fault.headers }
+    }
+  }
+  if (fault.kind === 'filter-page') {
+    return {
+      status: fault.status ?? 200,
+      body: fault.body ?? FILTER_PAGE,
+      headers: { 'Content-Type': 'text/html; charset=utf-8', ...fault.headers }
     }
   }
   const override = fault as AnswerOverride

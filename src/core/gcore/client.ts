@@ -20,6 +20,8 @@ export interface ClientOptions {
 
 /** What is kept of an error body: enough for any message Gcore writes. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
+/** How much of a foreign answer (a filter's page) is quoted. */
+const MAX_EXCERPT_CHARACTERS = 120
 /** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
 const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
 
@@ -38,8 +40,11 @@ export class GcoreClient implements GcoreApi {
   async send(kind: RequestKind, resourceId: number, items: string[], signal?: AbortSignal): Promise<{ status: number }> {
     const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`
     const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal)
-    if (answer.status >= 200 && answer.status < 300) return { status: answer.status }
-    throw this.failure(answer, items, resourceId)
+    if (answer.status < 200 || answer.status >= 300) throw this.failure(answer, items, resourceId)
+    // Gcore answers a purge or a prefetch with no body or JSON; a cut JSON echo of a long list is still JSON.
+    const body = answer.body.trimStart()
+    if (body === '' || (answer.truncated && /^[[{]/.test(body)) || parsesAsJson(body)) return { status: answer.status }
+    throw this.notGcores(answer)
   }
 
   async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
@@ -51,7 +56,7 @@ export class GcoreClient implements GcoreApi {
     try {
       return JSON.parse(answer.body)
     } catch {
-      throw new GcoreError(`${where}: the answer is not JSON`, 'rejected', answer.status)
+      throw this.notGcores(answer, where)
     }
   }
 
@@ -103,9 +108,37 @@ export class GcoreClient implements GcoreApi {
     )
   }
 
+  /**
+   * A 2xx whose body is neither empty nor JSON did not come from Gcore's API: a
+   * corporate web filter's page, a captive portal, a proxy's own answer. It is a
+   * failure of the request, retried like a 5xx (the thing in between may let
+   * the next one through), with an excerpt of what it said.
+   */
+  private notGcores(answer: HttpAnswer, where?: string): GcoreError {
+    const type = headerValue(answer.headers['content-type'])?.split(';')[0].trim() || 'no Content-Type'
+    const said = networkText(plainText(redact(answer.body, [this.options.apiKey])), [this.options.apiKey], MAX_EXCERPT_CHARACTERS)
+    const prefix = where ? `${where}: ` : ''
+    return new GcoreError(
+      this.clean(
+        `${prefix}HTTP ${answer.status} with a body that is not Gcore's (${type}, not JSON): the answer came from something between you and Gcore: a proxy or filter? It said: "${said}"`
+      ),
+      'transient',
+      answer.status
+    )
+  }
+
   /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
   private clean(text: string): string {
     return networkText(text, [this.options.apiKey])
+  }
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
   }
 }
 
