@@ -55,7 +55,7 @@ describe('a purge or prefetch answer', () => {
     ['no Content-Type', '', 'accepted', 'accepted']
   ])('200 with %s: a transient failure naming the thing in between, with an excerpt', async (_, type, body, said) => {
     answer = { status: 200, type, body }
-    const error = await failure(client.send('purge', 1, ['/a.iso']) as Promise<unknown>)
+    const error = await failure(client.send('url', 1, ['/a.iso']))
     expect(error).toBeInstanceOf(GcoreError)
     expect(error).toMatchObject({ kind: 'transient', status: 200, retryable: true })
     expect(error!.message).toBe(
