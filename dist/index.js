@@ -12,6 +12,7 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -275,7 +276,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-exports.debug = debug; // for test
+__webpack_unused_export__ = debug; // for test
 
 
 /***/ }),
@@ -283,6 +284,7 @@ exports.debug = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -310,29 +312,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-module.exports.Dispatcher = Dispatcher
-module.exports.Client = Client
-module.exports.Pool = Pool
-module.exports.BalancedPool = BalancedPool
-module.exports.Agent = Agent
-module.exports.ProxyAgent = ProxyAgent
-module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
-module.exports.RetryAgent = RetryAgent
-module.exports.RetryHandler = RetryHandler
+__webpack_unused_export__ = Dispatcher
+__webpack_unused_export__ = Client
+__webpack_unused_export__ = Pool
+__webpack_unused_export__ = BalancedPool
+__webpack_unused_export__ = Agent
+module.exports.kT = ProxyAgent
+__webpack_unused_export__ = EnvHttpProxyAgent
+__webpack_unused_export__ = RetryAgent
+__webpack_unused_export__ = RetryHandler
 
-module.exports.DecoratorHandler = DecoratorHandler
-module.exports.RedirectHandler = RedirectHandler
-module.exports.createRedirectInterceptor = createRedirectInterceptor
-module.exports.interceptors = {
+__webpack_unused_export__ = DecoratorHandler
+__webpack_unused_export__ = RedirectHandler
+__webpack_unused_export__ = createRedirectInterceptor
+__webpack_unused_export__ = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-module.exports.buildConnector = buildConnector
-module.exports.errors = errors
-module.exports.util = {
+__webpack_unused_export__ = buildConnector
+__webpack_unused_export__ = errors
+__webpack_unused_export__ = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -386,11 +388,11 @@ function makeDispatcher (fn) {
   }
 }
 
-module.exports.setGlobalDispatcher = setGlobalDispatcher
-module.exports.getGlobalDispatcher = getGlobalDispatcher
+__webpack_unused_export__ = setGlobalDispatcher
+__webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-module.exports.fetch = async function fetch (init, options = undefined) {
+__webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -401,57 +403,57 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
-module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+/* unused reexport */ __nccwpck_require__(660).Headers
+/* unused reexport */ __nccwpck_require__(9051).Response
+/* unused reexport */ __nccwpck_require__(9967).Request
+/* unused reexport */ __nccwpck_require__(5910).FormData
+__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
+/* unused reexport */ __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-module.exports.setGlobalOrigin = setGlobalOrigin
-module.exports.getGlobalOrigin = getGlobalOrigin
+__webpack_unused_export__ = setGlobalOrigin
+__webpack_unused_export__ = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-module.exports.caches = new CacheStorage(kConstruct)
+__webpack_unused_export__ = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-module.exports.deleteCookie = deleteCookie
-module.exports.getCookies = getCookies
-module.exports.getSetCookies = getSetCookies
-module.exports.setCookie = setCookie
+__webpack_unused_export__ = deleteCookie
+__webpack_unused_export__ = getCookies
+__webpack_unused_export__ = getSetCookies
+__webpack_unused_export__ = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-module.exports.parseMIMEType = parseMIMEType
-module.exports.serializeAMimeType = serializeAMimeType
+__webpack_unused_export__ = parseMIMEType
+__webpack_unused_export__ = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
-module.exports.CloseEvent = CloseEvent
-module.exports.ErrorEvent = ErrorEvent
-module.exports.MessageEvent = MessageEvent
+/* unused reexport */ __nccwpck_require__(3726).WebSocket
+__webpack_unused_export__ = CloseEvent
+__webpack_unused_export__ = ErrorEvent
+__webpack_unused_export__ = MessageEvent
 
-module.exports.request = makeDispatcher(api.request)
-module.exports.stream = makeDispatcher(api.stream)
-module.exports.pipeline = makeDispatcher(api.pipeline)
-module.exports.connect = makeDispatcher(api.connect)
-module.exports.upgrade = makeDispatcher(api.upgrade)
+__webpack_unused_export__ = makeDispatcher(api.request)
+__webpack_unused_export__ = makeDispatcher(api.stream)
+__webpack_unused_export__ = makeDispatcher(api.pipeline)
+__webpack_unused_export__ = makeDispatcher(api.connect)
+__webpack_unused_export__ = makeDispatcher(api.upgrade)
 
-module.exports.MockClient = MockClient
-module.exports.MockPool = MockPool
-module.exports.MockAgent = MockAgent
-module.exports.mockErrors = mockErrors
+__webpack_unused_export__ = MockClient
+__webpack_unused_export__ = MockPool
+__webpack_unused_export__ = MockAgent
+__webpack_unused_export__ = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-module.exports.EventSource = EventSource
+__webpack_unused_export__ = EventSource
 
 
 /***/ }),
@@ -28557,13 +28559,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
 /***/ 6928:
 /***/ ((module) => {
 
@@ -28621,7 +28616,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -28796,8 +28791,8 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28872,7 +28867,7 @@ function toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -28946,7 +28941,7 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -28962,7 +28957,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
@@ -29128,7 +29123,7 @@ var MediaTypes;
  * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
  */
 function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [
@@ -29665,7 +29660,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -30046,7 +30041,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_.EOL);
+        return this.addRaw(external_os_namespaceObject.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -30770,13 +30765,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
+            let n = s.indexOf(external_os_namespaceObject.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
             }
             return s;
         }
@@ -31067,7 +31062,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31406,8 +31401,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_.platform();
-const arch = external_os_.arch();
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31588,7 +31583,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_.EOL);
+    process.stdout.write(external_os_namespaceObject.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -31656,7 +31651,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -32024,7 +32019,9 @@ const actionInputName = input => `input "${input}"`;
 class InputError extends Error {
     input;
     compose;
-    constructor(input, compose) {
+    constructor(
+    /** The input to fix, or `environment` for a variable of the run's environment (a proxy setting). */
+    input, compose) {
         super(capitalise(compose(actionInputName)));
         this.input = input;
         this.compose = compose;
@@ -32547,6 +32544,37 @@ function truncate(text, max) {
 function networkText(text, secrets, max = 500) {
     return truncate(redact(flatten(redact(text, secrets)), secrets), max);
 }
+/**
+ * An HTML page becomes its title, or its text without tags. One pass over the
+ * text, whatever it holds: a page of 200,000 `<` costs microseconds. Redact
+ * before: a tag can cut a secret into pieces too short to recognise.
+ */
+function htmlText(body) {
+    const lower = body.toLowerCase();
+    const open = lower.indexOf('<title');
+    if (open !== -1) {
+        const start = lower.indexOf('>', open);
+        const end = start === -1 ? -1 : lower.indexOf('</title', start);
+        if (end !== -1) {
+            const title = body.slice(start + 1, end).trim();
+            if (title)
+                return title;
+        }
+    }
+    let text = '';
+    let inTag = false;
+    for (const char of body) {
+        if (char === '<') {
+            inTag = true;
+            text += ' ';
+        }
+        else if (char === '>' && inTag)
+            inTag = false;
+        else if (!inTag)
+            text += char;
+    }
+    return text.replace(/\s+/g, ' ').trim() || 'unreadable response body';
+}
 
 ;// CONCATENATED MODULE: ./src/core/paths/release.ts
 /**
@@ -32604,7 +32632,8 @@ async function readRelease(api, settings, signal, timeoutMs = RELEASE_LOOKUP_TIM
                 : status
                     ? `HTTP ${status}`
                     : networkText(error instanceof Error ? error.message : String(error), [settings.githubToken]);
-        throw new InputError('release-tag', name => `${name('release-tag')}: could not read release ${JSON.stringify(tag)} of ${repository} (${why}); check ${name('github-token')}.`);
+        // GitHub answered: the token may be what it refused. Otherwise the reason says what failed on the way.
+        throw new InputError('release-tag', name => `${name('release-tag')}: could not read release ${JSON.stringify(tag)} of ${repository} (${why})${status ? `; check ${name('github-token')}` : ''}.`);
     }
     if (assets.length === 0)
         throw noAssets(tag);
@@ -32612,6 +32641,88 @@ async function readRelease(api, settings, signal, timeoutMs = RELEASE_LOOKUP_TIM
 }
 function noAssets(tag) {
     return new InputError('release-assets', name => `${name('release-assets')} is true, but release ${JSON.stringify(tag)} has no assets.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/proxy.ts
+/**
+ * The proxy variables, checked before any request. @actions/http-client reads
+ * them for every request (core/http.ts): `https_proxy` or `HTTPS_PROXY` for
+ * https URLs, `http_proxy` or `HTTP_PROXY` for http, the lower-case spelling
+ * first; `no_proxy` or `NO_PROXY` names hosts to reach directly. It ignores a
+ * value it cannot read (`proxy.corp:3128` parses as a URL of the scheme
+ * `proxy.corp:` with no host) and connects directly, or fails on each request:
+ * here such a value is an input-level error naming the variable, and a
+ * NO_PROXY entry the library would never match is a warning.
+ */
+
+/** The variable the library reads for each scheme, lower-case spelling first. */
+const PROXY_VARIABLES = [
+    ['https_proxy', 'HTTPS_PROXY'],
+    ['http_proxy', 'HTTP_PROXY']
+];
+/** The value with any credentials masked, for messages. */
+function shown(value) {
+    const at = value.lastIndexOf('@');
+    if (at === -1)
+        return value;
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? '';
+    return `${scheme}***${value.slice(at)}`;
+}
+/** What is wrong with a proxy value, as the library would read it; null when it is a usable http(s) proxy. */
+function proxyValueProblem(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        // The library's fallback for a value without a scheme, such as 10.0.0.1:3128.
+        if (/^https?:\/\//i.test(value))
+            return 'is not a valid URL';
+        try {
+            url = new URL(`http://${value}`);
+        }
+        catch {
+            return 'is not a valid URL';
+        }
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        const hostAndPort = /^[^/:]+:\d+$/.test(value);
+        return hostAndPort
+            ? `has no scheme, so it reads as a URL of the scheme "${url.protocol}" with no host: write http://${value}`
+            : `is a ${url.protocol.slice(0, -1)} proxy; only http:// and https:// proxies are supported`;
+    }
+    if (!url.hostname)
+        return 'names no host';
+    return null;
+}
+/**
+ * An InputError for the first proxy variable that cannot be used, naming it
+ * and its value (credentials masked), and warnings for NO_PROXY entries the
+ * library would never match.
+ */
+function checkProxyEnvironment(env) {
+    let error = null;
+    for (const spellings of PROXY_VARIABLES) {
+        const variable = spellings.find(name => env[name]);
+        if (!variable || error)
+            continue;
+        const value = env[variable].trim();
+        const problem = proxyValueProblem(value);
+        if (problem) {
+            error = new InputError('environment', () => `The environment variable ${variable} ${JSON.stringify(shown(value))} ${problem}.`);
+        }
+    }
+    const noProxy = env.no_proxy ? 'no_proxy' : env.NO_PROXY ? 'NO_PROXY' : null;
+    const warnings = [];
+    for (const entry of noProxy ? env[noProxy].split(',').map(item => item.trim()) : []) {
+        if (/^\*./.test(entry)) {
+            warnings.push(`${noProxy} entry ${JSON.stringify(entry)} never matches (a leading * is not a wildcard here): write ${entry.slice(1)} (a name covers its subdomains).`);
+        }
+        else if (/\/\d+$/.test(entry)) {
+            warnings.push(`${noProxy} entry ${JSON.stringify(entry)} never matches: address ranges are not supported; list the hosts or their names.`);
+        }
+    }
+    return { error, warnings };
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -34095,6 +34206,7 @@ async function verifyEdges(targets, probe, options) {
 
 
 
+
 /** The limits, resource and purge-status GETs are optional help: a slow answer must not hold up the run. */
 const OPTIONAL_REQUEST_TIMEOUT_MS = 5000;
 /** Ends the run before anything was sent: a refused key, a resource that must be read, an input, a cancel. */
@@ -34151,7 +34263,9 @@ class Run {
     stopped(stop) {
         if (!stop.inputError)
             this.notes.push(stop.message);
-        const report = this.unsent(stop.cancelled);
+        const unsent = this.unsent(stop.cancelled);
+        // Stopped on a problem, the run failed, whatever the (possibly empty) list of paths would make of it.
+        const report = stop.cancelled ? unsent : { ...unsent, result: 'failure' };
         const verdict = stop.cancelled && this.settings ? verdictOf(report, this.settings) : { failed: true, message: stop.message };
         return { settings: this.settings, report, verdict, inputError: stop.inputError };
     }
@@ -34207,6 +34321,13 @@ function readSettingsStep(run) {
         const settings = readSettings(run.options.getInput);
         for (const notice of settings.notices)
             run.say('notice', notice);
+        const proxies = checkProxyEnvironment(run.options.environment ?? {});
+        for (const warning of proxies.warnings)
+            run.say('warning', warning);
+        if (proxies.error) {
+            run.settings = settings;
+            throw proxies.error;
+        }
         return settings;
     }
     catch (error) {
@@ -34425,10 +34546,13 @@ function verifyTargets(run, plan, results) {
  *   never a promise that does not settle;
  * - at most `maxBodyBytes` of a body are kept: an endless error page cannot
  *   fill the memory or stall the event loop;
- * - no socket outlives its exchange, so a finished run exits at once.
+ * - no socket outlives its exchange, so a finished run exits at once;
+ * - the proxy settings (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, read by the
+ *   library for every request alike), and a proxy that refuses, fails or
+ *   answers CONNECT with anything but 200 named as the proxy in the error.
  *
- * This is the only module that imports @actions/http-client: the Gcore client
- * and the edge check both go through it.
+ * This is the only module that imports @actions/http-client: the Gcore client,
+ * the edge check and GitHub's release lookup all go through it.
  */
 
 class HttpError extends Error {
@@ -34479,7 +34603,9 @@ async function exchange(request, options) {
         keepAlive: false
     });
     let message;
+    let proxy = null;
     try {
+        proxy = proxyFor(request.url);
         const response = await client.request(request.method, request.url, request.body ?? null, request.headers);
         message = response.message;
         const { body, truncated } = await readBody(message, options.maxBodyBytes, controller.signal);
@@ -34493,6 +34619,11 @@ async function exchange(request, options) {
             throw new HttpError('cancelled while the request was in flight', 'cancelled', status);
         if (error instanceof HttpError)
             throw error;
+        if (proxy && status === null) {
+            const failure = describeProxyFailure(error, proxy);
+            if (failure)
+                throw failure;
+        }
         throw describeNetworkError(error, status);
     }
     finally {
@@ -34555,9 +34686,60 @@ function readBody(message, max, signal) {
         });
     });
 }
+function proxyFor(url) {
+    const href = lib_getProxyUrl(url);
+    if (!href)
+        return null;
+    const proxy = new URL(href);
+    const target = new URL(url);
+    const https = target.protocol === 'https:';
+    return {
+        shown: `${proxy.protocol}//${proxy.host}`,
+        variable: https ? 'HTTPS_PROXY' : 'HTTP_PROXY',
+        target: `${target.hostname}:${target.port || (https ? 443 : 80)}`
+    };
+}
+/**
+ * The tunnel the library opens through a proxy fails with ECONNRESET, whatever
+ * the cause: `tunneling socket could not be established, statusCode=502` or
+ * `…, cause=connect ECONNREFUSED …`. Said as what it is: the proxy's doing.
+ */
+function describeProxyFailure(error, proxy) {
+    const text = error?.message ?? '';
+    const the = `the proxy ${proxy.shown} (${proxy.variable})`;
+    const status = /tunneling socket could not be established, statusCode=(\d+)/.exec(text)?.[1];
+    if (status) {
+        const auth = status === '407' ? ': it wants credentials (http://user:password@host:port in the variable)' : '';
+        return new HttpError(`${the} answered HTTP ${status} to CONNECT ${proxy.target}${auth}`, 'network', null, 'EPROXY');
+    }
+    if (text.startsWith('got illegal response body from proxy')) {
+        return new HttpError(`${the} answered CONNECT ${proxy.target} with a body instead of opening the tunnel`, 'network', null, 'EPROXY');
+    }
+    const cause = /tunneling socket could not be established, cause=(.*)$/s.exec(text)?.[1];
+    if (cause === undefined)
+        return null;
+    if (/ECONNREFUSED/.test(cause))
+        return new HttpError(`${the} refused the connection`, 'network', null, 'EPROXY');
+    if (/ENOTFOUND|EAI_AGAIN/.test(cause))
+        return new HttpError(`${the}: its host was not found`, 'network', null, 'EPROXY');
+    if (/socket hang up|ECONNRESET|EPIPE/.test(cause))
+        return new HttpError(`${the} closed the connection before it opened the tunnel to ${proxy.target}`, 'network', null, 'EPROXY');
+    return new HttpError(`${the} failed: ${cause}`, 'network', null, 'EPROXY');
+}
+/** Node's codes for a certificate chain it cannot trust: often a proxy that inspects TLS with its own CA. */
+const UNTRUSTED_CERTIFICATE = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
+]);
 function describeNetworkError(error, status) {
     const err = error;
     const code = err?.code;
+    if (code && UNTRUSTED_CERTIFICATE.has(code)) {
+        return new HttpError(`the server's certificate is not trusted (${err.message}): a proxy or filter that inspects TLS? Trust its CA with NODE_EXTRA_CA_CERTS`, 'network', status, code);
+    }
     switch (code) {
         case 'ECONNREFUSED':
             return new HttpError('connection refused', 'network', status, code);
@@ -34672,7 +34854,7 @@ class GcoreClient {
      */
     notGcores(answer, where) {
         const type = headerValue(answer.headers['content-type'])?.split(';')[0].trim() || 'no Content-Type';
-        const said = networkText(plainText(redact(answer.body, [this.options.apiKey])), [this.options.apiKey], MAX_EXCERPT_CHARACTERS);
+        const said = networkText(htmlText(redact(answer.body, [this.options.apiKey])), [this.options.apiKey], MAX_EXCERPT_CHARACTERS);
         const prefix = where ? `${where}: ` : '';
         return new GcoreError(this.clean(`${prefix}HTTP ${answer.status} with a body that is not Gcore's (${type}, not JSON): the answer came from something between you and Gcore: a proxy or filter? It said: "${said}"`), 'transient', answer.status);
     }
@@ -34715,7 +34897,7 @@ function describeErrorBody(text, sent) {
         parsed = JSON.parse(body);
     }
     catch {
-        return plainText(body);
+        return htmlText(body);
     }
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
         const { message, errors, detail } = parsed;
@@ -34746,36 +34928,6 @@ function describeFieldErrors(errors, sent) {
         }
     }
     return parts.join('; ');
-}
-/**
- * An HTML error page becomes its title, or its text without tags. One pass
- * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
- */
-function plainText(body) {
-    const lower = body.toLowerCase();
-    const open = lower.indexOf('<title');
-    if (open !== -1) {
-        const start = lower.indexOf('>', open);
-        const end = start === -1 ? -1 : lower.indexOf('</title', start);
-        if (end !== -1) {
-            const title = body.slice(start + 1, end).trim();
-            if (title)
-                return title;
-        }
-    }
-    let text = '';
-    let inTag = false;
-    for (const char of body) {
-        if (char === '<') {
-            inTag = true;
-            text += ' ';
-        }
-        else if (char === '>' && inTag)
-            inTag = false;
-        else if (!inTag)
-            text += char;
-    }
-    return text.replace(/\s+/g, ' ').trim() || 'unreadable response body';
 }
 
 ;// CONCATENATED MODULE: ./src/core/http-network.ts
@@ -35109,14 +35261,114 @@ function exitWhenIdle(graceMs = 1000) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/core/paths/github-rest.ts
+/**
+ * GitHub's REST API for a release's assets, through the one HTTP layer
+ * (core/http.ts: one deadline per request, body caps, and the proxy settings
+ * every request honours), for both front ends: the action on `release-tag`,
+ * the CLI on `--release-tag`. What to look up and what a failure means is the
+ * release policy's (release.ts); this says only what GitHub answered.
+ *
+ * An answer that is not GitHub's JSON (a web filter's page behind a 200) or
+ * not of the expected shape is a ReleaseReadError that says so, never a crash.
+ */
+
+
+
+/** A page of 100 assets is about 200 kB of JSON. */
+const MAX_PAGE_BYTES = 8 * 1024 * 1024;
+const PER_PAGE = 100;
+/** A release holds at most 1,000 assets; pages past that are a loop, not a release. */
+const github_rest_MAX_PAGES = 20;
+/** The calls against `apiUrl` (GITHUB_API_URL: https://api.github.com, or a GHES server's `/api/v3`) with `token`. */
+function githubRestReleases(apiUrl) {
+    const api = apiUrl.replace(/\/+$/, '');
+    return token => {
+        const get = async (url, signal) => {
+            // `token`, as Octokit sends it: every GitHub and GHES version reads it.
+            const headers = { Accept: 'application/vnd.github+json', Authorization: `token ${token}`, 'X-GitHub-Api-Version': '2022-11-28' };
+            const answer = await exchange({ method: 'GET', url, headers }, { timeoutMs: RELEASE_LOOKUP_TIMEOUT_MS, signal, maxBodyBytes: MAX_PAGE_BYTES });
+            const where = `GET ${new URL(url).pathname}`;
+            if (answer.status < 200 || answer.status >= 300)
+                throw new ReleaseReadError(`${where}: HTTP ${answer.status}`, answer.status);
+            try {
+                return { body: JSON.parse(answer.body), next: nextPage(answer, api) };
+            }
+            catch {
+                throw notGitHubs(answer, where, token);
+            }
+        };
+        return {
+            async releaseIdByTag(owner, repo, tag, signal) {
+                const { body } = await get(`${api}/repos/${owner}/${repo}/releases/tags/${encodeURIComponent(tag)}`, signal);
+                const id = body?.id;
+                if (typeof id !== 'number')
+                    throw new ReleaseReadError('the release answer has no numeric id');
+                return id;
+            },
+            async assets(owner, repo, releaseId, signal) {
+                const assets = [];
+                let url = `${api}/repos/${owner}/${repo}/releases/${releaseId}/assets?per_page=${PER_PAGE}`;
+                for (let page = 0; url && page < github_rest_MAX_PAGES; page++) {
+                    const { body, next } = await get(url, signal);
+                    if (!Array.isArray(body) || body.some(item => typeof item?.name !== 'string' || typeof item?.size !== 'number')) {
+                        throw new ReleaseReadError('the assets answer is not a list of assets');
+                    }
+                    assets.push(...body.map(item => ({ name: item.name, size: item.size })));
+                    url = next;
+                }
+                return assets;
+            }
+        };
+    };
+}
+/** A release's assets by tag in `repository` (owner/repo), as the release policy asks for them. */
+function assetsByTag(repository, calls) {
+    return async (tag, token, signal) => {
+        const [owner, repo] = repository.split('/');
+        const api = calls(token);
+        try {
+            const assets = await api.assets(owner, repo, await api.releaseIdByTag(owner, repo, tag, signal), signal);
+            return assets.map(asset => ({ name: asset.name, size: asset.size }));
+        }
+        catch (error) {
+            if (error instanceof ReleaseReadError)
+                throw error;
+            const status = error.status;
+            throw new ReleaseReadError(error?.message ?? String(error), typeof status === 'number' ? status : null);
+        }
+    };
+}
+/** The `rel="next"` URL of the Link header, when it is on the API's own origin (the token goes nowhere else). */
+function nextPage(answer, api) {
+    const link = answer.headers.link;
+    const next = (Array.isArray(link) ? link.join(',') : (link ?? '')).split(',').find(part => /;\s*rel="?next"?/.test(part));
+    const url = next && /<([^>]+)>/.exec(next)?.[1];
+    if (!url)
+        return null;
+    try {
+        return new URL(url).origin === new URL(api).origin ? url : null;
+    }
+    catch {
+        return null;
+    }
+}
+function notGitHubs(answer, where, token) {
+    const type = (Array.isArray(answer.headers['content-type']) ? answer.headers['content-type'][0] : answer.headers['content-type'])?.split(';')[0];
+    const said = networkText(htmlText(redact(answer.body, [token])), [token], 120);
+    return new ReleaseReadError(`${where}: HTTP ${answer.status} with a body that is not GitHub's (${type || 'no Content-Type'}, not JSON): the answer came from something between you and GitHub: a proxy or filter? It said: "${said}"`);
+}
+
 ;// CONCATENATED MODULE: ./src/action/context.ts
 /**
  * The run's GitHub context, and GitHub's releases as the engine's ReleaseApi.
  *
  * The context comes from the runner's environment and event file, as
- * @actions/github reads it, so the action loads Octokit only when a release
- * must be looked up by tag (on a `release` event the assets are in the event).
- * What to look up and what a failure means is core's (paths/release.ts).
+ * @actions/github reads it. On a `release` event the assets are in the event;
+ * otherwise the release is read by tag from GitHub's REST API through the one
+ * HTTP layer (core/paths/github-rest.ts), like every other request: the same
+ * deadlines and the same proxy settings. What to look up and what a failure
+ * means is core's (paths/release.ts).
  */
 
 
@@ -35153,31 +35405,8 @@ function runContext(event) {
         runUrl: event.repository && event.runId ? `${event.serverUrl}/${event.repository}/actions/runs/${event.runId}` : null
     };
 }
-/** Octokit from @actions/github, loaded on first use. */
-function octokit(token) {
-    const load = async () => {
-        const github = await __nccwpck_require__.e(/* import() */ 157).then(__nccwpck_require__.bind(__nccwpck_require__, 157));
-        return github.getOctokit(token);
-    };
-    return {
-        async releaseIdByTag(owner, repo, tag, signal) {
-            const client = await load();
-            return (await client.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } })).data.id;
-        },
-        async assets(owner, repo, releaseId, signal) {
-            const client = await load();
-            return client.paginate(client.rest.repos.listReleaseAssets, {
-                owner,
-                repo,
-                release_id: releaseId,
-                per_page: 100,
-                request: { signal }
-            });
-        }
-    };
-}
-/** The release of a `release` event from its payload; any other release through Octokit, by tag. */
-function githubReleases(event, api = octokit) {
+/** The release of a `release` event from its payload; any other release from the REST API, by tag. */
+function githubReleases(event, api = githubRestReleases(event.apiUrl)) {
     const fromEvent = payloadRelease(event);
     const eventRelease = fromEvent
         ? { tag: fromEvent.tag_name, assets: (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size })) }
@@ -35186,19 +35415,7 @@ function githubReleases(event, api = octokit) {
         event: event.eventName,
         eventRelease,
         repository: event.repository,
-        async assetsByTag(tag, token, signal) {
-            const [owner, repo] = event.repository.split('/');
-            const client = api(token);
-            try {
-                const assets = await client.assets(owner, repo, await client.releaseIdByTag(owner, repo, tag, signal), signal);
-                return assets.map(asset => ({ name: asset.name, size: asset.size }));
-            }
-            catch (error) {
-                // Octokit's RequestError carries GitHub's status.
-                const status = error.status;
-                throw new ReleaseReadError(error.message, typeof status === 'number' ? status : null);
-            }
-        }
+        assetsByTag: assetsByTag(event.repository, api)
     };
 }
 
@@ -35441,11 +35658,34 @@ function emptyReport(note) {
     };
     return { ...buildReport({ paths: [], resources: [] }, [], facts), result: 'failure' };
 }
+/**
+ * The passwords in the proxy variables, masked like the key: no message quotes
+ * them, but a library's error could. Shorter than 4 characters, a mask would
+ * blank out ordinary words all over the log.
+ */
+function proxyPasswords(env) {
+    const passwords = [];
+    for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+        const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]*)@/i.exec(env[name] ?? '')?.[1];
+        if (password && password.length >= 4)
+            passwords.push(password, decodeURIComponentSafe(password));
+    }
+    return passwords;
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
 async function run() {
     // Mask the secrets before anything else can print them.
-    for (const secret of [getInput('api-key'), getInput('github-token')])
+    for (const secret of [getInput('api-key'), getInput('github-token'), ...proxyPasswords(process.env)]) {
         if (secret.trim())
             core_setSecret(secret.trim());
+    }
     const event = readEvent();
     const context = runContext(event);
     const contextLine = renderContextLine(context, 'text');
@@ -35462,7 +35702,8 @@ async function run() {
             network: httpNetwork,
             releases: githubReleases(event),
             signal: cancellation.signal,
-            workspace: process.env.GITHUB_WORKSPACE || process.cwd()
+            workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+            environment: process.env
         });
         const { reportFile, notes } = publishOutputs(outcome.report);
         await writeSummary(outcome.report, { reportFile, notes, context });

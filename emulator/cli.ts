@@ -2,7 +2,7 @@
  * The Gcore emulator as a standalone server, for the CI job that runs the action
  * with `uses: ./` and for trying the action or the CLI by hand:
  *
- *   npm run emulator -- --port 8787 --key test-key [--window 1] [--resource id=1,slice=on] [--fault prefetch:2=cut-body]
+ *   npm run emulator -- --port 8787 --key test-key [--window 1] [--resource id=1,slice=on] [--fault prefetch:2=cut-body] [--proxy-port 0]
  *
  * Prints one line with the API and edge URLs, then each request as it is
  * answered, until SIGINT or SIGTERM. `--help` lists every flag.
@@ -20,14 +20,14 @@ function describe(event: RequestEvent): string {
   return `${time} api  ${method} ${url} → ${answer}${fault && fault !== answer ? ` (fault: ${fault})` : ''}`
 }
 
-function headline(config: CliConfig, api: string, edge: string): string {
+function headline(config: CliConfig, api: string, edge: string, proxy: string | null): string {
   const { options } = config
   const resources = options.resources ? `resources ${options.resources.map(resource => resource.id).join(', ')}` : 'any numeric resource ID'
   const extras = [
     options.restrictedKeys?.length ? `${options.restrictedKeys.length} restricted key(s)` : '',
     config.faults.length ? `${config.faults.length} fault rule(s)` : ''
   ].filter(Boolean)
-  return `Gcore emulator: API ${api} · edge ${edge} · key "${options.apiKey}" · rate window ${options.windowMs! / 1000} s · ${resources}${extras.length ? ` · ${extras.join(' · ')}` : ''}`
+  return `Gcore emulator: API ${api} · edge ${edge}${proxy ? ` · proxy ${proxy}` : ''} · key "${options.apiKey}" · rate window ${options.windowMs! / 1000} s · ${resources}${extras.length ? ` · ${extras.join(' · ')}` : ''}`
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -47,15 +47,17 @@ async function main(argv: string[]): Promise<number> {
   for (const rule of config.faults) emulator.inject(rule)
   let api: string
   let edge: string
+  let proxy: string | null = null
   try {
     api = await emulator.start(config.port)
     edge = await emulator.startEdge(undefined, config.edgePort)
+    if (config.proxyPort !== undefined) proxy = await emulator.startProxy(config.proxyPort)
   } catch (error) {
     await emulator.stop()
     console.error(`error: cannot listen on 127.0.0.1 (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
     return 1
   }
-  console.log(headline(config, api, edge))
+  console.log(headline(config, api, edge, proxy))
   await new Promise<void>(resolve => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve())
   })

@@ -5,11 +5,13 @@
  * is the reference; parseFaultSpec turns one spec into a FaultRule or throws
  * an error that names the bad part.
  */
-import { FAULT_OPERATIONS, type Fault, type FaultOperation, type FaultRule, type Ordinals } from './faults.js'
+import { FAULT_OPERATIONS, ruleProblem, type Fault, type FaultOperation, type FaultRule, type Ordinals } from './faults.js'
 
 export const FAULT_GRAMMAR = `  --fault <operation>:<which>=<fault>[:<parameter>]...
     operation   ${FAULT_OPERATIONS.join(' | ')}
-                (resource = GET /cdn/resources/{id}, rules = its rules, resources = the list)
+                (resource = GET /cdn/resources/{id}, rules = its rules, resources = the list,
+                connect = a CONNECT to the emulator's proxy (--proxy-port): set HTTPS_PROXY
+                to its URL and use any api-url host name but a loopback one)
     which       requests of that operation, counted from 1: * (every one), or a comma
                 list of N, N-M and N- (N and every later one); e.g. 2  1,3  1-3  5-  *
     fault       status:<code>           answer this status instead (no processing)
@@ -25,6 +27,8 @@ export const FAULT_GRAMMAR = `  --fault <operation>:<which>=<fault>[:<parameter>
                                         status 502 unless status=<code>
                 filter-page             a corporate web filter's page instead of the answer:
                                         200 text/html, "Blocked by corporate web filter"
+                proxy-status:<code>     (connect only) answer CONNECT with this status, no tunnel
+                proxy-reset             (connect only) close the connection, no answer to CONNECT
     parameter   status=<code>           a made-up answer instead of the real one (the
                                         transport faults otherwise carry the real answer:
                                         Gcore accepted the request)
@@ -33,14 +37,28 @@ export const FAULT_GRAMMAR = `  --fault <operation>:<which>=<fault>[:<parameter>
                 Values are percent-decoded: write a colon as %3A, e.g.
                 retry-after=Wed, 21 Oct 2015 07%3A28%3A00 GMT
     examples    prefetch:2=cut-body   'any:1,3=status:503'   'prefetch:*=status:429:retry-after=0'
-                limits:1=trickle:1000   purge:1-3=hang   'resource:*=status:403:body={"detail": "no"}'`
+                limits:1=trickle:1000   purge:1-3=hang   'resource:*=status:403:body={"detail": "no"}'
+                connect:1,3=proxy-status:502   connect:*=proxy-reset`
 
-const KINDS = ['status', 'reset', 'hang', 'cut-body', 'trickle', 'hang-after-headers', 'never-close', 'huge-body', 'filter-page'] as const
+const KINDS = [
+  'status',
+  'reset',
+  'hang',
+  'cut-body',
+  'trickle',
+  'hang-after-headers',
+  'never-close',
+  'huge-body',
+  'filter-page',
+  'proxy-status',
+  'proxy-reset'
+] as const
 type Kind = (typeof KINDS)[number]
 
 /** What the positional parameter of each kind means; absent: the kind takes none. */
 const POSITIONAL: Partial<Record<Kind, { name: string; required: boolean }>> = {
   status: { name: 'status code', required: true },
+  'proxy-status': { name: 'status code', required: true },
   'cut-body': { name: 'bytes of the body to send', required: false },
   trickle: { name: 'milliseconds per byte', required: false },
   'huge-body': { name: 'body size in bytes', required: false }
@@ -60,11 +78,14 @@ export function parseFaultSpec(spec: string): FaultRule {
   const operation = target.slice(0, colon)
   if (!FAULT_OPERATIONS.includes(operation as FaultOperation))
     fail(`unknown operation "${operation}" (one of ${FAULT_OPERATIONS.join(', ')})`)
-  return {
+  const rule: FaultRule = {
     operation: operation as FaultOperation,
     on: parseOrdinals(target.slice(colon + 1), fail),
     fault: parseFault(spec.slice(equals + 1), fail)
   }
+  const problem = ruleProblem(rule)
+  if (problem) fail(problem)
+  return rule
 }
 
 function parseOrdinals(text: string, fail: (problem: string) => never): Ordinals {
@@ -100,7 +121,8 @@ function parseFault(text: string, fail: (problem: string) => never): Fault {
       value = wholeNumber(part, `${kind}'s ${positional!.name}`, fail)
       continue
     }
-    if (kind === 'reset' || kind === 'hang') fail(`${kind} takes no parameters ("${part}")`)
+    if (kind === 'reset' || kind === 'hang' || kind === 'proxy-reset' || kind === 'proxy-status')
+      fail(`${kind} takes no parameters ("${part}")`)
     const name = part.slice(0, equals)
     const raw = part.slice(equals + 1)
     if (name === 'body') {
@@ -125,8 +147,12 @@ function parseFault(text: string, fail: (problem: string) => never): Fault {
     case 'status':
       if (value! < 100 || value! > 599) fail(`status code ${value} is not between 100 and 599`)
       return { kind, status: value!, ...override }
+    case 'proxy-status':
+      if (value! < 100 || value! > 599) fail(`status code ${value} is not between 100 and 599`)
+      return { kind, status: value! }
     case 'reset':
     case 'hang':
+    case 'proxy-reset':
       return { kind }
     case 'cut-body':
       return { kind, ...(value === undefined ? {} : { bytesSent: value }), ...override }

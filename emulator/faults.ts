@@ -7,13 +7,19 @@
  * `trickle`, `hang-after-headers`, `never-close`) deliver the emulator's real
  * answer badly, so Gcore did accept the request even if the client never
  * learns it; give them a `status` to deliver a made-up answer instead.
+ *
+ * Proxy faults (`proxy-status`, `proxy-reset`) apply to `connect`: a CONNECT
+ * to the emulator's proxy (startProxy; HTTPS_PROXY or HTTP_PROXY pointed at it,
+ * api-url on any host name but a loopback one). They answer the CONNECT, which
+ * is counted on its own: `any` neither counts nor matches it.
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http'
 
 /** Which endpoint a request is for. */
 export type Operation = 'prefetch' | 'purge' | 'limits' | 'purge-status' | 'resource' | 'rules' | 'resources' | 'other'
 
-export type FaultOperation = Operation | 'any'
+/** `connect`: a CONNECT to the emulator as a proxy. */
+export type FaultOperation = Operation | 'any' | 'connect'
 
 export const FAULT_OPERATIONS: readonly FaultOperation[] = [
   'prefetch',
@@ -23,7 +29,8 @@ export const FAULT_OPERATIONS: readonly FaultOperation[] = [
   'resource',
   'rules',
   'resources',
-  'any'
+  'any',
+  'connect'
 ]
 
 /** A made-up answer: status, body and extra headers. */
@@ -52,8 +59,23 @@ export type Fault =
   | ({ kind: 'huge-body'; bytes?: number } & AnswerOverride)
   /** A corporate web filter's page instead of Gcore's answer: `200 text/html` "Blocked by corporate web filter" unless overridden. */
   | ({ kind: 'filter-page' } & AnswerOverride)
+  /** On `connect`: the proxy answers CONNECT with this status (502, 403, 407…) instead of opening the tunnel. */
+  | { kind: 'proxy-status'; status: number }
+  /** On `connect`: the proxy closes the connection without answering CONNECT. */
+  | { kind: 'proxy-reset' }
 
 export type FaultKind = Fault['kind']
+
+/** The kinds that answer a CONNECT; only they apply to `connect`, and only to it. */
+const PROXY_FAULT_KINDS: readonly FaultKind[] = ['proxy-status', 'proxy-reset']
+
+/** Why a rule cannot apply, or null: proxy faults are for `connect` alone, and `connect` takes only them. */
+export function ruleProblem(rule: FaultRule): string | null {
+  const proxyKind = PROXY_FAULT_KINDS.includes(rule.fault.kind)
+  if (rule.operation === 'connect' && !proxyKind) return `connect takes only ${PROXY_FAULT_KINDS.join(' or ')}, not ${rule.fault.kind}`
+  if (rule.operation !== 'connect' && proxyKind) return `${rule.fault.kind} applies only to connect (the emulator as a proxy)`
+  return null
+}
 
 /** 1-based ordinals among the requests of the rule's operation: a list of numbers and ranges, or every request. */
 export type Ordinals = 'every' | (number | { from: number; to?: number })[]
@@ -76,11 +98,10 @@ export class FaultSchedule {
   readonly rules: FaultRule[] = []
   private readonly counts = new Map<FaultOperation, number>()
 
-  next(operation: Operation): Fault | undefined {
-    for (const key of [operation, 'any'] as const) this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
-    return this.rules.find(
-      rule => (rule.operation === 'any' || rule.operation === operation) && matchesOrdinal(rule.on, this.counts.get(rule.operation)!)
-    )?.fault
+  next(operation: Operation | 'connect'): Fault | undefined {
+    const keys: FaultOperation[] = operation === 'connect' ? ['connect'] : [operation, 'any']
+    for (const key of keys) this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+    return this.rules.find(rule => keys.includes(rule.operation) && matchesOrdinal(rule.on, this.counts.get(rule.operation)!))?.fault
   }
 }
 
@@ -92,6 +113,7 @@ export interface WireAnswer {
 
 /** Whether a fault makes up its own answer, so the request must not be processed. */
 export function replacesAnswer(fault: Fault): boolean {
+  if (fault.kind === 'proxy-status') return false
   return (
     fault.kind === 'status' ||
     fault.kind === 'huge-body' ||
@@ -101,7 +123,7 @@ export function replacesAnswer(fault: Fault): boolean {
 }
 
 /** What a web filter between the runner and Gcore answers to every request. */
-export const FILTER_PAGE =
+const FILTER_PAGE =
   '<!DOCTYPE html><html><head><title>Blocked by corporate web filter</title></head>' +
   "<body><h1>Access denied</h1><p>This site is blocked by your organisation's web filter (category: Cloud APIs).</p></body></html>"
 

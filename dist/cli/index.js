@@ -444,7 +444,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 5159:
+/***/ 7540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
@@ -829,7 +829,7 @@ async function main(argv) {
         return (process.stdout.write(`${(0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
     if (args.version)
         return (process.stdout.write(`${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
-    const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(540)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7540));
+    const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(626)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3626));
     return runCommand(args, process.env);
 }
 // Not a top-level await: with one, ncc wraps the entry in an async module, which costs start-up time.

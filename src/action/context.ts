@@ -2,12 +2,14 @@
  * The run's GitHub context, and GitHub's releases as the engine's ReleaseApi.
  *
  * The context comes from the runner's environment and event file, as
- * @actions/github reads it, so the action loads Octokit only when a release
- * must be looked up by tag (on a `release` event the assets are in the event).
- * What to look up and what a failure means is core's (paths/release.ts).
+ * @actions/github reads it. On a `release` event the assets are in the event;
+ * otherwise the release is read by tag from GitHub's REST API through the one
+ * HTTP layer (core/paths/github-rest.ts), like every other request: the same
+ * deadlines and the same proxy settings. What to look up and what a failure
+ * means is core's (paths/release.ts).
  */
 import { readFileSync } from 'node:fs'
-import { ReleaseReadError } from '../core/paths/release.js'
+import { assetsByTag, githubRestReleases, type ReleaseCalls } from '../core/paths/github-rest.js'
 import type { Release, ReleaseApi } from '../core/ports.js'
 import type { RunContext } from '../core/report/markdown.js'
 
@@ -62,38 +64,8 @@ export function runContext(event: GitHubEvent): RunContext {
   }
 }
 
-/** The two calls of Octokit the release lookup makes, so tests can pass a stub. */
-export interface OctokitReleases {
-  releaseIdByTag(owner: string, repo: string, tag: string, signal: AbortSignal): Promise<number>
-  assets(owner: string, repo: string, releaseId: number, signal: AbortSignal): Promise<{ name: string; size: number }[]>
-}
-
-/** Octokit from @actions/github, loaded on first use. */
-function octokit(token: string): OctokitReleases {
-  const load = async () => {
-    const github = await import('@actions/github')
-    return github.getOctokit(token)
-  }
-  return {
-    async releaseIdByTag(owner, repo, tag, signal) {
-      const client = await load()
-      return (await client.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } })).data.id
-    },
-    async assets(owner, repo, releaseId, signal) {
-      const client = await load()
-      return client.paginate(client.rest.repos.listReleaseAssets, {
-        owner,
-        repo,
-        release_id: releaseId,
-        per_page: 100,
-        request: { signal }
-      })
-    }
-  }
-}
-
-/** The release of a `release` event from its payload; any other release through Octokit, by tag. */
-export function githubReleases(event: GitHubEvent, api: (token: string) => OctokitReleases = octokit): ReleaseApi {
+/** The release of a `release` event from its payload; any other release from the REST API, by tag. */
+export function githubReleases(event: GitHubEvent, api: (token: string) => ReleaseCalls = githubRestReleases(event.apiUrl)): ReleaseApi {
   const fromEvent = payloadRelease(event)
   const eventRelease: Release | null = fromEvent
     ? { tag: fromEvent.tag_name, assets: (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size })) }
@@ -102,17 +74,6 @@ export function githubReleases(event: GitHubEvent, api: (token: string) => Octok
     event: event.eventName,
     eventRelease,
     repository: event.repository,
-    async assetsByTag(tag, token, signal) {
-      const [owner, repo] = event.repository.split('/')
-      const client = api(token)
-      try {
-        const assets = await client.assets(owner, repo, await client.releaseIdByTag(owner, repo, tag, signal), signal)
-        return assets.map(asset => ({ name: asset.name, size: asset.size }))
-      } catch (error) {
-        // Octokit's RequestError carries GitHub's status.
-        const status = (error as { status?: unknown }).status
-        throw new ReleaseReadError((error as Error).message, typeof status === 'number' ? status : null)
-      }
-    }
+    assetsByTag: assetsByTag(event.repository, api)
   }
 }

@@ -37,9 +37,33 @@ function emptyReport(note: string): RunReport {
   return { ...buildReport({ paths: [], resources: [] }, [], facts), result: 'failure' }
 }
 
+/**
+ * The passwords in the proxy variables, masked like the key: no message quotes
+ * them, but a library's error could. Shorter than 4 characters, a mask would
+ * blank out ordinary words all over the log.
+ */
+function proxyPasswords(env: NodeJS.ProcessEnv): string[] {
+  const passwords: string[] = []
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]*)@/i.exec(env[name] ?? '')?.[1]
+    if (password && password.length >= 4) passwords.push(password, decodeURIComponentSafe(password))
+  }
+  return passwords
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
 export async function run(): Promise<void> {
   // Mask the secrets before anything else can print them.
-  for (const secret of [core.getInput('api-key'), core.getInput('github-token')]) if (secret.trim()) core.setSecret(secret.trim())
+  for (const secret of [core.getInput('api-key'), core.getInput('github-token'), ...proxyPasswords(process.env)]) {
+    if (secret.trim()) core.setSecret(secret.trim())
+  }
 
   const event = readEvent()
   const context = runContext(event)
@@ -59,7 +83,8 @@ export async function run(): Promise<void> {
       network: httpNetwork,
       releases: githubReleases(event),
       signal: cancellation.signal,
-      workspace: process.env.GITHUB_WORKSPACE || process.cwd()
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      environment: process.env
     })
     const { reportFile, notes } = publishOutputs(outcome.report)
     await writeSummary(outcome.report, { reportFile, notes, context })

@@ -93,3 +93,31 @@ function truncate(text: string, max: number): string {
 export function networkText(text: string, secrets: readonly string[], max = 500): string {
   return truncate(redact(flatten(redact(text, secrets)), secrets), max)
 }
+
+/**
+ * An HTML page becomes its title, or its text without tags. One pass over the
+ * text, whatever it holds: a page of 200,000 `<` costs microseconds. Redact
+ * before: a tag can cut a secret into pieces too short to recognise.
+ */
+export function htmlText(body: string): string {
+  const lower = body.toLowerCase()
+  const open = lower.indexOf('<title')
+  if (open !== -1) {
+    const start = lower.indexOf('>', open)
+    const end = start === -1 ? -1 : lower.indexOf('</title', start)
+    if (end !== -1) {
+      const title = body.slice(start + 1, end).trim()
+      if (title) return title
+    }
+  }
+  let text = ''
+  let inTag = false
+  for (const char of body) {
+    if (char === '<') {
+      inTag = true
+      text += ' '
+    } else if (char === '>' && inTag) inTag = false
+    else if (!inTag) text += char
+  }
+  return text.replace(/\s+/g, ' ').trim() || 'unreadable response body'
+}

@@ -8,7 +8,7 @@
  */
 import { exchange, HttpError, type HttpAnswer } from '../http.js'
 import type { GcoreApi, RequestKind } from '../ports.js'
-import { networkText, redact } from '../text.js'
+import { htmlText, networkText, redact } from '../text.js'
 import { classifyStatus, GcoreError, type FailureKind } from './errors.js'
 
 export interface ClientOptions {
@@ -116,7 +116,7 @@ export class GcoreClient implements GcoreApi {
    */
   private notGcores(answer: HttpAnswer, where?: string): GcoreError {
     const type = headerValue(answer.headers['content-type'])?.split(';')[0].trim() || 'no Content-Type'
-    const said = networkText(plainText(redact(answer.body, [this.options.apiKey])), [this.options.apiKey], MAX_EXCERPT_CHARACTERS)
+    const said = networkText(htmlText(redact(answer.body, [this.options.apiKey])), [this.options.apiKey], MAX_EXCERPT_CHARACTERS)
     const prefix = where ? `${where}: ` : ''
     return new GcoreError(
       this.clean(
@@ -166,7 +166,7 @@ export function describeErrorBody(text: string, sent: string[]): string {
   try {
     parsed = JSON.parse(body)
   } catch {
-    return plainText(body)
+    return htmlText(body)
   }
   if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
     const { message, errors, detail } = parsed as Record<string, unknown>
@@ -193,31 +193,4 @@ function describeFieldErrors(errors: Record<string, unknown>, sent: string[]): s
     }
   }
   return parts.join('; ')
-}
-
-/**
- * An HTML error page becomes its title, or its text without tags. One pass
- * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
- */
-function plainText(body: string): string {
-  const lower = body.toLowerCase()
-  const open = lower.indexOf('<title')
-  if (open !== -1) {
-    const start = lower.indexOf('>', open)
-    const end = start === -1 ? -1 : lower.indexOf('</title', start)
-    if (end !== -1) {
-      const title = body.slice(start + 1, end).trim()
-      if (title) return title
-    }
-  }
-  let text = ''
-  let inTag = false
-  for (const char of body) {
-    if (char === '<') {
-      inTag = true
-      text += ' '
-    } else if (char === '>' && inTag) inTag = false
-    else if (!inTag) text += char
-  }
-  return text.replace(/\s+/g, ' ').trim() || 'unreadable response body'
 }
