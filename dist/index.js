@@ -35217,6 +35217,10 @@ function renderSummary(report, options = {}) {
         if (fit.cut)
             cutNotes.push(`${fit.cut} of ${report.failedPaths.length} failed paths were cut from this list.${where}`);
         body.push(...folded(`Failed paths (${report.failedPaths.length})`, ['<pre>', ...fit.kept, '</pre>'], report.failedPaths.length <= OPEN_FAILED_PATHS));
+        if (options.failedPathsFile) {
+            body.push(`All ${plural(report.failedPaths.length, 'failed path')}, one per line, are in <code>${escapeHtml(options.failedPathsFile)}</code> ` +
+                `(output <code>failed-paths-file</code>): give it to <code>paths-file</code> in a later step to try them again.`, '');
+        }
     }
     for (const note of [...notes, ...cutNotes])
         body.push(`> ${note}`, '');
@@ -35463,6 +35467,7 @@ const OUTPUT_NAMES = [
     'purged-count',
     'failed-count',
     'failed-paths',
+    'failed-paths-file',
     'skipped-count',
     'skipped-paths',
     'verified-count',
@@ -35471,8 +35476,8 @@ const OUTPUT_NAMES = [
     'resources',
     'report-file'
 ];
-/** Every output with its natural JSON type. */
-function outputFields(report, reportFile) {
+/** Every output with its natural JSON type; the files' paths where they were written ('' where not). */
+function outputFields(report, reportFile, failedPathsFile = '') {
     return {
         result: report.result,
         'total-count': report.totalCount,
@@ -35480,6 +35485,7 @@ function outputFields(report, reportFile) {
         'purged-count': report.purgedCount,
         'failed-count': report.failedCount,
         'failed-paths': report.failedPaths,
+        'failed-paths-file': failedPathsFile,
         'skipped-count': report.skippedCount,
         'skipped-paths': report.skippedPaths,
         'verified-count': report.verifiedCount,
@@ -35501,6 +35507,16 @@ function jsonArrayWithin(items, budget) {
     // Each kept item costs its text and one separator; the brackets cost two.
     const { kept, cut } = fitLines(items, item => JSON.stringify(item), budget - 2);
     return { json: `[${kept.join(',')}]`, cut };
+}
+/**
+ * The failed paths as `paths-file` reads them, in pieces: one path per line. A
+ * CDN path holds no line break or leading `[`, so the file reads back exactly.
+ */
+function* failedPathsChunks(report) {
+    const CHUNK = 1000;
+    for (let start = 0; start < report.failedPaths.length; start += CHUNK) {
+        yield `${report.failedPaths.slice(start, start + CHUNK).join('\n')}\n`;
+    }
 }
 /**
  * The report as pretty JSON, in pieces: a long array is written CHUNK items at
@@ -35531,8 +35547,8 @@ function* reportJsonChunks(report) {
  * shortened: `batches` first drops its path lists, then trailing records; the
  * path lists keep the paths that fit. The report file has it all.
  */
-function stepOutputs(report, reportFile) {
-    const fields = outputFields(report, reportFile);
+function stepOutputs(report, reportFile, failedPathsFile = '') {
+    const fields = outputFields(report, reportFile, failedPathsFile);
     const notes = [];
     const values = {};
     for (const name of OUTPUT_NAMES) {
@@ -35546,6 +35562,9 @@ function stepOutputs(report, reportFile) {
             fit = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES);
             notes.push(`batches leaves out the path lists${fit.cut ? ` and the last ${fit.cut} of ${value.length} batches` : ''} (GitHub's output limit); report-file has them.`);
         }
+        else if (fit.cut && name === 'failed-paths' && failedPathsFile) {
+            notes.push(`failed-paths lists the first ${value.length - fit.cut} of ${value.length} paths (GitHub's output limit); all are in failed-paths-file, one per line, for paths-file.`);
+        }
         else if (fit.cut) {
             notes.push(`${name} lists the first ${value.length - fit.cut} of ${value.length} entries (GitHub's output limit); all are in report-file.`);
         }
@@ -35554,59 +35573,8 @@ function stepOutputs(report, reportFile) {
     return { values, notes };
 }
 
-;// CONCATENATED MODULE: ./src/action/outputs.ts
-/**
- * Step outputs and the report file. Outputs are set first, so that a report
- * file that cannot be written (RUNNER_TEMP missing, a full disk) never loses
- * them; the file then goes to the OS temp directory, with a warning.
- */
-
-
-
-
-
-function reportFileName() {
-    return `gcore-cdn-prefetch-${Date.now()}-${process.pid}.json`;
-}
-/** Sets every output, then writes the report file; returns notes on anything shortened or moved. */
-function publishOutputs(report) {
-    const name = reportFileName();
-    const preferred = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), name);
-    const outputs = stepOutputs(report, preferred);
-    for (const [output, value] of Object.entries(outputs.values))
-        setOutput(output, value);
-    for (const note of outputs.notes)
-        warning(note);
-    for (const file of [preferred, (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), name)]) {
-        try {
-            writeReportFile(file, report);
-            if (file !== preferred) {
-                warning(`The report file could not be written under RUNNER_TEMP; it is at ${file}.`);
-                setOutput('report-file', file);
-            }
-            return { reportFile: file, notes: outputs.notes };
-        }
-        catch (error) {
-            core_debug(`report file ${file}: ${error.message}`);
-        }
-    }
-    warning('The report file could not be written (RUNNER_TEMP and the temp directory refused it); the outputs and the summary have the report.');
-    setOutput('report-file', '');
-    return { reportFile: '', notes: outputs.notes };
-}
-function writeReportFile(file, report) {
-    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'w');
-    try {
-        for (const chunk of reportJsonChunks(report))
-            (0,external_node_fs_namespaceObject.writeSync)(fd, chunk);
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/action/summary.ts
-/** The job summary: written last, and a failure to write it is a warning, never a lost run. */
+/** The job summary: written before the outputs, and a failure to write it is a warning, never a lost run. */
 
 
 async function writeSummary(report, options) {
@@ -35620,6 +35588,109 @@ async function writeSummary(report, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/action/outputs.ts
+/**
+ * What a run leaves behind, in the order that loses the least: the report file
+ * and the failed-paths file (RUNNER_TEMP, else the OS temp directory), then the
+ * job summary, then the step outputs. Each sink is written on its own: one that
+ * fails (a full disk, a directory where a file belongs) is said, and the others
+ * are still written. What must fail the step is returned: the outputs not
+ * written (GITHUB_OUTPUT unusable), or failed paths that no file could hold.
+ */
+
+
+
+
+
+
+/** Writes every sink; returns the problems that fail the step (none when all went well). */
+async function publish(report, context) {
+    const problems = [];
+    const stem = `gcore-cdn-prefetch-${Date.now()}-${process.pid}`;
+    const reportFile = writeReportFile(`${stem}.json`, report);
+    const failedPathsFile = writeFailedPathsFile(`${stem}-failed-paths.txt`, report, reportFile, problems);
+    const outputs = stepOutputs(report, reportFile, failedPathsFile);
+    for (const note of outputs.notes)
+        warning(note);
+    await writeSummary(report, { reportFile, failedPathsFile, notes: outputs.notes, context });
+    const outputProblem = setOutputs(outputs.values, reportFile);
+    if (outputProblem)
+        problems.push(outputProblem);
+    return problems;
+}
+/** The report file, under RUNNER_TEMP or else the temp directory; '' (with a warning) when neither takes it. */
+function writeReportFile(name, report) {
+    const written = writeInTemp(name, () => reportJsonChunks(report));
+    if (written.file && written.moved)
+        warning(`The report file could not be written under RUNNER_TEMP; it is at ${written.file}.`);
+    if (!written.file) {
+        warning('The report file could not be written (RUNNER_TEMP and the temp directory refused it); the outputs and the summary have the report.');
+    }
+    return written.file;
+}
+/**
+ * The failed paths, one per line, for `paths-file` in a later step: written
+ * even when there are none (an empty file), so the output always names a file.
+ * Failed paths that no file could hold fail the step: the hand-off is lost.
+ */
+function writeFailedPathsFile(name, report, reportFile, problems) {
+    const written = writeInTemp(name, () => failedPathsChunks(report));
+    const count = report.failedPaths.length;
+    if (written.file && written.moved && count) {
+        warning(`The failed-paths file could not be written under RUNNER_TEMP; it is at ${written.file}.`);
+    }
+    if (!written.file && count) {
+        problems.push(`The failed-paths file could not be written (RUNNER_TEMP and the temp directory refused it: ${written.error}): ` +
+            `the ${count} failed paths are only in the failed-paths output${reportFile ? ', the report file' : ''} and the job summary.`);
+    }
+    return written.file;
+}
+/** Writes the chunks to `name` under RUNNER_TEMP, else the OS temp directory (each try from the first chunk). */
+function writeInTemp(name, chunks) {
+    const preferred = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), name);
+    const fallback = (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), name);
+    let error = '';
+    for (const file of preferred === fallback ? [preferred] : [preferred, fallback]) {
+        try {
+            writeChunks(file, chunks());
+            return { file, moved: file !== preferred };
+        }
+        catch (caught) {
+            error = caught.message;
+            core_debug(`${file}: ${error}`);
+        }
+    }
+    return { file: '', moved: false, error };
+}
+function writeChunks(file, chunks) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'w');
+    try {
+        for (const chunk of chunks)
+            (0,external_node_fs_namespaceObject.writeSync)(fd, chunk);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** Every output, each on its own: one refused does not keep the others from being tried. */
+function setOutputs(values, reportFile) {
+    let failure = null;
+    for (const [name, value] of Object.entries(values)) {
+        try {
+            setOutput(name, value);
+        }
+        catch (error) {
+            failure ??= error;
+        }
+    }
+    if (!failure)
+        return null;
+    core_debug(failure.stack ?? failure.message);
+    const where = process.env.GITHUB_OUTPUT ? ` (${process.env.GITHUB_OUTPUT})` : '';
+    const report = reportFile ? `the job summary and the report file (${reportFile}) have the report` : 'the job summary has the report';
+    return `The step's outputs could not be written to GITHUB_OUTPUT${where}: ${failure.message}. Later steps will find them empty; ${report}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/action/main.ts
 /**
  * The GitHub Action: @actions/core around the engine. Masks the secrets, turns
@@ -35629,7 +35700,6 @@ async function writeSummary(report, options) {
  * Whatever goes wrong, the step ends with every output set and one `::error::`
  * line; a stack trace appears only in debug output.
  */
-
 
 
 
@@ -35705,24 +35775,23 @@ async function run() {
             workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
             environment: process.env
         });
-        const { reportFile, notes } = publishOutputs(outcome.report);
-        await writeSummary(outcome.report, { reportFile, notes, context });
+        const problems = await publish(outcome.report, context);
         if (outcome.unexpected)
             core_debug(outcome.unexpected?.stack ?? String(outcome.unexpected));
-        if (outcome.verdict.failed)
-            setFailed(outcome.verdict.message);
+        // One error line: the verdict, then what could not be written.
+        const failures = [...(outcome.verdict.failed ? [outcome.verdict.message] : []), ...problems];
+        if (failures.length)
+            setFailed(failures.join(' '));
     }
     catch (error) {
         // Nothing above should throw; if something does, the step still ends cleanly.
         core_debug(error?.stack ?? String(error));
         if (!outcome) {
             try {
-                const report = emptyReport(`Unexpected error: ${error?.message ?? String(error)}`);
-                const { reportFile, notes } = publishOutputs(report);
-                await writeSummary(report, { reportFile, notes, context });
+                await publish(emptyReport(`Unexpected error: ${error?.message ?? String(error)}`), context);
             }
             catch {
-                // GITHUB_OUTPUT itself is unusable: the error line below is all we can give.
+                // Publishing itself failed (each sink is guarded, so a bug): the error line below is all we can give.
             }
         }
         setFailed(`Unexpected error: ${error?.message ?? String(error)}`);

@@ -3277,6 +3277,7 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'purged-count',
     'failed-count',
     'failed-paths',
+    'failed-paths-file',
     'skipped-count',
     'skipped-paths',
     'verified-count',
@@ -3285,8 +3286,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'resources',
     'report-file'
 ]));
-/** Every output with its natural JSON type. */
-function outputFields(report, reportFile) {
+/** Every output with its natural JSON type; the files' paths where they were written ('' where not). */
+function outputFields(report, reportFile, failedPathsFile = '') {
     return {
         result: report.result,
         'total-count': report.totalCount,
@@ -3294,6 +3295,7 @@ function outputFields(report, reportFile) {
         'purged-count': report.purgedCount,
         'failed-count': report.failedCount,
         'failed-paths': report.failedPaths,
+        'failed-paths-file': failedPathsFile,
         'skipped-count': report.skippedCount,
         'skipped-paths': report.skippedPaths,
         'verified-count': report.verifiedCount,
@@ -3315,6 +3317,16 @@ function jsonArrayWithin(items, budget) {
     // Each kept item costs its text and one separator; the brackets cost two.
     const { kept, cut } = fitLines(items, item => JSON.stringify(item), budget - 2);
     return { json: `[${kept.join(',')}]`, cut };
+}
+/**
+ * The failed paths as `paths-file` reads them, in pieces: one path per line. A
+ * CDN path holds no line break or leading `[`, so the file reads back exactly.
+ */
+function* failedPathsChunks(report) {
+    const CHUNK = 1000;
+    for (let start = 0; start < report.failedPaths.length; start += CHUNK) {
+        yield `${report.failedPaths.slice(start, start + CHUNK).join('\n')}\n`;
+    }
 }
 /**
  * The report as pretty JSON, in pieces: a long array is written CHUNK items at
@@ -3345,8 +3357,8 @@ function* reportJsonChunks(report) {
  * shortened: `batches` first drops its path lists, then trailing records; the
  * path lists keep the paths that fit. The report file has it all.
  */
-function stepOutputs(report, reportFile) {
-    const fields = outputFields(report, reportFile);
+function stepOutputs(report, reportFile, failedPathsFile = '') {
+    const fields = outputFields(report, reportFile, failedPathsFile);
     const notes = [];
     const values = {};
     for (const name of OUTPUT_NAMES) {
@@ -3359,6 +3371,9 @@ function stepOutputs(report, reportFile) {
         if (fit.cut && name === 'batches') {
             fit = jsonArrayWithin(report.batches.map(record => ({ ...record, paths: [] })), OUTPUT_BUDGET_BYTES);
             notes.push(`batches leaves out the path lists${fit.cut ? ` and the last ${fit.cut} of ${value.length} batches` : ''} (GitHub's output limit); report-file has them.`);
+        }
+        else if (fit.cut && name === 'failed-paths' && failedPathsFile) {
+            notes.push(`failed-paths lists the first ${value.length - fit.cut} of ${value.length} paths (GitHub's output limit); all are in failed-paths-file, one per line, for paths-file.`);
         }
         else if (fit.cut) {
             notes.push(`${name} lists the first ${value.length - fit.cut} of ${value.length} entries (GitHub's output limit); all are in report-file.`);

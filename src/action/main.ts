@@ -16,8 +16,7 @@ import { buildReport, type RunFacts, type RunReport } from '../core/report/model
 import { cancelOnSignals, exitWhenIdle } from '../host/signals.js'
 import { githubReleases, readEvent, runContext } from './context.js'
 import { actionLogger } from './logger.js'
-import { publishOutputs } from './outputs.js'
-import { writeSummary } from './summary.js'
+import { publish } from './outputs.js'
 
 /** The report of a run that ended before it knew anything: every output still has a value. */
 function emptyReport(note: string): RunReport {
@@ -86,20 +85,19 @@ export async function run(): Promise<void> {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       environment: process.env
     })
-    const { reportFile, notes } = publishOutputs(outcome.report)
-    await writeSummary(outcome.report, { reportFile, notes, context })
+    const problems = await publish(outcome.report, context)
     if (outcome.unexpected) core.debug((outcome.unexpected as Error)?.stack ?? String(outcome.unexpected))
-    if (outcome.verdict.failed) core.setFailed(outcome.verdict.message)
+    // One error line: the verdict, then what could not be written.
+    const failures = [...(outcome.verdict.failed ? [outcome.verdict.message] : []), ...problems]
+    if (failures.length) core.setFailed(failures.join(' '))
   } catch (error) {
     // Nothing above should throw; if something does, the step still ends cleanly.
     core.debug((error as Error)?.stack ?? String(error))
     if (!outcome) {
       try {
-        const report = emptyReport(`Unexpected error: ${(error as Error)?.message ?? String(error)}`)
-        const { reportFile, notes } = publishOutputs(report)
-        await writeSummary(report, { reportFile, notes, context })
+        await publish(emptyReport(`Unexpected error: ${(error as Error)?.message ?? String(error)}`), context)
       } catch {
-        // GITHUB_OUTPUT itself is unusable: the error line below is all we can give.
+        // Publishing itself failed (each sink is guarded, so a bug): the error line below is all we can give.
       }
     }
     core.setFailed(`Unexpected error: ${(error as Error)?.message ?? String(error)}`)
