@@ -32789,27 +32789,39 @@ async function matchFiles(files, patterns, baseDir) {
     const includes = patterns.filter(pattern => !pattern.startsWith('!'));
     const seen = new Set();
     const unmatched = [];
+    const unreadable = new Map();
+    const onUnreadable = (directory, code) => {
+        const path = external_node_path_default().relative(baseDir, directory).split((external_node_path_default()).sep).join('/');
+        if (!unreadable.has(path))
+            unreadable.set(path, { path, kind: 'directory', code });
+    };
     for (const pattern of includes) {
-        const matches = await files.glob([pattern, ...excludes], baseDir);
+        const matches = await files.glob([pattern, ...excludes], baseDir, onUnreadable);
         if (matches.length === 0)
             unmatched.push(pattern);
         for (const match of [...matches].sort())
             seen.add(match);
     }
-    return { files: [...seen], unmatched };
+    return { files: [...seen], unmatched, unreadable: [...unreadable.values()] };
 }
 /** Globs, stats and maps the matched files to CDN paths. */
 async function localFiles(source, patterns, baseDir, prefix, skipOutsideWindow) {
-    const { files, unmatched } = await matchFiles(source, patterns, baseDir);
+    const { files, unmatched, unreadable } = await matchFiles(source, patterns, baseDir);
     const mapped = files.map(file => ({ file, cdnPath: fileCdnPath(file, baseDir, prefix) }));
-    const sizes = await mapLimit(mapped, 64, ({ file }) => source.size(external_node_path_default().join(baseDir, file)));
-    return {
-        files: mapped.map((entry, i) => {
-            const outsideWindow = isOutsideWindow(sizes[i]);
-            return { ...entry, size: sizes[i], outsideWindow, skipped: skipOutsideWindow && outsideWindow };
-        }),
-        unmatched
-    };
+    // A file listed but not readable (its directory may be listed, not entered) is left out, and said.
+    const sizes = await mapLimit(mapped, 64, ({ file }) => source.size(external_node_path_default().join(baseDir, file)).catch((error) => {
+        unreadable.push({ path: file, kind: 'file', code: error?.code ?? String(error?.message ?? error) });
+        return null;
+    }));
+    const listed = [];
+    mapped.forEach((entry, i) => {
+        const size = sizes[i];
+        if (size === null)
+            return;
+        const outsideWindow = isOutsideWindow(size);
+        listed.push({ ...entry, size, outsideWindow, skipped: skipOutsideWindow && outsideWindow });
+    });
+    return { files: listed, unmatched, unreadable };
 }
 /** Release assets as listed files: prefix + `/` + the name, encoded as file names are. */
 function assetFiles(assets, prefix, skipOutsideWindow) {
@@ -33043,6 +33055,7 @@ async function collectPaths(settings, options) {
     if (settings.files.length) {
         const baseDir = await resolveBaseDir(options.files, settings.baseDir, options.workspace);
         const found = await localFiles(options.files, settings.files, baseDir, settings.pathPrefix, skip);
+        warnings.push(...unreadableWarnings(found.unreadable, settings, name));
         for (const pattern of found.unmatched) {
             warnings.push(`Pattern ${JSON.stringify(pattern)} in ${name('files')} matched no file under ${settings.baseDir}.`);
         }
@@ -33062,6 +33075,45 @@ async function collectPaths(settings, options) {
         warnings.push(`${plural(split.length, 'line')} held several paths separated by spaces or commas, sent as separate paths: ${examples(split)}.`);
     }
     return { paths, skipped, files, warnings };
+}
+/** A segment of a glob pattern that is not a plain name. */
+const MAGIC = /[*?[\]{}]|[@+!]\(/;
+/**
+ * What could not be read under base-dir: an error when the user named it (base-dir itself, or a
+ * pattern's plain leading part), else a warning naming each, for the files left out.
+ */
+function unreadableWarnings(unreadable, settings, name) {
+    const named = settings.files
+        .filter(pattern => !pattern.startsWith('!'))
+        .map(pattern => {
+        const segments = pattern
+            .replace(/\\/g, '/')
+            .split('/')
+            .filter(segment => segment !== '' && segment !== '.');
+        const plain = segments.findIndex(segment => MAGIC.test(segment));
+        return { pattern, path: (plain === -1 ? segments : segments.slice(0, plain)).join('/') };
+    });
+    const within = (inner, outer) => outer === '' || inner === outer || inner.startsWith(`${outer}/`);
+    for (const entry of unreadable) {
+        if (entry.path === '') {
+            throw inputError('base-dir', `${JSON.stringify(settings.baseDir)} cannot be read (${entry.code}): its files cannot be listed.`);
+        }
+        const pattern = named.find(({ path }) => path !== '' && within(path, entry.path));
+        if (pattern) {
+            throw new InputError('files', n => `${n('files')} names ${JSON.stringify(pattern.path)} (pattern ${JSON.stringify(pattern.pattern)}), but the ${entry.kind} ${JSON.stringify(entry.path)} under ${settings.baseDir} cannot be read (${entry.code}).`);
+        }
+    }
+    const describe = (kind) => unreadable.filter(entry => entry.kind === kind).map(entry => `${entry.path} (${entry.code})`);
+    const warnings = [];
+    const directories = describe('directory');
+    if (directories.length) {
+        warnings.push(`${plural(directories.length, 'directory', 'directories')} under ${settings.baseDir} could not be read, so the files in ${directories.length === 1 ? 'it are' : 'them are'} left out of ${name('files')}: ${examples(directories)}.`);
+    }
+    const files = describe('file');
+    if (files.length) {
+        warnings.push(`${plural(files.length, 'file')} under ${settings.baseDir} could not be read and ${files.length === 1 ? 'is' : 'are'} left out of ${name('files')}: ${examples(files)}.`);
+    }
+    return warnings;
 }
 function examples(items) {
     const more = items.length > EXAMPLES ? ` and ${items.length - EXAMPLES} more` : '';
@@ -34957,6 +35009,8 @@ const httpNetwork = {
     edge: httpEdgeProbe
 };
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/core/paths/node-file-source.ts
@@ -34966,10 +35020,26 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * tree of 100,000 files, tinyglobby about 2 × (see `npm run bench`).
  */
 
+
+/** A directory that is not there is no news; any other failure to list one leaves files out. */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
 const nodeFileSource = {
-    async glob(patterns, cwd) {
+    async glob(patterns, cwd, onUnreadable) {
         const { glob } = await __nccwpck_require__.e(/* import() */ 382).then(__nccwpck_require__.bind(__nccwpck_require__, 3382));
-        return glob(patterns, { cwd, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: true });
+        // tinyglobby skips a directory it cannot list, silently: its readdir is watched to say which.
+        const watched = ((path, options, callback) => (0,external_node_fs_namespaceObject.readdir)(path, options, (error, entries) => {
+            if (error && !ABSENT.has(error.code ?? ''))
+                onUnreadable?.(path, error.code ?? error.message);
+            callback(error, entries);
+        }));
+        return glob(patterns, {
+            cwd,
+            onlyFiles: true,
+            dot: false,
+            expandDirectories: false,
+            followSymbolicLinks: true,
+            ...(onUnreadable ? { fs: { readdir: watched } } : {})
+        });
     },
     async kind(path) {
         const info = await (0,promises_namespaceObject.stat)(path).catch(() => null);
@@ -35263,8 +35333,6 @@ function exitWhenIdle(graceMs = 1000) {
     setTimeout(() => process.exit(), graceMs).unref();
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/core/paths/github-rest.ts
 /**
  * GitHub's REST API for a release's assets, through the one HTTP layer
