@@ -3,7 +3,7 @@
  * INPUT_<NAME> with action.yml's defaults filled in, GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY files, and RUNNER_TEMP; then reads everything back.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -42,6 +42,8 @@ export interface RunOptions {
   nodeArgs?: string[]
   /** Another copy of the bundle to run instead of dist/index.js. */
   entry?: string
+  /** Called with the child as soon as it is spawned (its pid, its streams). */
+  onSpawn?: (child: ChildProcess) => void
   /** Run as this user and group (the tests must run as root), with the runner's files open to it. */
   user?: { uid: number; gid: number }
 }
@@ -104,6 +106,7 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
       cwd: options.cwd ?? workDir,
       ...options.user
     })
+    options.onSpawn?.(child)
     let stdout = ''
     let stderr = ''
     let signalledAt: number | null = null

@@ -3454,6 +3454,11 @@ function stepOutputs(report, reportFile, failedPathsFile = '') {
 }
 
 ;// CONCATENATED MODULE: ./src/host/signals.ts
+/**
+ * Handles SIGINT and SIGTERM from now on. `onCancel` is told of the first;
+ * without it, read `received()` and the signal's `abort` event (the action
+ * installs the handlers before its bundle loads, and says so once it has).
+ */
 function cancelOnSignals(onCancel) {
     const controller = new AbortController();
     let first = null;
@@ -3461,7 +3466,7 @@ function cancelOnSignals(onCancel) {
         if (first)
             return;
         first = signal;
-        onCancel(signal);
+        onCancel?.(signal);
         controller.abort();
     };
     const onInt = () => handle('SIGINT');

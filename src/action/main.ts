@@ -13,7 +13,7 @@ import { httpNetwork } from '../core/http-network.js'
 import { nodeFileSource } from '../core/paths/node-file-source.js'
 import { renderContextLine } from '../core/report/markdown.js'
 import { buildReport, type RunFacts, type RunReport } from '../core/report/model.js'
-import { cancelOnSignals, exitWhenIdle } from '../host/signals.js'
+import { cancelOnSignals, exitWhenIdle, type Cancellation } from '../host/signals.js'
 import { githubReleases, readEvent, runContext } from './context.js'
 import { actionLogger } from './logger.js'
 import { publish } from './outputs.js'
@@ -58,7 +58,12 @@ function decodeURIComponentSafe(text: string): string {
   }
 }
 
-export async function run(): Promise<void> {
+/**
+ * The whole step. `cancellation`: the signal handlers, installed by the entry
+ * point before this module loaded (a cancel may already have come); installed
+ * here when run() is called on its own (local-action).
+ */
+export async function run(cancellation: Cancellation = cancelOnSignals()): Promise<void> {
   // Mask the secrets before anything else can print them.
   for (const secret of [core.getInput('api-key'), core.getInput('github-token'), ...proxyPasswords(process.env)]) {
     if (secret.trim()) core.setSecret(secret.trim())
@@ -68,9 +73,12 @@ export async function run(): Promise<void> {
   const context = runContext(event)
   const contextLine = renderContextLine(context, 'text')
   if (contextLine) core.info(contextLine)
-  const cancellation = cancelOnSignals(signal =>
-    core.warning(`${signal} received: sending nothing more, aborting what is in flight, reporting what is left as cancelled`)
-  )
+  const announce = (): void =>
+    core.warning(
+      `${cancellation.received()} received: sending nothing more, aborting what is in flight, reporting what is left as cancelled`
+    )
+  if (cancellation.signal.aborted) announce()
+  else cancellation.signal.addEventListener('abort', announce, { once: true })
 
   let outcome: EngineOutcome | undefined
   try {
