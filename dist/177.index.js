@@ -4087,6 +4087,8 @@ async function run(cancellation = (0,signals/* cancelOnSignals */.d)()) {
         announce();
     else
         cancellation.signal.addEventListener('abort', announce, { once: true });
+    // A signal that came while the action loaded is queued in the event loop: let it land before the first request.
+    await new Promise(resolve => setImmediate(resolve));
     let outcome;
     try {
         outcome = await warm({

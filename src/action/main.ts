@@ -80,6 +80,9 @@ export async function run(cancellation: Cancellation = cancelOnSignals()): Promi
   if (cancellation.signal.aborted) announce()
   else cancellation.signal.addEventListener('abort', announce, { once: true })
 
+  // A signal that came while the action loaded is queued in the event loop: let it land before the first request.
+  await new Promise(resolve => setImmediate(resolve))
+
   let outcome: EngineOutcome | undefined
   try {
     outcome = await warm({
