@@ -138,6 +138,17 @@ describe('a web filter answering 200 text/html in place of Gcore', () => {
     expect(result.outputs['prefetched-count']).toBe('2')
   })
 
+  it('on the hostname lookup (GET /cdn/resources): an input error with the reason and the fix, before any request is sent', async () => {
+    filter('resources')
+    const result = await run({ 'resource-id': 'cdn321.example.com' })
+
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /::error::Input "resource-id" "cdn321\.example\.com" could not be looked up \(GET \/cdn\/resources: HTTP 200 .*a proxy or filter\? .*\); give the resource's numeric ID instead\./
+    )
+    expect(gcore.log.filter(entry => entry.method === 'POST')).toEqual([])
+  })
+
   it('on the purge-status GET: the purge-settle wait, with the reason', async () => {
     filter('purge-status')
     const result = await run({ purge: 'url' })
