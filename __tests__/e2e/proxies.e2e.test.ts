@@ -176,7 +176,21 @@ describe('the action behind a proxy', () => {
 })
 
 describe('the CLI behind a proxy', () => {
-  const args = ['--resource-id', '321', '--paths', '/p/1.iso', '--prefetch-interval', '0.2', '--max-attempts', '1']
+  // Without the optional reads (each failure of one is asked again a second later): the prefetch alone meets the proxy.
+  const args = [
+    '--resource-id',
+    '321',
+    '--paths',
+    '/p/1.iso',
+    '--prefetch-interval',
+    '0.2',
+    '--max-attempts',
+    '1',
+    '--limits',
+    'documented',
+    '--resource-check',
+    'off'
+  ]
 
   it('a refusing proxy and a 502 proxy on the Gcore API: named, exit 1, no stack trace', async () => {
     const refusing = `http://127.0.0.1:${await closedPort()}`
