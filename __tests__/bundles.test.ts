@@ -1,7 +1,8 @@
 /**
- * What each bundle carries. The CLI's holds nothing of @actions/core or Octokit;
- * the action's loads Octokit only to look a release up by tag: its code is in a
- * chunk of its own, which a run without release assets never opens.
+ * What each bundle carries. The CLI's holds nothing of @actions/core or Octokit
+ * (it reads a release through core/paths/github-rest.ts); the action's loads
+ * Octokit only to look a release up by tag: its code is in a chunk of its own,
+ * which a run without release assets never opens.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'

@@ -17,13 +17,18 @@
  * 5. write no stdout line that the runner would read as a workflow command
  *    the action did not write itself;
  *
- * and never print a stack trace. Cases run a few at a time (it.concurrent),
+ * and never print a stack trace. The same holds behind a proxy that answers
+ * CONNECT with a 502, closes the connection, or refuses every one. Cases run a
+ * few at a time (it.concurrent),
  * each with its own emulator, so the file takes well under a minute.
  */
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
+import nodePath from 'node:path'
 import { GcoreEmulator, type Fault, type FaultOperation } from '../emulator/gcore-emulator.js'
 import { expectOutputsPresent, expectPathsPartitioned, foreignCommands, keyForms, keyLeaks, stackTraces } from './support/checks.js'
-import { runAction } from './support/run-action.js'
+import { ROOT, runAction, type ActionRun } from './support/run-action.js'
 
 const KEY = `Ch4$-'s3cr3t' "qu0te" w1th sp4ce$`
 /** An origin group's S3 key that Gcore did not mask: as secret as the API key. */
@@ -34,11 +39,21 @@ const forms = keyForms(KEY)
 /** An error body that echoes the key in four forms and tries to start workflow commands. */
 const ECHO = JSON.stringify({
   message:
-    `refused key ${KEY} / ${forms['url-encoded']} / ${Buffer.from(KEY).toString('base64')} / ${forms['json-escaped']}` +
+    `refused key ${KEY} / ${forms['url-encoded']} / ${Buffer.from(KEY).toString('base64')} / ${forms['json-escaped']} / ${forms.hex}` +
     `\n::warning::INJECTED w\r\n::stop-commands::INJECTED s\r::error::INJECTED e`
 })
 
-type Kind = 'status 429' | 'status 400' | 'reset' | 'hang' | 'cut-body' | 'trickle' | 'hang-after-headers' | 'never-close' | 'huge-body'
+type Kind =
+  | 'status 429'
+  | 'status 400'
+  | 'reset'
+  | 'hang'
+  | 'cut-body'
+  | 'trickle'
+  | 'hang-after-headers'
+  | 'never-close'
+  | 'huge-body'
+  | 'filter-page'
 
 /**
  * The fault of each kind. Transport faults that deliver the real answer (cut
@@ -55,7 +70,9 @@ const FAULTS: Record<Kind, Fault> = {
   trickle: { kind: 'trickle', msPerByte: 1000 },
   'hang-after-headers': { kind: 'hang-after-headers' },
   'never-close': { kind: 'never-close', status: 400, body: ECHO },
-  'huge-body': { kind: 'huge-body', bytes: 200_000 }
+  'huge-body': { kind: 'huge-body', bytes: 200_000 },
+  // A web filter's page, 200 text/html, echoing the key and trying workflow commands.
+  'filter-page': { kind: 'filter-page', body: `<html><body><h1>Blocked by corporate web filter</h1><p>${ECHO}</p></body></html>` }
 }
 
 /** Kinds that end only at request-timeout: their runs may take a few timeouts longer. */
@@ -66,66 +83,67 @@ const CASES = OPERATIONS.flatMap(operation => (Object.keys(FAULTS) as Kind[]).ma
 /** Three prefetch and purge batches of 10. */
 const PATHS = Array.from({ length: 25 }, (_, i) => `/chaos/${i}.iso`)
 
+/** An emulator whose origin group also lists an S3 bucket with its key unmasked, and an edge for resource 321. */
+async function chaosEmulator(tls?: { key: string; cert: string }): Promise<{ gcore: GcoreEmulator; edge: string }> {
+  const s3 = { s3_type: 'amazon' as const, s3_bucket_name: 'chaos', s3_region: 'eu-west-1', s3_secret_access_key: S3_SECRET }
+  const gcore = new GcoreEmulator({
+    apiKey: KEY,
+    windowMs: 500,
+    tls,
+    unmaskedS3Secrets: true,
+    originGroups: [{ id: 1, sources: [{}, { origin_type: 's3', backup: true, config: s3 }] }]
+  })
+  await gcore.start()
+  return { gcore, edge: await gcore.startEdge(321) }
+}
+
+function chaosRun(apiUrl: string, edge: string, env: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction(
+    {
+      'api-key': KEY,
+      'resource-id': '321',
+      'api-url': apiUrl,
+      paths: PATHS.join('\n'),
+      'batch-size': '10',
+      purge: 'url',
+      'origin-timeout': '2',
+      'verify-url': edge,
+      'prefetch-interval': '0.5',
+      'purge-interval': '0.3',
+      'purge-settle': '0.3',
+      'purge-timeout': '3',
+      'request-timeout': '1',
+      'max-attempts': '2'
+    },
+    { env: { RUNNER_DEBUG: '1', ...env }, timeoutMs: 30_000 }
+  )
+}
+
+function expectFiveProperties(run: ActionRun, deadlineMs: number): void {
+  // 1. exit within the deadline, at once after the last output, with a verdict (not killed)
+  expect([0, 1]).toContain(run.code)
+  expect(run.durationMs).toBeLessThan(deadlineMs)
+  expect(run.exitedAt - run.lastOutputAt).toBeLessThan(900)
+  // 2. every output
+  expectOutputsPresent(run)
+  // 3. every path in exactly one of prefetched, failed, skipped
+  expectPathsPartitioned(run, PATHS)
+  // 4. the key and the S3 secret nowhere
+  expect(keyLeaks(run, KEY)).toEqual([])
+  expect(keyLeaks(run, S3_SECRET)).toEqual([])
+  // 5. no workflow command the action did not write
+  expect(foreignCommands(run.stdout, INJECTED)).toEqual([])
+  expect(stackTraces(run)).toEqual([])
+}
+
 describe('chaos: every fault kind against every operation', () => {
   it.concurrent.each(CASES)('%s on %s', async (kind, operation) => {
-    const gcore = new GcoreEmulator({
-      apiKey: KEY,
-      windowMs: 500,
-      unmaskedS3Secrets: true,
-      originGroups: [
-        {
-          id: 1,
-          sources: [
-            {},
-            {
-              origin_type: 's3',
-              backup: true,
-              config: { s3_type: 'amazon', s3_bucket_name: 'chaos', s3_region: 'eu-west-1', s3_secret_access_key: S3_SECRET }
-            }
-          ]
-        }
-      ]
-    })
-    await gcore.start()
-    const edge = await gcore.startEdge(321)
+    const { gcore, edge } = await chaosEmulator()
     try {
       // The first two requests of the operation and the fourth: a batch fails for good, a later one recovers.
       gcore.inject({ operation, on: [1, 2, 4], fault: FAULTS[kind] })
-      const deadlineMs = SLOW.includes(kind) ? 14_000 : 8_000
-      const run = await runAction(
-        {
-          'api-key': KEY,
-          'resource-id': '321',
-          'api-url': gcore.url,
-          paths: PATHS.join('\n'),
-          'batch-size': '10',
-          purge: 'url',
-          'origin-timeout': '2',
-          'verify-url': edge,
-          'prefetch-interval': '0.5',
-          'purge-interval': '0.3',
-          'purge-settle': '0.3',
-          'purge-timeout': '3',
-          'request-timeout': '1',
-          'max-attempts': '2'
-        },
-        { env: { RUNNER_DEBUG: '1' }, timeoutMs: 30_000 }
-      )
-
-      // 1. exit within the deadline, at once after the last output, with a verdict (not killed)
-      expect([0, 1]).toContain(run.code)
-      expect(run.durationMs).toBeLessThan(deadlineMs)
-      expect(run.exitedAt - run.lastOutputAt).toBeLessThan(900)
-      // 2. every output
-      expectOutputsPresent(run)
-      // 3. every path in exactly one of prefetched, failed, skipped
-      expectPathsPartitioned(run, PATHS)
-      // 4. the key and the S3 secret nowhere
-      expect(keyLeaks(run, KEY)).toEqual([])
-      expect(keyLeaks(run, S3_SECRET)).toEqual([])
-      // 5. no workflow command the action did not write
-      expect(foreignCommands(run.stdout, INJECTED)).toEqual([])
-      expect(stackTraces(run)).toEqual([])
+      const run = await chaosRun(gcore.url, edge)
+      expectFiveProperties(run, SLOW.includes(kind) ? 14_000 : 8_000)
       // The fault did hit the run.
       expect([...gcore.log, ...gcore.originLog, ...gcore.edgeLog].some(entry => entry.fault === FAULTS[kind].kind)).toBe(true)
     } finally {
@@ -133,3 +151,48 @@ describe('chaos: every fault kind against every operation', () => {
     }
   })
 })
+
+/**
+ * The proxy between the runner and Gcore (HTTPS_PROXY, the emulator's proxy in
+ * front of its TLS API): answering CONNECT with a 502, or closing the
+ * connection, on the first two CONNECTs and the fourth; or refusing every one.
+ */
+const PROXY_FAULTS: Record<string, Fault | 'refuses'> = {
+  'proxy-status 502': { kind: 'proxy-status', status: 502 },
+  'proxy-reset': { kind: 'proxy-reset' },
+  'a proxy that refuses every connection': 'refuses'
+}
+
+describe('chaos: the proxy faults', () => {
+  const tls = (name: string) => readFileSync(nodePath.join(ROOT, '__tests__/fixtures/tls', name), 'utf8')
+
+  it.concurrent.each(Object.keys(PROXY_FAULTS))('%s', async name => {
+    const fault = PROXY_FAULTS[name]
+    const { gcore, edge } = await chaosEmulator({ key: tls('server.key'), cert: tls('server.pem') })
+    try {
+      let proxy = await gcore.startProxy()
+      if (fault === 'refuses') proxy = `http://127.0.0.1:${await closedPort()}`
+      else gcore.inject({ operation: 'connect', on: [1, 2, 4], fault })
+      const run = await chaosRun('https://api.gcore.test', edge, {
+        HTTPS_PROXY: proxy,
+        NODE_EXTRA_CA_CERTS: nodePath.join(ROOT, '__tests__/fixtures/tls/ca.pem')
+      })
+      expectFiveProperties(run, 10_000)
+      // The fault did hit the run, and was named as the proxy's.
+      if (fault === 'refuses') expect(gcore.log).toEqual([])
+      else expect(gcore.connects.some(entry => entry.fault === fault.kind)).toBe(true)
+      expect(run.stdout).toContain(`the proxy ${proxy} (HTTPS_PROXY)`)
+    } finally {
+      await gcore.stop()
+    }
+  })
+})
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise(resolve => server.close(resolve))
+  return port
+}

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { githubReleases, readEvent, runContext, type GitHubEvent, type OctokitReleases } from '../src/action/context.js'
+import { githubReleases, readEvent, runContext, type GitHubEvent } from '../src/action/context.js'
+import type { ReleaseCalls } from '../src/core/paths/github-rest.js'
 import { ReleaseReadError } from '../src/core/paths/release.js'
 import { assetFiles } from '../src/core/paths/files.js'
 import { renderContextLine } from '../src/core/report/markdown.js'
@@ -22,8 +23,8 @@ function event(eventName: string, payload: Record<string, unknown>): GitHubEvent
   }
 }
 
-/** Octokit that must not be called. */
-const noOctokit = (): OctokitReleases => {
+/** A GitHub API that must not be called. */
+const noOctokit = (): ReleaseCalls => {
   throw new Error('the GitHub API was called')
 }
 
@@ -62,9 +63,9 @@ describe('githubReleases (the action’s adapter)', () => {
     expect(githubReleases(event('push', {}), noOctokit).eventRelease).toBeNull()
   })
 
-  it('reads assets by tag through Octokit with the token, and hands on GitHub’s status', async () => {
+  it('reads assets by tag through the REST calls with the token, and hands on GitHub’s status', async () => {
     const tokens: string[] = []
-    const octokit = (token: string): OctokitReleases => {
+    const octokit = (token: string): ReleaseCalls => {
       tokens.push(token)
       return {
         releaseIdByTag: async (_owner, _repo, tag) =>

@@ -183,7 +183,7 @@ jobs:
     const nightly = parse(read('examples/nightly.yml'))
     expect(nightly.on).toHaveProperty('schedule')
     const [first, retry] = stepsOf('examples/nightly.yml') as (Step & { id?: string; if?: string })[]
-    expect(retry.with?.paths).toBe(`\${{ steps.${first.id}.outputs.failed-paths }}`)
+    expect(retry.with?.['paths-file']).toBe(`\${{ steps.${first.id}.outputs.failed-paths-file }}`)
     expect(retry.if).toContain(`steps.${first.id}.outputs.failed-count`)
   })
 

@@ -90,14 +90,16 @@ describe('matchFiles', () => {
   it('matches files recursively, never directories or unnamed dot-files, in a stable order', async () => {
     expect(await matchFiles(['**/*.iso'], base)).toEqual({
       files: ['deep/a/b/c.iso', 'linux/app.iso', 'tiny.iso', 'win/My App (x64).iso'],
-      unmatched: []
+      unmatched: [],
+      unreadable: []
     })
   })
 
   it('excludes with !, and names patterns that match nothing', async () => {
     expect(await matchFiles(['**/*.iso', '!win/**', '!deep/**', '*.zip'], base)).toEqual({
       files: ['linux/app.iso', 'tiny.iso'],
-      unmatched: ['*.zip']
+      unmatched: ['*.zip'],
+      unreadable: []
     })
   })
 

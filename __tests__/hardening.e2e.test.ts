@@ -409,7 +409,7 @@ describe('7. no top-level death', () => {
     expect(result.code).toBe(1)
     const errors = commandLines(result.stdout).filter(line => line.startsWith('::error::'))
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatch(/^::error::Unexpected error: /)
+    expect(errors[0]).toMatch(/^::error::The step's outputs could not be written to GITHUB_OUTPUT /)
     expect(result.stderr).toBe('')
   })
 

@@ -74,7 +74,7 @@ describe('path parsing properties', () => {
       }),
       { numRuns: 3000 }
     )
-    expectReached(0.5)
+    expectReached(0.4) // a full URL with a fragment is refused: about a quarter of the cases
   })
 
   it('never drops a segment of a path written with backslashes or doubled slashes', () => {

@@ -88,7 +88,10 @@ describe('judgePart: a path is verified only when the edge provably serves the o
   })
 
   it('proves nothing with a redirect, an error, a hidden Cache header or no reference', () => {
-    expect(judge(answer({ status: 302 }))).toEqual({ verdict: 'error', reason: 'first part: HTTP 302 (a redirect proves nothing)' })
+    expect(judge(answer({ status: 302 }))).toEqual({
+      verdict: 'error',
+      reason: 'first part: HTTP 302: a redirect, not the file; it proves nothing about the cache'
+    })
     expect(judge(answer({ status: 404, cache: undefined })).verdict).toBe('error')
     expect(judge(answer({ contentType: 'text/html' })).reason).toMatch(
       /an HTML page \(something between you and Gcore: a proxy or filter\?\)/

@@ -24,6 +24,8 @@ import { parseSize, SpecFields } from './spec-fields.js'
 export interface CliConfig {
   port: number
   edgePort: number
+  /** Undefined: no proxy. */
+  proxyPort?: number
   quiet: boolean
   options: EmulatorOptions
   faults: FaultRule[]
@@ -47,6 +49,9 @@ Options
   --port <n>               API port (default 8787; 0 picks a free one)
   --edge-port <n>          edge port (default 0: a free one); use it as verify-url, or as
                            http_proxy for http://<cname>/<path> URLs
+  --proxy-port <n>         also an HTTP CONNECT proxy in front of the API on this port (0: a free
+                           one), for HTTPS_PROXY with an api-url of any non-loopback host name,
+                           and for connect faults
   --key <key>              the API key to accept (default test-key)
   --restricted-key <key>   a key of Gcore's "Purge and Prefetch only (API)" role: purge,
                            prefetch, purge statuses and limits, but 403 on the resource and
@@ -104,6 +109,7 @@ Stop with Ctrl-C (SIGINT) or SIGTERM.`
 const OPTIONS = {
   port: { type: 'string', default: '8787' },
   'edge-port': { type: 'string', default: '0' },
+  'proxy-port': { type: 'string' },
   key: { type: 'string', default: 'test-key' },
   'restricted-key': { type: 'string', multiple: true, default: [] as string[] },
   window: { type: 'string', default: '1' },
@@ -169,6 +175,7 @@ export function parseCliArgs(argv: string[]): { help: true } | { help: false; co
     config: {
       port: port(values.port, '--port'),
       edgePort: port(values['edge-port'], '--edge-port'),
+      ...(values['proxy-port'] === undefined ? {} : { proxyPort: port(values['proxy-port'], '--proxy-port') }),
       quiet: values.quiet,
       options,
       faults,

@@ -26,7 +26,7 @@ function describe(event: RequestEvent): string {
   return `${time} api  ${method} ${url} → ${answer}${fault && fault !== answer ? ` (fault: ${fault})` : ''}`
 }
 
-function headline(config: CliConfig, api: string, edge: string, origins: string[]): string {
+function headline(config: CliConfig, api: string, edge: string, origins: string[], proxy: string | null): string {
   const { options } = config
   const resources = options.resources ? `resources ${options.resources.map(resource => resource.id).join(', ')}` : 'any numeric resource ID'
   const extras = [
@@ -34,7 +34,7 @@ function headline(config: CliConfig, api: string, edge: string, origins: string[
     config.faults.length ? `${config.faults.length} fault rule(s)` : ''
   ].filter(Boolean)
   const origin = origins.map((url, index) => `#${index} ${url}`).join(', ')
-  return `Gcore emulator: API ${api} · edge ${edge} · origin ${origin} · key "${options.apiKey}" · rate window ${options.windowMs! / 1000} s · ${resources}${extras.length ? ` · ${extras.join(' · ')}` : ''}`
+  return `Gcore emulator: API ${api} · edge ${edge} · origin ${origin}${proxy ? ` · proxy ${proxy}` : ''} · key "${options.apiKey}" · rate window ${options.windowMs! / 1000} s · ${resources}${extras.length ? ` · ${extras.join(' · ')}` : ''}`
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -60,9 +60,11 @@ async function main(argv: string[]): Promise<number> {
   for (const rule of config.faults) emulator.inject(rule)
   let api: string
   let edge: string
+  let proxy: string | null = null
   try {
     api = await emulator.start(config.port)
     edge = await emulator.startEdge(undefined, config.edgePort)
+    if (config.proxyPort !== undefined) proxy = await emulator.startProxy(config.proxyPort)
   } catch (error) {
     await emulator.stop()
     console.error(`error: cannot listen on 127.0.0.1 (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
@@ -77,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       return 2
     }
   }
-  console.log(headline(config, api, edge, emulator.originUrls))
+  console.log(headline(config, api, edge, emulator.originUrls, proxy))
   await new Promise<void>(resolve => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve())
   })

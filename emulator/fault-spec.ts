@@ -6,13 +6,15 @@
  * is the reference; parseFaultSpec turns one spec into a FaultRule or throws
  * an error that names the bad part.
  */
-import { FAULT_OPERATIONS, type Fault, type FaultOperation, type FaultRule, type Ordinals } from './faults.js'
+import { FAULT_OPERATIONS, ruleProblem, type Fault, type FaultOperation, type FaultRule, type Ordinals } from './faults.js'
 
 export const FAULT_GRAMMAR = `  --fault <operation>:<which>=<fault>[:<parameter>]...
     operation   ${wrapped(FAULT_OPERATIONS, ' | ', 76).join(' |\n                ')}
                 (resource = GET /cdn/resources/{id}, rules = its rules, resources = the list,
                 origin-group = GET /cdn/origin_groups/{id}, origin = an HTTP request to any
-                origin source, edge = a request to any edge server; any = any API request)
+                origin source, edge = a request to any edge server; any = any API request;
+                connect = a CONNECT to the emulator's proxy (--proxy-port): set HTTPS_PROXY
+                to its URL and use any api-url host name but a loopback one)
     which       requests of that operation, counted from 1: * (every one), or a comma
                 list of N, N-M and N- (N and every later one); e.g. 2  1,3  1-3  5-  *
     fault       status:<code>           answer this status instead (no processing)
@@ -29,6 +31,10 @@ export const FAULT_GRAMMAR = `  --fault <operation>:<which>=<fault>[:<parameter>
                 redirect-loop[:<code>]  a redirect (default 302) to the request's own target
                 lost                    prefetch only: answered 201 as usual, but the prefetch
                                         never reaches the edge (nothing is cached)
+                filter-page             a corporate web filter's page instead of the answer:
+                                        200 text/html, "Blocked by corporate web filter"
+                proxy-status:<code>     (connect only) answer CONNECT with this status, no tunnel
+                proxy-reset             (connect only) close the connection, no answer to CONNECT
     parameter   status=<code>           a made-up answer instead of the real one (the
                                         transport faults otherwise carry the real answer:
                                         Gcore accepted the request)
@@ -40,7 +46,8 @@ export const FAULT_GRAMMAR = `  --fault <operation>:<which>=<fault>[:<parameter>
                 limits:1=trickle:1000   purge:1-3=hang   'resource:*=status:403:body={"detail": "no"}'
                 prefetch:2=lost   origin:1=reset   edge:1=redirect-loop:cache=HIT
                 'edge:1=status:302:location=/x:cache=HIT'   (a redirect that claims a HIT)
-                'edge:*=status:200:content-type=text/html:body=<html>Sign in</html>'`
+                'edge:*=status:200:content-type=text/html:body=<html>Sign in</html>'
+                connect:1,3=proxy-status:502   connect:*=proxy-reset   any:*=filter-page`
 
 const KINDS = [
   'status',
@@ -52,13 +59,17 @@ const KINDS = [
   'never-close',
   'huge-body',
   'redirect-loop',
-  'lost'
+  'lost',
+  'filter-page',
+  'proxy-status',
+  'proxy-reset'
 ] as const
 type Kind = (typeof KINDS)[number]
 
 /** What the positional parameter of each kind means; absent: the kind takes none. */
 const POSITIONAL: Partial<Record<Kind, { name: string; required: boolean }>> = {
   status: { name: 'status code', required: true },
+  'proxy-status': { name: 'status code', required: true },
   'cut-body': { name: 'bytes of the body to send', required: false },
   trickle: { name: 'milliseconds per byte', required: false },
   'huge-body': { name: 'body size in bytes', required: false },
@@ -82,7 +93,10 @@ export function parseFaultSpec(spec: string): FaultRule {
   const on = parseOrdinals(target.slice(colon + 1), fail)
   const fault = parseFault(spec.slice(equals + 1), fail)
   if (fault.kind === 'lost' && operation !== 'prefetch') fail('lost is a fault of prefetch only (a prefetch that never reaches the edge)')
-  return { operation: operation as FaultOperation, on, fault }
+  const rule: FaultRule = { operation: operation as FaultOperation, on, fault }
+  const problem = ruleProblem(rule)
+  if (problem) fail(problem)
+  return rule
 }
 
 function parseOrdinals(text: string, fail: (problem: string) => never): Ordinals {
@@ -118,7 +132,8 @@ function parseFault(text: string, fail: (problem: string) => never): Fault {
       value = wholeNumber(part, `${kind}'s ${positional!.name}`, fail)
       continue
     }
-    if (kind === 'reset' || kind === 'hang' || kind === 'lost') fail(`${kind} takes no parameters ("${part}")`)
+    if (kind === 'reset' || kind === 'hang' || kind === 'lost' || kind === 'proxy-reset' || kind === 'proxy-status')
+      fail(`${kind} takes no parameters ("${part}")`)
     const name = part.slice(0, equals)
     const raw = part.slice(equals + 1)
     if (name === 'body') {
@@ -144,9 +159,13 @@ function parseFault(text: string, fail: (problem: string) => never): Fault {
     case 'status':
       if (value! < 100 || value! > 599) fail(`status code ${value} is not between 100 and 599`)
       return { kind, status: value!, ...override }
+    case 'proxy-status':
+      if (value! < 100 || value! > 599) fail(`status code ${value} is not between 100 and 599`)
+      return { kind, status: value! }
     case 'reset':
     case 'hang':
     case 'lost':
+    case 'proxy-reset':
       return { kind }
     case 'redirect-loop':
       if (value !== undefined && (value < 300 || value > 399)) fail(`redirect status ${value} is not between 300 and 399`)

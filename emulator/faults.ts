@@ -10,7 +10,13 @@
  * badly, so Gcore did accept the request (or the edge did fill its cache) even
  * if the client never learns it; give them a `status` to deliver a made-up
  * answer instead. `lost` is for prefetch only: the API answers 201 as usual,
- * but the prefetch never reaches the edge.
+ * but the prefetch never reaches the edge. `filter-page` is a corporate web
+ * filter's page instead of the answer.
+ *
+ * Proxy faults (`proxy-status`, `proxy-reset`) apply to `connect`: a CONNECT
+ * to the emulator's proxy (startProxy; HTTPS_PROXY or HTTP_PROXY pointed at it,
+ * api-url on any host name but a loopback one). They answer the CONNECT, which
+ * is counted on its own: `any` neither counts nor matches it.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import { bodyLength, nginxErrorPage, sendAnswer, writeBody, type WireBody } from './body.js'
@@ -21,8 +27,11 @@ export type ApiOperation = 'prefetch' | 'purge' | 'limits' | 'purge-status' | 'r
 /** Which endpoint or server a request is for: an API endpoint, an origin source, an edge server. */
 export type Operation = ApiOperation | 'origin' | 'edge'
 
-/** `any` counts API requests only, so the ordinals of API faults do not move with edge or origin traffic. */
-export type FaultOperation = Operation | 'any'
+/**
+ * `any` counts API requests only, so the ordinals of API faults do not move with
+ * edge or origin traffic; `connect` is a CONNECT to the emulator as a proxy.
+ */
+export type FaultOperation = Operation | 'any' | 'connect'
 
 export const FAULT_OPERATIONS: readonly FaultOperation[] = [
   'prefetch',
@@ -35,7 +44,8 @@ export const FAULT_OPERATIONS: readonly FaultOperation[] = [
   'origin-group',
   'origin',
   'edge',
-  'any'
+  'any',
+  'connect'
 ]
 
 /** A made-up answer: status, body and extra headers. */
@@ -66,8 +76,25 @@ export type Fault =
   | { kind: 'redirect-loop'; status?: number; headers?: Record<string, string> }
   /** Prefetch only: the API accepts it (201) as usual, but nothing reaches the edge cache. */
   | { kind: 'lost' }
+  /** A corporate web filter's page instead of Gcore's answer: `200 text/html` "Blocked by corporate web filter" unless overridden. */
+  | ({ kind: 'filter-page' } & AnswerOverride)
+  /** On `connect`: the proxy answers CONNECT with this status (502, 403, 407…) instead of opening the tunnel. */
+  | { kind: 'proxy-status'; status: number }
+  /** On `connect`: the proxy closes the connection without answering CONNECT. */
+  | { kind: 'proxy-reset' }
 
 export type FaultKind = Fault['kind']
+
+/** The kinds that answer a CONNECT; only they apply to `connect`, and only to it. */
+const PROXY_FAULT_KINDS: readonly FaultKind[] = ['proxy-status', 'proxy-reset']
+
+/** Why a rule cannot apply, or null: proxy faults are for `connect` alone, and `connect` takes only them. */
+export function ruleProblem(rule: FaultRule): string | null {
+  const proxyKind = PROXY_FAULT_KINDS.includes(rule.fault.kind)
+  if (rule.operation === 'connect' && !proxyKind) return `connect takes only ${PROXY_FAULT_KINDS.join(' or ')}, not ${rule.fault.kind}`
+  if (rule.operation !== 'connect' && proxyKind) return `${rule.fault.kind} applies only to connect (the emulator as a proxy)`
+  return null
+}
 
 /** 1-based ordinals among the requests of the rule's operation: a list of numbers and ranges, or every request. */
 export type Ordinals = 'every' | (number | { from: number; to?: number })[]
@@ -90,8 +117,9 @@ export class FaultSchedule {
   readonly rules: FaultRule[] = []
   private readonly counts = new Map<FaultOperation, number>()
 
-  next(operation: Operation): Fault | undefined {
-    const counted: FaultOperation[] = operation === 'origin' || operation === 'edge' ? [operation] : [operation, 'any']
+  next(operation: Operation | 'connect'): Fault | undefined {
+    const counted: FaultOperation[] =
+      operation === 'origin' || operation === 'edge' || operation === 'connect' ? [operation] : [operation, 'any']
     for (const key of counted) this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
     return this.rules.find(rule => counted.includes(rule.operation) && matchesOrdinal(rule.on, this.counts.get(rule.operation)!))?.fault
   }
@@ -128,16 +156,31 @@ export function respond(
 
 /** Whether a fault makes up its own answer, so the request must not be processed. */
 function replacesAnswer(fault: Fault): boolean {
+  if (fault.kind === 'proxy-status') return false
   return (
     fault.kind === 'status' ||
     fault.kind === 'huge-body' ||
     fault.kind === 'redirect-loop' ||
+    fault.kind === 'filter-page' ||
     ('status' in fault && fault.status !== undefined)
   )
 }
 
+/** What a web filter between the runner and Gcore answers to every request. */
+const FILTER_PAGE =
+  '<!DOCTYPE html><html><head><title>Blocked by corporate web filter</title></head>' +
+  "<body><h1>Access denied</h1><p>This site is blocked by your organisation's web filter (category: Cloud APIs).</p></body></html>"
+
 /** The made-up answer of a fault that replaces the real one; `target` is the request's own. */
 function madeUpAnswer(fault: Fault, target: string): WireAnswer {
+  if (fault.kind === 'filter-page') {
+    const body = fault.body ?? FILTER_PAGE
+    return {
+      status: fault.status ?? 200,
+      body,
+      headers: withLength(mergeHeaders({ 'Content-Type': 'text/html; charset=utf-8' }, fault.headers), body)
+    }
+  }
   if (fault.kind === 'huge-body') {
     const body = fault.body ?? '<'.repeat(fault.bytes ?? 200_000)
     return { status: fault.status ?? 502, body, headers: withLength(mergeHeaders({ 'Content-Type': 'text/html' }, fault.headers), body) }

@@ -28,14 +28,20 @@
  *
  * Faults (faults.ts) can be injected by operation and ordinal on the API, the
  * origin and the edge, and every request is logged for assertions.
+ *
+ * startProxy() adds an HTTP CONNECT proxy in front of the API: with HTTPS_PROXY
+ * (or HTTP_PROXY) set to its URL, a client reaches the API under any host name
+ * that is not a loopback one (loopback addresses bypass proxies), and proxy
+ * faults (`connect`) answer the CONNECT instead. Each CONNECT is in `connects`.
  */
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { CacheState } from './cache.js'
 import { CdnModel } from './cdn-model.js'
 import { edgeHandler, type CachedSinceFormat, type EdgeRequest } from './edge.js'
-import { FaultSchedule, respond, type ApiOperation, type FaultKind, type FaultRule, type WireAnswer } from './faults.js'
+import { FaultSchedule, respond, ruleProblem, type ApiOperation, type FaultKind, type FaultRule, type WireAnswer } from './faults.js'
 import { Origin, type Delivery, type NewFile, type OriginFile } from './origin.js'
 import { OriginGroups, type OriginGroupSpec } from './origin-groups.js'
 import { originHandler, type OriginRequest } from './origin-server.js'
@@ -67,6 +73,14 @@ export type {
 export type { RewriteFlag, RewriteOption } from './rewrite.js'
 
 export type LoggedOperation = ApiOperation
+
+/** A CONNECT to the emulator as a proxy: its target, and the status answered or 'reset'. */
+export interface LoggedConnect {
+  at: number
+  target: string
+  answer: number | 'reset'
+  fault?: FaultKind
+}
 
 export interface LoggedRequest {
   at: number
@@ -145,6 +159,7 @@ const DEFAULT_SLICE_BYTES = 10 * 1024 * 1024
 export class GcoreEmulator {
   readonly log: LoggedRequest[] = []
   readonly edgeLog: EdgeRequest[] = []
+  readonly connects: LoggedConnect[] = []
   /** Every HTTP request to an origin source, as answered. */
   readonly originLog: OriginRequest[] = []
   readonly purges: PurgeRecord[]
@@ -158,6 +173,7 @@ export class GcoreEmulator {
   private readonly schedule = new FaultSchedule()
   private readonly now: () => number
   private readonly edges: Server[] = []
+  private readonly proxies: Server[] = []
   private readonly originServers: Server[]
   private readonly sockets = new Set<Socket>()
   private readonly server: Server
@@ -219,7 +235,7 @@ export class GcoreEmulator {
   /** Closes every server and destroys every connection, hanging and trickling ones included. */
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy()
-    const servers = [this.server, ...this.originServers, ...this.edges].filter(server => server.listening)
+    const servers = [this.server, ...this.originServers, ...this.edges, ...this.proxies].filter(server => server.listening)
     for (const server of servers) server.closeAllConnections()
     await Promise.all(servers.map(server => new Promise<void>(resolve => server.close(() => resolve()))))
   }
@@ -247,9 +263,54 @@ export class GcoreEmulator {
     return `http://127.0.0.1:${(edge.address() as AddressInfo).port}`
   }
 
+  /**
+   * A plain HTTP CONNECT proxy on 127.0.0.1 whose every tunnel, whatever host it
+   * names, leads to the API server (TLS included); `connect` faults answer the
+   * CONNECT instead. Returns its URL, for HTTPS_PROXY or HTTP_PROXY.
+   */
+  async startProxy(port = 0): Promise<string> {
+    const proxy = createServer((_, res) => res.writeHead(405).end())
+    proxy.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.tunnel(req, socket, head))
+    this.track(proxy)
+    this.proxies.push(proxy)
+    await listen(proxy, port)
+    return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  }
+
   inject(rule: FaultRule): this {
+    const problem = ruleProblem(rule)
+    if (problem) throw new Error(`Fault rule for ${rule.operation}: ${problem}.`)
     this.schedule.rules.push(rule)
     return this
+  }
+
+  /**
+   * A CONNECT: answered by a proxy fault, or a tunnel into this very server,
+   * whatever host it names (over TLS when the emulator serves TLS).
+   */
+  private tunnel(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const entry: LoggedConnect = { at: Date.now(), target: req.url ?? '', answer: 200 }
+    this.connects.push(entry)
+    socket.on('error', () => socket.destroy())
+    const fault = this.schedule.next('connect')
+    if (fault) entry.fault = fault.kind
+    if (fault?.kind === 'proxy-reset') {
+      entry.answer = 'reset'
+      socket.destroy()
+      return
+    }
+    if (fault?.kind === 'proxy-status') {
+      entry.answer = fault.status
+      const body = `${fault.status} ${STATUS_CODES[fault.status] ?? ''} (proxy)\n`
+      socket.end(
+        `HTTP/1.1 ${fault.status} ${STATUS_CODES[fault.status] ?? 'Unknown'}\r\nContent-Type: text/plain\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+      )
+      return
+    }
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+    if (head.length) socket.unshift(head)
+    this.server.emit('connection', socket)
   }
 
   /** Requests that Gcore would have accepted (2xx), for one operation. */

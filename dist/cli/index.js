@@ -341,7 +341,7 @@ const ACTION_INPUTS = [
     },
     {
         "name": "time-budget",
-        "description": "Seconds the run may take (empty means no limit). What cannot finish in time is not sent and is reported in `failed-paths`, for a later run.",
+        "description": "Seconds the run may take (empty means no limit). What cannot finish in time is not sent and is reported in `failed-paths` and `failed-paths-file`, for a later run.",
         "default": "",
         "required": false
     },
@@ -494,6 +494,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
@@ -854,7 +861,7 @@ async function main(argv) {
         return (process.stdout.write(`${(0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .helpText */ .BK)()}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
     if (args.version)
         return (process.stdout.write(`${_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x}\n`), _args_js__WEBPACK_IMPORTED_MODULE_0__/* .EXIT_CODES */ .ai.success);
-    const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(779), __nccwpck_require__.e(174)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2174));
+    const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(605)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5605));
     return runCommand(args, process.env);
 }
 // Not a top-level await: with one, ncc wraps the entry in an async module, which costs start-up time.

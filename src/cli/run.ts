@@ -89,7 +89,8 @@ export async function runCommand(args: ParsedArgs, env: NodeJS.ProcessEnv): Prom
       releases: githubReleases(env),
       signal: cancellation.signal,
       workspace: process.cwd(),
-      name: flagName
+      name: flagName,
+      environment: env
     })
     const { report, verdict } = outcome
     if (outcome.inputError) {

@@ -183,7 +183,7 @@ export const ACTION_INPUTS: InputSpec[] = [
   },
   {
     "name": "time-budget",
-    "description": "Seconds the run may take (empty means no limit). What cannot finish in time is not sent and is reported in `failed-paths`, for a later run.",
+    "description": "Seconds the run may take (empty means no limit). What cannot finish in time is not sent and is reported in `failed-paths` and `failed-paths-file`, for a later run.",
     "default": "",
     "required": false
   },

@@ -21,6 +21,7 @@ import { actionInputName, InputError, type NameInput } from './input-error.js'
 import { askOrigin, OriginCheck } from './origin/check.js'
 import { isNotCheckable, originUrlRouter, resourceRouter, type NotCheckable, type Router } from './origin/route.js'
 import { readRelease } from './paths/release.js'
+import { checkProxyEnvironment } from './proxy.js'
 import { collectPaths, type CollectedPaths } from './paths/sources.js'
 import type { Batch, BatchSizes } from './plan/batches.js'
 import { describePlan, planMessages, slowPatternWarnings } from './plan/describe.js'
@@ -52,6 +53,8 @@ export interface EngineOptions {
   workspace: string
   /** How messages name an input: `input "paths"` (the action) or `--paths` (the CLI). */
   name?: NameInput
+  /** The process environment, for the proxy variables every request honours (checked before any request). */
+  environment?: Readonly<Record<string, string | undefined>>
 }
 
 export interface EngineOutcome {
@@ -156,7 +159,9 @@ class Run {
 
   stopped(stop: StopBeforeSending): EngineOutcome {
     if (!stop.inputError) this.notes.push(stop.message)
-    const report = this.unsent(stop.cancelled)
+    const unsent = this.unsent(stop.cancelled)
+    // Stopped on a problem, the run failed, whatever the (possibly empty) list of paths would make of it.
+    const report = stop.cancelled ? unsent : { ...unsent, result: 'failure' as const }
     const verdict = stop.cancelled && this.settings ? verdictOf(report, this.settings) : { failed: true, message: stop.message }
     return { settings: this.settings, report, verdict, inputError: stop.inputError }
   }
@@ -214,6 +219,12 @@ function readSettingsStep(run: Run): Settings {
   try {
     const settings = readSettings(run.options.getInput)
     for (const notice of settings.notices) run.say('notice', notice)
+    const proxies = checkProxyEnvironment(run.options.environment ?? {})
+    for (const warning of proxies.warnings) run.say('warning', warning)
+    if (proxies.error) {
+      run.settings = settings
+      throw proxies.error
+    }
     return settings
   } catch (error) {
     if (error instanceof InputError) throw new StopBeforeSending(error.describe(run.name), false, error)

@@ -124,8 +124,12 @@ export interface ReleaseApi {
 }
 
 export interface FileSource {
-  /** Files (not directories) under `cwd` matching the patterns (`!` excludes), as `/`-separated relative paths. */
-  glob(patterns: string[], cwd: string): Promise<string[]>
+  /**
+   * Files (not directories) under `cwd` matching the patterns (`!` excludes), as `/`-separated relative paths.
+   * A directory that could not be read (its files are missing from the result) is told to `onUnreadable`,
+   * by its absolute path and the error's code; one that does not exist is not.
+   */
+  glob(patterns: string[], cwd: string, onUnreadable?: (directory: string, code: string) => void): Promise<string[]>
   /** `file`, `directory`, or `missing` for anything else (absent, unreadable, a socket). */
   kind(path: string): Promise<'file' | 'directory' | 'missing'>
   size(path: string): Promise<number>

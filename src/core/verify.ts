@@ -129,7 +129,7 @@ export function judgePart(
   const { first, last } = part
   if (!first || !last) return { verdict: 'error', reason: `${which}: ${part.error ?? 'no answer'}` }
   if (!ok(last.status)) {
-    const redirect = last.status >= 300 && last.status < 400 ? ' (a redirect proves nothing)' : ''
+    const redirect = last.status >= 300 && last.status < 400 ? ': a redirect, not the file; it proves nothing about the cache' : ''
     return { verdict: 'error', reason: `${which}: HTTP ${last.status}${redirect}` }
   }
   if (last.contentType === 'text/html' && !htmlIsAFile) {

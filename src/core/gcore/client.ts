@@ -8,7 +8,7 @@
  */
 import { exchange, HttpError, type HttpAnswer } from '../http.js'
 import type { GcoreApi, RequestKind } from '../ports.js'
-import { networkText } from '../text.js'
+import { htmlText, networkText, redact } from '../text.js'
 import { classifyStatus, GcoreError, type FailureKind } from './errors.js'
 
 export interface ClientOptions {
@@ -22,6 +22,8 @@ export interface ClientOptions {
 
 /** What is kept of an error body: enough for any message Gcore writes. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
+/** How much of a foreign answer (a filter's page) is quoted. */
+const MAX_EXCERPT_CHARACTERS = 120
 /** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
 const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
 
@@ -45,8 +47,13 @@ export class GcoreClient implements GcoreApi {
   ): Promise<{ status: number; date: string | null }> {
     const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`
     const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal)
-    if (answer.status >= 200 && answer.status < 300) return { status: answer.status, date: headerValue(answer.headers.date) ?? null }
-    throw this.failure(answer, items, resourceId)
+    if (answer.status < 200 || answer.status >= 300) throw this.failure(answer, items, resourceId)
+    // Gcore answers a purge or a prefetch with no body or JSON; a cut JSON echo of a long list is still JSON.
+    const body = answer.body.trimStart()
+    if (body === '' || (answer.truncated && /^[[{]/.test(body)) || parsesAsJson(body)) {
+      return { status: answer.status, date: headerValue(answer.headers.date) ?? null }
+    }
+    throw this.notGcores(answer)
   }
 
   async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
@@ -58,7 +65,7 @@ export class GcoreClient implements GcoreApi {
     try {
       return JSON.parse(answer.body)
     } catch {
-      throw new GcoreError(`${where}: the answer is not JSON`, 'rejected', answer.status)
+      throw this.notGcores(answer, where)
     }
   }
 
@@ -94,7 +101,9 @@ export class GcoreClient implements GcoreApi {
     if (status >= 300 && status < 400) {
       detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`
     } else {
-      detail = describeErrorBody(answer.body, sent)
+      // Redact before the body is parsed or its tags stripped: a key with `<` or `>` in it
+      // would otherwise be cut into pieces too short to recognise.
+      detail = describeErrorBody(redact(answer.body, [this.options.apiKey]), sent)
       if (status === 404 && resourceId !== null) {
         detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`
       }
@@ -108,9 +117,37 @@ export class GcoreClient implements GcoreApi {
     )
   }
 
+  /**
+   * A 2xx whose body is neither empty nor JSON did not come from Gcore's API: a
+   * corporate web filter's page, a captive portal, a proxy's own answer. It is a
+   * failure of the request, retried like a 5xx (the thing in between may let
+   * the next one through), with an excerpt of what it said.
+   */
+  private notGcores(answer: HttpAnswer, where?: string): GcoreError {
+    const type = headerValue(answer.headers['content-type'])?.split(';')[0].trim() || 'no Content-Type'
+    const said = networkText(htmlText(redact(answer.body, [this.options.apiKey])), [this.options.apiKey], MAX_EXCERPT_CHARACTERS)
+    const prefix = where ? `${where}: ` : ''
+    return new GcoreError(
+      this.clean(
+        `${prefix}HTTP ${answer.status} with a body that is not Gcore's (${type}, not JSON): the answer came from something between you and Gcore: a proxy or filter? It said: "${said}"`
+      ),
+      'transient',
+      answer.status
+    )
+  }
+
   /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
   private clean(text: string): string {
     return networkText(text, [this.options.apiKey, ...(this.options.secrets ?? [])])
+  }
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -138,7 +175,7 @@ export function describeErrorBody(text: string, sent: string[]): string {
   try {
     parsed = JSON.parse(body)
   } catch {
-    return plainText(body)
+    return htmlText(body)
   }
   if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
     const { message, errors, detail } = parsed as Record<string, unknown>
@@ -165,31 +202,4 @@ function describeFieldErrors(errors: Record<string, unknown>, sent: string[]): s
     }
   }
   return parts.join('; ')
-}
-
-/**
- * An HTML error page becomes its title, or its text without tags. One pass
- * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
- */
-function plainText(body: string): string {
-  const lower = body.toLowerCase()
-  const open = lower.indexOf('<title')
-  if (open !== -1) {
-    const start = lower.indexOf('>', open)
-    const end = start === -1 ? -1 : lower.indexOf('</title', start)
-    if (end !== -1) {
-      const title = body.slice(start + 1, end).trim()
-      if (title) return title
-    }
-  }
-  let text = ''
-  let inTag = false
-  for (const char of body) {
-    if (char === '<') {
-      inTag = true
-      text += ' '
-    } else if (char === '>' && inTag) inTag = false
-    else if (!inTag) text += char
-  }
-  return text.replace(/\s+/g, ' ').trim() || 'unreadable response body'
 }

@@ -8,6 +8,7 @@
  */
 import type { Clock, Logger, PurgeKind } from '../ports.js'
 import { GcoreError } from './errors.js'
+import { expectList } from './shapes.js'
 import { parseGcoreTime } from './time.js'
 
 export interface StatusApi {
@@ -85,10 +86,11 @@ async function fetchEntries(api: StatusApi, purge: SentPurge, sentAt: number, si
   const entries: StatusEntry[] = []
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = `purge_type=${PURGE_TYPES[purge.kind]}&from_created=${encodeURIComponent(fromCreated)}&limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`
-    const body = (await api.getJson(`/cdn/purge_statuses?${query}`, signal)) as StatusEntry[] | { results?: StatusEntry[]; next?: unknown }
-    if (Array.isArray(body)) return [...entries, ...body]
-    entries.push(...(Array.isArray(body?.results) ? body.results : []))
-    if (!body?.next) break
+    const body = await api.getJson(`/cdn/purge_statuses?${query}`, signal)
+    const items = expectList(body, 'GET /cdn/purge_statuses', 'a list of purge statuses') as StatusEntry[]
+    if (Array.isArray(body)) return [...entries, ...items]
+    entries.push(...items)
+    if (!(body as { next?: unknown }).next) break
   }
   return entries
 }

@@ -186,6 +186,8 @@ function folded(title: string, body: string[], open = false): string[] {
 export interface SummaryOptions {
   budgetBytes?: number
   reportFile?: string
+  /** The failed paths, one per line, for `paths-file` in a later step. */
+  failedPathsFile?: string
   /** Extra notes from publishing (outputs that were shortened). */
   notes?: string[]
   context?: RunContext
@@ -301,6 +303,13 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
         report.failedPaths.length <= OPEN_FAILED_PATHS
       )
     )
+    if (options.failedPathsFile) {
+      body.push(
+        `All ${plural(report.failedPaths.length, 'failed path')}, one per line, are in <code>${escapeHtml(options.failedPathsFile)}</code> ` +
+          `(output <code>failed-paths-file</code>): give it to <code>paths-file</code> in a later step to try them again.`,
+        ''
+      )
+    }
   }
   for (const note of [...notes, ...cutNotes]) body.push(`> ${note}`, '')
   if (options.reportFile && (cutNotes.length || notes.length)) {
