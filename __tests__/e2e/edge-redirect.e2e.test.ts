@@ -42,7 +42,7 @@ describe('edge verification', () => {
     expect(run.outputs['verified-count']).toBe('0')
     const verify = JSON.parse(run.outputs.verify) as { result: string; status: number; error: string }[]
     expect(verify.map(entry => [entry.result, entry.status, entry.error])).toEqual(
-      Array(3).fill(['error', 302, 'HTTP 302: a redirect, not the file; it proves nothing about the cache'])
+      Array(3).fill(['error', 302, 'first part: HTTP 302: a redirect, not the file; it proves nothing about the cache'])
     )
     expect(run.stdout).toMatch(/::error::.*verify-required/)
   })
