@@ -166,7 +166,7 @@ export class OriginCheck implements Readiness {
     const { probe, sizes, secrets } = this.options
     const signal = this.signal
     if (signal.aborted) return
-    const verdict = await askOrigin(entry.router(entry.path) as OriginRoute, sizes.get(entry.path) ?? null, { probe, signal, secrets })
+    const verdict = await askOrigin(routeOf(entry), sizes.get(entry.path) ?? null, { probe, signal, secrets })
     if (signal.aborted) return
     entry.finding = originFinding(verdict)
     for (const warning of verdict.warnings) this.options.logger.warning(`${entry.path}: ${warning}`)
@@ -180,11 +180,11 @@ export class OriginCheck implements Readiness {
 
   /** The first primary source that refused every probe, as a reason the check cannot run. */
   private async refusingSource(probes: Entry[]): Promise<NotCheckable | null> {
-    const targets = probes[0] ? (probes[0].router(probes[0].path) as OriginRoute).targets : []
+    const targets = probes[0] ? routeOf(probes[0]).targets : []
     for (const target of targets.filter(candidate => !candidate.backup)) {
       const answers: SourceAnswer[] = []
       for (const entry of probes) {
-        const same = (entry.router(entry.path) as OriginRoute).targets.find(candidate => candidate.source === target.source)
+        const same = routeOf(entry).targets.find(candidate => candidate.source === target.source)
         if (!same) continue
         const answer = await askSource(same, { ...this.options, signal: this.signal })
         answers.push(answer)
@@ -208,6 +208,13 @@ export class OriginCheck implements Readiness {
     this.pulse = deferred()
     pulse.resolve()
   }
+}
+
+/** An entry's route: the constructor kept only paths its router can route. */
+function routeOf(entry: Entry): OriginRoute {
+  const route = entry.router(entry.path)
+  if (isNotCheckable(route)) throw new Error(`${entry.path} was routable when the check began: ${route.why}`)
+  return route
 }
 
 interface Asking {
