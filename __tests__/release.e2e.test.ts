@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { GcoreEmulator } from '../emulator/gcore-emulator.js'
-import { GitHubStub } from './emulator/github-stub.js'
+import { GitHubStub } from './support/github-stub.js'
 import { RUNNER_TOKEN, runAction } from './support/run-action.js'
 
 const KEY = 'release-key'

@@ -19,10 +19,8 @@ describe('a wrong or dead resource', () => {
 
     expect(writes(gcore)).toEqual([])
     expect(run.inputError?.input).toBe('resource-id')
-    expect(run.verdict).toEqual({
-      failed: true,
-      message: `Input "resource-id" 999: the key's account has no CDN resource with that ID (HTTP 404).`
-    })
+    expect(run.verdict.failed).toBe(true)
+    expect(run.verdict.message).toContain('999')
     expect(run.report).toMatchObject({ result: 'failure', failedPaths: ['/a.iso'] })
   })
 

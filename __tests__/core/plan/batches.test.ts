@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDuration } from '../src/core/format.js'
-import { chunk, patternCovers } from '../src/core/plan/batches.js'
-import { patternOverlaps } from '../src/core/plan/describe.js'
-import { estimateMs } from '../src/core/plan/estimate.js'
-import { planOf as plan } from './support/plan.js'
+import { chunk, patternCovers } from '../../../src/core/plan/batches.js'
+import { planOf as plan } from '../../support/plan.js'
 
 const paths = (count: number) => Array.from({ length: count }, (_, i) => `/p${i}`)
 
@@ -81,42 +78,4 @@ describe('patterns', () => {
     expect(patternCovers('/v2/*', '/v2/x/y.iso?k=1')).toBe(true)
     expect(patternCovers('/v2/', '/v3/a.iso')).toBe(false)
   })
-
-  it('lists the run paths a per-path pattern also clears, not those of purge-patterns', () => {
-    const built = plan(['/a.iso', '/a.iso.sig', '/b.iso', '/a.iso.sha256'], { purge: 'pattern' })
-    expect(patternOverlaps(built.resources[0])).toEqual([{ pattern: '/a.iso', alsoClears: ['/a.iso.sha256', '/a.iso.sig'] }])
-    const folders = plan(['/v2/a.iso', '/v2/b.iso'], { purge: 'covered', userPatterns: ['/v2/'] })
-    expect(patternOverlaps(folders.resources[0])).toEqual([])
-  })
-})
-
-describe('estimateMs', () => {
-  const intervals = { prefetchMs: 60_000, purgeUrlMs: 30_000, purgePatternMs: 60_000 }
-
-  it('is (N-1) intervals for N prefetch batches', () => {
-    expect(estimateMs(plan(paths(250)).resources, intervals)).toBe(120_000)
-    expect(estimateMs(plan(paths(1)).resources, intervals)).toBe(0)
-  })
-
-  it('adds nothing for purges that run ahead of the prefetches', () => {
-    expect(estimateMs(plan(paths(300), { resources: [1, 2], purge: 'url' }).resources, intervals)).toBe(120_000)
-  })
-
-  it('follows the purges when they are the slower lane', () => {
-    expect(estimateMs(plan(paths(300), { purge: 'url' }).resources, { ...intervals, prefetchMs: 1000, purgeUrlMs: 30_000 })).toBe(60_000)
-    // 300 paths by pattern: 30 requests a minute apart; the last prefetch goes with the last pattern.
-    expect(estimateMs(plan(paths(300), { purge: 'pattern' }).resources, intervals)).toBe(29 * 60_000)
-  })
-})
-
-describe('formatDuration', () => {
-  it.each([
-    [0, 'under a second'],
-    [400, 'under a second'],
-    [59_000, '59 s'],
-    [120_000, '2 min'],
-    [125_000, '2 min 5 s'],
-    [3_600_000, '1 h'],
-    [3_900_000, '1 h 5 min']
-  ])('%d ms → %s', (ms, text) => expect(formatDuration(ms)).toBe(text))
 })

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { GcoreEmulator } from '../emulator/gcore-emulator.js'
-import { ROOT } from './support/run-action.js'
+import { GcoreEmulator } from '../../emulator/gcore-emulator.js'
+import { ROOT } from '../support/run-action.js'
 
 const LOCAL_ACTION = nodePath.join(ROOT, 'node_modules/@github/local-action/bin/local-action.js')
 

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { formatBytes } from '../src/core/format.js'
-import { encodeFileSegment, fileCdnPath, isOutsideWindow, matchFiles as match } from '../src/core/paths/files.js'
-import { nodeFileSource } from '../src/core/paths/node-file-source.js'
-import { normalisePrefix } from '../src/core/paths/normalise.js'
+import { assetFiles, encodeFileSegment, fileCdnPath, isOutsideWindow, matchFiles as match } from '../../../src/core/paths/files.js'
+import { nodeFileSource } from '../../../src/core/paths/node-file-source.js'
 
+const MB = 1024 * 1024
 const matchFiles = (patterns: string[], base: string) => match(nodeFileSource, patterns, base)
 
 describe('encodeFileSegment', () => {
@@ -46,22 +45,6 @@ describe('fileCdnPath', () => {
   })
 })
 
-describe('normalisePrefix', () => {
-  it.each([
-    ['', ''],
-    ['/', ''],
-    ['/downloads/v2.1.0/', '/downloads/v2.1.0'],
-    ['downloads/v 2', '/downloads/v%202'],
-    ['https://cdn.example.com/releases', '/releases'],
-    ['//downloads', '/downloads'],
-    ['\\downloads\\v2', '/downloads/v2']
-  ])('%j → %j', (raw, prefix) => expect(normalisePrefix(raw)).toBe(prefix))
-
-  it.each(['/a/*', '/a?x=1', '/a\u0001'])('refuses %j', raw => {
-    expect(() => normalisePrefix(raw)).toThrow(/path-prefix/)
-  })
-})
-
 describe('size window', () => {
   it('is 200 MiB to 5 GiB', () => {
     expect([1, 200 * 1024 ** 2 - 1, 200 * 1024 ** 2, 5 * 1024 ** 3, 5 * 1024 ** 3 + 1].map(isOutsideWindow)).toEqual([
@@ -71,7 +54,6 @@ describe('size window', () => {
       false,
       true
     ])
-    expect([512, 1536, 300 * 1024 ** 2, 5 * 1024 ** 3].map(formatBytes)).toEqual(['512 B', '1.5 KiB', '300 MiB', '5.0 GiB'])
   })
 })
 
@@ -103,5 +85,28 @@ describe('matchFiles', () => {
 
   it('includes dot-files when a pattern names them', async () => {
     expect((await matchFiles(['.hidden/*.iso', '.*.iso'], base)).files).toEqual(['.hidden/h.iso', '.dot.iso'])
+  })
+})
+
+describe('assetFiles', () => {
+  it('maps names with the file-name encoding and applies the size window', () => {
+    const files = assetFiles(
+      [
+        { name: 'App Setup 2.1.0.exe', size: 250 * MB },
+        { name: 'sums#1.txt', size: 10 }
+      ],
+      '/releases/v2',
+      true
+    )
+    expect(files).toEqual([
+      {
+        file: 'App Setup 2.1.0.exe',
+        size: 250 * MB,
+        cdnPath: '/releases/v2/App%20Setup%202.1.0.exe',
+        outsideWindow: false,
+        skipped: false
+      },
+      { file: 'sums#1.txt', size: 10, cdnPath: '/releases/v2/sums%231.txt', outsideWindow: true, skipped: true }
+    ])
   })
 })

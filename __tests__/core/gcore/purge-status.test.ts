@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { GcoreError } from '../src/core/gcore/errors.js'
-import { awaitPurge, findPurge } from '../src/core/gcore/purge-status.js'
-import { FakeClock, recordingLogger } from './support/fake-clock.js'
+import { GcoreError } from '../../../src/core/gcore/errors.js'
+import { awaitPurge, findPurge } from '../../../src/core/gcore/purge-status.js'
+import { FakeClock, recordingLogger } from '../../support/fake-clock.js'
 
 const batch = { resource: 7, kind: 'url' as const, items: ['/a.iso', '/b%20c.iso'], label: 'purge by URL 1/1 (resource 7)' }
 const entry = (status: string, extra: Record<string, unknown> = {}) => ({

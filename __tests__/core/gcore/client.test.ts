@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { describeErrorBody, GcoreClient } from '../src/core/gcore/client.js'
-import { GcoreError } from '../src/core/gcore/errors.js'
-import { GcoreEmulator } from '../emulator/gcore-emulator.js'
+import { describeErrorBody, GcoreClient } from '../../../src/core/gcore/client.js'
+import { GcoreError } from '../../../src/core/gcore/errors.js'
+import { GcoreEmulator } from '../../../emulator/gcore-emulator.js'
 
 const KEY = 'k$y with "quotes"'
 let gcore: GcoreEmulator

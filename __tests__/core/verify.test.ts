@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import type { EdgeProbe } from '../src/core/ports.js'
-import { cacheVerdict, verifyEdges } from '../src/core/verify.js'
-import { FakeClock, recordingLogger } from './support/fake-clock.js'
+import type { EdgeProbe } from '../../src/core/ports.js'
+import { cacheVerdict, verifyEdges } from '../../src/core/verify.js'
+import { FakeClock, recordingLogger } from '../support/fake-clock.js'
 
 describe('cacheVerdict', () => {
   it.each([

@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { encodeFileSegment } from '../src/core/paths/files.js'
-import { normaliseCdnPath, normalisePrefix, splitPathList } from '../src/core/paths/normalise.js'
-import { InputError } from '../src/core/input-error.js'
-import { readSettings } from '../src/core/settings.js'
-import { redact, SECRET_RUN } from '../src/core/text.js'
+import { encodeFileSegment } from '../../src/core/paths/files.js'
+import { normaliseCdnPath, normalisePrefix, splitPathList } from '../../src/core/paths/normalise.js'
+import { InputError } from '../../src/core/input-error.js'
+import { readSettings } from '../../src/core/settings.js'
+import { redact, SECRET_RUN } from '../../src/core/text.js'
 
 // Strings biased toward what breaks URL handling.
 const nasty = fc.oneof(

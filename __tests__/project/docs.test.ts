@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import nodePath from 'node:path'
 import { parse } from 'yaml'
-import { ROOT } from './support/run-action.js'
+import { ROOT } from '../support/run-action.js'
 
 const read = (file: string) => readFileSync(nodePath.join(ROOT, file), 'utf8')
 const action = parse(read('action.yml')) as { inputs: Record<string, { required?: boolean }>; outputs: Record<string, unknown> }

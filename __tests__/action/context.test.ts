@@ -2,12 +2,9 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { githubReleases, readEvent, runContext, type GitHubEvent, type OctokitReleases } from '../src/action/context.js'
-import { ReleaseReadError } from '../src/core/paths/release.js'
-import { assetFiles } from '../src/core/paths/files.js'
-import { renderContextLine } from '../src/core/report/markdown.js'
-
-const MB = 1024 * 1024
+import { githubReleases, readEvent, runContext, type GitHubEvent, type OctokitReleases } from '../../src/action/context.js'
+import { ReleaseReadError } from '../../src/core/paths/release.js'
+import { renderContextLine } from '../../src/core/report/markdown.js'
 
 function event(eventName: string, payload: Record<string, unknown>): GitHubEvent {
   return {
@@ -26,29 +23,6 @@ function event(eventName: string, payload: Record<string, unknown>): GitHubEvent
 const noOctokit = (): OctokitReleases => {
   throw new Error('the GitHub API was called')
 }
-
-describe('assetFiles', () => {
-  it('maps names with the file-name encoding and applies the size window', () => {
-    const files = assetFiles(
-      [
-        { name: 'App Setup 2.1.0.exe', size: 250 * MB },
-        { name: 'sums#1.txt', size: 10 }
-      ],
-      '/releases/v2',
-      true
-    )
-    expect(files).toEqual([
-      {
-        file: 'App Setup 2.1.0.exe',
-        size: 250 * MB,
-        cdnPath: '/releases/v2/App%20Setup%202.1.0.exe',
-        outsideWindow: false,
-        skipped: false
-      },
-      { file: 'sums#1.txt', size: 10, cdnPath: '/releases/v2/sums%231.txt', outsideWindow: true, skipped: true }
-    ])
-  })
-})
 
 describe('githubReleases (the action’s adapter)', () => {
   it('takes a release event’s payload as it is, with no call', () => {

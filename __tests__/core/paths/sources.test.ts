@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { nodeFileSource } from '../src/core/paths/node-file-source.js'
-import { collectPaths as collect } from '../src/core/paths/sources.js'
-import type { Settings } from '../src/core/settings.js'
-import { settingsFrom, type Inputs } from './support/settings.js'
+import { nodeFileSource } from '../../../src/core/paths/node-file-source.js'
+import { collectPaths as collect } from '../../../src/core/paths/sources.js'
+import type { Settings } from '../../../src/core/settings.js'
+import { settingsFrom, type Inputs } from '../../support/settings.js'
 
 const collectPaths = (settings: Settings, workspace: string) => collect(settings, { files: nodeFileSource, workspace })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/core/input-error.js'
-import { settingsFrom as typedSettingsFrom } from './support/settings.js'
+import { InputError } from '../../src/core/input-error.js'
+import { settingsFrom as typedSettingsFrom } from '../support/settings.js'
 
 const valid: Record<string, string> = { 'api-key': 'k', 'resource-id': '123', paths: '/a.iso' }
 const settingsFrom = (inputs: Record<string, string>) => typedSettingsFrom(inputs)

@@ -1,7 +1,7 @@
 /** npm run demo, as a newcomer runs it: purge and prefetch batches, a retry, the rendered summary, the purge kinds compared. */
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { ROOT } from './support/run-action.js'
+import { ROOT } from '../support/run-action.js'
 
 describe('npm run demo', () => {
   it('shows the batches, a retry, the rendered summary, where the files are, and why the purge kind matters', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { normaliseCdnPath, splitPathList, splitSeveralOnOneLine } from '../src/core/paths/normalise.js'
-import { InputError } from '../src/core/input-error.js'
+import { normaliseCdnPath, normalisePrefix, splitPathList, splitSeveralOnOneLine } from '../../../src/core/paths/normalise.js'
+import { InputError } from '../../../src/core/input-error.js'
 
 const LINE_1 = { input: 'paths', where: 'line 1' } as const
 const normalise = (raw: string) => normaliseCdnPath(raw, LINE_1)
@@ -98,5 +98,21 @@ describe('splitPathList', () => {
 
   it.each(['[not json', '[1, 2]', '["/a", null]'])('rejects the malformed JSON %j', text => {
     expect(() => splitPathList(text, { input: 'paths' })).toThrow(/input "paths"/i)
+  })
+})
+
+describe('normalisePrefix', () => {
+  it.each([
+    ['', ''],
+    ['/', ''],
+    ['/downloads/v2.1.0/', '/downloads/v2.1.0'],
+    ['downloads/v 2', '/downloads/v%202'],
+    ['https://cdn.example.com/releases', '/releases'],
+    ['//downloads', '/downloads'],
+    ['\\downloads\\v2', '/downloads/v2']
+  ])('%j → %j', (raw, prefix) => expect(normalisePrefix(raw)).toBe(prefix))
+
+  it.each(['/a/*', '/a?x=1', '/a\u0001'])('refuses %j', raw => {
+    expect(() => normalisePrefix(raw)).toThrow(/path-prefix/)
   })
 })
