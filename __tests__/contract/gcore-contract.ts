@@ -19,6 +19,7 @@ import { listOf, parseResource, withHostname } from '../../src/core/gcore/resour
 import type { GcoreApi, Network, RequestKind } from '../../src/core/ports.js'
 import type { Fault, FaultOperation, FaultRule } from '../../emulator/gcore-emulator.js'
 import type { FakeGcoreOptions } from '../support/fake-gcore.js'
+import { RESOURCES, VIDEOS_RULE } from '../support/resources.js'
 
 const CONTRACT_KEY = 'contract-k3y $ "quoted"'
 const RESTRICTED_KEY = 'purge-and-prefetch-only'
@@ -112,20 +113,6 @@ export function gcoreContract(target: ContractTarget): void {
     })
 
     describe('resources', () => {
-      const rule = { id: 7, rule: '^/videos/', weight: 1, options: { ignoreQueryString: { enabled: true, value: true } } }
-      const RESOURCES = [
-        {
-          id: 10,
-          cname: 'cdn.example.com',
-          secondaryHostnames: ['Files.Example.com'],
-          options: { slice: { enabled: true, value: true } },
-          rules: [rule]
-        },
-        { id: 11, cname: 'static.example.org', sslEnabled: true, can_purge_by_urls: false },
-        { id: 12, status: 'suspended' as const },
-        { id: 13, status: 'deleted' as const }
-      ]
-
       it('a resource and its rules come in the shape the engine reads', async () => {
         const api = apiOf(await start({ resources: RESOURCES }))
         const read = async (id: number) =>
@@ -143,8 +130,13 @@ export function gcoreContract(target: ContractTarget): void {
           canPurgeByUrls: true,
           options: { slice: { enabled: true, value: true } }
         })
-        expect(sliced.rules).toMatchObject([{ id: 7, rule: '^/videos/', ruleType: 0, weight: 1, options: rule.options }])
-        expect(await read(11)).toMatchObject({ hostname: 'static.example.org', sslEnabled: true, canPurgeByUrls: false, rules: [] })
+        expect(sliced.rules).toMatchObject([{ id: 7, rule: '^/videos/', ruleType: 0, weight: 1, options: VIDEOS_RULE.options }])
+        expect(await read(11)).toMatchObject({
+          hostname: 'static.example.org',
+          sslEnabled: true,
+          canPurgeByUrls: false,
+          rules: [{ id: 7 }]
+        })
         expect(await read(12)).toMatchObject({ status: 'suspended', suspended: true, active: false })
         // Rules, paged: what listOf reads.
         const page = await api.getJson('/cdn/resources/10/rules?limit=1')

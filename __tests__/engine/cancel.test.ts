@@ -8,7 +8,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunReport } from '../../src/core/report/model.js'
 import type { ReleaseApi } from '../../src/core/ports.js'
-import { cancelAfter, cancelWhen, expectPartitioned, fakeGcore, paths, warmUp, type Warmed } from '../support/engine.js'
+import { cancelAfter, cancelWhen, expectPartitioned, fakeGcore, warmUp, type Warmed } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { stubReleases } from '../support/releases.js'
 import { operations } from '../support/requests.js'
 

@@ -1,6 +1,7 @@
 /** A dry run reads what it needs to plan (GET only: the limits, each resource and its rules) and sends nothing. */
 import { describe, expect, it } from '@jest/globals'
-import { fakeGcore, MINUTE, paths, warmUp } from '../support/engine.js'
+import { fakeGcore, MINUTE, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { operations } from '../support/requests.js'
 
 describe('dry run', () => {

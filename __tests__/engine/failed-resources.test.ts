@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { ResourceSpec } from '../../emulator/gcore-emulator.js'
-import { fakeGcore, linesAt, paths, warmUp } from '../support/engine.js'
+import { fakeGcore, linesAt, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { timesOf } from '../support/requests.js'
 
 const SLICED: ResourceSpec = { id: 7, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }

@@ -6,7 +6,8 @@
  * is exact. The README's Reliability table names these tests.
  */
 import { describe, expect, it } from '@jest/globals'
-import { fakeGcore, linesAt, MINUTE, paths, warmUp } from '../support/engine.js'
+import { expectPartitioned, fakeGcore, linesAt, MINUTE, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { gaps, timesOf } from '../support/requests.js'
 
 const outcomes = (run: { report: { batches: { outcome: string }[] } }) => run.report.batches.map(batch => batch.outcome)
@@ -250,5 +251,6 @@ describe('faults', () => {
       error: 'not attempted: the purge of these paths failed'
     })
     expect(run.report).toMatchObject({ result: 'failure', failedPaths: given })
+    expectPartitioned(run.report, given)
   })
 })

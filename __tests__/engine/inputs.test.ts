@@ -6,6 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { ReleaseReadError } from '../../src/core/paths/release.js'
 import { fakeGcore, KEY, warmUp } from '../support/engine.js'
+import { malformedKeys } from '../support/keys.js'
 import { stubReleases } from '../support/releases.js'
 import type { Inputs } from '../support/settings.js'
 import { workspaceWith } from '../support/workspace.js'
@@ -41,15 +42,7 @@ describe('inputs refused before any request', () => {
     if (value && name !== 'api-key') expect(run.verdict.message).toContain(JSON.stringify(value))
   })
 
-  it.each([
-    ['pasted with its APIKey prefix', `APIKey ${KEY}`, 'starts with "APIKey ": give the token alone; the action adds "APIKey " itself.'],
-    [
-      'holding a character outside Latin-1',
-      `${KEY}—ключ`,
-      'contains a character an HTTP header cannot carry (outside Latin-1); check that the secret holds the token itself.'
-    ],
-    ['holding a line break', `${KEY}\nsecond-line`, 'contains a control character or line break; check the secret.']
-  ])('a key %s is refused, with a hint, and never quoted', async (_, key, hint) => {
+  it.each(malformedKeys(KEY))('a key %s is refused, with a hint, and never quoted', async (_, key, hint) => {
     const gcore = fakeGcore()
     const run = await warmUp({ paths: '/a.iso', 'api-key': key }, { gcore })
 

@@ -5,7 +5,8 @@
  * a run, but a key the API refuses there stops the run before anything is sent.
  */
 import { describe, expect, it } from '@jest/globals'
-import { fakeGcore, linesAt, MINUTE, paths, warmUp } from '../support/engine.js'
+import { fakeGcore, linesAt, MINUTE, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { gaps, operations, sentBatches, timesOf } from '../support/requests.js'
 
 describe("the account's limits", () => {

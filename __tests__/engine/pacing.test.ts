@@ -4,7 +4,8 @@
  * prefetch goes as soon as its own purge is done, not after every purge.
  */
 import { describe, expect, it } from '@jest/globals'
-import { KEY, MINUTE, paths, RESOURCE, warmUp } from '../support/engine.js'
+import { KEY, MINUTE, RESOURCE, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { gaps, sent, sentBatches, timesOf } from '../support/requests.js'
 
 describe('pacing', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { expectPartitioned, fakeGcore, linesAt, warmUp } from '../support/engine.js'
-import { stubReleases } from '../support/releases.js'
+import { RELEASE_ASSETS, RELEASE_PATHS, stubReleases } from '../support/releases.js'
 import { sent } from '../support/requests.js'
 import { workspaceWith } from '../support/workspace.js'
 
@@ -150,20 +150,14 @@ describe('inputs that silently meant something else', () => {
 })
 
 describe('release assets', () => {
-  const ASSETS = [
-    { name: 'app-linux-x64.tar.gz', size: 300 * MiB },
-    { name: 'App Setup 2.1.0.exe', size: 250 * MiB },
-    { name: 'checksums.txt', size: 1024 }
-  ]
-  const EXPECTED = ['/releases/v2.1.0/app-linux-x64.tar.gz', '/releases/v2.1.0/App%20Setup%202.1.0.exe', '/releases/v2.1.0/checksums.txt']
   const RELEASE = { 'release-assets': 'true', 'path-prefix': '/releases/v2.1.0' }
 
   it('from a release event: no call to GitHub, a warning for the asset outside the size window', async () => {
-    const { api, calls } = stubReleases({ event: 'release', eventRelease: { tag: 'v2.1.0', assets: ASSETS } })
+    const { api, calls } = stubReleases({ event: 'release', eventRelease: { tag: 'v2.1.0', assets: RELEASE_ASSETS } })
     const gcore = fakeGcore()
     const run = await warmUp(RELEASE, { gcore, releases: api })
 
-    expect(sent(gcore, 'prefetch')).toEqual(EXPECTED)
+    expect(sent(gcore, 'prefetch')).toEqual(RELEASE_PATHS)
     expect(calls).toEqual([])
     const [warning] = linesAt('warning', run.lines)
     expect(warning).toContain('checksums.txt')
@@ -171,20 +165,20 @@ describe('release assets', () => {
   })
 
   it('size-check: skip leaves out the assets outside the size window', async () => {
-    const { api } = stubReleases({ event: 'release', eventRelease: { tag: 'v2.1.0', assets: ASSETS } })
+    const { api } = stubReleases({ event: 'release', eventRelease: { tag: 'v2.1.0', assets: RELEASE_ASSETS } })
     const gcore = fakeGcore()
     const run = await warmUp({ ...RELEASE, 'size-check': 'skip' }, { gcore, releases: api })
 
-    expect(sent(gcore, 'prefetch')).toEqual(EXPECTED.slice(0, 2))
-    expect(run.report.skippedPaths).toEqual([EXPECTED[2]])
+    expect(sent(gcore, 'prefetch')).toEqual(RELEASE_PATHS.slice(0, 2))
+    expect(run.report.skippedPaths).toEqual([RELEASE_PATHS[2]])
   })
 
   it('by release-tag: read through the ReleaseApi with github-token', async () => {
-    const { api, calls } = stubReleases({ byTag: async () => ASSETS })
+    const { api, calls } = stubReleases({ byTag: async () => RELEASE_ASSETS })
     const gcore = fakeGcore()
     await warmUp({ ...RELEASE, 'release-tag': 'v2.1.0', 'github-token': 'ghs_token' }, { gcore, releases: api })
 
     expect(calls).toEqual(['v2.1.0 ghs_token'])
-    expect(sent(gcore, 'prefetch')).toEqual(EXPECTED)
+    expect(sent(gcore, 'prefetch')).toEqual(RELEASE_PATHS)
   })
 })

@@ -5,7 +5,8 @@
  * status can be had, the run waits purge-settle instead.
  */
 import { describe, expect, it } from '@jest/globals'
-import { fakeGcore, linesAt, MINUTE, paths, warmUp } from '../support/engine.js'
+import { fakeGcore, linesAt, MINUTE, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { itemsOf, timesOf } from '../support/requests.js'
 
 describe('purge completion', () => {

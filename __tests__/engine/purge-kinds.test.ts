@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { ResourceSpec } from '../../emulator/gcore-emulator.js'
-import { fakeGcore, linesAt, MINUTE, paths, warmUp } from '../support/engine.js'
+import { fakeGcore, linesAt, MINUTE, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { gaps, sent, sentBatches, timesOf } from '../support/requests.js'
 
 const MiB = 1024 * 1024
@@ -42,6 +43,7 @@ describe('a sliced resource with purge: true', () => {
       }
     ])
     expect(run.report).toMatchObject({ result: 'success', purgedCount: 25 })
+    expect(run.report.notes).toContain('Resource 7: 25 paths purged by pattern: slice on: purge by URL clears only the first 10 MB part.')
   })
 
   it('leaves no old part at the edge, where purge: url leaves parts 2…n of the old release, with a warning', async () => {
@@ -57,7 +59,9 @@ describe('a sliced resource with purge: true', () => {
     const byUrl = await release('url')
     expect(byUrl.run.report.result).toBe('success') // the corrupt download every check calls a success
     expect(byUrl.versions.sort()).toEqual(['v1', 'v2'])
-    expect(linesAt('warning', byUrl.run.lines)).toHaveLength(1)
+    expect(linesAt('warning', byUrl.run.lines)).toEqual([
+      'Resource 7: purge: url on 1 sliced path: a purge by URL clears only the first 10 MB part, so old parts can stay at the edge. Use purge: auto.'
+    ])
 
     const auto = await release('true')
     expect(auto.run.report.result).toBe('success')
@@ -126,7 +130,9 @@ describe('purge kinds', () => {
       const purged = gcore.acceptedRequests('purge').find(entry => entry.resource === resource)!.at
       expect(gcore.acceptedRequests('prefetch').find(entry => entry.resource === resource)!.at).toBeGreaterThanOrEqual(purged)
     }
-    expect(linesAt('warning', run.lines)).toHaveLength(2) // one per resource
+    expect(linesAt('warning', run.lines)).toEqual(
+      [7, 8].map(id => `Resource ${id}: purge: all clears the whole resource; every file is fetched from the origin again.`)
+    )
   })
 
   it('purge-patterns clears folders first; the paths they cover are not purged again', async () => {

@@ -1,6 +1,7 @@
 /** Several resources (`resource-id: 101,202`): every path once per resource, the resources in parallel, each within its own limits. */
 import { describe, expect, it } from '@jest/globals'
-import { fakeGcore, paths, warmUp } from '../support/engine.js'
+import { fakeGcore, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { sent } from '../support/requests.js'
 
 describe('several resources', () => {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { renderSummary } from '../../src/core/report/markdown.js'
-import { cancelAfter, fakeGcore, KEY, paths, warmUp } from '../support/engine.js'
+import { cancelAfter, fakeGcore, KEY, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { workspaceWith } from '../support/workspace.js'
 
 const MiB = 1024 * 1024

@@ -3,7 +3,8 @@
  * attempted, and is listed in failed-paths to feed into a later run.
  */
 import { describe, expect, it } from '@jest/globals'
-import { fakeGcore, linesAt, MINUTE, paths, warmUp } from '../support/engine.js'
+import { fakeGcore, linesAt, MINUTE, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { timesOf } from '../support/requests.js'
 
 describe('time-budget', () => {

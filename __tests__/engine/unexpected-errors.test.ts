@@ -5,10 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { warm } from '../../src/core/engine.js'
-import { nodeFileSource } from '../../src/core/paths/node-file-source.js'
 import type { Network } from '../../src/core/ports.js'
-import { fakeGcore, KEY } from '../support/engine.js'
-import { recordingLogger } from '../support/fake-clock.js'
+import { engineOptions, fakeGcore } from '../support/engine.js'
 
 describe('an unexpected error', () => {
   it('ends the run with a report of every path failed, the error in the verdict, its stack in debug only', async () => {
@@ -19,23 +17,14 @@ describe('an unexpected error', () => {
         throw new Error('the edge probe broke')
       }
     }
-    const logger = recordingLogger()
-    const inputs: Record<string, string> = { 'api-key': KEY, 'resource-id': '101', paths: '/a.iso\n/b.iso', 'verify-url': 'auto' }
-    const outcome = await warm({
-      getInput: name => inputs[name] ?? '',
-      logger,
-      clock: gcore.clock,
-      files: nodeFileSource,
-      network: broken,
-      signal: new AbortController().signal,
-      workspace: '.'
-    })
+    const options = engineOptions({ paths: '/a.iso\n/b.iso', 'verify-url': 'auto' }, { gcore })
+    const outcome = await warm({ ...options, network: broken })
 
     expect(gcore.acceptedRequests('prefetch')).toHaveLength(1)
     expect(outcome.verdict).toEqual({ failed: true, message: 'Unexpected error: the edge probe broke' })
     expect(outcome.report).toMatchObject({ result: 'failure', failedPaths: ['/a.iso', '/b.iso'], totalCount: 2 })
     expect(outcome.report.notes).toContain('Unexpected error: the edge probe broke')
     expect((outcome.unexpected as Error).message).toBe('the edge probe broke')
-    expect(logger.lines.filter(line => line.startsWith('debug: Error: the edge probe broke'))).toHaveLength(1)
+    expect(options.logger.lines.filter(line => line.startsWith('debug: Error: the edge probe broke'))).toHaveLength(1)
   })
 })

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { ResourceSpec } from '../../emulator/gcore-emulator.js'
-import { fakeGcore, linesAt, paths, warmUp } from '../support/engine.js'
+import { fakeGcore, linesAt, warmUp } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { workspaceWith } from '../support/workspace.js'
 
 const MiB = 1024 * 1024

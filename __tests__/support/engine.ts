@@ -6,7 +6,7 @@
  */
 import { expect } from '@jest/globals'
 import { tmpdir } from 'node:os'
-import { warm, type EngineOutcome } from '../../src/core/engine.js'
+import { warm, type EngineOptions, type EngineOutcome } from '../../src/core/engine.js'
 import type { NameInput } from '../../src/core/input-error.js'
 import { nodeFileSource } from '../../src/core/paths/node-file-source.js'
 import type { ReleaseApi } from '../../src/core/ports.js'
@@ -44,24 +44,32 @@ export interface WarmSetup {
   name?: NameInput
 }
 
-/** Runs the engine with the key, resource 101, and `inputs`. */
-export async function warmUp(inputs: Inputs, setup: WarmSetup = {}): Promise<Warmed> {
-  const gcore = setup.gcore ?? fakeGcore()
-  const logger = recordingLogger()
+/** The engine's options for `inputs` (with the key and resource 101), on the fake Gcore and its clock. */
+export function engineOptions(
+  inputs: Inputs,
+  setup: WarmSetup & { gcore: FakeGcore & { clock: FakeClock } }
+): EngineOptions & { logger: { lines: string[] } } {
   const all: Inputs = { 'api-key': KEY, 'resource-id': String(RESOURCE), ...inputs }
-  const started = gcore.clock.now()
-  const outcome = await warm({
+  return {
     getInput: name => all[name] ?? '',
-    logger,
-    clock: gcore.clock,
+    logger: recordingLogger(),
+    clock: setup.gcore.clock,
     files: nodeFileSource,
-    network: gcore,
+    network: setup.gcore,
     releases: setup.releases,
     signal: setup.signal ?? new AbortController().signal,
     workspace: setup.workspace ?? tmpdir(),
     name: setup.name
-  })
-  return { ...outcome, gcore, lines: logger.lines, elapsed: gcore.clock.now() - started }
+  }
+}
+
+/** Runs the engine with the key, resource 101, and `inputs`. */
+export async function warmUp(inputs: Inputs, setup: WarmSetup = {}): Promise<Warmed> {
+  const gcore = setup.gcore ?? fakeGcore()
+  const options = engineOptions(inputs, { ...setup, gcore })
+  const started = gcore.clock.now()
+  const outcome = await warm(options)
+  return { ...outcome, gcore, lines: options.logger.lines, elapsed: gcore.clock.now() - started }
 }
 
 /**
@@ -82,11 +90,6 @@ export function cancelAfter(clock: FakeClock, ms: number): AbortSignal {
   const controller = new AbortController()
   void clock.sleep(ms).then(() => controller.abort())
   return controller.signal
-}
-
-/** `count` paths under `dir`: `/v/0.iso`, `/v/1.iso`, … */
-export function paths(count: number, dir = '/v'): string[] {
-  return Array.from({ length: count }, (_, i) => `${dir}/${i}.iso`)
 }
 
 /** The lines of the log at one level: `warning`, `notice`. */

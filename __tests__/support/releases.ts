@@ -1,4 +1,4 @@
-/** GitHub's releases behind the ReleaseApi port, stubbed: a release event's, or lookups by tag that a test answers. */
+/** GitHub's releases behind the ReleaseApi port, stubbed: a release event's, or lookups by tag that a test answers; and a release to read. */
 import type { Release, ReleaseApi } from '../../src/core/ports.js'
 
 export interface StubReleases {
@@ -22,3 +22,19 @@ export function stubReleases(
   }
   return { api, calls }
 }
+
+const MiB = 1024 * 1024
+
+/** A release's assets: two in Gcore's prefetch size window, one outside it. */
+export const RELEASE_ASSETS = [
+  { name: 'app-linux-x64.tar.gz', size: 300 * MiB },
+  { name: 'App Setup 2.1.0.exe', size: 250 * MiB },
+  { name: 'checksums.txt', size: 1024 }
+]
+
+/** Their CDN paths under `path-prefix: /releases/v2.1.0`. */
+export const RELEASE_PATHS = [
+  '/releases/v2.1.0/app-linux-x64.tar.gz',
+  '/releases/v2.1.0/App%20Setup%202.1.0.exe',
+  '/releases/v2.1.0/checksums.txt'
+]

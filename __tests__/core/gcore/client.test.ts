@@ -1,15 +1,20 @@
+/** The Gcore API client (src/core/gcore/client.ts) against the emulator and real servers: requests, failures, redaction. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describeErrorBody, GcoreClient } from '../../../src/core/gcore/client.js'
 import { GcoreError } from '../../../src/core/gcore/errors.js'
-import { GcoreEmulator } from '../../../emulator/gcore-emulator.js'
+import type { GcoreEmulator } from '../../../emulator/gcore-emulator.js'
+import { keyForms } from '../../support/checks.js'
+import { startEmulator } from '../../support/e2e.js'
 
 const KEY = 'k$y with "quotes"'
 let gcore: GcoreEmulator
 let client: GcoreClient
 
 beforeAll(async () => {
-  gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 200 })
-  client = new GcoreClient({ apiUrl: await gcore.start(), apiKey: KEY, timeoutMs: 500 })
+  gcore = await startEmulator({ apiKey: KEY, windowMs: 200 })
+  client = new GcoreClient({ apiUrl: gcore.url, apiKey: KEY, timeoutMs: 500 })
 })
 afterAll(async () => gcore.stop())
 
@@ -65,6 +70,36 @@ describe('GcoreClient against the emulator', () => {
     expect(hung.message).toContain('no complete answer within 0.5 s (request-timeout)')
   })
 
+  it('does not follow a redirect to another host: that host never hears from the client', async () => {
+    const elsewhere: string[] = []
+    const other = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`)
+      res.writeHead(201).end()
+    })
+    await new Promise<void>(resolve => other.listen(0, '127.0.0.1', resolve))
+    try {
+      const location = `http://127.0.0.1:${(other.address() as AddressInfo).port}/steal`
+      gcore.inject({
+        operation: 'any',
+        on: [gcore.log.length + 1],
+        fault: { kind: 'status', status: 307, headers: { Location: location } }
+      })
+      expect(await failure(client.send('prefetch', 15, ['/a']))).toMatchObject({ kind: 'rejected', status: 307 })
+      expect(elsewhere).toEqual([])
+    } finally {
+      other.close()
+    }
+  })
+
+  it('reports a host that does not resolve as transient, naming the host', async () => {
+    const nowhere = new GcoreClient({ apiUrl: 'https://api.gcore.invalid', apiKey: KEY, timeoutMs: 5000 })
+    expect(await failure(nowhere.send('prefetch', 1, ['/a']))).toMatchObject({
+      kind: 'transient',
+      status: null,
+      message: 'host not found (api.gcore.invalid)'
+    })
+  })
+
   it('reports a refused connection as transient', async () => {
     const closed = new GcoreClient({ apiUrl: 'http://127.0.0.1:1', apiKey: KEY, timeoutMs: 500 })
     expect(await failure(closed.send('prefetch', 1, ['/a']))).toMatchObject({ kind: 'transient', message: 'connection refused' })
@@ -79,6 +114,30 @@ describe('GcoreClient against the emulator', () => {
     const echoed = await failure(client.send('prefetch', 17, ['/a']))
     expect(echoed.message).toBe('HTTP 400: bad key ***')
   })
+})
+
+describe('the key echoed back, straddling the 500-character cut of a message', () => {
+  const forms = keyForms(KEY)
+  it.each(['raw', 'url-encoded', 'json-escaped', 'base64 at offset 0', 'base64 at offset 1', 'base64 at offset 2'])(
+    '%s: redacted before the cut',
+    async form => {
+      const shift = Number(/offset (\d)/.exec(form)?.[1] ?? 0)
+      const echoed = form.startsWith('base64')
+        ? Buffer.concat([Buffer.alloc(shift, 0x41), Buffer.from(KEY)]).toString('base64')
+        : forms[form]
+      // The message is `HTTP 400: <body>`: the echo starts 10 characters before the cut.
+      const body = `${'x'.repeat(500 - 'HTTP 400: '.length - 10)}${echoed} and then some more text`
+      gcore.inject({
+        operation: 'any',
+        on: [gcore.log.length + 1],
+        fault: { kind: 'status', status: 400, body, headers: { 'Content-Type': 'text/plain' } }
+      })
+      const error = await failure(client.send('prefetch', 18, ['/a']))
+
+      expect(error.message).toMatch(/^HTTP 400: x{480}[A-Za-z0-9+/]{0,3}\*\*\*/)
+      expect(error.message).not.toContain(echoed.slice(0, 8))
+    }
+  )
 })
 
 describe('describeErrorBody', () => {

@@ -19,9 +19,10 @@
  * each with its own emulator, so the file takes well under a minute.
  */
 import { describe, expect, it } from '@jest/globals'
-import { GcoreEmulator, type Fault, type FaultOperation } from '../emulator/gcore-emulator.js'
-import { expectOutputsPresent, expectPathsPartitioned, foreignCommands, keyForms, keyLeaks, stackTraces } from './support/checks.js'
-import { runAction } from './support/run-action.js'
+import type { Fault, FaultOperation } from '../../emulator/gcore-emulator.js'
+import { expectOutputsPresent, expectPathsPartitioned, foreignCommands, keyForms, keyLeaks, stackTraces } from '../support/checks.js'
+import { startEmulator } from '../support/e2e.js'
+import { runAction } from '../support/run-action.js'
 
 const KEY = `Ch4$-'s3cr3t' "qu0te" w1th sp4ce$`
 const INJECTED = ['::warning::INJECTED', '::stop-commands::INJECTED', '::error::INJECTED']
@@ -63,8 +64,7 @@ const PATHS = Array.from({ length: 250 }, (_, i) => `/chaos/${i}.iso`)
 
 describe('chaos: every fault kind against every operation', () => {
   it.concurrent.each(CASES)('%s on %s', async (kind, operation) => {
-    const gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 500 })
-    await gcore.start()
+    const gcore = await startEmulator({ apiKey: KEY, windowMs: 500 })
     try {
       // The first two requests of the operation and the fourth: a batch fails for good, a later one recovers.
       gcore.inject({ operation, on: [1, 2, 4], fault: FAULTS[kind] })

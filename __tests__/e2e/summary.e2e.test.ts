@@ -11,8 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { middleEllipsis } from '../src/core/format.js'
-import { OPEN_FAILED_PATHS, PATH_CELL_CHARS } from '../src/core/report/markdown.js'
+import { middleEllipsis } from '../../src/core/format.js'
+import { OPEN_FAILED_PATHS, PATH_CELL_CHARS } from '../../src/core/report/markdown.js'
 import {
   browserMissing,
   launchSummaryBrowser,
@@ -21,7 +21,7 @@ import {
   VIEWPORT,
   type SummaryBrowser,
   type SummaryDom
-} from './support/summary-browser.js'
+} from '../support/summary-browser.js'
 import {
   HOSTILE_MESSAGE,
   HOSTILE_PATH,
@@ -33,7 +33,7 @@ import {
   type SummaryRun,
   type SummaryState,
   type SummaryStateName
-} from './support/summary-states.js'
+} from '../support/summary-states.js'
 
 /** `under a second`, `42 s`, `3 min 5 s`, `1 h 2 min`: formatDuration's forms, and nothing else. */
 const DURATION = /^(under a second|\d{1,2} s|\d{1,2} min( \d{1,2} s)?|\d+ h( \d{1,2} min)?)$/
@@ -425,7 +425,7 @@ it('covers the six states of the issue, each with a screenshot under docs/', () 
   expect(summaryState('partial').paths).toContain(LONG_PATH)
   for (const state of SUMMARY_STATES)
     expect(
-      readFileSync(new URL(`../docs/summary-${state.name}.png`, import.meta.url))
+      readFileSync(new URL(`../../docs/summary-${state.name}.png`, import.meta.url))
         .subarray(1, 4)
         .toString()
     ).toBe('PNG')

@@ -9,10 +9,10 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { GcoreEmulator } from '../emulator/gcore-emulator.js'
-import { ROOT } from './support/run-action.js'
+import type { GcoreEmulator } from '../../emulator/gcore-emulator.js'
+import { KEY, startEmulator } from '../support/e2e.js'
+import { ROOT } from '../support/run-action.js'
 
-const KEY = 'install-key'
 const pkg = JSON.parse(readFileSync(nodePath.join(ROOT, 'package.json'), 'utf8')) as {
   name: string
   version: string
@@ -29,8 +29,7 @@ beforeAll(async () => {
   npm('pack', '--pack-destination', dir)
   npm('install', '--global', '--prefix', nodePath.join(dir, 'prefix'), nodePath.join(dir, `${pkg.name}-${pkg.version}.tgz`))
   command = nodePath.join(dir, 'prefix', 'bin', 'gcore-cdn-prefetch')
-  gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 1000 })
-  await gcore.start()
+  gcore = await startEmulator()
 }, 60_000)
 afterAll(() => gcore?.stop())
 

@@ -1,75 +1,16 @@
-/** The CLI: flag parsing and help in process, and dist/cli/index.js end to end against the emulator. */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+/**
+ * The CLI as a process: the committed dist/cli bundle and its CommonJS bin,
+ * against the emulator. Logs on stderr, the report on stdout (text or --json),
+ * and the exit code: 0 done, 1 paths failed, 2 a usage problem, 130 cancelled.
+ */
+import { describe, expect, it } from '@jest/globals'
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { EXIT_CODES, helpText, inputReader, parseCommandLine as parseArgs, SWITCHES, UsageError } from '../src/cli/args.js'
-import { ACTION_INPUTS, VERSION } from '../src/cli/spec.js'
-import { GcoreEmulator } from '../emulator/gcore-emulator.js'
-import { ROOT } from './support/run-action.js'
-
-describe('parseArgs', () => {
-  it('reads values, switches, negations and repeated flags', () => {
-    expect(
-      parseArgs(['--resource-id', '7', '--paths=/a', '--paths', '/b', '--purge', 'auto', '--no-wait-for-purge', '--dry-run', '--json'])
-    ).toEqual({
-      inputs: { 'resource-id': '7', paths: '/a\n/b', purge: 'auto', 'wait-for-purge': 'false', 'dry-run': 'true' },
-      json: true,
-      verbose: false,
-      help: false,
-      version: false
-    })
-  })
-
-  it.each([
-    [['--api-key', 'x'], /set GCORE_API_KEY instead/],
-    [['--github-token=x'], /set GITHUB_TOKEN instead/],
-    [['--colour', 'red'], /Unknown flag --colour/],
-    [['--resource-id'], /--resource-id needs a value/],
-    [['--no-paths'], /Unknown flag --no-paths/],
-    [['--dry-run=false'], /--dry-run takes no value .*--no-dry-run/],
-    [['--dry-run', '--no-dry-run'], /contradict/],
-    [['stray'], /Unexpected argument stray/]
-  ])('refuses %j', (argv, message) => {
-    expect(() => parseArgs(argv)).toThrow(UsageError)
-    expect(() => parseArgs(argv)).toThrow(message)
-  })
-
-  it('takes secrets from the environment and defaults from action.yml', () => {
-    const read = inputReader({ paths: '/a' }, { GCORE_API_KEY: 'k', GITHUB_TOKEN: 'g' })
-    expect([read('api-key'), read('github-token'), read('paths'), read('size-check'), read('batch-size')]).toEqual([
-      'k',
-      'g',
-      '/a',
-      'warn',
-      ''
-    ])
-  })
-})
-
-describe('helpText', () => {
-  it('is generated from the action inputs: every one but the secrets, with its default', () => {
-    const help = helpText()
-    for (const input of ACTION_INPUTS) {
-      if (input.name === 'api-key' || input.name === 'github-token') expect(help).not.toContain(`--${input.name}`)
-      else expect(help).toContain((SWITCHES as readonly string[]).includes(input.name) ? `--[no-]${input.name}` : `--${input.name}`)
-    }
-    // Every yes/no input is a switch on the command line, except purge, which also takes a kind.
-    const yesNo = ACTION_INPUTS.filter(input => input.default === 'true' || input.default === 'false').map(input => input.name)
-    expect(yesNo.filter(name => name !== 'purge').sort()).toEqual([...SWITCHES].sort())
-    expect(help).toContain('--size-check <value>  (default: warn)')
-    expect(help).toContain('--paths <value> (repeatable)')
-    expect(help).toContain('130  cancelled')
-    expect(help).not.toMatch(/\binputs?\b|\bthe step\b|`(paths|purge|files)`/i)
-  })
-
-  it('reports the package version, and installs as the gcore-cdn-prefetch command', () => {
-    const pkg = JSON.parse(readFileSync(nodePath.join(ROOT, 'package.json'), 'utf8'))
-    expect(VERSION).toBe(pkg.version)
-    expect(pkg.bin).toEqual({ 'gcore-cdn-prefetch': 'dist/cli/gcore-cdn-prefetch.cjs' })
-  })
-})
+import { EXIT_CODES } from '../../src/cli/args.js'
+import { emulatorPerTest, KEY } from '../support/e2e.js'
+import { ROOT } from '../support/run-action.js'
 
 describe('the bin, a CommonJS launcher in front of the bundle', () => {
   const launcher = nodePath.join(ROOT, 'dist/cli/gcore-cdn-prefetch.cjs')
@@ -91,13 +32,7 @@ describe('the bin, a CommonJS launcher in front of the bundle', () => {
 })
 
 describe('dist/cli/index.js against the emulator', () => {
-  const KEY = 'cli-k$y'
-  let gcore: GcoreEmulator
-  beforeEach(async () => {
-    gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 1000 })
-    await gcore.start()
-  })
-  afterEach(async () => gcore.stop())
+  const emulator = emulatorPerTest()
 
   function cli(args: string[], options: { interruptWhen?: (stderr: string) => boolean } = {}) {
     const cwd = mkdtempSync(nodePath.join(tmpdir(), 'gcore-cli-'))
@@ -122,7 +57,7 @@ describe('dist/cli/index.js against the emulator', () => {
     '--resource-id',
     '9',
     '--api-url',
-    gcore.url,
+    emulator.gcore.url,
     '--prefetch-interval',
     interval,
     '--paths-file',
@@ -135,22 +70,22 @@ describe('dist/cli/index.js against the emulator', () => {
     const help = await cli(['--help'])
     expect(help.code).toBe(EXIT_CODES.success)
     expect(help.stdout).toContain('Usage: GCORE_API_KEY=<token> gcore-cdn-prefetch')
-    expect(gcore.log).toHaveLength(0)
+    expect(emulator.gcore.log).toHaveLength(0)
   })
 
   it('prefetches a paths file and prints a plain-text report', async () => {
     const run = await cli([...base(), '--purge', 'auto', '--purge-interval', '0.5'])
 
     expect(run.code).toBe(EXIT_CODES.success)
-    expect(gcore.acceptedRequests('prefetch')).toHaveLength(3)
-    expect(gcore.acceptedRequests('purge')).toHaveLength(3)
+    expect(emulator.gcore.acceptedRequests('prefetch')).toHaveLength(3)
+    expect(emulator.gcore.acceptedRequests('purge')).toHaveLength(3)
     expect(run.stdout).toMatch(/^Result: success: 250 of 250 paths prefetched, 250 purged in \d+ s/)
     expect(run.stderr).toContain('250 paths: 3 purge by URL and 3 prefetch batches of up to 100')
     expect(run.stdout + run.stderr).not.toContain(KEY)
   })
 
   it('prints the outputs and the full report as JSON with --json, and exits 1 when paths failed', async () => {
-    gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 400, body: '{"message": "nope"}' } })
+    emulator.gcore.inject({ operation: 'prefetch', on: [2], fault: { kind: 'status', status: 400, body: '{"message": "nope"}' } })
     const run = await cli([...base(), '--json'])
 
     expect(run.code).toBe(EXIT_CODES.failed)
@@ -166,17 +101,17 @@ describe('dist/cli/index.js against the emulator', () => {
 
     expect(run.code).toBe(EXIT_CODES.cancelled)
     expect(run.ms).toBeLessThan(5000)
-    expect(gcore.acceptedRequests('prefetch')).toHaveLength(1)
+    expect(emulator.gcore.acceptedRequests('prefetch')).toHaveLength(1)
     const json = JSON.parse(run.stdout)
     expect(json).toMatchObject({ 'prefetched-count': 100, 'failed-count': 150 })
     expect(json.report.cancelled).toBe(true)
   })
 
   it('exits 2 on invalid input, before any request', async () => {
-    const run = await cli(['--resource-id', '0', '--api-url', gcore.url, '--paths', '/a'])
+    const run = await cli(['--resource-id', '0', '--api-url', emulator.gcore.url, '--paths', '/a'])
 
     expect(run.code).toBe(EXIT_CODES.usage)
     expect(run.stderr).toContain('error: --resource-id must be a positive integer or a CDN hostname, got "0".')
-    expect(gcore.log).toHaveLength(0)
+    expect(emulator.gcore.log).toHaveLength(0)
   })
 })

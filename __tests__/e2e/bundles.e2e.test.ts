@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
-import { GcoreEmulator } from '../emulator/gcore-emulator.js'
-import { ROOT, runAction } from './support/run-action.js'
+import type { GcoreEmulator } from '../../emulator/gcore-emulator.js'
+import { actionInputs, startEmulator } from '../support/e2e.js'
+import { ROOT, runAction } from '../support/run-action.js'
 
 const read = (file: string) => readFileSync(nodePath.join(ROOT, file), 'utf8')
 const scripts = (dir: string) => readdirSync(nodePath.join(ROOT, dir)).filter(file => /\.c?js$/.test(file))
@@ -34,8 +35,7 @@ describe('dist/index.js', () => {
     copy = mkdtempSync(nodePath.join(tmpdir(), 'gcore-dist-'))
     cpSync(nodePath.join(ROOT, 'dist'), copy, { recursive: true })
     for (const chunk of octokitChunks) rmSync(nodePath.join(copy, chunk))
-    gcore = new GcoreEmulator({ apiKey: 'bundle-key', windowMs: 1000 })
-    await gcore.start()
+    gcore = await startEmulator()
   })
   afterAll(() => gcore.stop())
 
@@ -45,10 +45,7 @@ describe('dist/index.js', () => {
   })
 
   it('runs without that chunk when no release is looked up', async () => {
-    const run = await runAction(
-      { 'api-key': 'bundle-key', 'resource-id': '7', 'api-url': gcore.url, paths: '/a.iso' },
-      { entry: nodePath.join(copy, 'index.js') }
-    )
+    const run = await runAction(actionInputs(gcore, { paths: '/a.iso' }), { entry: nodePath.join(copy, 'index.js') })
 
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('success')
