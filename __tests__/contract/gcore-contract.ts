@@ -483,6 +483,18 @@ export function gcoreContract(target: ContractTarget): void {
         expect(await failureOf(prefetch(api))).toMatchObject({ kind: 'rate-limited', status: 429 })
       })
 
+      it('an answer that trickles but ends in time is read', async () => {
+        const { result } = await meet('prefetch', { kind: 'trickle', msPerByte: 1 }, prefetch)
+        await expect(result).resolves.toEqual({ status: 201 })
+      })
+
+      it('a GET answer larger than 16 MiB is refused', async () => {
+        const { result } = await meet('limits', { kind: 'huge-body', status: 200, bytes: 16 * MiB + 1 }, limits)
+        expect(await failureOf(result)).toMatchObject(
+          refused('rejected', 200, 'GET /cdn/clients/me/limits: the answer is larger than 16 MiB')
+        )
+      })
+
       it('a complete answer on a connection the server never closes is read as any answer', async () => {
         const { result } = await meet('prefetch', { kind: 'never-close' }, prefetch)
         await expect(result).resolves.toEqual({ status: 201 })

@@ -90,13 +90,16 @@ describe('edge verification', () => {
     ])
   })
 
-  it('an edge that fails to answer is an error for that path, not a failed run', async () => {
-    const gcore = fakeGcore().injectEdge({ on: [1], fault: { kind: 'reset' } })
-    const run = await warmUp({ paths: '/a.iso\n/b.iso', 'verify-url': 'auto' }, { gcore })
+  it('an edge that fails to answer, or answers an error, is an error for that path, not a failed run', async () => {
+    const gcore = fakeGcore()
+      .injectEdge({ on: [1], fault: { kind: 'reset' } })
+      .injectEdge({ on: [2], fault: { kind: 'status', status: 404 } })
+    const run = await warmUp({ paths: '/a.iso\n/b.iso\n/c.iso', 'verify-url': 'auto' }, { gcore })
 
     expect(run.report.verify.map(entry => [entry.path, entry.result, entry.error])).toEqual([
       ['/a.iso', 'error', 'connection reset'],
-      ['/b.iso', 'HIT', null]
+      ['/b.iso', 'error', 'HTTP 404'],
+      ['/c.iso', 'HIT', null]
     ])
     expect(run.verdict.failed).toBe(false)
   })

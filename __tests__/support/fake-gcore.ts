@@ -11,8 +11,9 @@
  * The contract suite (__tests__/contract/) holds both to the same assertions,
  * so this fake cannot drift from the emulator.
  *
- * Time: rate windows, purge durations, latency, hangs and timeouts run on the
- * clock given; a hang ends at the client's timeout or its cancel, as over HTTP.
+ * Time: rate windows, purge durations, hangs and timeouts run on the clock
+ * given; a hang ends at the client's timeout or its cancel, as over HTTP. An
+ * answer takes no time: the engine's pacing counts from each answer anyway.
  *
  * The edge is kept small on purpose: it asks the emulator's cache model (by the
  * URL's host, as the emulator's edge routes by Host) and answers HEAD only.
@@ -51,7 +52,6 @@ export type FakeGcoreOptions = Pick<
   | 'maxPrefetchPaths'
   | 'maxPurgeUrls'
   | 'maxPurgePatterns'
-  | 'latencyMs'
   | 'limits'
   | 'purgeStatus'
   | 'resources'
@@ -181,9 +181,9 @@ export class FakeGcore implements Network {
   }
 
   /**
-   * One request, as the client lives it: logged, maybe faulted, answered after
-   * the latency. Resolves with the answer the client read whole; rejects with
-   * the GcoreError of one it did not (cut, too slow, reset, cancelled).
+   * One request, as the client lives it: logged, maybe faulted, answered.
+   * Resolves with the answer the client read whole; rejects with the
+   * GcoreError of one it did not (cut, too slow, reset, cancelled).
    */
   private async exchange(
     request: { method: 'GET' | 'POST'; url: string; operation: Operation; resource: number | null; key: string; body?: object },
@@ -218,12 +218,10 @@ export class FakeGcore implements Network {
       if (fault.kind === 'reset') throw lost('connection reset', 'transient')
       return tooSlow()
     }
-    if (this.options.latencyMs) await this.options.clock.sleep(this.options.latencyMs, signal)
-    // The request arrived: Gcore processes it, whether or not the client is still there.
+    // The request arrived: Gcore processes it, whether or not the client reads the answer.
     const answer = fault && replacesAnswer(fault) ? madeUpAnswer(fault) : this.answerOf(entry, request.key)
     entry.answer = answer.status
     this.record(entry)
-    if (signal?.aborted) throw inFlight()
     switch (fault?.kind) {
       case 'cut-body': {
         // The emulator sends half the body (or of 64 spaces when there is none), then closes.
