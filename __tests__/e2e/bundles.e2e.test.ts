@@ -4,14 +4,14 @@
  * chunk of its own, which a run without release assets never opens.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import type { GcoreEmulator } from '../../emulator/gcore-emulator.js'
 import { actionInputs, startEmulator } from '../support/e2e.js'
-import { ROOT, runAction } from '../support/run-action.js'
+import { readRepoFile, ROOT, runAction } from '../support/run-action.js'
 
-const read = (file: string) => readFileSync(nodePath.join(ROOT, file), 'utf8')
+const read = readRepoFile
 const scripts = (dir: string) => readdirSync(nodePath.join(ROOT, dir)).filter(file => /\.c?js$/.test(file))
 
 // Strings only the libraries' own code holds.

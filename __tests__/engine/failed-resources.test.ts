@@ -8,10 +8,8 @@ import { describe, expect, it } from '@jest/globals'
 import type { ResourceSpec } from '../../emulator/gcore-emulator.js'
 import { fakeGcore, linesAt, warmUp } from '../support/engine.js'
 import { paths } from '../support/paths.js'
-import { timesOf } from '../support/requests.js'
-
-const SLICED: ResourceSpec = { id: 7, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }
-const writes = (gcore: ReturnType<typeof fakeGcore>) => gcore.log.filter(entry => entry.method === 'POST')
+import { timesOf, writes } from '../support/requests.js'
+import { SLICED } from '../support/resources.js'
 
 describe('a wrong or dead resource', () => {
   it('an ID the key’s account does not have fails before anything is sent, naming resource-id', async () => {

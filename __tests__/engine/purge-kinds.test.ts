@@ -5,14 +5,12 @@
  * first. The fake edge caches per 10 MB slice, so old parts are measured.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { ResourceSpec } from '../../emulator/gcore-emulator.js'
 import { fakeGcore, linesAt, MINUTE, warmUp } from '../support/engine.js'
 import { paths } from '../support/paths.js'
 import { gaps, sent, sentBatches, timesOf } from '../support/requests.js'
+import { PLAIN, SLICED } from '../support/resources.js'
 
 const MiB = 1024 * 1024
-const SLICED: ResourceSpec = { id: 7, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }
-const PLAIN: ResourceSpec = { id: 8, cname: 'plain.example.com' }
 const purgeRecords = (run: { report: { batches: { operation: string; kind: string }[] } }) =>
   run.report.batches.filter(batch => batch.operation === 'purge').map(batch => batch.kind)
 

@@ -5,13 +5,9 @@
  * (`auto`), required, or skipped (`off`).
  */
 import { describe, expect, it } from '@jest/globals'
-import type { ResourceSpec } from '../../emulator/gcore-emulator.js'
 import { fakeGcore, linesAt, warmUp } from '../support/engine.js'
-import { operations } from '../support/requests.js'
-
-const SLICED: ResourceSpec = { id: 7, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }
-const PLAIN: ResourceSpec = { id: 8, cname: 'plain.example.com', secondaryHostnames: ['dl.example.com'] }
-const writes = (gcore: ReturnType<typeof fakeGcore>) => gcore.log.filter(entry => entry.method === 'POST')
+import { operations, writes } from '../support/requests.js'
+import { PLAIN, SLICED } from '../support/resources.js'
 
 describe('a resource named by its hostname', () => {
   it('is looked up by its main hostname, in any case, then by its secondary hostnames', async () => {

@@ -4,13 +4,12 @@
  * file's size is known, a cached file of another size is `stale`.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { ResourceSpec } from '../../emulator/gcore-emulator.js'
 import { fakeGcore, linesAt, warmUp } from '../support/engine.js'
 import { paths } from '../support/paths.js'
+import { SLICED } from '../support/resources.js'
 import { workspaceWith } from '../support/workspace.js'
 
 const MiB = 1024 * 1024
-const SLICED: ResourceSpec = { id: 7, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }
 
 describe('edge verification', () => {
   it('checks only the prefetched paths: HIT for each, verified-count right', async () => {

@@ -6,12 +6,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import nodePath from 'node:path'
 import { parse } from 'yaml'
-import { ROOT } from '../support/run-action.js'
+import { readRepoFile, ROOT } from '../support/run-action.js'
 
-const read = (file: string) => readFileSync(nodePath.join(ROOT, file), 'utf8')
+const read = readRepoFile
 const action = parse(read('action.yml')) as { inputs: Record<string, { required?: boolean }>; outputs: Record<string, unknown> }
 
 /** A README section's table: rows as arrays of cells (pipes escaped as \| stay in the cell). */

@@ -29,6 +29,11 @@ export function sent(gcore: RequestLog, operation: 'prefetch' | 'purge', resourc
   return sentBatches(gcore, operation, resource).flat()
 }
 
+/** Every purge and prefetch sent, accepted or not. */
+export function writes(gcore: RequestLog): LoggedRequest[] {
+  return gcore.log.filter(entry => entry.method === 'POST')
+}
+
 /** The operations asked, in order: `limits`, `resource`, `rules`, `prefetch`, … */
 export function operations(gcore: RequestLog): string[] {
   return gcore.log.map(entry => entry.operation)

@@ -1,7 +1,5 @@
 /**
- * Resources as the emulator and the fake Gcore take them (ResourceSpec), for
- * the tests that read them back: one sliced with a rule and a secondary
- * hostname, one on SSL that keeps Vary variants, one suspended, one deleted.
+ * Resources as the emulator and the fake Gcore take them (ResourceSpec).
  */
 import type { ResourceSpec } from '../../emulator/gcore-emulator.js'
 
@@ -13,6 +11,11 @@ export const VIDEOS_RULE = {
   weight: 1,
   options: { ignoreQueryString: { enabled: true, value: true } }
 }
+
+/** A resource that caches large files in 10 MB slices. */
+export const SLICED: ResourceSpec = { id: 7, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }
+/** A resource without slice, with a secondary hostname. */
+export const PLAIN: ResourceSpec = { id: 8, cname: 'plain.example.com', secondaryHostnames: ['dl.example.com'] }
 
 export const RESOURCES: ResourceSpec[] = [
   {

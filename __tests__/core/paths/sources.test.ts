@@ -5,7 +5,7 @@ import nodePath from 'node:path'
 import { nodeFileSource } from '../../../src/core/paths/node-file-source.js'
 import { collectPaths as collect } from '../../../src/core/paths/sources.js'
 import type { Settings } from '../../../src/core/settings.js'
-import { settingsFrom, type Inputs } from '../../support/settings.js'
+import { settingsWith } from '../../support/settings.js'
 
 const collectPaths = (settings: Settings, workspace: string) => collect(settings, { files: nodeFileSource, workspace })
 
@@ -34,12 +34,10 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 
-const settings = (inputs: Inputs) => settingsFrom({ 'api-key': 'k', 'resource-id': '1', ...inputs })
-
 describe('collectPaths', () => {
   it('combines paths, paths-file and files; first occurrence wins', async () => {
     const collected = await collectPaths(
-      settings({ paths: '/c.iso\n/dl/big.iso', 'paths-file': 'list.txt', files: '*.iso', 'base-dir': 'dist', 'path-prefix': '/dl' }),
+      settingsWith({ paths: '/c.iso\n/dl/big.iso', 'paths-file': 'list.txt', files: '*.iso', 'base-dir': 'dist', 'path-prefix': '/dl' }),
       workspace
     )
     expect(collected.paths).toEqual(['/c.iso', '/dl/big.iso', '/from-file/a.iso', '/from-file/b.iso', '/dl/small.iso'])
@@ -48,12 +46,12 @@ describe('collectPaths', () => {
   })
 
   it('reads a JSON paths-file and a JSON paths input', async () => {
-    const collected = await collectPaths(settings({ paths: '["/p.iso", "/j/1.iso"]', 'paths-file': 'list.json' }), workspace)
+    const collected = await collectPaths(settingsWith({ paths: '["/p.iso", "/j/1.iso"]', 'paths-file': 'list.json' }), workspace)
     expect(collected.paths).toEqual(['/p.iso', '/j/1.iso', '/j/2%20x.iso'])
   })
 
   it('skips files outside the window with size-check: skip, but not paths listed explicitly', async () => {
-    const collected = await collectPaths(settings({ files: '**/*.iso', 'base-dir': 'dist', 'size-check': 'skip' }), workspace)
+    const collected = await collectPaths(settingsWith({ files: '**/*.iso', 'base-dir': 'dist', 'size-check': 'skip' }), workspace)
     expect(collected.paths).toEqual(['/big.iso'])
     expect(collected.skipped).toEqual(['/small.iso'])
     expect(collected.files.map(f => [f.file, f.size, f.skipped])).toEqual([
@@ -62,19 +60,19 @@ describe('collectPaths', () => {
     ])
 
     const listed = await collectPaths(
-      settings({ paths: '/small.iso', files: '**/*.iso', 'base-dir': 'dist', 'size-check': 'skip' }),
+      settingsWith({ paths: '/small.iso', files: '**/*.iso', 'base-dir': 'dist', 'size-check': 'skip' }),
       workspace
     )
     expect(listed.paths).toEqual(['/small.iso', '/big.iso'])
   })
 
   it('says nothing about sizes with size-check: off, and warns about a pattern that matches nothing', async () => {
-    const collected = await collectPaths(settings({ files: '*.iso\n*.zip', 'base-dir': 'dist', 'size-check': 'off' }), workspace)
+    const collected = await collectPaths(settingsWith({ files: '*.iso\n*.zip', 'base-dir': 'dist', 'size-check': 'off' }), workspace)
     expect(collected.warnings).toEqual(['Pattern "*.zip" in input "files" matched no file under dist.'])
   })
 
   it('splits a line of several paths, normalises backslashes, and says so', async () => {
-    const collected = await collectPaths(settings({ paths: '/a.iso /b.iso\n\\win\\c.iso\n/My App.iso' }), workspace)
+    const collected = await collectPaths(settingsWith({ paths: '/a.iso /b.iso\n\\win\\c.iso\n/My App.iso' }), workspace)
     expect(collected.paths).toEqual(['/a.iso', '/b.iso', '/win/c.iso', '/My%20App.iso'])
     expect(collected.warnings).toEqual([
       '1 path normalised: "\\\\win\\\\c.iso" → "/win/c.iso" (backslashes read as /).',
@@ -83,7 +81,7 @@ describe('collectPaths', () => {
   })
 
   it('reads a UTF-8 paths-file with a byte-order mark', async () => {
-    expect((await collectPaths(settings({ 'paths-file': 'bom.txt' }), workspace)).paths).toEqual(['/with-bom.iso'])
+    expect((await collectPaths(settingsWith({ 'paths-file': 'bom.txt' }), workspace)).paths).toEqual(['/with-bom.iso'])
   })
 
   it.each([
@@ -94,6 +92,6 @@ describe('collectPaths', () => {
     [{ files: '../*.txt', 'base-dir': 'dist' }, 'Input "files" matched "../bad.txt", which is outside base-dir'],
     [{ paths: '/a\u0007.iso' }, 'Path "/a\\u0007.iso" from input "paths", line 1 contains a control character']
   ])('refuses %j', async (inputs, message) => {
-    await expect(collectPaths(settings(inputs), workspace)).rejects.toThrow(message)
+    await expect(collectPaths(settingsWith(inputs), workspace)).rejects.toThrow(message)
   })
 })

@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { chunk, patternCovers } from '../../../src/core/plan/batches.js'
+import { paths } from '../../support/paths.js'
 import { planOf as plan } from '../../support/plan.js'
-
-const paths = (count: number) => Array.from({ length: count }, (_, i) => `/p${i}`)
 
 describe('batchesOf', () => {
   it('batches the paths per resource, each path once per operation', () => {
@@ -24,7 +23,7 @@ describe('batchesOf', () => {
   })
 
   it('purges sliced paths by pattern, ten a request, in their own lane, and the rest by URL', () => {
-    const built = plan(paths(30), { purge: path => (Number(path.slice(2)) % 2 ? 'pattern' : 'url') })
+    const built = plan(paths(30), { purge: path => (Number(/\d+/.exec(path)![0]) % 2 ? 'pattern' : 'url') })
     const byKind = (kind: string) => built.batches.filter(b => b.kind === kind)
     expect(byKind('pattern').map(b => [b.lane, b.items.length])).toEqual([
       ['purge-pattern', 10],

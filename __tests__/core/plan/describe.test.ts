@@ -3,16 +3,16 @@ import { describe, expect, it } from '@jest/globals'
 import { describePlan, patternOverlaps } from '../../../src/core/plan/describe.js'
 import { estimateMs } from '../../../src/core/plan/estimate.js'
 import { makePlan } from '../../../src/core/plan/plan.js'
+import { paths } from '../../support/paths.js'
 import { planOf as plan } from '../../support/plan.js'
-import { settingsFrom } from '../../support/settings.js'
+import { settingsWith } from '../../support/settings.js'
 
-const paths = (count: number) => Array.from({ length: count }, (_, i) => `/p${i}`)
 const INTERVALS = { prefetchMs: 60_000, purgeUrlMs: 30_000, purgePatternMs: 60_000 }
 
 /** The plan of `count` paths on resources whose settings were not read, in words. */
 function inWords(count: number, options: { purge?: string; resources?: number[]; batchSize?: number; intervals?: typeof INTERVALS } = {}) {
   const { batchSize = 100, intervals = INTERVALS } = options
-  const settings = settingsFrom({ 'api-key': 'k', 'resource-id': '1', purge: options.purge ?? 'false' })
+  const settings = settingsWith({ purge: options.purge ?? 'false' })
   const looked = (options.resources ?? [1]).map(id => ({ id, givenHostname: null, resource: null }))
   const built = makePlan(settings, paths(count), looked, { prefetch: batchSize, purgeUrl: 100, purgePattern: 10 })
   return describePlan(built, estimateMs(built.resources, intervals), batchSize, intervals)

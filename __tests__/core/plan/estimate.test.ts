@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { estimateMs } from '../../../src/core/plan/estimate.js'
+import { paths } from '../../support/paths.js'
 import { planOf as plan } from '../../support/plan.js'
-
-const paths = (count: number) => Array.from({ length: count }, (_, i) => `/p${i}`)
 
 describe('estimateMs', () => {
   const intervals = { prefetchMs: 60_000, purgeUrlMs: 30_000, purgePatternMs: 60_000 }

@@ -6,11 +6,10 @@ import { describe, expect, it } from '@jest/globals'
 import type { LookedUp } from '../../../src/core/gcore/lookup.js'
 import { parseResource } from '../../../src/core/gcore/resource.js'
 import { makePlan } from '../../../src/core/plan/plan.js'
-import { settingsFrom, type Inputs } from '../../support/settings.js'
+import { SIZES } from '../../support/plan.js'
+import { settingsWith } from '../../support/settings.js'
 
-const SIZES = { prefetch: 100, purgeUrl: 100, purgePattern: 10 }
 const on = { enabled: true, value: true }
-const settings = (inputs: Inputs = {}) => settingsFrom({ 'api-key': 'k', 'resource-id': '1', ...inputs })
 const read = (id: number, fields: Record<string, unknown> = {}, rules: unknown[] = []): LookedUp => ({
   id,
   givenHostname: null,
@@ -21,7 +20,7 @@ const unread = (id: number, givenHostname: string | null = null): LookedUp => ({
 describe('makePlan', () => {
   it('sends each resource its paths as its cache key sees them, each once, and says which were rewritten', () => {
     const plan = makePlan(
-      settings(),
+      settingsWith(),
       ['/a.iso?v=1', '/a.iso?v=2', '/b.iso'],
       [read(1, { options: { ignoreQueryString: on } }), read(2)],
       SIZES
@@ -44,7 +43,7 @@ describe('makePlan', () => {
   it('decides the purge of each path, and counts the paths of each kind with why, in the order first used', () => {
     const rules = [{ id: 1, rule: '^/big/', options: { slice: on } }]
     const plan = makePlan(
-      settings({ purge: 'auto', 'purge-patterns': '/old/' }),
+      settingsWith({ purge: 'auto', 'purge-patterns': '/old/' }),
       ['/big/a.iso', '/small/b.iso', '/old/c.iso', '/big/d.iso'],
       [read(1, {}, rules)],
       SIZES
@@ -73,7 +72,7 @@ describe('makePlan', () => {
   })
 
   it('without purge: no purge decisions, no user patterns, prefetches only', () => {
-    const plan = makePlan(settings({ 'purge-patterns': '/old/' }), ['/a.iso'], [read(1)], SIZES)
+    const plan = makePlan(settingsWith({ 'purge-patterns': '/old/' }), ['/a.iso'], [read(1)], SIZES)
     const [record] = plan.resources
 
     expect([record.purge.size, record.purgeKinds, record.userPatterns]).toEqual([0, [], []])
@@ -81,7 +80,7 @@ describe('makePlan', () => {
   })
 
   it('a resource whose settings were not read: purge by URL, paths as given, nothing known of its options', () => {
-    const plan = makePlan(settings({ purge: 'auto' }), ['/a.iso?v=1'], [unread(1, 'cdn.example.com')], SIZES)
+    const plan = makePlan(settingsWith({ purge: 'auto' }), ['/a.iso?v=1'], [unread(1, 'cdn.example.com')], SIZES)
     const [record] = plan.resources
 
     expect(record).toMatchObject({
@@ -99,7 +98,7 @@ describe('makePlan', () => {
 
   it('a resource that cannot serve sends nothing: every path of the run fails there; one being changed is a warning', () => {
     const plan = makePlan(
-      settings({ purge: 'auto' }),
+      settingsWith({ purge: 'auto' }),
       ['/a.iso?v=1', '/b.iso'],
       [read(1, { status: 'suspended', options: { ignoreQueryString: on } }), read(2, { status: 'processed' })],
       SIZES
@@ -122,7 +121,7 @@ describe('makePlan', () => {
     const hiding = { enabled: true, mode: 'hide', excepted: [] }
     const rules = [{ id: 1, rule: '^/k/', options: { proxy_cache_key: { enabled: true, value: '$uri' } } }]
     const plan = makePlan(
-      settings(),
+      settingsWith(),
       ['/k/a.iso', '/k/b.iso', '/c.iso'],
       [read(1, { options: { response_headers_hiding_policy: hiding } }, rules)],
       SIZES
@@ -132,7 +131,7 @@ describe('makePlan', () => {
   })
 
   it('purge all: one request per resource that every prefetch waits for', () => {
-    const plan = makePlan(settings({ purge: 'all' }), ['/a.iso', '/b.iso'], [read(1), read(2)], SIZES)
+    const plan = makePlan(settingsWith({ purge: 'all' }), ['/a.iso', '/b.iso'], [read(1), read(2)], SIZES)
 
     expect(plan.batches.map(batch => [batch.resource, batch.kind, batch.after.map(purge => purge.kind)])).toEqual([
       [1, 'all', []],

@@ -3,6 +3,7 @@ import { GcoreError } from '../../../src/core/gcore/errors.js'
 import type { PathPurge } from '../../../src/core/plan/batches.js'
 import type { GcoreApi, RequestKind } from '../../../src/core/ports.js'
 import { runSchedule, type ScheduleOptions } from '../../../src/core/schedule/run.js'
+import { paths } from '../../support/paths.js'
 import { planOf } from '../../support/plan.js'
 import { FakeClock, recordingLogger } from '../../support/fake-clock.js'
 
@@ -48,7 +49,6 @@ class FakeApi implements GcoreApi {
   }
 }
 
-const paths = (count: number): string[] => Array.from({ length: count }, (_, i) => `/f${i}.iso`)
 const MINUTE = 60_000
 
 function setup(
@@ -58,7 +58,7 @@ function setup(
   const clock = new FakeClock()
   const api = new FakeApi(clock, answer, options.latencyMs ?? 0)
   const logger = recordingLogger()
-  const all = paths(options.count ?? 250)
+  const all = paths(options.count ?? 250, '/f')
   const plan = planOf(all, { resources: options.resources, purge: options.purge, sizes: { prefetch: options.batchSize ?? 100 } })
   const schedule: ScheduleOptions = {
     intervals: { prefetchMs: MINUTE, purgeUrlMs: MINUTE / 2, purgePatternMs: MINUTE },
@@ -108,11 +108,11 @@ describe('execute', () => {
     )
     const results = await execute(plan, api, schedule)
 
-    expect(api.calls.filter(c => c.operation === 'prefetch').map(c => c.paths[0])).toEqual(['/f100.iso'])
+    expect(api.calls.filter(c => c.operation === 'prefetch').map(c => c.paths[0])).toEqual(['/f/100.iso'])
     const prefetch1 = results.find(r => r.batch.operation === 'prefetch' && r.batch.index === 1)!
     expect(prefetch1.outcome).toBe('not-attempted')
     expect(prefetch1.error).toMatch(/purge of these paths failed/)
-    expect(prefetch1.items).toEqual(paths(100))
+    expect(prefetch1.items).toEqual(paths(100, '/f'))
   })
 
   it('runs resources concurrently, each under its own limit', async () => {
@@ -286,7 +286,7 @@ describe('waiting for purges to finish', () => {
 
     expect(times(api.calls, 'purge')).toEqual([0, 30_000, 60_000])
     expect(times(api.calls, 'prefetch')).toEqual([45_000, 105_000])
-    expect(api.calls.filter(c => c.operation === 'prefetch').map(c => c.paths[0])).toEqual(['/f0.iso', '/f200.iso'])
+    expect(api.calls.filter(c => c.operation === 'prefetch').map(c => c.paths[0])).toEqual(['/f/0.iso', '/f/200.iso'])
     const purge2 = results.find(r => r.batch.operation === 'purge' && r.batch.index === 2)!
     expect(purge2).toMatchObject({ outcome: 'failed', error: 'purge accepted, but Gcore reports it Failed', completed: null })
     const purge1 = results.find(r => r.batch.operation === 'purge' && r.batch.index === 1)!
