@@ -7,10 +7,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { commandLines, expectOutputsPresent, expectPathsPartitioned } from '../support/checks.js'
-import { actionInputs, emulatorPerTest, KEY, runChecked } from '../support/e2e.js'
+import { emulatorPerTest, KEY, runChecked } from '../support/e2e.js'
 import { paths } from '../support/paths.js'
 import { gaps, sent, timesOf } from '../support/requests.js'
-import { declaredOutputs, runAction } from '../support/run-action.js'
+import { declaredOutputs } from '../support/run-action.js'
 
 const emulator = emulatorPerTest()
 const errorLines = (stdout: string) => commandLines(stdout).filter(line => line.startsWith('::error::'))
@@ -73,7 +73,7 @@ describe('the outputs of a run', () => {
 
   it('an input refused: exit 1, one ::error:: line naming it, every output still set, no request', async () => {
     const { gcore } = emulator
-    const run = await runAction(actionInputs(gcore, { paths: '/a.iso', 'resource-id': 'abc' }))
+    const run = await runChecked(gcore, { paths: '/a.iso', 'resource-id': 'abc' })
 
     expect(run.code).toBe(1)
     expect(errorLines(run.stdout)).toEqual([

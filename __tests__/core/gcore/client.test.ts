@@ -63,6 +63,14 @@ describe('GcoreClient against the emulator', () => {
     expect(redirected.message).toContain('redirect to evil.example not followed')
   })
 
+  it('describes a 200 kB error page of "<" as unreadable, in milliseconds', async () => {
+    gcore.inject({ operation: 'any', on: [gcore.log.length + 1], fault: { kind: 'huge-body' } })
+    const started = Date.now()
+    const huge = await failure(client.send('prefetch', 19, ['/a']))
+    expect(Date.now() - started).toBeLessThan(300)
+    expect(huge).toMatchObject({ kind: 'transient', status: 502, message: 'HTTP 502: unreadable response body' })
+  })
+
   it('times out a hanging request as transient', async () => {
     gcore.inject({ operation: 'any', on: [gcore.log.length + 1], fault: { kind: 'hang' } })
     const hung = await failure(client.send('prefetch', 16, ['/a']))
