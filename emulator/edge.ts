@@ -94,20 +94,35 @@ export function edgeHandler(context: EdgeContext) {
       if (req.method !== 'HEAD' && req.method !== 'GET') return methodNotAllowed()
       const started = fallback === undefined ? undefined : model.catalog.get(fallback)
       const resource = model.catalog.byHost(host) ?? started ?? (fallback === undefined ? 'any' : 'none')
-      const view = model.edgeView(resource, rawPath, req.method, req.headers.range)
-      const answer = edgeAnswer(view, context.cachedSinceFormat)
-      Object.assign(entry, {
-        resource: view.resource,
-        cache: view.verdict,
-        part: view.answer.kind === 'file' ? view.answer.part.index : null,
-        bytes: Number(answer.headers['Content-Length'])
-      })
-      return answer
+      return serveAtEdge(model, resource, rawPath, entry, context.cachedSinceFormat)
     })
     context.record(entry)
   }
 }
 
+/**
+ * What the edge answers `entry` (its method and Range) for a path on a resource, from the cache model
+ * (which fills what the request needs), with what it answered written into the entry.
+ */
+export function serveAtEdge(
+  model: CdnModel,
+  resource: Parameters<CdnModel['edgeView']>[0],
+  rawPath: string,
+  entry: EdgeRequest,
+  format: CachedSinceFormat
+): WireAnswer {
+  const view = model.edgeView(resource, rawPath, entry.method, entry.range)
+  const answer = edgeAnswer(view, format)
+  Object.assign(entry, {
+    resource: view.resource,
+    cache: view.verdict,
+    part: view.answer.kind === 'file' ? view.answer.part.index : null,
+    bytes: Number(answer.headers['Content-Length'])
+  })
+  return answer
+}
+
+/** The edge's answer for a view of the cache model: headers as Gcore's edge sends them, the body as zeros or a page. */
 function edgeAnswer(view: EdgeView, format: CachedSinceFormat): WireAnswer {
   const headers: Record<string, string> = {}
   if (view.verdict) headers.Cache = view.verdict

@@ -155,7 +155,7 @@ export function respond(
 }
 
 /** Whether a fault makes up its own answer, so the request must not be processed. */
-function replacesAnswer(fault: Fault): boolean {
+export function replacesAnswer(fault: Fault): boolean {
   if (fault.kind === 'proxy-status') return false
   return (
     fault.kind === 'status' ||
@@ -172,7 +172,7 @@ const FILTER_PAGE =
   "<body><h1>Access denied</h1><p>This site is blocked by your organisation's web filter (category: Cloud APIs).</p></body></html>"
 
 /** The made-up answer of a fault that replaces the real one; `target` is the request's own. */
-function madeUpAnswer(fault: Fault, target: string): WireAnswer {
+export function madeUpAnswer(fault: Fault, target: string): WireAnswer {
   if (fault.kind === 'filter-page') {
     const body = fault.body ?? FILTER_PAGE
     return {

@@ -38,6 +38,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener,
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { ApiModel, routeOf, type Route } from './api-model.js'
 import type { CacheState } from './cache.js'
 import { CdnModel } from './cdn-model.js'
 import { edgeHandler, type CachedSinceFormat, type EdgeRequest } from './edge.js'
@@ -45,12 +46,9 @@ import { FaultSchedule, respond, ruleProblem, type ApiOperation, type FaultKind,
 import { Origin, type Delivery, type NewFile, type OriginFile } from './origin.js'
 import { OriginGroups, type OriginGroupSpec } from './origin-groups.js'
 import { originHandler, type OriginRequest } from './origin-server.js'
-import type { Answer } from './pagination.js'
 import { PurgeHistory, type PurgeRecord, type PurgeStatusBehaviour } from './purge-history.js'
-import { DEFAULT_RATES, laneRates, RateLanes, rateNotation, type RateKind } from './rate-lanes.js'
-import { getResource, getRules, listResources } from './resource-endpoints.js'
-import { isGone, ResourceCatalog, suspension, type ResourceSpec } from './resources.js'
-import { checkPrefetch, checkPurge } from './write-requests.js'
+import { DEFAULT_RATES, laneRates, RateLanes, type RateKind } from './rate-lanes.js'
+import { ResourceCatalog, type ResourceSpec } from './resources.js'
 
 export type { CacheState, CacheVerdict, CachedPart } from './cache.js'
 export type { CachedSinceFormat, EdgeRequest } from './edge.js'
@@ -167,8 +165,8 @@ export class GcoreEmulator {
   /** The origin sources' URLs (`http://127.0.0.1:<port>`, https with `tls`), by host source index, once started. */
   originUrls: string[] = []
   private readonly history: PurgeHistory
-  private readonly lanes: RateLanes
   private readonly model: CdnModel
+  private readonly api: ApiModel
   private readonly groups: OriginGroups
   private readonly schedule = new FaultSchedule()
   private readonly now: () => number
@@ -185,13 +183,22 @@ export class GcoreEmulator {
   constructor(options: EmulatorOptions) {
     this.options = { windowMs: 60_000, maxPrefetchPaths: 100, maxPurgeUrls: 100, maxPurgePatterns: 10, latencyMs: 0, ...options }
     this.now = options.clock ?? Date.now
-    this.lanes = new RateLanes(this.options.windowMs, laneRates({ ...DEFAULT_RATES, ...options.rates }))
+    const lanes = new RateLanes(this.options.windowMs, laneRates({ ...DEFAULT_RATES, ...options.rates }))
     this.history = new PurgeHistory(options.purgeStatus)
     this.purges = this.history.records
     this.groups = new OriginGroups(options.originGroups)
     const origin = new Origin(this.groups.hostSources, options.origin ?? {}, this.now)
     const catalog = new ResourceCatalog(options.resources, this.groups.names())
     this.model = new CdnModel(catalog, origin, this.groups, options.sliceBytes ?? DEFAULT_SLICE_BYTES, this.now)
+    this.api = new ApiModel(this.options, {
+      model: this.model,
+      groups: this.groups,
+      lanes,
+      history: this.history,
+      now: this.now,
+      address: index => this.originUrls[index]?.replace(/^https?:\/\//, '') ?? '',
+      base: () => this.url
+    })
     this.server = serverFor(options.tls, (req, res) => void this.handle(req, res))
     this.originServers = this.groups.hostSources.map(source =>
       serverFor(
@@ -391,149 +398,21 @@ export class GcoreEmulator {
   }
 
   private realAnswer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string, lost: boolean): WireAnswer {
-    const [status, body] = this.answer(req, entry, route, text, lost)
+    const { answer, kind } = this.api.answer(
+      {
+        method: req.method ?? '',
+        target: req.url ?? '/',
+        authorization: req.headers.authorization ?? '',
+        contentType: req.headers['content-type'] ?? '',
+        text,
+        lost
+      },
+      route
+    )
+    if (kind) entry.kind = kind
+    const [status, body] = answer
     return { status, body: body === undefined ? '' : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }
   }
-
-  /** The documented contract: [status, JSON body]. */
-  private answer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string, lost: boolean): Answer {
-    const role = this.roleOf(req.headers.authorization ?? '')
-    if (!role) return [401, { detail: 'Invalid authentication credentials.' }]
-    const method = req.method ?? ''
-    const expected = entry.operation === 'prefetch' || entry.operation === 'purge' ? 'POST' : 'GET'
-    if (entry.operation === 'other') return [404, { detail: 'Not found.' }]
-    if (method !== expected) return [405, { detail: `Method "${method}" not allowed.` }]
-    const listUrl = new URL(req.url ?? '/', this.url || 'http://127.0.0.1')
-    const query = listUrl.searchParams
-    const readsSettings = ['resource', 'rules', 'resources', 'origin-group'].includes(entry.operation)
-    if (readsSettings && role === 'purge-and-prefetch') return [403, { detail: 'You do not have permission to perform this action.' }]
-    switch (entry.operation) {
-      case 'limits':
-        return this.limitsAnswer()
-      case 'purge-status':
-        return this.history.query(query, listUrl, this.now())
-      case 'resource':
-        return getResource(this.model.catalog, route.resource)
-      case 'rules':
-        return getRules(this.model.catalog, route.resource, route.rule, query, listUrl)
-      case 'resources':
-        return listResources(this.model.catalog, query, listUrl)
-      case 'origin-group':
-        return this.originGroupAnswer(route.group)
-      default:
-        return this.write(req, entry, text, lost)
-    }
-  }
-
-  /** GET /cdn/origin_groups/{id}: the group, its host sources at their servers' addresses. */
-  private originGroupAnswer(id: number | null): Answer {
-    const body =
-      id === null
-        ? undefined
-        : this.groups.json(id, {
-            address: index => this.originUrls[index]?.replace(/^https?:\/\//, '') ?? '',
-            unmasked: this.options.unmaskedS3Secrets ?? false,
-            related: this.model.catalog.usesOriginGroup(id)
-          })
-    return body ? [200, body] : [404, { detail: 'Not found.' }]
-  }
-
-  private roleOf(authorization: string): 'full' | 'purge-and-prefetch' | null {
-    const [scheme, ...rest] = authorization.split(' ')
-    const key = rest.join(' ')
-    if (scheme?.toLowerCase() !== 'apikey') return null
-    if (key === this.options.apiKey) return 'full'
-    return this.options.restrictedKeys?.includes(key) ? 'purge-and-prefetch' : null
-  }
-
-  /** POST purge or prefetch: resource, body, resource state, rate, then the effect on the cache (none for a `lost` prefetch). */
-  private write(req: IncomingMessage, entry: LoggedRequest, text: string, lost: boolean): Answer {
-    const resource = entry.resource === null ? undefined : this.model.catalog.get(entry.resource)
-    if (!resource || isGone(resource)) return [404, { detail: 'Not found.' }]
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return [415, { detail: `Unsupported media type "${req.headers['content-type'] ?? ''}" in request.` }]
-    }
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch (error) {
-      return [400, { message: `JSON parse error - ${(error as Error).message}` }]
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      return [400, { message: 'JSON parse error - Expected an object' }]
-    }
-    const fields = body as Record<string, unknown>
-    const checked = entry.operation === 'prefetch' ? checkPrefetch(fields, this.options) : checkPurge(fields, this.options)
-    if ('error' in checked) return [400, { errors: checked.error }]
-    entry.kind = checked.kind
-    const suspended = suspension(resource)
-    if (suspended) return [400, suspended]
-    if (checked.kind === 'purge_by_url' && !resource.canPurgeByUrls) {
-      return [400, { errors: { urls: ['Purge by URLs is not allowed. To purge by URLs, contact support.'] } }]
-    }
-    if (!this.lanes.tryTake(resource.id, checked.kind, this.now())) return [429, { detail: 'Request was throttled.' }]
-    if (checked.kind === 'prefetch') {
-      if (!lost) this.model.prefetch(resource, checked.paths)
-    } else {
-      const items = checked.kind === 'purge_by_url' ? checked.urls : checked.kind === 'purge_by_pattern' ? checked.patterns : []
-      const record = this.history.add({ id: resource.id, cname: resource.cname }, checked.kind, items, this.now())
-      this.model.schedulePurge(resource, checked, this.history.effectiveAt(record))
-    }
-    return [201, undefined]
-  }
-
-  private limitsAnswer(): Answer {
-    if (this.options.limits) return [this.options.limits.status, this.options.limits.body]
-    const rate = (lane: keyof RateLanes['rates']): string => rateNotation(this.lanes.rates[lane], this.options.windowMs)
-    return [
-      200,
-      {
-        id: 1,
-        resources_limit: 30,
-        prefetch_pattern_limit: this.options.maxPrefetchPaths,
-        prefetch_request_limit: rate('prefetch'),
-        purge_max_urls_limit: this.options.maxPurgeUrls,
-        purge_by_urls_request_limit: rate('purge_by_url'),
-        purge_pattern_limit: this.options.maxPurgePatterns,
-        purge_request_limit: rate('purge_request')
-      }
-    ]
-  }
-}
-
-interface Route {
-  operation: ApiOperation
-  resource: number | null
-  rule: number | null
-  /** The origin group ID, for origin-group. */
-  group: number | null
-}
-
-/** Which endpoint a request target names; resource IDs only when numeric. */
-function routeOf(target: string): Route {
-  const pathname = new URL(target, 'http://x').pathname.replace(/\/+$/, '') || '/'
-  const id = (text: string | undefined): number | null => (text !== undefined && /^\d+$/.test(text) ? Number(text) : null)
-  const none = { resource: null, rule: null, group: null }
-  const write = /^\/cdn\/resources\/([^/]+)\/(prefetch|purge)$/.exec(pathname)
-  if (write) return { ...none, operation: write[2] as ApiOperation, resource: id(write[1]) }
-  const rules = /^\/cdn\/resources\/([^/]+)\/rules(?:\/([^/]+))?$/.exec(pathname)
-  if (rules)
-    return {
-      ...none,
-      operation: rules[2] !== undefined && id(rules[2]) === null ? 'other' : 'rules',
-      resource: id(rules[1]),
-      rule: id(rules[2])
-    }
-  const resource = /^\/cdn\/resources\/([^/]+)$/.exec(pathname)
-  if (resource) return { ...none, operation: 'resource', resource: id(resource[1]) }
-  const group = /^\/cdn\/origin_groups\/([^/]+)$/.exec(pathname)
-  if (group) return { ...none, operation: 'origin-group', group: id(group[1]) }
-  const fixed: Record<string, ApiOperation> = {
-    '/cdn/resources': 'resources',
-    '/cdn/clients/me/limits': 'limits',
-    '/cdn/purge_statuses': 'purge-status'
-  }
-  return { ...none, operation: fixed[pathname] ?? 'other' }
 }
 
 function listen(server: Server, port: number): Promise<void> {

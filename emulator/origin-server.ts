@@ -65,28 +65,45 @@ export function originHandler(context: OriginContext) {
     const fault = context.schedule.next('origin')
     if (fault) entry.fault = fault.kind
     entry.status = respond(req, res, fault, () => {
-      const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase()
-      if (source.vhost !== null && host !== source.vhost) return errorPage(404)
-      if (source.acl) return errorPage(403)
-      if (req.method !== 'HEAD' && req.method !== 'GET') return errorPage(405, { Allow: 'GET, HEAD' })
-      const file = origin.file(source.index, pathOf(req.url ?? '/'))
-      if (!file) return errorPage(404)
-      entry.version = file.version
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/octet-stream',
-        'Last-Modified': new Date(file.modifiedAt).toUTCString(),
-        ETag: file.etag,
-        'Accept-Ranges': 'bytes'
-      }
-      const range = parseRange(req.headers.range, file.size)
-      if (range === 'unsatisfiable') return errorPage(416, { 'Content-Range': `bytes */${file.size}` })
-      if (!range) return { status: 200, headers: { ...headers, 'Content-Length': String(file.size) }, body: { zeros: file.size } }
-      const length = range.end - range.start + 1
-      headers['Content-Range'] = `bytes ${range.start}-${range.end}/${file.size}`
-      return { status: 206, headers: { ...headers, 'Content-Length': String(length) }, body: { zeros: length } }
+      const { answer, version } = originAnswer(source, origin, {
+        method: req.method ?? '',
+        target: req.url ?? '/',
+        host: req.headers.host,
+        range: req.headers.range
+      })
+      if (version !== undefined) entry.version = version
+      return answer
     })
     context.record(entry)
   }
+}
+
+/** What one host source answers to one request, and the version a file answer was about. */
+export function originAnswer(
+  source: HostSource,
+  origin: Origin,
+  request: { method: string; target: string; host: string | undefined; range: string | undefined }
+): { answer: WireAnswer; version?: Version } {
+  const host = (request.host ?? '').replace(/:\d+$/, '').toLowerCase()
+  if (source.vhost !== null && host !== source.vhost) return { answer: errorPage(404) }
+  if (source.acl) return { answer: errorPage(403) }
+  if (request.method !== 'HEAD' && request.method !== 'GET') return { answer: errorPage(405, { Allow: 'GET, HEAD' }) }
+  const file = origin.file(source.index, pathOf(request.target))
+  if (!file) return { answer: errorPage(404) }
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/octet-stream',
+    'Last-Modified': new Date(file.modifiedAt).toUTCString(),
+    ETag: file.etag,
+    'Accept-Ranges': 'bytes'
+  }
+  const range = parseRange(request.range, file.size)
+  const version = file.version
+  if (range === 'unsatisfiable') return { answer: errorPage(416, { 'Content-Range': `bytes */${file.size}` }), version }
+  if (!range)
+    return { answer: { status: 200, headers: { ...headers, 'Content-Length': String(file.size) }, body: { zeros: file.size } }, version }
+  const length = range.end - range.start + 1
+  headers['Content-Range'] = `bytes ${range.start}-${range.end}/${file.size}`
+  return { answer: { status: 206, headers: { ...headers, 'Content-Length': String(length) }, body: { zeros: length } }, version }
 }
 
 /** The path of a request target, absolute-form included. */

@@ -9,7 +9,7 @@
  * 2. Why the purge kind matters: the previous release is cached at the edge, a
  *    new one is uploaded, and the same file is purged by URL, then with
  *    `purge: auto`. The emulator's edge shows which version each part came from.
- * 3. An upload that reaches the origin 20 s late: without the origin check the
+ * 3. An upload that reaches the origin 4 s late: without the origin check the
  *    CDN caches the old file again and verification says so; with it the run
  *    waits for the new file, and the edge serves it.
  */
@@ -233,11 +233,11 @@ function partsByVersion(gcore: GcoreEmulator, path: string): { parts: number; ve
   return { parts: state.parts.length, versions: [...counts].map(([version, count]) => `${count} from ${version}`).join(', ') }
 }
 
-/** v1 at the edge; v2 uploaded, reaching the origin 20 s later; the run starts at once. */
+/** v1 at the edge; v2 uploaded, reaching the origin 4 s later; the run starts at once. */
 async function lateUpload(): Promise<void> {
   console.log('')
-  console.log(bold('3. An upload that reaches the origin 20 s late'))
-  console.log('app.iso v1 (300 MiB) is cached; v2 (280 MiB) is uploaded, but the origin serves it only 20 s later.')
+  console.log(bold('3. An upload that reaches the origin 4 s late'))
+  console.log('app.iso v1 (300 MiB) is cached; v2 (280 MiB) is uploaded, but the origin serves it only 4 s later.')
   for (const check of ['off', 'auto']) {
     const gcore = new GcoreEmulator({
       apiKey: KEY,
@@ -251,7 +251,7 @@ async function lateUpload(): Promise<void> {
     makeFiles(workspace, [['v/app.iso', 280 * MiB]])
     const base = { 'api-key': KEY, 'resource-id': String(RESOURCE), 'api-url': gcore.url, 'prefetch-interval': '0.2' }
     await runAction(workspace, { ...base, paths: '/v/app.iso' }, false)
-    gcore.publish('/v/app.iso', { size: 280 * MiB, version: 'v2' }, { delayMs: 20_000 })
+    gcore.publish('/v/app.iso', { size: 280 * MiB, version: 'v2' }, { delayMs: 4000 })
     const started = Date.now()
     const { code, outputFile } = await runAction(
       workspace,

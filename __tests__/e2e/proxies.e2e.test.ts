@@ -7,19 +7,24 @@
  *
  * The emulator's proxy (startProxy) tunnels to its API, with proxy faults on
  * `connect`; api-url names a non-loopback host (loopback addresses bypass
- * proxies), which only the proxy resolves.
+ * proxies), which only the proxy resolves. The runner's lower-case variables
+ * are honoured too: `https_proxy` for the API, bypassed for the hosts in
+ * `no_proxy`, and `http_proxy` for the edge checks of `verify-url: auto`, to
+ * each resource's own hostname.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { GcoreEmulator } from '../../emulator/gcore-emulator.js'
-import { GitHubStub } from '../emulator/github-stub.js'
+import { GitHubStub } from '../support/github-stub.js'
 import { batchesOf, expectOutputsPresent, expectPathsPartitioned, keyLeaks, stackTraces } from '../support/checks.js'
 import { ConnectProxy } from '../support/connect-proxy.js'
+import { closedPort } from '../support/connections.js'
+import { KEY as CHECKED_KEY, runChecked } from '../support/e2e.js'
 import { ROOT, runAction, type ActionRun } from '../support/run-action.js'
+import type { EmulatorOptions } from '../../emulator/gcore-emulator.js'
 
 const KEY = 'proxy-key-$ecret'
 const PATHS = ['/p/1.iso', '/p/2.iso']
@@ -36,13 +41,16 @@ beforeEach(async () => {
 })
 afterEach(() => gcore.stop())
 
-/** A port nothing listens on: a proxy that refuses every connection. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise(resolve => server.close(resolve))
-  return port
+/** An emulator of the test's own (stopped after it), with runChecked's key, for tests that need other options. */
+const owned: GcoreEmulator[] = []
+afterEach(async () => {
+  await Promise.all(owned.splice(0).map(emulator => emulator.stop()))
+})
+async function own(options: Partial<EmulatorOptions>): Promise<GcoreEmulator> {
+  const emulator = new GcoreEmulator({ apiKey: CHECKED_KEY, windowMs: 200, ...options })
+  owned.push(emulator)
+  await emulator.start()
+  return emulator
 }
 
 const inputs = (extra: Record<string, string> = {}) => ({
@@ -268,5 +276,53 @@ describe('the CLI behind a proxy', () => {
       noStack(bad.stderr)
       expect(gcore.log).toEqual([])
     })
+  })
+})
+
+describe('the runner’s proxy variables, in lower case', () => {
+  it('https_proxy is honoured, and no_proxy bypasses it', async () => {
+    const gcore = await own({ tls: { key: tls('server.key'), cert: tls('server.pem') } })
+    const proxy = new ConnectProxy({ host: '127.0.0.1', port: gcore.port })
+    await proxy.start()
+    const env = { https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: nodePath.join(ROOT, '__tests__/fixtures/tls/ca.pem') }
+    try {
+      const proxied = await runChecked(gcore, { paths: '/a.iso', 'api-url': 'https://api.gcore.test' }, { env })
+      expect(proxied.code).toBe(0)
+      // One tunnel per request: the account's limits, the resource, its rules and its origin group, then the prefetch.
+      expect(proxy.tunnels).toEqual(Array(5).fill('api.gcore.test:443'))
+      expect(gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource', 'rules', 'origin-group', 'prefetch'])
+
+      const bypassed = await runChecked(
+        gcore,
+        { paths: '/a.iso', 'api-url': 'https://api.gcore.test', 'max-attempts': '1' },
+        { env: { ...env, no_proxy: 'api.gcore.test' } }
+      )
+      expect(bypassed.code).toBe(1)
+      expect(proxy.tunnels).toHaveLength(5)
+      expect(bypassed.stdout).toContain('host not found (api.gcore.test)')
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it('verify-url auto asks the resource’s hostname, through http_proxy', async () => {
+    const gcore = await own({ resources: [{ id: 7, cname: 'cdn.example.com' }] })
+    const edge = new URL(await gcore.startEdge())
+    const proxy = new ConnectProxy({ host: '127.0.0.1', port: Number(edge.port) })
+    await proxy.start()
+    try {
+      const run = await runChecked(
+        gcore,
+        { 'resource-id': '7', paths: '/dl/app.iso', 'verify-url': 'auto' },
+        { env: { http_proxy: proxy.url } }
+      )
+
+      expect(run.code).toBe(0)
+      expect(proxy.tunnels).toEqual(['cdn.example.com:80'])
+      expect(JSON.parse(run.outputs.verify)).toMatchObject([{ url: 'http://cdn.example.com/dl/app.iso', result: 'verified' }])
+      expect(run.outputs['verified-count']).toBe('1')
+    } finally {
+      await proxy.stop()
+    }
   })
 })

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { GcoreEmulator, parseFaultSpec, type EmulatorOptions, type ResourceSpec } from '../../emulator/gcore-emulator.js'
-import { api, KEY, MiB, send, shiftedClock, type Reply } from './http.js'
+import { api, KEY, MiB, send, shiftedClock, type Reply } from '../support/emulator-client.js'
 
 let gcore: GcoreEmulator | undefined
 let edge = ''

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import YAML from 'yaml'
 import { GcoreEmulator, type EmulatorOptions, type OriginGroupSpec } from '../../emulator/gcore-emulator.js'
 import { ROOT } from '../support/run-action.js'
-import { api, KEY } from './http.js'
+import { api, KEY } from '../support/emulator-client.js'
 
 let gcore: GcoreEmulator | undefined
 

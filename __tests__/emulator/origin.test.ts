@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GcoreEmulator, type EmulatorOptions } from '../../emulator/gcore-emulator.js'
 import { ROOT } from '../support/run-action.js'
-import { api, KEY, MiB, send, waitFor } from './http.js'
+import { api, KEY, MiB, send, waitFor } from '../support/emulator-client.js'
 
 let gcore: GcoreEmulator | undefined
 

@@ -1,5 +1,5 @@
 /**
- * Checks every run of the hardening and chaos suites makes, written
+ * Checks every end-to-end run makes (support/e2e.ts, runChecked; the chaos suite), written
  * independently of src/ so they are an oracle, not a copy:
  *
  * - the key in any form (raw, URL-encoded, JSON-escaped, hex, base64) leaves no run

@@ -5,7 +5,8 @@
  */
 import { batchesOf, type Batch, type BatchSizes, type PathPurge } from '../../src/core/plan/batches.js'
 
-const SIZES: BatchSizes = { prefetch: 100, purgeUrl: 100, purgePattern: 10 }
+/** Gcore's documented batch sizes. */
+export const SIZES: BatchSizes = { prefetch: 100, purgeUrl: 100, purgePattern: 10 }
 
 export interface TestPlan {
   paths: string[]

@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
+/** A file of the repository, as text. */
+export const readRepoFile = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
   inputs: Record<string, { default?: string }>
   outputs: Record<string, unknown>

@@ -723,7 +723,8 @@ async function readOriginGroups(api, ids, clock, signal) {
                 ? 'the key may not read origin groups (HTTP 403)'
                 : failure.kind === 'not-found'
                     ? `no origin group ${id} (HTTP 404)`
-                    : `it could not be read (HTTP ${failure.status ?? 'no answer'})`);
+                    : // Gcore's words or the network's, redacted: never the answer of a group that was read.
+                        failure.message);
         }
     }
     return groups;
@@ -1314,7 +1315,7 @@ class OriginCheck {
         const signal = this.signal;
         if (signal.aborted)
             return;
-        const verdict = await askOrigin(entry.router(entry.path), sizes.get(entry.path) ?? null, { probe, signal, secrets });
+        const verdict = await askOrigin(routeOf(entry), sizes.get(entry.path) ?? null, { probe, signal, secrets });
         if (signal.aborted)
             return;
         entry.finding = originFinding(verdict);
@@ -1331,11 +1332,11 @@ class OriginCheck {
     }
     /** The first primary source that refused every probe, as a reason the check cannot run. */
     async refusingSource(probes) {
-        const targets = probes[0] ? probes[0].router(probes[0].path).targets : [];
+        const targets = probes[0] ? routeOf(probes[0]).targets : [];
         for (const target of targets.filter(candidate => !candidate.backup)) {
             const answers = [];
             for (const entry of probes) {
-                const same = entry.router(entry.path).targets.find(candidate => candidate.source === target.source);
+                const same = routeOf(entry).targets.find(candidate => candidate.source === target.source);
                 if (!same)
                     continue;
                 const answer = await askSource(same, { ...this.options, signal: this.signal });
@@ -1360,6 +1361,13 @@ class OriginCheck {
         this.pulse = deferred();
         pulse.resolve();
     }
+}
+/** An entry's route: the constructor kept only paths its router can route. */
+function routeOf(entry) {
+    const route = entry.router(entry.path);
+    if (isNotCheckable(route))
+        throw new Error(`${entry.path} was routable when the check began: ${route.why}`);
+    return route;
 }
 /** An HTML page where no HTML file was asked for is no file: the path's last segment says which. */
 function htmlIsAFile(url) {
@@ -3911,13 +3919,20 @@ async function originCheckStep(run, plan, routers) {
     for (const [id, why] of await check.probe())
         skipped.set(id, why);
     run.checkCancel();
+    const alike = new Map();
     for (const [resource, { why, fix }] of skipped) {
         if (settings.originCheck === 'required') {
             throw new StopBeforeSending(`origin-check is required, but the origin of resource ${resource} cannot be asked: ${why}; ${fix}.`);
         }
         run.skippedChecks.push({ resource, check: 'origin', why: `${why}; to check it, ${fix}` });
-        // Said once here; the summary and the CLI's report name it from skippedChecks.
-        options.logger.notice(`Origin check skipped for resource ${resource}: ${why}. Its paths are purged and prefetched without it; to check it, ${fix}.`);
+        const reason = `${why}. Its paths are purged and prefetched without it; to check it, ${fix}.`;
+        alike.set(reason, [...(alike.get(reason) ?? []), resource]);
+    }
+    // Said once per reason here (many resources often share one, such as a key that may not read settings);
+    // the summary and the CLI's report name each resource from skippedChecks.
+    for (const [reason, resources] of alike) {
+        const which = resources.length === 1 ? `resource ${resources[0]}` : `each of resources ${resources.join(', ')}`;
+        options.logger.notice(`Origin check skipped for ${which}: ${reason}`);
     }
     void check.run();
     return check;
@@ -4350,28 +4365,11 @@ class GcoreClient {
     async send(kind, resourceId, items, signal) {
         const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`;
         const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal);
-        if (answer.status < 200 || answer.status >= 300)
-            throw this.failure(answer, items, resourceId);
-        // Gcore answers a purge or a prefetch with no body or JSON; a cut JSON echo of a long list is still JSON.
-        const body = answer.body.trimStart();
-        if (body === '' || (answer.truncated && /^[[{]/.test(body)) || parsesAsJson(body)) {
-            return { status: answer.status, date: headerValue(answer.headers.date) ?? null };
-        }
-        throw this.notGcores(answer);
+        return readSendAnswer(answer, { items, resourceId, hidden: this.hidden() });
     }
     async getJson(path, signal) {
         const answer = await this.request('GET', path, undefined, MAX_JSON_BODY_BYTES, signal);
-        const where = `GET ${path.split('?')[0]}`;
-        if (answer.status < 200 || answer.status >= 300)
-            throw this.failure(answer, [], null, where);
-        if (answer.truncated)
-            throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status);
-        try {
-            return JSON.parse(answer.body);
-        }
-        catch {
-            throw this.notGcores(answer, where);
-        }
+        return readJsonAnswer(answer, path, this.hidden());
     }
     async request(method, path, body, maxBodyBytes, signal) {
         const headers = { Authorization: `APIKey ${this.options.apiKey}`, Accept: 'application/json' };
@@ -4386,44 +4384,73 @@ class GcoreClient {
                 // or prefetch again is harmless, so it is retried like any network failure.
                 const kind = error.failure === 'cancelled' ? 'cancelled' : 'transient';
                 const unconfirmed = error.failure === 'cut' || error.failure === 'timeout';
-                throw new GcoreError(this.clean(error.message), kind, null, undefined, unconfirmed);
+                throw new GcoreError(networkText(error.message, this.hidden()), kind, null, undefined, unconfirmed);
             }
-            throw new GcoreError(this.clean(`unexpected error: ${error.message}`), 'transient', null);
+            throw new GcoreError(networkText(`unexpected error: ${error.message}`, this.hidden()), 'transient', null);
         }
     }
-    failure(answer, sent, resourceId, where) {
-        const { status } = answer;
-        let detail;
-        if (status >= 300 && status < 400) {
-            detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`;
+    /** The key first, then every other secret known so far. */
+    hidden() {
+        return [this.options.apiKey, ...(this.options.secrets ?? [])];
+    }
+}
+/**
+ * What an answer to a purge or prefetch means: accepted, with Gcore's Date,
+ * or a GcoreError. Pure, so that the tests' fake Gcore reads an answer
+ * exactly as this client does.
+ */
+function readSendAnswer(answer, context) {
+    if (answer.status < 200 || answer.status >= 300)
+        throw failure(answer, context);
+    // Gcore answers a purge or a prefetch with no body or JSON; a cut JSON echo of a long list is still JSON.
+    const body = answer.body.trimStart();
+    if (body === '' || (answer.truncated && /^[[{]/.test(body)) || parsesAsJson(body)) {
+        return { status: answer.status, date: headerValue(answer.headers.date) ?? null };
+    }
+    throw notGcores(answer, context.hidden);
+}
+/** What an answer to a GET of `path` means: its JSON, or a GcoreError. Pure, as readSendAnswer. */
+function readJsonAnswer(answer, path, hidden) {
+    const where = `GET ${path.split('?')[0]}`;
+    if (answer.status < 200 || answer.status >= 300)
+        throw failure(answer, { hidden }, where);
+    if (answer.truncated)
+        throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status);
+    try {
+        return JSON.parse(answer.body);
+    }
+    catch {
+        throw notGcores(answer, hidden, where);
+    }
+}
+function failure(answer, { hidden, items = [], resourceId }, where) {
+    const { status } = answer;
+    let detail;
+    if (status >= 300 && status < 400) {
+        detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`;
+    }
+    else {
+        // Redact before the body is parsed or its tags stripped: a key with `<` or `>` in it
+        // would otherwise be cut into pieces too short to recognise.
+        detail = describeErrorBody(redact(answer.body, hidden), items);
+        if (status === 404 && resourceId !== undefined) {
+            detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`;
         }
-        else {
-            // Redact before the body is parsed or its tags stripped: a key with `<` or `>` in it
-            // would otherwise be cut into pieces too short to recognise.
-            detail = describeErrorBody(redact(answer.body, [this.options.apiKey]), sent);
-            if (status === 404 && resourceId !== null) {
-                detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`;
-            }
-        }
-        const prefix = where ? `${where}: ` : '';
-        return new GcoreError(this.clean(`${prefix}HTTP ${status}: ${detail}`), classifyStatus(status), status, headerValue(answer.headers['retry-after']));
     }
-    /**
-     * A 2xx whose body is neither empty nor JSON did not come from Gcore's API: a
-     * corporate web filter's page, a captive portal, a proxy's own answer. It is a
-     * failure of the request, retried like a 5xx (the thing in between may let
-     * the next one through), with an excerpt of what it said.
-     */
-    notGcores(answer, where) {
-        const type = headerValue(answer.headers['content-type'])?.split(';')[0].trim() || 'no Content-Type';
-        const said = networkText(htmlText(redact(answer.body, [this.options.apiKey])), [this.options.apiKey], MAX_EXCERPT_CHARACTERS);
-        const prefix = where ? `${where}: ` : '';
-        return new GcoreError(this.clean(`${prefix}HTTP ${answer.status} with a body that is not Gcore's (${type}, not JSON): the answer came from something between you and Gcore: a proxy or filter? It said: "${said}"`), 'transient', answer.status);
-    }
-    /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
-    clean(text) {
-        return networkText(text, [this.options.apiKey, ...(this.options.secrets ?? [])]);
-    }
+    const prefix = where ? `${where}: ` : '';
+    return new GcoreError(networkText(`${prefix}HTTP ${status}: ${detail}`, hidden), classifyStatus(status), status, headerValue(answer.headers['retry-after']));
+}
+/**
+ * A 2xx whose body is neither empty nor JSON did not come from Gcore's API: a
+ * corporate web filter's page, a captive portal, a proxy's own answer. It is a
+ * failure of the request, retried like a 5xx (the thing in between may let
+ * the next one through), with an excerpt of what it said.
+ */
+function notGcores(answer, hidden, where) {
+    const type = headerValue(answer.headers['content-type'])?.split(';')[0].trim() || 'no Content-Type';
+    const said = networkText(htmlText(redact(answer.body, hidden)), hidden, MAX_EXCERPT_CHARACTERS);
+    const prefix = where ? `${where}: ` : '';
+    return new GcoreError(networkText(`${prefix}HTTP ${answer.status} with a body that is not Gcore's (${type}, not JSON): the answer came from something between you and Gcore: a proxy or filter? It said: "${said}"`, hidden), 'transient', answer.status);
 }
 function parsesAsJson(text) {
     try {

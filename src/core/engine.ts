@@ -462,15 +462,20 @@ async function originCheckStep(run: Run, plan: Plan, routers: Map<number, Router
   })
   for (const [id, why] of await check.probe()) skipped.set(id, why)
   run.checkCancel()
+  const alike = new Map<string, number[]>()
   for (const [resource, { why, fix }] of skipped) {
     if (settings.originCheck === 'required') {
       throw new StopBeforeSending(`origin-check is required, but the origin of resource ${resource} cannot be asked: ${why}; ${fix}.`)
     }
     run.skippedChecks.push({ resource, check: 'origin', why: `${why}; to check it, ${fix}` })
-    // Said once here; the summary and the CLI's report name it from skippedChecks.
-    options.logger.notice(
-      `Origin check skipped for resource ${resource}: ${why}. Its paths are purged and prefetched without it; to check it, ${fix}.`
-    )
+    const reason = `${why}. Its paths are purged and prefetched without it; to check it, ${fix}.`
+    alike.set(reason, [...(alike.get(reason) ?? []), resource])
+  }
+  // Said once per reason here (many resources often share one, such as a key that may not read settings);
+  // the summary and the CLI's report name each resource from skippedChecks.
+  for (const [reason, resources] of alike) {
+    const which = resources.length === 1 ? `resource ${resources[0]}` : `each of resources ${resources.join(', ')}`
+    options.logger.notice(`Origin check skipped for ${which}: ${reason}`)
   }
   void check.run()
   return check

@@ -120,7 +120,8 @@ export async function readOriginGroups(
           ? 'the key may not read origin groups (HTTP 403)'
           : failure.kind === 'not-found'
             ? `no origin group ${id} (HTTP 404)`
-            : `it could not be read (HTTP ${failure.status ?? 'no answer'})`
+            : // Gcore's words or the network's, redacted: never the answer of a group that was read.
+              failure.message
       )
     }
   }

@@ -114,7 +114,7 @@ export function parseResource(body: unknown, rulesBody?: unknown): Resource {
 }
 
 /** A plain list, or the `results` of a paginated one. */
-function listOf(body: unknown): unknown[] {
+export function listOf(body: unknown): unknown[] {
   if (Array.isArray(body)) return body
   const results = (body as { results?: unknown } | null)?.results
   return Array.isArray(results) ? results : []
