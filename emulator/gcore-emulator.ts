@@ -1,60 +1,84 @@
 /**
  * A strict Gcore CDN API emulator: a real HTTP server on 127.0.0.1 that follows
  * ../../shared/gcore-cdn-openapi.yaml (prefetch, purge, purge history, account
- * limits) and gcore-cdn-resources-openapi.yaml (resources and rules), so tests
- * exercise real HTTP traffic, plus edge servers that answer from a cache model.
+ * limits), gcore-cdn-resources-openapi.yaml (resources and rules) and
+ * gcore-cdn-origins-openapi.yaml (origin groups), so tests exercise real HTTP
+ * traffic; plus the origin behind it, one real server per origin source, and
+ * edge servers that answer from a cache model.
  *
  * Enforced: `Authorization: APIKey <token>` (401 otherwise; a restricted key,
- * Gcore's "Purge and Prefetch only (API)" role, gets 403 on the resource
- * endpoints), a JSON content type, at most 100 prefetch paths / 100 purge URLs /
- * 10 purge patterns, per-item blank errors, and per-resource rate lanes that
- * answer 429 while full: prefetch, purge by URL, and one lane that purge by
- * pattern and purge all share (the window is configurable so tests take
- * seconds). Unknown resources are 404 when resources are given; deleted ones
- * are 404 for purge and prefetch, suspended ones 400 (not documented by Gcore).
+ * Gcore's "Purge and Prefetch only (API)" role, gets 403 on the resource and
+ * origin group endpoints), a JSON content type, at most 100 prefetch paths /
+ * 100 purge URLs / 10 purge patterns, per-item blank errors, and per-resource
+ * rate lanes that answer 429 while full: prefetch, purge by URL, and one lane
+ * that purge by pattern and purge all share (the window is configurable so
+ * tests take seconds). Unknown resources are 404 when resources are given;
+ * deleted ones are 404 for purge and prefetch, suspended ones 400 (not
+ * documented by Gcore).
  *
- * Caching (see cache.ts and cdn-model.ts): prefetch fills the missing parts of
- * a file from the origin's current version; purge by URL clears only part 0
- * of a sliced file; pattern purges and purge all clear every part, except that
- * pattern purges do nothing under proxy_cache_key.
+ * The origin (origin.ts, origin-server.ts, origin-groups.ts): each host source
+ * of each origin group listens on its own port and serves every path as the
+ * default file (300 MiB, version 1) unless told otherwise; new versions are
+ * published per source, visible after a delay, so one source can lag.
  *
- * Faults (faults.ts) can be injected by operation and ordinal, and every
- * request is logged for assertions.
+ * Caching (see cache.ts and cdn-model.ts): prefetch and edge requests fill the
+ * missing parts of a file from the resource's origin group; purge by URL
+ * clears only part 0 of a sliced file; pattern purges and purge all clear
+ * every part, except that pattern purges do nothing under proxy_cache_key.
+ *
+ * Faults (faults.ts) can be injected by operation and ordinal on the API, the
+ * origin and the edge, and every request is logged for assertions.
+ *
+ * startProxy() adds an HTTP CONNECT proxy in front of the API: with HTTPS_PROXY
+ * (or HTTP_PROXY) set to its URL, a client reaches the API under any host name
+ * that is not a loopback one (loopback addresses bypass proxies), and proxy
+ * faults (`connect`) answer the CONNECT instead. Each CONNECT is in `connects`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { ApiModel, routeOf, type Route } from './api-model.js'
 import type { CacheState } from './cache.js'
 import { CdnModel } from './cdn-model.js'
-import { edgeHandler, type EdgeRequest } from './edge.js'
-import {
-  deliverBadly,
-  FaultSchedule,
-  madeUpAnswer,
-  replacesAnswer,
-  type FaultKind,
-  type FaultRule,
-  type Operation,
-  type WireAnswer
-} from './faults.js'
-import { Origin, type OriginFile, type Version } from './origin.js'
-import type { Answer } from './pagination.js'
+import { edgeHandler, type CachedSinceFormat, type EdgeRequest } from './edge.js'
+import { FaultSchedule, respond, ruleProblem, type ApiOperation, type FaultKind, type FaultRule, type WireAnswer } from './faults.js'
+import { Origin, type Delivery, type NewFile, type OriginFile } from './origin.js'
+import { OriginGroups, type OriginGroupSpec } from './origin-groups.js'
+import { originHandler, type OriginRequest } from './origin-server.js'
 import { PurgeHistory, type PurgeRecord, type PurgeStatusBehaviour } from './purge-history.js'
-import { DEFAULT_RATES, laneRates, RateLanes, rateNotation, type RateKind } from './rate-lanes.js'
-import { getResource, getRules, listResources } from './resource-endpoints.js'
-import { isGone, ResourceCatalog, suspension, type ResourceSpec } from './resources.js'
-import { checkPrefetch, checkPurge } from './write-requests.js'
+import { DEFAULT_RATES, laneRates, RateLanes, type RateKind } from './rate-lanes.js'
+import { ResourceCatalog, type ResourceSpec } from './resources.js'
 
-export type { CacheState, CacheVerdict } from './cache.js'
-export type { EdgeRequest } from './edge.js'
+export type { CacheState, CacheVerdict, CachedPart } from './cache.js'
+export type { CachedSinceFormat, EdgeRequest } from './edge.js'
 export type { Fault, FaultKind, FaultOperation, FaultRule, Ordinals } from './faults.js'
 export { parseFaultSpec } from './fault-spec.js'
-export type { OriginFile, Version } from './origin.js'
+export type { Delivery, NewFile, OriginFile, Version } from './origin.js'
+export type { FastedgeSourceSpec, HostSourceSpec, OriginGroupSpec, OriginSourceSpec, S3Config, S3SourceSpec } from './origin-groups.js'
+export type { OriginRequest } from './origin-server.js'
 export type { PurgeRecord } from './purge-history.js'
 export type { RateKind } from './rate-lanes.js'
-export type { HeadersHidingPolicy, OptionValue, ResourceOptions, ResourceSpec, ResourceStatus, RuleSpec } from './resources.js'
+export type {
+  HeadersHidingPolicy,
+  OptionValue,
+  OriginProtocol,
+  ResourceOptions,
+  ResourceSpec,
+  ResourceStatus,
+  RuleSpec
+} from './resources.js'
+export type { RewriteFlag, RewriteOption } from './rewrite.js'
 
-export type LoggedOperation = Operation
+export type LoggedOperation = ApiOperation
+
+/** A CONNECT to the emulator as a proxy: its target, and the status answered or 'reset'. */
+export interface LoggedConnect {
+  at: number
+  target: string
+  answer: number | 'reset'
+  fault?: FaultKind
+}
 
 export interface LoggedRequest {
   at: number
@@ -72,11 +96,12 @@ export interface LoggedRequest {
 }
 
 /** Each request as it is answered, for a live log. */
-export type RequestEvent = { server: 'api'; request: LoggedRequest } | { server: 'edge'; request: EdgeRequest }
+export type RequestEvent =
+  { server: 'api'; request: LoggedRequest } | { server: 'edge'; request: EdgeRequest } | { server: 'origin'; request: OriginRequest }
 
 export interface EmulatorOptions {
   apiKey: string
-  /** Keys of Gcore's "Purge and Prefetch only (API)" role: 403 on the resource endpoints. */
+  /** Keys of Gcore's "Purge and Prefetch only (API)" role: 403 on the resource and origin group endpoints. */
   restrictedKeys?: string[]
   /** Length of a rate window in ms; Gcore's is one minute. */
   windowMs?: number
@@ -85,21 +110,45 @@ export interface EmulatorOptions {
   maxPrefetchPaths?: number
   maxPurgeUrls?: number
   maxPurgePatterns?: number
-  /** Delay before each answer, to emulate a round trip. */
+  /** Delay before each API answer, to emulate a round trip. */
   latencyMs?: number
-  /** Serve https with this key and certificate (PEM). */
+  /** Serve the API over https with this key and certificate (PEM). */
   tls?: { key: string; cert: string }
   /** The answer of GET /cdn/clients/me/limits; by default derived from the options above. */
   limits?: { status: number; body: unknown }
   /** How purge statuses evolve: 'In progress' for `durationMs`, then Successful; or a fixed status. */
   purgeStatus?: PurgeStatusBehaviour
-  /** The only resources that exist. Without it, every numeric ID exists with defaults. */
+  /** The only resources that exist. Without it, every numeric ID exists with defaults (origin group 1, HTTP). */
   resources?: ResourceSpec[]
-  /** Files at the origin by CDN path (no query); others are 300 MiB, version 1. */
-  origin?: Record<string, { size: number; version?: Version }>
+  /**
+   * Files every origin source holds from the start, by origin path (the CDN
+   * path unless the resource rewrites it; no query), version 1 unless given.
+   * Any other path is 300 MiB, version 1, except on a source with
+   * `onlyPublished` or `missing`.
+   */
+  origin?: Record<string, NewFile>
+  /**
+   * Origin groups and their sources (see HostSourceSpec for what a host source
+   * can do: lag, ACL, vhost, missing paths, TLS). Default: group 1, "Emulated
+   * origin", with one plain host source. Host sources are numbered from 0 in
+   * the order given, across groups.
+   */
+  originGroups?: OriginGroupSpec[]
+  /** Answer S3 keys as configured instead of `SECRET_VALUE`, as a careless API might: to test that a client never prints them. */
+  unmaskedS3Secrets?: boolean
   /** Part size of sliced files (Gcore: 10 MB). */
   sliceBytes?: number
-  /** Called as each API or edge request is answered. */
+  /** The format of the edge's X-Cached-Since; default `iso`. */
+  cachedSinceFormat?: CachedSinceFormat
+  /**
+   * The emulator's clock, ms since the epoch (default Date.now). Every time it
+   * records, compares or shows comes from it (rate windows, purge times,
+   * publications and lag, Last-Modified, X-Cached-Since), so a test can age a
+   * cache or a publication without waiting; latency and faults still run on
+   * real timers.
+   */
+  clock?: () => number
+  /** Called as each API, edge or origin request is answered. */
   onRequest?: (event: RequestEvent) => void
 }
 
@@ -108,13 +157,22 @@ const DEFAULT_SLICE_BYTES = 10 * 1024 * 1024
 export class GcoreEmulator {
   readonly log: LoggedRequest[] = []
   readonly edgeLog: EdgeRequest[] = []
+  readonly connects: LoggedConnect[] = []
+  /** Every HTTP request to an origin source, as answered. */
+  readonly originLog: OriginRequest[] = []
   readonly purges: PurgeRecord[]
   url = ''
+  /** The origin sources' URLs (`http://127.0.0.1:<port>`, https with `tls`), by host source index, once started. */
+  originUrls: string[] = []
   private readonly history: PurgeHistory
-  private readonly lanes: RateLanes
   private readonly model: CdnModel
+  private readonly api: ApiModel
+  private readonly groups: OriginGroups
   private readonly schedule = new FaultSchedule()
+  private readonly now: () => number
   private readonly edges: Server[] = []
+  private readonly proxies: Server[] = []
+  private readonly originServers: Server[]
   private readonly sockets = new Set<Socket>()
   private readonly server: Server
   private readonly options: Required<
@@ -124,13 +182,38 @@ export class GcoreEmulator {
 
   constructor(options: EmulatorOptions) {
     this.options = { windowMs: 60_000, maxPrefetchPaths: 100, maxPurgeUrls: 100, maxPurgePatterns: 10, latencyMs: 0, ...options }
-    this.lanes = new RateLanes(this.options.windowMs, laneRates({ ...DEFAULT_RATES, ...options.rates }))
+    this.now = options.clock ?? Date.now
+    const lanes = new RateLanes(this.options.windowMs, laneRates({ ...DEFAULT_RATES, ...options.rates }))
     this.history = new PurgeHistory(options.purgeStatus)
     this.purges = this.history.records
-    this.model = new CdnModel(new ResourceCatalog(options.resources), new Origin(options.origin), options.sliceBytes ?? DEFAULT_SLICE_BYTES)
-    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res)
-    this.server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler)
-    this.track(this.server)
+    this.groups = new OriginGroups(options.originGroups)
+    const origin = new Origin(this.groups.hostSources, options.origin ?? {}, this.now)
+    const catalog = new ResourceCatalog(options.resources, this.groups.names())
+    this.model = new CdnModel(catalog, origin, this.groups, options.sliceBytes ?? DEFAULT_SLICE_BYTES, this.now)
+    this.api = new ApiModel(this.options, {
+      model: this.model,
+      groups: this.groups,
+      lanes,
+      history: this.history,
+      now: this.now,
+      address: index => this.originUrls[index]?.replace(/^https?:\/\//, '') ?? '',
+      base: () => this.url
+    })
+    this.server = serverFor(options.tls, (req, res) => void this.handle(req, res))
+    this.originServers = this.groups.hostSources.map(source =>
+      serverFor(
+        source.tls,
+        originHandler({
+          source,
+          url: () => this.originUrls[source.index] ?? '',
+          origin,
+          schedule: this.schedule,
+          now: this.now,
+          record: entry => this.recordOrigin(entry)
+        })
+      )
+    )
+    for (const server of [this.server, ...this.originServers]) this.track(server)
   }
 
   /** The fault rules, in the order they are tried. */
@@ -138,9 +221,17 @@ export class GcoreEmulator {
     return this.schedule.rules
   }
 
+  /** Starts the API on `port` and every origin source on its own; returns the API's URL. */
   async start(port = 0): Promise<string> {
     await listen(this.server, port)
     this.url = `http${this.options.tls ? 's' : ''}://127.0.0.1:${this.port}`
+    this.originUrls = await Promise.all(
+      this.groups.hostSources.map(async source => {
+        const server = this.originServers[source.index]
+        await listen(server, source.port)
+        return `http${source.tls ? 's' : ''}://127.0.0.1:${(server.address() as AddressInfo).port}`
+      })
+    )
     return this.url
   }
 
@@ -151,27 +242,82 @@ export class GcoreEmulator {
   /** Closes every server and destroys every connection, hanging and trickling ones included. */
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy()
-    const servers = [this.server, ...this.edges]
+    const servers = [this.server, ...this.originServers, ...this.edges, ...this.proxies].filter(server => server.listening)
     for (const server of servers) server.closeAllConnections()
     await Promise.all(servers.map(server => new Promise<void>(resolve => server.close(() => resolve()))))
   }
 
   /**
    * An edge server (see edge.ts): routes by host, else to `resource`, else to
-   * whichever resource has the path cached. Answers from the cache model, so a
-   * prefetched path is a HIT until a purge clears it.
+   * whichever resource has the path cached. Answers from the cache model and
+   * fills it on a MISS, so a path is a HIT from its second request on, or from
+   * the first after a prefetch, until a purge clears it.
    */
   async startEdge(resource?: number, port = 0): Promise<string> {
-    const edge = createServer(edgeHandler(this.model, resource, entry => this.recordEdge(entry)))
+    const edge = createServer(
+      edgeHandler({
+        model: this.model,
+        fallback: resource,
+        schedule: this.schedule,
+        now: this.now,
+        cachedSinceFormat: this.options.cachedSinceFormat ?? 'iso',
+        record: entry => this.recordEdge(entry)
+      })
+    )
     this.track(edge)
     this.edges.push(edge)
     await listen(edge, port)
     return `http://127.0.0.1:${(edge.address() as AddressInfo).port}`
   }
 
+  /**
+   * A plain HTTP CONNECT proxy on 127.0.0.1 whose every tunnel, whatever host it
+   * names, leads to the API server (TLS included); `connect` faults answer the
+   * CONNECT instead. Returns its URL, for HTTPS_PROXY or HTTP_PROXY.
+   */
+  async startProxy(port = 0): Promise<string> {
+    const proxy = createServer((_, res) => res.writeHead(405).end())
+    proxy.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.tunnel(req, socket, head))
+    this.track(proxy)
+    this.proxies.push(proxy)
+    await listen(proxy, port)
+    return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  }
+
   inject(rule: FaultRule): this {
+    const problem = ruleProblem(rule)
+    if (problem) throw new Error(`Fault rule for ${rule.operation}: ${problem}.`)
     this.schedule.rules.push(rule)
     return this
+  }
+
+  /**
+   * A CONNECT: answered by a proxy fault, or a tunnel into this very server,
+   * whatever host it names (over TLS when the emulator serves TLS).
+   */
+  private tunnel(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const entry: LoggedConnect = { at: Date.now(), target: req.url ?? '', answer: 200 }
+    this.connects.push(entry)
+    socket.on('error', () => socket.destroy())
+    const fault = this.schedule.next('connect')
+    if (fault) entry.fault = fault.kind
+    if (fault?.kind === 'proxy-reset') {
+      entry.answer = 'reset'
+      socket.destroy()
+      return
+    }
+    if (fault?.kind === 'proxy-status') {
+      entry.answer = fault.status
+      const body = `${fault.status} ${STATUS_CODES[fault.status] ?? ''} (proxy)\n`
+      socket.end(
+        `HTTP/1.1 ${fault.status} ${STATUS_CODES[fault.status] ?? 'Unknown'}\r\nContent-Type: text/plain\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+      )
+      return
+    }
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+    if (head.length) socket.unshift(head)
+    this.server.emit('connection', socket)
   }
 
   /** Requests that Gcore would have accepted (2xx), for one operation. */
@@ -179,9 +325,23 @@ export class GcoreEmulator {
     return this.log.filter(entry => entry.operation === operation && typeof entry.answer === 'number' && entry.answer < 300)
   }
 
-  /** "Release" new bytes at the origin; without a version, a numeric one goes up by one. */
-  setOrigin(path: string, file: { size: number; version?: Version }): OriginFile {
-    return this.model.origin.set(path, file)
+  /**
+   * "Release" new bytes at an origin path: every source gets them now, or a
+   * source with `lagMs` that much later. Without a version, a numeric one goes
+   * up by one.
+   */
+  setOrigin(path: string, file: NewFile): OriginFile {
+    return this.model.origin.publish(path, file)
+  }
+
+  /**
+   * Publish a new version of an origin path to `delivery.sources` (host source
+   * indices; default all), each seeing it `delivery.delayMs` later (plus its
+   * own lag): an upload that reaches the storage late, or one source behind
+   * another. Returns the version as published.
+   */
+  publish(path: string, file: NewFile, delivery: Delivery = {}): OriginFile {
+    return this.model.origin.publish(path, file, delivery)
   }
 
   /** What a resource's edge cache holds for a path (query reduced as its cache key). */
@@ -189,7 +349,7 @@ export class GcoreEmulator {
     return this.model.cacheState(resource, path)
   }
 
-  /** Whether any cached part of the path comes from a version other than the origin's current one. */
+  /** Whether any cached part of the path comes from a version other than the newest one the origin serves. */
   isStale(resource: number, path: string): boolean {
     return this.model.isStale(resource, path)
   }
@@ -208,13 +368,18 @@ export class GcoreEmulator {
     this.options.onRequest?.({ server: 'edge', request: entry })
   }
 
+  private recordOrigin(entry: OriginRequest): void {
+    this.originLog.push(entry)
+    this.options.onRequest?.({ server: 'origin', request: entry })
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const text = Buffer.concat(chunks).toString('utf8')
     const route = routeOf(req.url ?? '/')
     const entry: LoggedRequest = {
-      at: Date.now(),
+      at: this.now(),
       method: req.method ?? '',
       url: req.url ?? '',
       operation: route.operation,
@@ -228,138 +393,26 @@ export class GcoreEmulator {
     const fault = this.schedule.next(entry.operation)
     if (this.options.latencyMs) await delay(this.options.latencyMs)
     if (fault) entry.fault = fault.kind
-    if (fault?.kind === 'reset' || fault?.kind === 'hang') {
-      entry.answer = fault.kind
-      this.options.onRequest?.({ server: 'api', request: entry })
-      if (fault.kind === 'reset') req.socket.destroy()
-      return
-    }
-    const answer = fault && replacesAnswer(fault) ? madeUpAnswer(fault) : this.realAnswer(req, entry, route, text)
-    entry.answer = answer.status
+    entry.answer = respond(req, res, fault, () => this.realAnswer(req, entry, route, text, fault?.kind === 'lost'))
     this.options.onRequest?.({ server: 'api', request: entry })
-    if (fault) deliverBadly(fault, res, answer)
-    else res.writeHead(answer.status, answer.headers).end(answer.body)
   }
 
-  private realAnswer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string): WireAnswer {
-    const [status, body] = this.answer(req, entry, route, text)
+  private realAnswer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string, lost: boolean): WireAnswer {
+    const { answer, kind } = this.api.answer(
+      {
+        method: req.method ?? '',
+        target: req.url ?? '/',
+        authorization: req.headers.authorization ?? '',
+        contentType: req.headers['content-type'] ?? '',
+        text,
+        lost
+      },
+      route
+    )
+    if (kind) entry.kind = kind
+    const [status, body] = answer
     return { status, body: body === undefined ? '' : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }
   }
-
-  /** The documented contract: [status, JSON body]. */
-  private answer(req: IncomingMessage, entry: LoggedRequest, route: Route, text: string): Answer {
-    const role = this.roleOf(req.headers.authorization ?? '')
-    if (!role) return [401, { detail: 'Invalid authentication credentials.' }]
-    const method = req.method ?? ''
-    const expected = entry.operation === 'prefetch' || entry.operation === 'purge' ? 'POST' : 'GET'
-    if (entry.operation === 'other') return [404, { detail: 'Not found.' }]
-    if (method !== expected) return [405, { detail: `Method "${method}" not allowed.` }]
-    const listUrl = new URL(req.url ?? '/', this.url || 'http://127.0.0.1')
-    const query = listUrl.searchParams
-    const readsResources = entry.operation === 'resource' || entry.operation === 'rules' || entry.operation === 'resources'
-    if (readsResources && role === 'purge-and-prefetch') return [403, { detail: 'You do not have permission to perform this action.' }]
-    switch (entry.operation) {
-      case 'limits':
-        return this.limitsAnswer()
-      case 'purge-status':
-        return this.history.query(query, listUrl)
-      case 'resource':
-        return getResource(this.model.catalog, route.resource)
-      case 'rules':
-        return getRules(this.model.catalog, route.resource, route.rule, query, listUrl)
-      case 'resources':
-        return listResources(this.model.catalog, query, listUrl)
-      default:
-        return this.write(req, entry, text)
-    }
-  }
-
-  private roleOf(authorization: string): 'full' | 'purge-and-prefetch' | null {
-    const [scheme, ...rest] = authorization.split(' ')
-    const key = rest.join(' ')
-    if (scheme?.toLowerCase() !== 'apikey') return null
-    if (key === this.options.apiKey) return 'full'
-    return this.options.restrictedKeys?.includes(key) ? 'purge-and-prefetch' : null
-  }
-
-  /** POST purge or prefetch: resource, body, resource state, rate, then the effect on the cache. */
-  private write(req: IncomingMessage, entry: LoggedRequest, text: string): Answer {
-    const resource = entry.resource === null ? undefined : this.model.catalog.get(entry.resource)
-    if (!resource || isGone(resource)) return [404, { detail: 'Not found.' }]
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return [415, { detail: `Unsupported media type "${req.headers['content-type'] ?? ''}" in request.` }]
-    }
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch (error) {
-      return [400, { message: `JSON parse error - ${(error as Error).message}` }]
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      return [400, { message: 'JSON parse error - Expected an object' }]
-    }
-    const fields = body as Record<string, unknown>
-    const checked = entry.operation === 'prefetch' ? checkPrefetch(fields, this.options) : checkPurge(fields, this.options)
-    if ('error' in checked) return [400, { errors: checked.error }]
-    entry.kind = checked.kind
-    const suspended = suspension(resource)
-    if (suspended) return [400, suspended]
-    if (checked.kind === 'purge_by_url' && !resource.canPurgeByUrls) {
-      return [400, { errors: { urls: ['Purge by URLs is not allowed. To purge by URLs, contact support.'] } }]
-    }
-    if (!this.lanes.tryTake(resource.id, checked.kind)) return [429, { detail: 'Request was throttled.' }]
-    if (checked.kind === 'prefetch') {
-      this.model.prefetch(resource, checked.paths)
-    } else {
-      const items = checked.kind === 'purge_by_url' ? checked.urls : checked.kind === 'purge_by_pattern' ? checked.patterns : []
-      const record = this.history.add({ id: resource.id, cname: resource.cname }, checked.kind, items)
-      this.model.schedulePurge(resource, checked, this.history.effectiveAt(record))
-    }
-    return [201, undefined]
-  }
-
-  private limitsAnswer(): Answer {
-    if (this.options.limits) return [this.options.limits.status, this.options.limits.body]
-    const rate = (lane: keyof RateLanes['rates']): string => rateNotation(this.lanes.rates[lane], this.options.windowMs)
-    return [
-      200,
-      {
-        id: 1,
-        resources_limit: 30,
-        prefetch_pattern_limit: this.options.maxPrefetchPaths,
-        prefetch_request_limit: rate('prefetch'),
-        purge_max_urls_limit: this.options.maxPurgeUrls,
-        purge_by_urls_request_limit: rate('purge_by_url'),
-        purge_pattern_limit: this.options.maxPurgePatterns,
-        purge_request_limit: rate('purge_request')
-      }
-    ]
-  }
-}
-
-interface Route {
-  operation: Operation
-  resource: number | null
-  rule: number | null
-}
-
-/** Which endpoint a request target names; resource IDs only when numeric. */
-function routeOf(target: string): Route {
-  const pathname = new URL(target, 'http://x').pathname.replace(/\/+$/, '') || '/'
-  const id = (text: string | undefined): number | null => (text !== undefined && /^\d+$/.test(text) ? Number(text) : null)
-  const write = /^\/cdn\/resources\/([^/]+)\/(prefetch|purge)$/.exec(pathname)
-  if (write) return { operation: write[2] as Operation, resource: id(write[1]), rule: null }
-  const rules = /^\/cdn\/resources\/([^/]+)\/rules(?:\/([^/]+))?$/.exec(pathname)
-  if (rules)
-    return { operation: rules[2] !== undefined && id(rules[2]) === null ? 'other' : 'rules', resource: id(rules[1]), rule: id(rules[2]) }
-  const resource = /^\/cdn\/resources\/([^/]+)$/.exec(pathname)
-  if (resource) return { operation: 'resource', resource: id(resource[1]), rule: null }
-  const fixed: Record<string, Operation> = {
-    '/cdn/resources': 'resources',
-    '/cdn/clients/me/limits': 'limits',
-    '/cdn/purge_statuses': 'purge-status'
-  }
-  return { operation: fixed[pathname] ?? 'other', resource: null, rule: null }
 }
 
 function listen(server: Server, port: number): Promise<void> {
@@ -370,6 +423,10 @@ function listen(server: Server, port: number): Promise<void> {
       resolve()
     })
   })
+}
+
+function serverFor(tls: { key: string; cert: string } | undefined, handler: RequestListener): Server {
+  return tls ? createTlsServer(tls, handler) : createServer(handler)
 }
 
 function safeJson(text: string): unknown {

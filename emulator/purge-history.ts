@@ -58,7 +58,7 @@ export class PurgeHistory {
   }
 
   /** GET /cdn/purge_statuses: filters, and a plain list without `limit`, paginated with it. */
-  query(query: URLSearchParams, listUrl: URL): Answer {
+  query(query: URLSearchParams, listUrl: URL, now = Date.now()): Answer {
     const page = pageRequest(query, 100)
     if ('error' in page) return page.error
     const from = query.get('from_created')
@@ -70,7 +70,7 @@ export class PurgeHistory {
       .filter(purge => !from || purge.createdAt >= Date.parse(from))
       .filter(purge => !to || purge.createdAt <= Date.parse(to))
       .filter(purge => !query.get('cname') || purge.resource.cname === query.get('cname'))
-      .map(({ createdAt, ...purge }) => ({ ...purge, status: this.statusOf({ createdAt }) }))
+      .map(({ createdAt, ...purge }) => ({ ...purge, status: this.statusOf({ createdAt }, now) }))
       .filter(purge => !query.get('status') || purge.status === query.get('status'))
     return [200, pageOf(items, page, listUrl)]
   }

@@ -1,14 +1,20 @@
 /**
  * CDN resources and their rules, in the shape Gcore serves them
- * (ResourceResponse and RuleResponse in ../../shared/gcore-cdn-resources-openapi.yaml).
+ * (ResourceResponse and RuleResponse in ../../shared/gcore-cdn-resources-openapi.yaml;
+ * originProtocol and the hostHeader, forward_host_header and rewrite options in
+ * ../../shared/gcore-cdn-origins-openapi.yaml).
  *
  * Two catalogs: a closed one, when the emulator is given resources (only those
  * IDs exist), and an open one, where every numeric ID exists with defaults
  * (cname `cdn<id>.example.com`, active, no slice, purge by URL allowed) so tests
  * can use any ID without declaring it.
  */
+import { parseRewriteBody, REWRITE_FLAGS, type RewriteOption } from './rewrite.js'
 
 export type ResourceStatus = 'active' | 'suspended' | 'processed' | 'deleted'
+
+/** How CDN servers connect to the origin; Gcore: "If protocol is not specified, HTTP is used". */
+export type OriginProtocol = 'HTTP' | 'HTTPS' | 'MATCH'
 
 /** Gcore's option shape. */
 export interface OptionValue<V> {
@@ -31,6 +37,12 @@ export interface ResourceOptions {
   query_params_blacklist?: OptionValue<string[]> | null
   proxy_cache_key?: OptionValue<string> | null
   response_headers_hiding_policy?: HeadersHidingPolicy | null
+  /** The Host header the CDN sends the origin (null: the resource's cname). Served as given; the emulator's fetches ignore Host. */
+  hostHeader?: OptionValue<string> | null
+  /** Send the end user's Host header to the origin. Served as given; the emulator's fetches ignore Host. */
+  forward_host_header?: OptionValue<boolean> | null
+  /** Changes the path the CDN asks the origin for (rewrite.ts). */
+  rewrite?: RewriteOption | null
   /** Any other Gcore option: served as given, otherwise ignored. */
   [option: string]: unknown
 }
@@ -62,6 +74,10 @@ export interface ResourceSpec {
   suspended?: boolean
   sslEnabled?: boolean
   can_purge_by_urls?: boolean
+  /** The origin group the CDN fetches from; default 1. It must exist (EmulatorOptions.originGroups). */
+  originGroup?: number
+  /** Default HTTP. */
+  originProtocol?: OriginProtocol
   options?: ResourceOptions | null
   rules?: RuleSpec[]
   /** Whether GET /cdn/resources/{id} embeds the rules (Gcore's list and detail usually answer `rules: []`). */
@@ -90,17 +106,22 @@ export interface Resource {
   suspended: boolean
   sslEnabled: boolean
   canPurgeByUrls: boolean
+  originGroup: number
+  originGroupName: string
+  originProtocol: OriginProtocol
   options: ResourceOptions | null
   rules: Rule[]
   embedRules: boolean
 }
 
 const STATUSES: readonly ResourceStatus[] = ['active', 'suspended', 'processed', 'deleted']
+export const ORIGIN_PROTOCOLS: readonly OriginProtocol[] = ['HTTP', 'HTTPS', 'MATCH']
 const CREATED = '2026-01-05T10:00:00.000000Z'
 
 const defaultCname = (id: number): string => `cdn${id}.example.com`
+const DEFAULT_ORIGIN_GROUP = 1
 
-function resolveResource(spec: ResourceSpec): Resource {
+function resolveResource(spec: ResourceSpec, originGroupName: string): Resource {
   const status: ResourceStatus =
     spec.status ?? (spec.deleted ? 'deleted' : spec.suspended || spec.active === false ? 'suspended' : 'active')
   return {
@@ -113,6 +134,9 @@ function resolveResource(spec: ResourceSpec): Resource {
     suspended: spec.suspended ?? status === 'suspended',
     sslEnabled: spec.sslEnabled ?? false,
     canPurgeByUrls: spec.can_purge_by_urls ?? true,
+    originGroup: spec.originGroup ?? DEFAULT_ORIGIN_GROUP,
+    originGroupName,
+    originProtocol: spec.originProtocol ?? 'HTTP',
     options: spec.options === undefined ? {} : spec.options,
     rules: (spec.rules ?? []).map(rule => ({
       id: rule.id,
@@ -150,16 +174,27 @@ export class ResourceCatalog {
   /** Closed: only the given resources exist. Open: any numeric ID does, with defaults. */
   readonly closed: boolean
 
-  constructor(specs?: ResourceSpec[]) {
+  /** `originGroups`: the names of the origin groups that exist, by ID; every resource must use one of them. */
+  constructor(
+    specs: ResourceSpec[] | undefined,
+    private readonly originGroups: ReadonlyMap<number, string>
+  ) {
     this.closed = specs !== undefined
-    for (const spec of checkResourceSpecs(specs ?? [], 'resources')) this.resources.set(spec.id, resolveResource(spec))
+    if (!this.closed && !originGroups.has(DEFAULT_ORIGIN_GROUP))
+      throw new Error(`resources: without a list, every resource uses origin group ${DEFAULT_ORIGIN_GROUP}, which originGroups lacks`)
+    checkResourceSpecs(specs ?? [], 'resources').forEach((spec, index) => {
+      const group = spec.originGroup ?? DEFAULT_ORIGIN_GROUP
+      if (!originGroups.has(group))
+        throw new Error(`resources[${index}].originGroup: origin group ${group} does not exist (${[...originGroups.keys()].join(', ')} do)`)
+      this.resources.set(spec.id, resolveResource(spec, originGroups.get(group)!))
+    })
   }
 
   /** The resource, or undefined when the ID does not exist. An open catalog creates it on first use. */
   get(id: number): Resource | undefined {
     const known = this.resources.get(id)
     if (known || this.closed || !Number.isSafeInteger(id) || id < 1) return known
-    const created = resolveResource({ id })
+    const created = resolveResource({ id }, this.originGroups.get(DEFAULT_ORIGIN_GROUP)!)
     this.resources.set(id, created)
     return created
   }
@@ -178,6 +213,11 @@ export class ResourceCatalog {
   list(): Resource[] {
     return [...this.resources.values()].sort((a, b) => a.id - b.id)
   }
+
+  /** Whether a resource uses the origin group (in an open catalog, every resource could use the default one). */
+  usesOriginGroup(id: number): boolean {
+    return (!this.closed && id === DEFAULT_ORIGIN_GROUP) || this.list().some(resource => resource.originGroup === id)
+  }
 }
 
 /** GET /cdn/resources/{id}: Gcore's ResourceResponse. */
@@ -194,9 +234,9 @@ export function resourceJson(resource: Resource): Record<string, unknown> {
     description: '',
     created: CREATED,
     updated: CREATED,
-    originGroup: 1,
-    originGroup_name: 'Emulated origin',
-    originProtocol: 'HTTPS',
+    originGroup: resource.originGroup,
+    originGroup_name: resource.originGroupName,
+    originProtocol: resource.originProtocol,
     secondaryHostnames: resource.secondaryHostnames,
     shielded: false,
     shield_dc: null,
@@ -263,6 +303,10 @@ export function checkResourceSpecs(value: unknown, where: string): ResourceSpec[
     }
     if (spec.secondaryHostnames !== undefined && !isStringArray(spec.secondaryHostnames))
       throw new Error(`${at}.secondaryHostnames: expected an array of strings`)
+    if (spec.originGroup !== undefined && !isPositiveInteger(spec.originGroup))
+      throw new Error(`${at}.originGroup: expected a positive integer, got ${JSON.stringify(spec.originGroup)}`)
+    if (spec.originProtocol !== undefined && !ORIGIN_PROTOCOLS.includes(spec.originProtocol as OriginProtocol))
+      throw new Error(`${at}.originProtocol: expected one of ${ORIGIN_PROTOCOLS.join(', ')}, got ${JSON.stringify(spec.originProtocol)}`)
     checkOptions(spec.options, `${at}.options`)
     if (spec.rules !== undefined) {
       if (!Array.isArray(spec.rules)) throw new Error(`${at}.rules: expected an array`)
@@ -312,6 +356,29 @@ function checkOptions(options: unknown, at: string): void {
   ) {
     throw new Error(`${at}.response_headers_hiding_policy: expected {"enabled": …, "mode": "hide"|"show", "excepted": [header, …]} or null`)
   }
+  checkOriginOptions(options, at)
+}
+
+/** hostHeader, forward_host_header (not both on: Gcore refuses it) and rewrite. */
+function checkOriginOptions(options: Record<string, unknown>, at: string): void {
+  const { hostHeader, forward_host_header: forward, rewrite } = options
+  if (hostHeader !== undefined && hostHeader !== null && !(isOption(hostHeader) && typeof hostHeader.value === 'string'))
+    throw new Error(`${at}.hostHeader: expected {"enabled": true|false, "value": "<host>"} or null`)
+  if (forward !== undefined && forward !== null && !(isOption(forward) && typeof forward.value === 'boolean'))
+    throw new Error(`${at}.forward_host_header: expected {"enabled": true|false, "value": true|false} or null`)
+  if (isOption(hostHeader) && hostHeader.enabled && isOption(forward) && forward.enabled && forward.value === true)
+    throw new Error(`${at}: hostHeader and forward_host_header cannot be enabled simultaneously (Gcore)`)
+  if (rewrite === undefined || rewrite === null) return
+  if (!isObject(rewrite) || typeof rewrite.enabled !== 'boolean' || typeof rewrite.body !== 'string')
+    throw new Error(`${at}.rewrite: expected {"enabled": true|false, "body": "<regex> <replacement>", "flag": …} or null`)
+  const parsed = parseRewriteBody(rewrite.body)
+  if (typeof parsed === 'string') throw new Error(`${at}.rewrite.body: ${parsed}`)
+  if (rewrite.flag !== undefined && !(REWRITE_FLAGS as readonly unknown[]).includes(rewrite.flag))
+    throw new Error(`${at}.rewrite.flag: expected one of ${REWRITE_FLAGS.join(', ')}`)
+}
+
+function isOption(value: unknown): value is { enabled: boolean; value: unknown } {
+  return isObject(value) && typeof value.enabled === 'boolean' && 'value' in value
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

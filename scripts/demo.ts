@@ -9,6 +9,9 @@
  * 2. Why the purge kind matters: the previous release is cached at the edge, a
  *    new one is uploaded, and the same file is purged by URL, then with
  *    `purge: auto`. The emulator's edge shows which version each part came from.
+ * 3. An upload that reaches the origin 4 s late: without the origin check the
+ *    CDN caches the old file again and verification says so; with it the run
+ *    waits for the new file, and the edge serves it.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
@@ -222,6 +225,57 @@ async function purgeKinds(): Promise<void> {
   )
 }
 
+/** The edge's parts of a file, by the version each came from: `28 from v2`. */
+function partsByVersion(gcore: GcoreEmulator, path: string): { parts: number; versions: string } {
+  const state = gcore.cacheState(RESOURCE, path)
+  const counts = new Map<string, number>()
+  for (const part of state.parts) counts.set(String(part.version), (counts.get(String(part.version)) ?? 0) + 1)
+  return { parts: state.parts.length, versions: [...counts].map(([version, count]) => `${count} from ${version}`).join(', ') }
+}
+
+/** v1 at the edge; v2 uploaded, reaching the origin 4 s later; the run starts at once. */
+async function lateUpload(): Promise<void> {
+  console.log('')
+  console.log(bold('3. An upload that reaches the origin 4 s late'))
+  console.log('app.iso v1 (300 MiB) is cached; v2 (280 MiB) is uploaded, but the origin serves it only 4 s later.')
+  for (const check of ['off', 'auto']) {
+    const gcore = new GcoreEmulator({
+      apiKey: KEY,
+      windowMs: 200,
+      resources: [{ id: RESOURCE, cname: 'cdn.example.com', options: { slice: { enabled: true, value: true } } }],
+      origin: { '/v/app.iso': { size: 300 * MiB, version: 'v1' } }
+    })
+    await gcore.start()
+    const edge = await gcore.startEdge(RESOURCE)
+    const workspace = mkdtempSync(nodePath.join(tmpdir(), 'gcore-demo-'))
+    makeFiles(workspace, [['v/app.iso', 280 * MiB]])
+    const base = { 'api-key': KEY, 'resource-id': String(RESOURCE), 'api-url': gcore.url, 'prefetch-interval': '0.2' }
+    await runAction(workspace, { ...base, paths: '/v/app.iso' }, false)
+    gcore.publish('/v/app.iso', { size: 280 * MiB, version: 'v2' }, { delayMs: 4000 })
+    const started = Date.now()
+    const { code, outputFile } = await runAction(
+      workspace,
+      { ...base, files: 'v/app.iso', purge: 'true', 'origin-check': check, 'verify-url': edge },
+      false
+    )
+    const outputs = readFileSync(outputFile, 'utf8')
+    const verify = (
+      JSON.parse(/^verify<<(.+)\n([\s\S]*?)\n\1$/m.exec(outputs)?.[2] ?? '[]') as { result: string; error: string | null }[]
+    )[0]
+    const { parts, versions } = partsByVersion(gcore, '/v/app.iso')
+    const took = Math.round((Date.now() - started) / 1000)
+    console.log(
+      `  origin-check: ${check.padEnd(4)} → exit ${code} after ${took} s; ${parts} parts cached: ${versions}; verification: ${bold(verify?.result ?? 'none')}` +
+        (verify?.error ? ` (${verify.error})` : '')
+    )
+    await gcore.stop()
+  }
+  console.log(
+    '  The origin check holds the purge until the origin serves the new file; see "How the action knows the edge serves the new file".'
+  )
+}
+
 const code = await release()
 await purgeKinds()
+await lateUpload()
 process.exitCode = code

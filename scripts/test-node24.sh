@@ -4,10 +4,10 @@
 # node runs this script. Node 24 is the npm package node-linux-<arch> at a pinned
 # version, installed once into the temp folder (about 4 s, 30 MB download).
 #
-# How: the e2e tests spawn process.execPath (__tests__/support/run-action.ts, and
-# cli.test.ts for dist/cli), so running Jest itself on Node 24 runs the action
-# on Node 24, and the emulator and test code with it. Nothing in the tests has to
-# know about it.
+# How: the tests in __tests__/e2e/ spawn process.execPath (the action through
+# __tests__/support/run-action.ts, dist/cli through cli.e2e.test.ts), so running
+# Jest itself on Node 24 runs the built action on Node 24, and the emulator and
+# test code with it. Nothing in the tests has to know about it.
 #
 #   npm run test:node24            (also part of .ci/run)
 set -euo pipefail
@@ -32,6 +32,7 @@ jest() {
   NODE_OPTIONS=--experimental-vm-modules "$NODE24" node_modules/jest/bin/jest.js --ci "$@"
 }
 
-# Every end-to-end test of dist/ and dist/cli. The load tests hold the action to a
-# memory budget for 100,000 paths that is larger on Node 22+ (see faults.e2e.test.ts).
-jest '\.e2e\.test\.ts$' '/cli\.test\.ts$' '/install\.test\.ts$'
+# Every end-to-end test of dist/ and dist/cli: all of __tests__/e2e/. The load tests
+# hold the action to a memory budget for 100,000 paths that is larger on Node 22+
+# (see load.e2e.test.ts).
+jest '/__tests__/e2e/'

@@ -1,8 +1,8 @@
 /**
- * Checks every run of the hardening and chaos suites makes, written
+ * Checks every end-to-end run makes (support/e2e.ts, runChecked; the chaos suite), written
  * independently of src/ so they are an oracle, not a copy:
  *
- * - the key in any form (raw, URL-encoded, JSON-escaped, base64) leaves no run
+ * - the key in any form (raw, URL-encoded, JSON-escaped, hex, base64) leaves no run
  *   of 8 or more characters in any sink the runner keeps;
  * - no line of stdout is a workflow command the action did not write itself;
  * - every output action.yml declares is set;
@@ -22,7 +22,9 @@ export function keyForms(key: string): Record<string, string> {
     'url-encoded': encodeURIComponent(key),
     'url-encoded (lower-case hex)': encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()),
     'form-encoded': encodeURIComponent(key).replace(/%20/g, '+'),
-    'json-escaped': JSON.stringify(key).slice(1, -1)
+    'json-escaped': JSON.stringify(key).slice(1, -1),
+    hex: bytes.toString('hex'),
+    'hex (upper-case)': bytes.toString('hex').toUpperCase()
   }
   for (let shift = 0; shift < 3; shift++) {
     const encoded = Buffer.concat([Buffer.alloc(shift, 0x41), bytes]).toString('base64')

@@ -69,6 +69,7 @@ export function recordingLogger(): Logger & { lines: string[] } {
     notice: message => lines.push(`notice: ${message}`),
     warning: message => lines.push(`warning: ${message}`),
     debug: message => lines.push(`debug: ${message}`),
-    group: (title, body) => lines.push(title, ...body.map(line => `  ${line}`))
+    group: (title, body) => lines.push(title, ...body.map(line => `  ${line}`)),
+    secret: value => lines.push(`secret: ${value.length} characters`)
   }
 }

@@ -5,12 +5,21 @@
  */
 import { batchesOf, type Batch, type BatchSizes, type PathPurge } from '../../src/core/plan/batches.js'
 
-const SIZES: BatchSizes = { prefetch: 100, purgeUrl: 100, purgePattern: 10 }
+/** Gcore's documented batch sizes. */
+export const SIZES: BatchSizes = { prefetch: 100, purgeUrl: 100, purgePattern: 10 }
 
 export interface TestPlan {
   paths: string[]
-  resources: { id: number; paths: string[]; batches: Batch[] }[]
+  resources: {
+    id: number
+    failure: null
+    paths: string[]
+    purge: ReadonlyMap<string, PathPurge>
+    userPatterns: string[]
+    batches: Batch[]
+  }[]
   batches: Batch[]
+  sizes: BatchSizes
 }
 
 export function planOf(
@@ -25,10 +34,14 @@ export function planOf(
   const purgeOf = typeof options.purge === 'function' ? options.purge : () => options.purge as PathPurge
   const purge = new Map<string, PathPurge>(options.purge ? paths.map(path => [path, purgeOf(path)]) : [])
   const sizes = { ...SIZES, ...options.sizes }
+  const userPatterns = options.userPatterns ?? []
   const resources = (options.resources ?? [1]).map(id => ({
     id,
+    failure: null,
     paths,
-    batches: batchesOf({ resource: id, paths, purge, userPatterns: options.userPatterns ?? [] }, sizes)
+    purge,
+    userPatterns,
+    batches: batchesOf({ resource: id, paths, purge, userPatterns }, sizes)
   }))
-  return { paths, resources, batches: resources.flatMap(resource => resource.batches) }
+  return { paths, resources, batches: resources.flatMap(resource => resource.batches), sizes }
 }

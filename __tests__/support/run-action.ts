@@ -3,13 +3,15 @@
  * INPUT_<NAME> with action.yml's defaults filled in, GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY files, and RUNNER_TEMP; then reads everything back.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
+/** A file of the repository, as text. */
+export const readRepoFile = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
   inputs: Record<string, { default?: string }>
   outputs: Record<string, unknown>
@@ -42,6 +44,10 @@ export interface RunOptions {
   nodeArgs?: string[]
   /** Another copy of the bundle to run instead of dist/index.js. */
   entry?: string
+  /** Called with the child as soon as it is spawned (its pid, its streams). */
+  onSpawn?: (child: ChildProcess) => void
+  /** Run as this user and group (the tests must run as root), with the runner's files open to it. */
+  user?: { uid: number; gid: number }
 }
 
 /** The runner evaluates expressions in defaults; this is the only one action.yml uses. */
@@ -81,6 +87,10 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
   const summaryFile = join(workDir, 'summary.md')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
+  if (options.user) {
+    chmodSync(workDir, 0o777)
+    for (const file of [outputFile, summaryFile]) chmodSync(file, 0o666)
+  }
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? workDir,
@@ -95,8 +105,10 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? join(ROOT, 'dist/index.js')], {
       env,
-      cwd: options.cwd ?? workDir
+      cwd: options.cwd ?? workDir,
+      ...options.user
     })
+    options.onSpawn?.(child)
     let stdout = ''
     let stderr = ''
     let signalledAt: number | null = null

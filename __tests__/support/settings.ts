@@ -7,3 +7,8 @@ export type Inputs = Partial<Record<InputName, string>>
 export function settingsFrom(inputs: Inputs): Settings {
   return readSettings(name => inputs[name] ?? '')
 }
+
+/** Settings from `inputs`, with a key and resource 1 so that they read. */
+export function settingsWith(inputs: Inputs = {}): Settings {
+  return settingsFrom({ 'api-key': 'k', 'resource-id': '1', ...inputs })
+}

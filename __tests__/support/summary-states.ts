@@ -1,7 +1,7 @@
 /**
  * The six states of the job summary, each produced for real: the committed
  * dist/index.js run as the runner runs it (see run-action.ts) against its own
- * Gcore emulator. Shared by __tests__/summary.e2e.test.ts, which asserts on
+ * Gcore emulator. Shared by __tests__/e2e/summary.e2e.test.ts, which asserts on
  * what a reader sees, and scripts/screenshots.ts, which renders them for docs/.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'

@@ -115,7 +115,13 @@ function checkLog(gcore: GcoreEmulator, what: string, purgeKind: 'purge_by_url' 
   if (sent !== prefetches) throw new Error(`${what}: ${sent} prefetch requests, expected ${prefetches}`)
 }
 
-async function actionSchedule(paths: string[], purge: 'false' | 'auto', resource: ResourceSpec, p: Proportion): Promise<number> {
+async function actionSchedule(
+  paths: string[],
+  purge: 'false' | 'auto',
+  resource: ResourceSpec,
+  p: Proportion,
+  originCheck: 'off' | 'auto' = 'off'
+): Promise<number> {
   const gcore = new GcoreEmulator({ apiKey: KEY, windowMs: p.intervalMs, latencyMs: p.latencyMs, resources: [resource] })
   await gcore.start()
   const dir = mkdtempSync(nodePath.join(tmpdir(), 'gcore-bench-'))
@@ -132,7 +138,8 @@ async function actionSchedule(paths: string[], purge: 'false' | 'auto', resource
           // Gcore's proportion of the lanes: prefetch and pattern purges one per interval, purge by URL two.
           'prefetch-interval': String(p.intervalMs / 1000),
           'purge-interval': String(p.intervalMs / 2000),
-          'purge-pattern-interval': String(p.intervalMs / 1000)
+          'purge-pattern-interval': String(p.intervalMs / 1000),
+          'origin-check': originCheck
         },
         dir
       ),
@@ -241,6 +248,18 @@ export async function scheduleFigures(runs: number): Promise<Figure[]> {
     }
   }
   plainJobs(1000)
+  // The origin check on: one HEAD per path at the emulator's origin before its purge, batches formed from the ready paths.
+  const checked = Array.from({ length: 1000 }, (_, i) => `/bench/file-${i}.iso`)
+  for (let r = 0; r < runs; r++) {
+    jobs.push({
+      key: `action  purge+prefetch+origin-check  1000 paths  ${PROPORTIONS[0].name}`,
+      promise: later(() => actionSchedule(checked, 'auto', PLAIN, PROPORTIONS[0], 'auto')),
+      bound: lowerBound(1000, true, PROPORTIONS[0]),
+      ours: true,
+      target: { max: 1.02, text: '≤ 1.02' },
+      note: 'origin-check: 1,000 paths, each asked at the origin (a HEAD) before its purge; the other rows run with origin-check: off'
+    })
+  }
 
   const walls = await Promise.all(jobs.map(job => job.promise))
   const figures = new Map<string, Figure>()

@@ -3,11 +3,15 @@
  *
  * The context comes from the runner's environment and event file, as
  * @actions/github reads it, so the action loads Octokit only when a release
- * must be looked up by tag (on a `release` event the assets are in the event).
- * What to look up and what a failure means is core's (paths/release.ts).
+ * must be read by tag (on a `release` event the assets are in the event).
+ * Octokit's requests go through the one HTTP layer (its `fetch` is core's),
+ * with the same deadlines and proxy settings as every other request. What to
+ * look up and what a failure means is core's (paths/release.ts).
  */
 import { readFileSync } from 'node:fs'
-import { ReleaseReadError } from '../core/paths/release.js'
+import { fetchOverExchange, HttpError } from '../core/http.js'
+import { assetsByTag, notGitHubsAnswer, type ReleaseCalls } from '../core/paths/github-rest.js'
+import { RELEASE_LOOKUP_TIMEOUT_MS, ReleaseReadError } from '../core/paths/release.js'
 import type { Release, ReleaseApi } from '../core/ports.js'
 import type { RunContext } from '../core/report/markdown.js'
 
@@ -62,38 +66,51 @@ export function runContext(event: GitHubEvent): RunContext {
   }
 }
 
-/** The two calls of Octokit the release lookup makes, so tests can pass a stub. */
-export interface OctokitReleases {
-  releaseIdByTag(owner: string, repo: string, tag: string, signal: AbortSignal): Promise<number>
-  assets(owner: string, repo: string, releaseId: number, signal: AbortSignal): Promise<{ name: string; size: number }[]>
-}
+/** A page of 100 assets is about 200 kB of JSON. */
+const MAX_PAGE_BYTES = 8 * 1024 * 1024
 
-/** Octokit from @actions/github, loaded on first use. */
-function octokit(token: string): OctokitReleases {
-  const load = async () => {
-    const github = await import('@actions/github')
-    return github.getOctokit(token)
-  }
-  return {
-    async releaseIdByTag(owner, repo, tag, signal) {
-      const client = await load()
-      return (await client.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } })).data.id
-    },
-    async assets(owner, repo, releaseId, signal) {
-      const client = await load()
-      return client.paginate(client.rest.repos.listReleaseAssets, {
-        owner,
-        repo,
-        release_id: releaseId,
-        per_page: 100,
-        request: { signal }
-      })
+/** The two calls through Octokit from @actions/github, loaded on first use. */
+function octokitReleases(apiUrl: string): (token: string) => ReleaseCalls {
+  return token => {
+    const load = async () => {
+      const github = await import('@actions/github')
+      const fetch = fetchOverExchange({ timeoutMs: RELEASE_LOOKUP_TIMEOUT_MS, maxBodyBytes: MAX_PAGE_BYTES })
+      return github.getOctokit(token, { baseUrl: apiUrl, request: { fetch } })
+    }
+    // Octokit reports a failed request as HTTP 500; the layer's own error says what happened (a refusing proxy, a timeout).
+    const unwrap = (error: unknown): never => {
+      const cause = (error as { cause?: unknown }).cause
+      throw cause instanceof HttpError ? new ReleaseReadError(cause.message) : error
+    }
+    return {
+      async releaseIdByTag(owner, repo, tag, signal) {
+        const octokit = await load()
+        const answer = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal } }).catch(unwrap)
+        // Octokit hands on a body that is not JSON as text: not GitHub's answer.
+        if (typeof answer.data === 'string') {
+          const where = `GET /repos/${owner}/${repo}/releases/tags/${encodeURIComponent(tag)}`
+          throw notGitHubsAnswer(where, answer.status, answer.headers['content-type'] ?? null, answer.data, token)
+        }
+        const id = (answer.data as { id?: unknown } | null)?.id
+        if (typeof id !== 'number') throw new ReleaseReadError('the release answer has no numeric id')
+        return id
+      },
+      async assets(owner, repo, releaseId, signal) {
+        const octokit = await load()
+        const assets = await octokit
+          .paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: releaseId, per_page: 100, request: { signal } })
+          .catch(unwrap)
+        if (!Array.isArray(assets) || assets.some(asset => typeof asset?.name !== 'string' || typeof asset?.size !== 'number')) {
+          throw new ReleaseReadError('the assets answer is not a list of assets')
+        }
+        return assets.map(asset => ({ name: asset.name, size: asset.size }))
+      }
     }
   }
 }
 
 /** The release of a `release` event from its payload; any other release through Octokit, by tag. */
-export function githubReleases(event: GitHubEvent, api: (token: string) => OctokitReleases = octokit): ReleaseApi {
+export function githubReleases(event: GitHubEvent, api: (token: string) => ReleaseCalls = octokitReleases(event.apiUrl)): ReleaseApi {
   const fromEvent = payloadRelease(event)
   const eventRelease: Release | null = fromEvent
     ? { tag: fromEvent.tag_name, assets: (fromEvent.assets ?? []).map(asset => ({ name: asset.name, size: asset.size })) }
@@ -102,17 +119,6 @@ export function githubReleases(event: GitHubEvent, api: (token: string) => Octok
     event: event.eventName,
     eventRelease,
     repository: event.repository,
-    async assetsByTag(tag, token, signal) {
-      const [owner, repo] = event.repository.split('/')
-      const client = api(token)
-      try {
-        const assets = await client.assets(owner, repo, await client.releaseIdByTag(owner, repo, tag, signal), signal)
-        return assets.map(asset => ({ name: asset.name, size: asset.size }))
-      } catch (error) {
-        // Octokit's RequestError carries GitHub's status.
-        const status = (error as { status?: unknown }).status
-        throw new ReleaseReadError((error as Error).message, typeof status === 'number' ? status : null)
-      }
-    }
+    assetsByTag: assetsByTag(event.repository, api)
   }
 }

@@ -20,6 +20,7 @@ export const actionLogger: Logger = {
   notice: message => core.notice(message),
   warning: message => core.warning(message),
   debug: message => core.debug(message),
+  secret: value => core.setSecret(value),
   group(title, lines) {
     core.startGroup(title)
     if (lines.length) core.info(inert(lines.join('\n'))) // one write, not one per path

@@ -13,11 +13,10 @@ import { httpNetwork } from '../core/http-network.js'
 import { nodeFileSource } from '../core/paths/node-file-source.js'
 import { renderContextLine } from '../core/report/markdown.js'
 import { buildReport, type RunFacts, type RunReport } from '../core/report/model.js'
-import { cancelOnSignals, exitWhenIdle } from '../host/signals.js'
+import { cancelOnSignals, exitWhenIdle, type Cancellation } from '../host/signals.js'
 import { githubReleases, readEvent, runContext } from './context.js'
 import { actionLogger } from './logger.js'
-import { publishOutputs } from './outputs.js'
-import { writeSummary } from './summary.js'
+import { publish } from './outputs.js'
 
 /** The report of a run that ended before it knew anything: every output still has a value. */
 function emptyReport(note: string): RunReport {
@@ -26,6 +25,7 @@ function emptyReport(note: string): RunReport {
     files: [],
     limits: [],
     verify: [],
+    skippedChecks: [],
     resources: [],
     purge: 'off',
     dryRun: false,
@@ -37,17 +37,52 @@ function emptyReport(note: string): RunReport {
   return { ...buildReport({ paths: [], resources: [] }, [], facts), result: 'failure' }
 }
 
-export async function run(): Promise<void> {
+/**
+ * The passwords in the proxy variables, masked like the key: no message quotes
+ * them, but a library's error could. Shorter than 4 characters, a mask would
+ * blank out ordinary words all over the log.
+ */
+function proxyPasswords(env: NodeJS.ProcessEnv): string[] {
+  const passwords: string[] = []
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]*)@/i.exec(env[name] ?? '')?.[1]
+    if (password && password.length >= 4) passwords.push(password, decodeURIComponentSafe(password))
+  }
+  return passwords
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/**
+ * The whole step. `cancellation`: the signal handlers, installed by the entry
+ * point before this module loaded (a cancel may already have come); installed
+ * here when run() is called on its own (local-action).
+ */
+export async function run(cancellation: Cancellation = cancelOnSignals()): Promise<void> {
   // Mask the secrets before anything else can print them.
-  for (const secret of [core.getInput('api-key'), core.getInput('github-token')]) if (secret.trim()) core.setSecret(secret.trim())
+  for (const secret of [core.getInput('api-key'), core.getInput('github-token'), ...proxyPasswords(process.env)]) {
+    if (secret.trim()) core.setSecret(secret.trim())
+  }
 
   const event = readEvent()
   const context = runContext(event)
   const contextLine = renderContextLine(context, 'text')
   if (contextLine) core.info(contextLine)
-  const cancellation = cancelOnSignals(signal =>
-    core.warning(`${signal} received: sending nothing more, aborting what is in flight, reporting what is left as cancelled`)
-  )
+  const announce = (): void =>
+    core.warning(
+      `${cancellation.received()} received: sending nothing more, aborting what is in flight, reporting what is left as cancelled`
+    )
+  if (cancellation.signal.aborted) announce()
+  else cancellation.signal.addEventListener('abort', announce, { once: true })
+
+  // A signal that came while the action loaded is queued in the event loop: let it land before the first request.
+  await new Promise(resolve => setImmediate(resolve))
 
   let outcome: EngineOutcome | undefined
   try {
@@ -59,22 +94,22 @@ export async function run(): Promise<void> {
       network: httpNetwork,
       releases: githubReleases(event),
       signal: cancellation.signal,
-      workspace: process.env.GITHUB_WORKSPACE || process.cwd()
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      environment: process.env
     })
-    const { reportFile, notes } = publishOutputs(outcome.report)
-    await writeSummary(outcome.report, { reportFile, notes, context })
+    const problems = await publish(outcome.report, context)
     if (outcome.unexpected) core.debug((outcome.unexpected as Error)?.stack ?? String(outcome.unexpected))
-    if (outcome.verdict.failed) core.setFailed(outcome.verdict.message)
+    // One error line: the verdict, then what could not be written.
+    const failures = [...(outcome.verdict.failed ? [outcome.verdict.message] : []), ...problems]
+    if (failures.length) core.setFailed(failures.join(' '))
   } catch (error) {
     // Nothing above should throw; if something does, the step still ends cleanly.
     core.debug((error as Error)?.stack ?? String(error))
     if (!outcome) {
       try {
-        const report = emptyReport(`Unexpected error: ${(error as Error)?.message ?? String(error)}`)
-        const { reportFile, notes } = publishOutputs(report)
-        await writeSummary(report, { reportFile, notes, context })
+        await publish(emptyReport(`Unexpected error: ${(error as Error)?.message ?? String(error)}`), context)
       } catch {
-        // GITHUB_OUTPUT itself is unusable: the error line below is all we can give.
+        // Publishing itself failed (each sink is guarded, so a bug): the error line below is all we can give.
       }
     }
     core.setFailed(`Unexpected error: ${(error as Error)?.message ?? String(error)}`)

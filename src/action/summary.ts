@@ -1,11 +1,11 @@
-/** The job summary: written last, and a failure to write it is a warning, never a lost run. */
+/** The job summary: written before the outputs, and a failure to write it is a warning, never a lost run. */
 import * as core from '@actions/core'
 import { renderSummary, type RunContext } from '../core/report/markdown.js'
 import type { RunReport } from '../core/report/model.js'
 
 export async function writeSummary(
   report: RunReport,
-  options: { reportFile: string; notes: string[]; context: RunContext }
+  options: { reportFile: string; failedPathsFile: string; notes: string[]; context: RunContext }
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {

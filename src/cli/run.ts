@@ -15,6 +15,7 @@ import type { Logger } from '../core/ports.js'
 import { outputFields } from '../core/report/json.js'
 import type { RunReport } from '../core/report/model.js'
 import { resultSentence } from '../core/report/sentence.js'
+import { redact } from '../core/text.js'
 import { cancelOnSignals, exitWhenIdle } from '../host/signals.js'
 import { EXIT_CODES, flagName, inputReader, type ParsedArgs } from './args.js'
 import { githubReleases } from './release.js'
@@ -38,13 +39,29 @@ function textReport(report: RunReport): string {
         `${batch.outcome.padEnd(13)} ${batch.status ?? '-'}  ${batch.attempts} ${batch.attempts === 1 ? 'attempt' : 'attempts'}${batch.error ? `  ${batch.error}` : ''}`
     )
   }
+  for (const skip of report.skippedChecks) lines.push(`Origin check skipped for resource ${skip.resource}: ${skip.why}`)
+  const origin = report.verify.filter(entry => entry.origin)
+  if (origin.length) {
+    const notReady = origin.filter(entry => entry.origin!.state !== 'ready')
+    lines.push(`Origin: the new file was there for ${origin.length - notReady.length} of ${origin.length} paths before the purge`)
+    for (const entry of notReady)
+      lines.push(`  ${entry.origin!.state.padEnd(9)} resource ${entry.resource}  ${entry.path}  ${entry.origin!.detail ?? ''}`)
+  }
+  if (report.verify.some(entry => entry.edge)) {
+    lines.push(`Edge: the edge serves the origin's file for ${report.verifiedCount} of ${report.verify.length} paths`)
+    for (const entry of report.verify.filter(check => !check.verified)) {
+      lines.push(`  ${entry.result.padEnd(10)} resource ${entry.resource}  ${entry.path}  ${entry.error ?? ''}`)
+    }
+  }
   for (const note of report.notes) lines.push(`Note: ${note}`)
   if (report.failedPaths.length) lines.push('Failed paths:', ...report.failedPaths.map(path => `  ${path}`))
   return lines.join('\n')
 }
 
+/** Logs on stderr; a secret an answer carried is masked in every line after it is known. */
 function stderrLogger(verbose: boolean): Logger {
-  const write = (line: string): void => void process.stderr.write(`${line}\n`)
+  const secrets: string[] = []
+  const write = (line: string): void => void process.stderr.write(`${secrets.length ? redact(line, secrets) : line}\n`)
   return {
     info: message => write(message),
     notice: message => write(`notice: ${message}`),
@@ -53,7 +70,8 @@ function stderrLogger(verbose: boolean): Logger {
     group(title, lines) {
       write(title)
       if (verbose) for (const line of lines) write(`    ${line}`)
-    }
+    },
+    secret: value => void secrets.push(value)
   }
 }
 
@@ -71,7 +89,8 @@ export async function runCommand(args: ParsedArgs, env: NodeJS.ProcessEnv): Prom
       releases: githubReleases(env),
       signal: cancellation.signal,
       workspace: process.cwd(),
-      name: flagName
+      name: flagName,
+      environment: env
     })
     const { report, verdict } = outcome
     if (outcome.inputError) {

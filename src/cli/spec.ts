@@ -98,6 +98,24 @@ export const ACTION_INPUTS: InputSpec[] = [
     "required": false
   },
   {
+    "name": "origin-check",
+    "description": "Before any purge, ask the origin (HEAD at every source of the resource's origin group, with the Host header the CDN sends) whether it holds each file: a path is purged and prefetched only once every primary source has it, with the new file's size where known, and the sources agree on size and ETag; a path not ready by `--origin-timeout` is neither purged nor prefetched and fails. `auto` skips a resource whose origin cannot be asked (an S3 source, a refusing ACL, a key that may not read origin groups), with a notice; `required` fails then, before anything is sent; `off` asks nothing.",
+    "default": "auto",
+    "required": false
+  },
+  {
+    "name": "origin-url",
+    "description": "Base URL where the runner reads the files instead of the origin group's sources (a public bucket endpoint, an internal name), one, or one per resource in the same order; a path is asked at this URL plus the CDN path. No credentials in it.",
+    "default": "",
+    "required": false
+  },
+  {
+    "name": "origin-timeout",
+    "description": "Seconds to wait for a path to be ready at the origin (asked again every few seconds); `--time-budget` bounds it too. 0 means one look.",
+    "default": "300",
+    "required": false
+  },
+  {
     "name": "api-url",
     "description": "Gcore API base URL. https only, except http to a loopback address for local emulators.",
     "default": "https://api.gcore.com",
@@ -165,19 +183,19 @@ export const ACTION_INPUTS: InputSpec[] = [
   },
   {
     "name": "time-budget",
-    "description": "Seconds the run may take (empty means no limit). What cannot finish in time is not sent and is reported in `failed-paths`, for a later run.",
+    "description": "Seconds the run may take (empty means no limit). What cannot finish in time is not sent and is reported in `failed-paths` and `failed-paths-file`, for a later run.",
     "default": "",
     "required": false
   },
   {
     "name": "verify-url",
-    "description": "Verify the prefetch at the edge (HEAD each path, read the `Cache` header and compare the size with the file's where known): `auto` uses each resource's hostname; or CDN base URLs such as `https://cdn.example.com`, one, or one per resource in the same order.",
+    "description": "Verify at the edge that it serves the origin's file: a path is verified when the edge held it before the check first asked (a first `Cache: HIT`, or a later HIT cached before that), its size (and ETag where shown) are the origin's, it was cached after this run's purge, and on a sliced path its last part passes too. `auto` uses each resource's hostname; or CDN base URLs such as `https://cdn.example.com`, one, or one per resource in the same order.",
     "default": "",
     "required": false
   },
   {
     "name": "verify-timeout",
-    "description": "Seconds to keep asking the edge for paths not yet HIT (0 means one pass).",
+    "description": "Seconds to keep asking the edge for paths not yet verified (0 means one pass).",
     "default": "0",
     "required": false
   },
@@ -189,7 +207,7 @@ export const ACTION_INPUTS: InputSpec[] = [
   },
   {
     "name": "verify-required",
-    "description": "Exit 1 when any verified path is not HIT.",
+    "description": "Exit 1 unless every path is verified at the edge (needs `--verify-url`).",
     "default": "false",
     "required": false
   },

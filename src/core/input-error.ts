@@ -14,7 +14,8 @@ export const actionInputName: NameInput = input => `input "${input}"`
 /** A problem with what the user gave us; `describe` words it for a front end. */
 export class InputError extends Error {
   constructor(
-    readonly input: InputName,
+    /** The input to fix, or `environment` for a variable of the run's environment (a proxy setting). */
+    readonly input: InputName | 'environment',
     private readonly compose: (name: NameInput) => string
   ) {
     super(capitalise(compose(actionInputName)))

@@ -15,6 +15,7 @@ type IfNoPaths = 'error' | 'warn' | 'ignore'
 type LimitsMode = 'auto' | 'documented'
 export type PurgeMode = 'off' | 'url' | 'pattern' | 'all' | 'auto'
 export type ResourceCheck = 'auto' | 'required' | 'off'
+type OriginCheckMode = 'auto' | 'required' | 'off'
 
 /** A CDN resource as the user named it: its numeric ID or one of its hostnames. */
 export type ResourceRef = { id: number; hostname?: undefined } | { id?: undefined; hostname: string }
@@ -40,6 +41,12 @@ export interface Settings extends PathSettings {
   waitForPurge: boolean
   purgeTimeoutMs: number
   purgeSettleMs: number
+  /** Ask the origin before any purge: `auto` skips a resource whose origin cannot be asked, `required` fails then. */
+  originCheck: OriginCheckMode
+  /** Base URLs where the runner reads the files (none, one, or one per resource), instead of the origin group's sources. */
+  originUrls: string[]
+  /** How long a path may take to be ready at the origin. */
+  originTimeoutMs: number
   /** `auto` (the resource's hostname), CDN base URLs (none, one, or one per resource). */
   verifyUrls: 'auto' | string[]
   verifyTimeoutMs: number
@@ -62,7 +69,7 @@ export function readSettings(getInput: InputReader): Settings {
   const read = (name: InputName): string => getInput(name).trim()
   const notices: string[] = []
   const resources = parseResources(read('resource-id'))
-  return {
+  const settings: Settings = {
     apiKey: parseApiKey(getInput('api-key')),
     resources,
     paths: getInput('paths'),
@@ -86,6 +93,9 @@ export function readSettings(getInput: InputReader): Settings {
     waitForPurge: parseBoolean('wait-for-purge', read('wait-for-purge'), true),
     purgeTimeoutMs: parseSeconds('purge-timeout', read('purge-timeout'), 300),
     purgeSettleMs: parseSeconds('purge-settle', read('purge-settle'), 10, true),
+    originCheck: parseChoice('origin-check', read('origin-check'), ['auto', 'required', 'off'] as const, 'auto'),
+    originUrls: parseOriginUrls(read('origin-url'), resources.length),
+    originTimeoutMs: parseSeconds('origin-timeout', read('origin-timeout'), 300, true),
     verifyUrls: parseVerifyUrls(read('verify-url'), resources.length),
     verifyTimeoutMs: parseSeconds('verify-timeout', read('verify-timeout'), 0, true),
     verifyConcurrency: parseInteger('verify-concurrency', read('verify-concurrency'), 8, 1, 64),
@@ -98,6 +108,14 @@ export function readSettings(getInput: InputReader): Settings {
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
     notices
   }
+  if (settings.verifyRequired && settings.verifyUrls !== 'auto' && settings.verifyUrls.length === 0) {
+    throw new InputError(
+      'verify-required',
+      name =>
+        `${name('verify-required')} is true, but ${name('verify-url')} is empty: no path would be checked at the edge. Set ${name('verify-url')} (auto, or the CDN's base URL).`
+    )
+  }
+  return settings
 }
 
 const quote = (value: string): string => JSON.stringify(value)
@@ -238,6 +256,35 @@ function parseVerifyUrls(value: string, resourceCount: number): 'auto' | string[
   }
   if (urls.length !== 1 && urls.length !== resourceCount) {
     throw inputError('verify-url', `needs one URL, or one per resource (${resourceCount}), got ${urls.length}: ${quote(value)}.`)
+  }
+  return urls.map(url => url.replace(/\/+$/, ''))
+}
+
+/** One base URL, or one per resource in the same order; never echoed when it carries credentials. */
+function parseOriginUrls(value: string, resourceCount: number): string[] {
+  if (value === '') return []
+  const urls = listItems(value)
+  for (const text of urls) {
+    let url: URL | undefined
+    try {
+      url = new URL(text)
+    } catch {
+      // reported below
+    }
+    if (url && (url.username || url.password)) {
+      throw inputError(
+        'origin-url',
+        'must not carry a user name or password (the value is not shown); the runner asks the origin without credentials.'
+      )
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+      // A text with `@` that is no URL may still hold a password: it is described, not quoted.
+      const shown = text.includes('@') ? 'a value with "@" (not shown: it may carry credentials)' : quote(text)
+      throw inputError('origin-url', `must be http(s) base URLs such as https://origin.example.com/files, got ${shown}.`)
+    }
+  }
+  if (urls.length !== 1 && urls.length !== resourceCount) {
+    throw inputError('origin-url', `needs one URL, or one per resource (${resourceCount}), got ${urls.length}.`)
   }
   return urls.map(url => url.replace(/\/+$/, ''))
 }

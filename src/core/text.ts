@@ -8,7 +8,7 @@
 export const SECRET_RUN = 8
 const MASK = '***'
 
-/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, and base64 at any alignment. */
+/** The secret as an API might echo it: raw, URL-, form-, JSON-, HTML-escaped, hex, and base64 at any alignment. */
 function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret])
   const url = encodeURIComponent(secret)
@@ -20,6 +20,11 @@ function secretForms(secret: string): string[] {
   forms.add(json.replace(/\//g, '\\/'))
   forms.add(secret.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`))
   forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'))
+  for (const encoding of ['utf8', 'latin1'] as const) {
+    const hex = Buffer.from(secret, encoding).toString('hex')
+    forms.add(hex)
+    forms.add(hex.toUpperCase())
+  }
   const bytes = Buffer.from(secret, 'latin1')
   for (let shift = 0; shift < 3; shift++) {
     // Base64 of a text that holds the secret at byte offset `shift` (mod 3): the
@@ -87,4 +92,32 @@ function truncate(text: string, max: number): string {
 /** What every network text goes through before any sink: redact, flatten, redact again, then cut. */
 export function networkText(text: string, secrets: readonly string[], max = 500): string {
   return truncate(redact(flatten(redact(text, secrets)), secrets), max)
+}
+
+/**
+ * An HTML page becomes its title, or its text without tags. One pass over the
+ * text, whatever it holds: a page of 200,000 `<` costs microseconds. Redact
+ * before: a tag can cut a secret into pieces too short to recognise.
+ */
+export function htmlText(body: string): string {
+  const lower = body.toLowerCase()
+  const open = lower.indexOf('<title')
+  if (open !== -1) {
+    const start = lower.indexOf('>', open)
+    const end = start === -1 ? -1 : lower.indexOf('</title', start)
+    if (end !== -1) {
+      const title = body.slice(start + 1, end).trim()
+      if (title) return title
+    }
+  }
+  let text = ''
+  let inTag = false
+  for (const char of body) {
+    if (char === '<') {
+      inTag = true
+      text += ' '
+    } else if (char === '>' && inTag) inTag = false
+    else if (!inTag) text += char
+  }
+  return text.replace(/\s+/g, ' ').trim() || 'unreadable response body'
 }

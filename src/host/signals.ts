@@ -10,13 +10,18 @@ export interface Cancellation {
   dispose(): void
 }
 
-export function cancelOnSignals(onCancel: (signal: NodeJS.Signals) => void): Cancellation {
+/**
+ * Handles SIGINT and SIGTERM from now on. `onCancel` is told of the first;
+ * without it, read `received()` and the signal's `abort` event (the action
+ * installs the handlers before its bundle loads, and says so once it has).
+ */
+export function cancelOnSignals(onCancel?: (signal: NodeJS.Signals) => void): Cancellation {
   const controller = new AbortController()
   let first: NodeJS.Signals | null = null
   const handle = (signal: NodeJS.Signals): void => {
     if (first) return
     first = signal
-    onCancel(signal)
+    onCancel?.(signal)
     controller.abort()
   }
   const onInt = (): void => handle('SIGINT')

@@ -8,20 +8,24 @@
  */
 import { exchange, HttpError, type HttpAnswer } from '../http.js'
 import type { GcoreApi, RequestKind } from '../ports.js'
-import { networkText } from '../text.js'
+import { htmlText, networkText, redact } from '../text.js'
 import { classifyStatus, GcoreError, type FailureKind } from './errors.js'
 
 export interface ClientOptions {
   apiUrl: string
   apiKey: string
   timeoutMs: number
+  /** Other secrets to keep out of every text (an origin group's S3 keys); the list may grow. */
+  secrets?: readonly string[]
   userAgent?: string
 }
 
 /** What is kept of an error body: enough for any message Gcore writes. */
-const MAX_ERROR_BODY_BYTES = 64 * 1024
+export const MAX_ERROR_BODY_BYTES = 64 * 1024
+/** How much of a foreign answer (a filter's page) is quoted. */
+const MAX_EXCERPT_CHARACTERS = 120
 /** What is kept of a JSON answer: a page of 100 purge statuses or 1,000 resources fits. */
-const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
 
 const ENDPOINT: Record<RequestKind, 'prefetch' | 'purge'> = { prefetch: 'prefetch', url: 'purge', pattern: 'purge', all: 'purge' }
 
@@ -35,24 +39,20 @@ function requestBody(kind: RequestKind, items: string[]): string {
 export class GcoreClient implements GcoreApi {
   constructor(private readonly options: ClientOptions) {}
 
-  async send(kind: RequestKind, resourceId: number, items: string[], signal?: AbortSignal): Promise<{ status: number }> {
+  async send(
+    kind: RequestKind,
+    resourceId: number,
+    items: string[],
+    signal?: AbortSignal
+  ): Promise<{ status: number; date: string | null }> {
     const path = `/cdn/resources/${resourceId}/${ENDPOINT[kind]}`
     const answer = await this.request('POST', path, requestBody(kind, items), MAX_ERROR_BODY_BYTES, signal)
-    if (answer.status >= 200 && answer.status < 300) return { status: answer.status }
-    throw this.failure(answer, items, resourceId)
+    return readSendAnswer(answer, { items, resourceId, hidden: this.hidden() })
   }
 
   async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
     const answer = await this.request('GET', path, undefined, MAX_JSON_BODY_BYTES, signal)
-    const where = `GET ${path.split('?')[0]}`
-    if (answer.status < 200 || answer.status >= 300) throw this.failure(answer, [], null, where)
-    if (answer.truncated)
-      throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status)
-    try {
-      return JSON.parse(answer.body)
-    } catch {
-      throw new GcoreError(`${where}: the answer is not JSON`, 'rejected', answer.status)
-    }
+    return readJsonAnswer(answer, path, this.hidden())
   }
 
   private async request(
@@ -75,35 +75,101 @@ export class GcoreClient implements GcoreApi {
         // or prefetch again is harmless, so it is retried like any network failure.
         const kind: FailureKind = error.failure === 'cancelled' ? 'cancelled' : 'transient'
         const unconfirmed = error.failure === 'cut' || error.failure === 'timeout'
-        throw new GcoreError(this.clean(error.message), kind, null, undefined, unconfirmed)
+        throw new GcoreError(networkText(error.message, this.hidden()), kind, null, undefined, unconfirmed)
       }
-      throw new GcoreError(this.clean(`unexpected error: ${(error as Error).message}`), 'transient', null)
+      throw new GcoreError(networkText(`unexpected error: ${(error as Error).message}`, this.hidden()), 'transient', null)
     }
   }
 
-  private failure(answer: HttpAnswer, sent: string[], resourceId: number | null, where?: string): GcoreError {
-    const { status } = answer
-    let detail: string
-    if (status >= 300 && status < 400) {
-      detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`
-    } else {
-      detail = describeErrorBody(answer.body, sent)
-      if (status === 404 && resourceId !== null) {
-        detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`
-      }
-    }
-    const prefix = where ? `${where}: ` : ''
-    return new GcoreError(
-      this.clean(`${prefix}HTTP ${status}: ${detail}`),
-      classifyStatus(status),
-      status,
-      headerValue(answer.headers['retry-after'])
-    )
+  /** The key first, then every other secret known so far. */
+  private hidden(): string[] {
+    return [this.options.apiKey, ...(this.options.secrets ?? [])]
   }
+}
 
-  /** Redact the key in every form, flatten, then cut: in that order, so no cut can leave part of the key. */
-  private clean(text: string): string {
-    return networkText(text, [this.options.apiKey])
+/** What an answer is read with: the secrets to keep out of every text (the key first), and for a POST what it sent. */
+interface AnswerContext {
+  hidden: readonly string[]
+  items?: string[]
+  resourceId?: number
+}
+
+/**
+ * What an answer to a purge or prefetch means: accepted, with Gcore's Date,
+ * or a GcoreError. Pure, so that the tests' fake Gcore reads an answer
+ * exactly as this client does.
+ */
+export function readSendAnswer(answer: HttpAnswer, context: AnswerContext): { status: number; date: string | null } {
+  if (answer.status < 200 || answer.status >= 300) throw failure(answer, context)
+  // Gcore answers a purge or a prefetch with no body or JSON; a cut JSON echo of a long list is still JSON.
+  const body = answer.body.trimStart()
+  if (body === '' || (answer.truncated && /^[[{]/.test(body)) || parsesAsJson(body)) {
+    return { status: answer.status, date: headerValue(answer.headers.date) ?? null }
+  }
+  throw notGcores(answer, context.hidden)
+}
+
+/** What an answer to a GET of `path` means: its JSON, or a GcoreError. Pure, as readSendAnswer. */
+export function readJsonAnswer(answer: HttpAnswer, path: string, hidden: readonly string[]): unknown {
+  const where = `GET ${path.split('?')[0]}`
+  if (answer.status < 200 || answer.status >= 300) throw failure(answer, { hidden }, where)
+  if (answer.truncated)
+    throw new GcoreError(`${where}: the answer is larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`, 'rejected', answer.status)
+  try {
+    return JSON.parse(answer.body)
+  } catch {
+    throw notGcores(answer, hidden, where)
+  }
+}
+
+function failure(answer: HttpAnswer, { hidden, items = [], resourceId }: AnswerContext, where?: string): GcoreError {
+  const { status } = answer
+  let detail: string
+  if (status >= 300 && status < 400) {
+    detail = `redirect to ${redirectHost(headerValue(answer.headers.location))} not followed, so the key stays with api-url; check api-url`
+  } else {
+    // Redact before the body is parsed or its tags stripped: a key with `<` or `>` in it
+    // would otherwise be cut into pieces too short to recognise.
+    detail = describeErrorBody(redact(answer.body, hidden), items)
+    if (status === 404 && resourceId !== undefined) {
+      detail = `resource ${resourceId} was not found: the key's account has no CDN resource with that ID (check resource-id) (${detail})`
+    }
+  }
+  const prefix = where ? `${where}: ` : ''
+  return new GcoreError(
+    networkText(`${prefix}HTTP ${status}: ${detail}`, hidden),
+    classifyStatus(status),
+    status,
+    headerValue(answer.headers['retry-after'])
+  )
+}
+
+/**
+ * A 2xx whose body is neither empty nor JSON did not come from Gcore's API: a
+ * corporate web filter's page, a captive portal, a proxy's own answer. It is a
+ * failure of the request, retried like a 5xx (the thing in between may let
+ * the next one through), with an excerpt of what it said.
+ */
+function notGcores(answer: HttpAnswer, hidden: readonly string[], where?: string): GcoreError {
+  const type = headerValue(answer.headers['content-type'])?.split(';')[0].trim() || 'no Content-Type'
+  const said = networkText(htmlText(redact(answer.body, hidden)), hidden, MAX_EXCERPT_CHARACTERS)
+  const prefix = where ? `${where}: ` : ''
+  return new GcoreError(
+    networkText(
+      `${prefix}HTTP ${answer.status} with a body that is not Gcore's (${type}, not JSON): the answer came from something between you and Gcore: a proxy or filter? It said: "${said}"`,
+      hidden
+    ),
+    'transient',
+    answer.status
+  )
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -131,7 +197,7 @@ export function describeErrorBody(text: string, sent: string[]): string {
   try {
     parsed = JSON.parse(body)
   } catch {
-    return plainText(body)
+    return htmlText(body)
   }
   if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
     const { message, errors, detail } = parsed as Record<string, unknown>
@@ -158,31 +224,4 @@ function describeFieldErrors(errors: Record<string, unknown>, sent: string[]): s
     }
   }
   return parts.join('; ')
-}
-
-/**
- * An HTML error page becomes its title, or its text without tags. One pass
- * over the text, whatever it holds: a page of 200,000 `<` costs microseconds.
- */
-function plainText(body: string): string {
-  const lower = body.toLowerCase()
-  const open = lower.indexOf('<title')
-  if (open !== -1) {
-    const start = lower.indexOf('>', open)
-    const end = start === -1 ? -1 : lower.indexOf('</title', start)
-    if (end !== -1) {
-      const title = body.slice(start + 1, end).trim()
-      if (title) return title
-    }
-  }
-  let text = ''
-  let inTag = false
-  for (const char of body) {
-    if (char === '<') {
-      inTag = true
-      text += ' '
-    } else if (char === '>' && inTag) inTag = false
-    else if (!inTag) text += char
-  }
-  return text.replace(/\s+/g, ' ').trim() || 'unreadable response body'
 }

@@ -8,6 +8,7 @@
  */
 import type { Clock } from '../ports.js'
 import { GcoreError, getJsonOnceMore } from './errors.js'
+import { describeJson } from './shapes.js'
 
 /**
  * Gcore's documented limits: prefetch 100 paths a request, 1 a minute; purge by
@@ -146,7 +147,7 @@ export async function readAccountLimits(
   try {
     const body = await getJsonOnceMore(api, '/cdn/clients/me/limits', clock, signal)
     if (body && typeof body === 'object' && !Array.isArray(body)) return { account: body as AccountLimits }
-    return { account: null, problem: 'the answer is not a JSON object' }
+    return { account: null, problem: `the answer is ${describeJson(body)}, not a JSON object` }
   } catch (error) {
     const failure = GcoreError.from(error)
     if (failure.kind === 'auth') return { account: null, problem: failure.message, refused: failure }

@@ -11,7 +11,8 @@ import type { ResourceRef, ResourceCheck } from '../settings.js'
 import { InputError } from '../input-error.js'
 import type { Clock, GcoreApi } from '../ports.js'
 import { GcoreError, getJsonOnceMore } from './errors.js'
-import { listOf, parseResource, withHostname, type Resource } from './resource.js'
+import { parseResource, withHostname, type Resource } from './resource.js'
+import { expectList, expectRecord } from './shapes.js'
 
 export interface LookedUp {
   id: number
@@ -44,17 +45,29 @@ function getJson({ api, clock, signal }: Reader, path: string): Promise<unknown>
 }
 
 async function resolveHostname(reader: Reader, hostname: string): Promise<number> {
-  const query = (field: string): Promise<unknown> => getJson(reader, `/cdn/resources?${field}=${encodeURIComponent(hostname)}&limit=1000`)
+  const query = async (field: string): Promise<unknown[]> =>
+    expectList(
+      await getJson(reader, `/cdn/resources?${field}=${encodeURIComponent(hostname)}&limit=1000`),
+      'GET /cdn/resources',
+      'a list of resources'
+    )
   let ids: number[]
   try {
-    ids = withHostname(listOf(await query('cname')), hostname, 'cname')
-    if (ids.length === 0) ids = withHostname(listOf(await query('secondaryHostnames')), hostname, 'secondaryHostnames')
+    ids = withHostname(await query('cname'), hostname, 'cname')
+    if (ids.length === 0) ids = withHostname(await query('secondaryHostnames'), hostname, 'secondaryHostnames')
   } catch (error) {
     if (error instanceof GcoreError && error.kind === 'forbidden') {
       throw new InputError(
         'resource-id',
         name =>
           `${name('resource-id')} ${JSON.stringify(hostname)} cannot be looked up: the key has no ${PERMISSION} (HTTP 403); give the resource's numeric ID instead.`
+      )
+    }
+    if (error instanceof GcoreError && error.kind !== 'auth' && error.kind !== 'cancelled') {
+      throw new InputError(
+        'resource-id',
+        name =>
+          `${name('resource-id')} ${JSON.stringify(hostname)} could not be looked up (${error.message}); give the resource's numeric ID instead.`
       )
     }
     throw error
@@ -78,7 +91,8 @@ async function resolveHostname(reader: Reader, hostname: string): Promise<number
 /** The rules endpoint, or the rules embedded in the resource when it cannot be read. */
 async function readRules(reader: Reader, id: number): Promise<unknown | undefined> {
   try {
-    return await getJson(reader, `/cdn/resources/${id}/rules`)
+    // A list (or a page of one); anything else is as unreadable as a failed request.
+    return expectList(await getJson(reader, `/cdn/resources/${id}/rules`), `GET /cdn/resources/${id}/rules`, 'a list of rules')
   } catch (error) {
     if (error instanceof GcoreError && (error.kind === 'auth' || error.kind === 'cancelled')) throw error
     return undefined
@@ -99,7 +113,7 @@ export async function lookUpResources(reader: Reader, refs: ResourceRef[], check
     resources.push(entry)
     if (check === 'off') continue
     try {
-      const body = await getJson(reader, `/cdn/resources/${id}`)
+      const body = expectRecord(await getJson(reader, `/cdn/resources/${id}`), `GET /cdn/resources/${id}`, 'a resource')
       entry.resource = parseResource(body, await readRules(reader, id))
     } catch (error) {
       const failure = GcoreError.from(error)

@@ -8,12 +8,15 @@
  */
 import type { Clock, Logger, PurgeKind } from '../ports.js'
 import { GcoreError } from './errors.js'
+import { expectList } from './shapes.js'
+import { parseGcoreTime } from './time.js'
 
 export interface StatusApi {
   getJson(path: string, signal?: AbortSignal): Promise<unknown>
 }
 
-export type PurgeCompletion = { ok: true } | { ok: false; error: string }
+/** A purge done (with Gcore's `purge_id` and `created`, where its history gave them), or failed. */
+export type PurgeCompletion = { ok: true; purgeId: number | null; createdAt: number | null } | { ok: false; error: string }
 
 export interface PurgeWaitOptions {
   clock: Clock
@@ -35,6 +38,7 @@ export interface SentPurge {
 }
 
 interface StatusEntry {
+  purge_id?: unknown
   status?: unknown
   purge_type?: unknown
   created?: unknown
@@ -82,10 +86,11 @@ async function fetchEntries(api: StatusApi, purge: SentPurge, sentAt: number, si
   const entries: StatusEntry[] = []
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = `purge_type=${PURGE_TYPES[purge.kind]}&from_created=${encodeURIComponent(fromCreated)}&limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`
-    const body = (await api.getJson(`/cdn/purge_statuses?${query}`, signal)) as StatusEntry[] | { results?: StatusEntry[]; next?: unknown }
-    if (Array.isArray(body)) return [...entries, ...body]
-    entries.push(...(Array.isArray(body?.results) ? body.results : []))
-    if (!body?.next) break
+    const body = await api.getJson(`/cdn/purge_statuses?${query}`, signal)
+    const items = expectList(body, 'GET /cdn/purge_statuses', 'a list of purge statuses') as StatusEntry[]
+    if (Array.isArray(body)) return [...entries, ...items]
+    entries.push(...items)
+    if (!(body as { next?: unknown }).next) break
   }
   return entries
 }
@@ -93,22 +98,28 @@ async function fetchEntries(api: StatusApi, purge: SentPurge, sentAt: number, si
 export async function awaitPurge(api: StatusApi, purge: SentPurge, sentAt: number, options: PurgeWaitOptions): Promise<PurgeCompletion> {
   const { clock, logger, signal } = options
   const deadline = clock.now() + options.timeoutMs
-  const settle = async (why: string): Promise<PurgeCompletion> => {
+  const unknown: PurgeCompletion = { ok: true, purgeId: null, createdAt: null }
+  const done = (entry: StatusEntry): PurgeCompletion => ({
+    ok: true,
+    purgeId: typeof entry.purge_id === 'number' ? entry.purge_id : null,
+    createdAt: parseGcoreTime(typeof entry.created === 'string' ? entry.created : null)
+  })
+  const settle = async (why: string, entry?: StatusEntry): Promise<PurgeCompletion> => {
     logger.notice(`${purge.label}: ${why}; waiting purge-settle (${options.settleMs / 1000} s) before prefetching its paths`)
     await clock.sleep(Math.min(options.settleMs, Math.max(0, deadline - clock.now())), signal)
-    return { ok: true }
+    return entry ? done(entry) : unknown
   }
   let failures = 0
   for (;;) {
     // Cancelled: the purge was accepted all the same; its prefetch will be reported cancelled.
-    if (signal?.aborted) return { ok: true }
+    if (signal?.aborted) return unknown
     let entries: StatusEntry[]
     try {
       entries = await fetchEntries(api, purge, sentAt, signal)
       failures = 0
     } catch (error) {
       const failure = GcoreError.from(error)
-      if (failure.kind === 'cancelled') return { ok: true }
+      if (failure.kind === 'cancelled') return unknown
       // A 4xx will not change on retry (no such endpoint, no right to read it): settle at once.
       if (!failure.retryable || ++failures >= MAX_STATUS_FAILURES) return settle(`the purge status endpoint failed (${failure.message})`)
       logger.debug(`${purge.label}: purge status request failed (${failure.message}); trying again`)
@@ -119,15 +130,15 @@ export async function awaitPurge(api: StatusApi, purge: SentPurge, sentAt: numbe
     if (!entry) return settle('no matching entry in the purge history')
     if (entry.status === 'Successful') {
       logger.info(`${purge.label}: purge finished (Successful)`)
-      return { ok: true }
+      return done(entry)
     }
     if (entry.status === 'Failed') return { ok: false, error: 'purge accepted, but Gcore reports it Failed' }
-    if (entry.status === 'Status report disabled') return settle('purge status reports are disabled for this account')
+    if (entry.status === 'Status report disabled') return settle('purge status reports are disabled for this account', entry)
     if (clock.now() >= deadline) {
       logger.warning(
         `${purge.label}: purge still ${String(entry.status)} after purge-timeout (${options.timeoutMs / 1000} s); prefetching anyway`
       )
-      return { ok: true }
+      return done(entry)
     }
     await clock.sleep(Math.min(options.pollMs, Math.max(0, deadline - clock.now())), signal)
   }

@@ -10,6 +10,8 @@
  * - ignoreQueryString, query_params_whitelist/blacklist: which part of the query
  *   string is in the cache key, so which paths are one object.
  * - response_headers_hiding_policy: whether the edge's `Cache` header is visible.
+ * - originGroup, originProtocol, hostHeader, forward_host_header, rewrite: where
+ *   and how the CDN fetches a path from the origin (see origin/route.ts).
  *
  * A rule overrides the resource's options for the paths it matches: the active
  * rules are tried in `weight` order and the first match applies (a `ruleType` 0
@@ -20,7 +22,8 @@ import type { PurgeKind } from '../ports.js'
 import type { PurgeMode } from '../settings.js'
 
 /** An option as Gcore returns it: `{enabled, value}`, or null (the account default). */
-type GcoreOption = { enabled?: unknown; value?: unknown; mode?: unknown; excepted?: unknown } | null | undefined
+type GcoreOption =
+  { enabled?: unknown; value?: unknown; mode?: unknown; excepted?: unknown; body?: unknown; flag?: unknown } | null | undefined
 type GcoreOptions = Record<string, GcoreOption> | null | undefined
 
 interface Rule {
@@ -28,10 +31,17 @@ interface Rule {
   rule: string
   ruleType: number
   weight: number
+  /** The origin group for its paths, when not the resource's. */
+  originGroup: number | null
+  /** `overrideOriginProtocol`: the protocol for its paths, when not the resource's. */
+  originProtocol: OriginProtocol | null
   options: GcoreOptions
   /** Null when the pattern is not a regular expression JavaScript can read. */
   regex: RegExp | null
 }
+
+/** How CDN servers connect to the origin: HTTP when Gcore says nothing. */
+type OriginProtocol = 'HTTP' | 'HTTPS' | 'MATCH'
 
 export interface Resource {
   id: number
@@ -44,6 +54,9 @@ export interface Resource {
   suspended: boolean
   sslEnabled: boolean
   canPurgeByUrls: boolean
+  /** The origin group's ID; null when the answer has none. */
+  originGroup: number | null
+  originProtocol: OriginProtocol
   options: GcoreOptions
   rules: Rule[]
 }
@@ -56,10 +69,23 @@ export interface PathOptions {
   blacklist: string[] | null
   customCacheKey: boolean
   hidesCacheHeader: boolean
+  /** Where the CDN fetches the path: the origin group and protocol (a rule may change both). */
+  originGroup: number | null
+  originProtocol: OriginProtocol
+  /** `hostHeader`: the Host header the CDN sends to the origin, when set. */
+  hostHeader: string | null
+  /** `forward_host_header`: the end user's Host goes to the origin. */
+  forwardHostHeader: boolean
+  /** `rewrite`: an nginx rewrite of the path the origin is asked for, when enabled. */
+  rewrite: { body: string; flag: string } | null
 }
 
 const asBoolean = (value: unknown): boolean => value === true
 const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null)
+const asId = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null)
+const PROTOCOLS: readonly OriginProtocol[] = ['HTTP', 'HTTPS', 'MATCH']
+const asProtocol = (value: unknown): OriginProtocol | null =>
+  PROTOCOLS.includes(value as OriginProtocol) ? (value as OriginProtocol) : null
 
 /** The resource object of `GET /cdn/resources/{id}`, read defensively. */
 export function parseResource(body: unknown, rulesBody?: unknown): Resource {
@@ -79,6 +105,9 @@ export function parseResource(body: unknown, rulesBody?: unknown): Resource {
     sslEnabled: asBoolean(raw.sslEnabled),
     // Undocumented absence: assume the safe answer, that URLs cannot be purged one by one.
     canPurgeByUrls: asBoolean(raw.can_purge_by_urls),
+    originGroup: asId(raw.originGroup),
+    // Gcore: "If protocol is not specified, HTTP is used to connect to an origin server."
+    originProtocol: asProtocol(raw.originProtocol) ?? 'HTTP',
     options: (raw.options && typeof raw.options === 'object' ? raw.options : null) as GcoreOptions,
     rules: parseRules(rules)
   }
@@ -111,6 +140,8 @@ function parseRules(items: unknown[]): Rule[] {
       rule: raw.rule,
       ruleType,
       weight: typeof raw.weight === 'number' ? raw.weight : Number.MAX_SAFE_INTEGER,
+      originGroup: asId(raw.originGroup),
+      originProtocol: asProtocol(raw.overrideOriginProtocol),
       options: (raw.options && typeof raw.options === 'object' ? raw.options : null) as GcoreOptions,
       regex
     })
@@ -177,6 +208,8 @@ function optionsFor(resource: Resource, rules: Rule[]): PathOptions {
   }
   const sliceAnywhere = rules.some(rule => isOn(option(rule.options, 'slice')))
   const cacheKey = effective('proxy_cache_key')
+  const hostHeader = effective('hostHeader')
+  const rewrite = effective('rewrite')
   return {
     slice: isOn(effective('slice')) || sliceAnywhere,
     ignoreQueryString: isOn(effective('ignoreQueryString')),
@@ -185,7 +218,16 @@ function optionsFor(resource: Resource, rules: Rule[]): PathOptions {
     // `$request_uri` is Gcore's default key: only another one is custom.
     customCacheKey:
       !!cacheKey && cacheKey.enabled !== false && typeof cacheKey.value === 'string' && !['', '$request_uri'].includes(cacheKey.value),
-    hidesCacheHeader: hidesCache(effective('response_headers_hiding_policy'))
+    hidesCacheHeader: hidesCache(effective('response_headers_hiding_policy')),
+    originGroup: rules.find(rule => rule.originGroup !== null)?.originGroup ?? resource.originGroup,
+    originProtocol: rules.find(rule => rule.originProtocol !== null)?.originProtocol ?? resource.originProtocol,
+    hostHeader:
+      hostHeader && hostHeader.enabled !== false && typeof hostHeader.value === 'string' && hostHeader.value ? hostHeader.value : null,
+    forwardHostHeader: isOn(effective('forward_host_header')),
+    rewrite:
+      rewrite && rewrite.enabled !== false && typeof rewrite.body === 'string'
+        ? { body: rewrite.body, flag: asString(rewrite.flag) ?? 'break' }
+        : null
   }
 }
 

@@ -11,6 +11,15 @@ const MiB = 1024 * 1024
 /** Gcore recommends prefetch for files over 200 MB and under 5 GB. */
 const SIZE_WINDOW = { min: 200 * MiB, max: 5 * 1024 * MiB } as const
 
+/** A directory or file under base-dir that could not be read: its files are missing from the matches. */
+export interface Unreadable {
+  /** Relative to base-dir, `/`-separated; '' is base-dir itself. */
+  path: string
+  kind: 'directory' | 'file'
+  /** EACCES, EPERM, … */
+  code: string
+}
+
 /** A file with a known size that becomes one CDN path: a local file or a release asset. */
 export interface ListedFile {
   /** Path relative to base-dir with `/` separators, or the asset's name. */
@@ -59,17 +68,22 @@ export async function matchFiles(
   files: FileSource,
   patterns: string[],
   baseDir: string
-): Promise<{ files: string[]; unmatched: string[] }> {
+): Promise<{ files: string[]; unmatched: string[]; unreadable: Unreadable[] }> {
   const excludes = patterns.filter(pattern => pattern.startsWith('!'))
   const includes = patterns.filter(pattern => !pattern.startsWith('!'))
   const seen = new Set<string>()
   const unmatched: string[] = []
+  const unreadable = new Map<string, Unreadable>()
+  const onUnreadable = (directory: string, code: string): void => {
+    const path = nodePath.relative(baseDir, directory).split(nodePath.sep).join('/')
+    if (!unreadable.has(path)) unreadable.set(path, { path, kind: 'directory', code })
+  }
   for (const pattern of includes) {
-    const matches = await files.glob([pattern, ...excludes], baseDir)
+    const matches = await files.glob([pattern, ...excludes], baseDir, onUnreadable)
     if (matches.length === 0) unmatched.push(pattern)
     for (const match of [...matches].sort()) seen.add(match)
   }
-  return { files: [...seen], unmatched }
+  return { files: [...seen], unmatched, unreadable: [...unreadable.values()] }
 }
 
 /** Globs, stats and maps the matched files to CDN paths. */
@@ -79,17 +93,24 @@ export async function localFiles(
   baseDir: string,
   prefix: string,
   skipOutsideWindow: boolean
-): Promise<{ files: ListedFile[]; unmatched: string[] }> {
-  const { files, unmatched } = await matchFiles(source, patterns, baseDir)
+): Promise<{ files: ListedFile[]; unmatched: string[]; unreadable: Unreadable[] }> {
+  const { files, unmatched, unreadable } = await matchFiles(source, patterns, baseDir)
   const mapped = files.map(file => ({ file, cdnPath: fileCdnPath(file, baseDir, prefix) }))
-  const sizes = await mapLimit(mapped, 64, ({ file }) => source.size(nodePath.join(baseDir, file)))
-  return {
-    files: mapped.map((entry, i) => {
-      const outsideWindow = isOutsideWindow(sizes[i])
-      return { ...entry, size: sizes[i], outsideWindow, skipped: skipOutsideWindow && outsideWindow }
-    }),
-    unmatched
-  }
+  // A file listed but not readable (its directory may be listed, not entered) is left out, and said.
+  const sizes = await mapLimit(mapped, 64, ({ file }) =>
+    source.size(nodePath.join(baseDir, file)).catch((error: NodeJS.ErrnoException) => {
+      unreadable.push({ path: file, kind: 'file', code: error?.code ?? String(error?.message ?? error) })
+      return null
+    })
+  )
+  const listed: ListedFile[] = []
+  mapped.forEach((entry, i) => {
+    const size = sizes[i]
+    if (size === null) return
+    const outsideWindow = isOutsideWindow(size)
+    listed.push({ ...entry, size, outsideWindow, skipped: skipOutsideWindow && outsideWindow })
+  })
+  return { files: listed, unmatched, unreadable }
 }
 
 /** Release assets as listed files: prefix + `/` + the name, encoded as file names are. */

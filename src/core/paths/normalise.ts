@@ -9,6 +9,11 @@
  * What a user could not have meant literally (Windows backslashes, doubled
  * slashes, several paths on one line) is normalised and reported through
  * `onChange`, never guessed silently and never by dropping a segment.
+ *
+ * `#` is where a URL ends: in a path it is part of a name and sent as `%23`
+ * (said through `onChange`), so `/v#1.iso` and `/v#2.iso` stay two paths; in a
+ * full URL it starts a fragment no server sees, so the URL is refused with
+ * both spellings to choose from. Nothing is ever cut at a `#`.
  */
 import { InputError, type NameInput } from '../input-error.js'
 import type { InputName } from '../input-names.js'
@@ -73,7 +78,20 @@ export function normaliseCdnPath(raw: string, origin: PathOrigin, options: Norma
     text = text.replace(/\\/g, '/')
     changes.push('backslashes read as /')
   }
-  const host = !scheme && changes.length === 0 ? HOST_OR_FOLDER.exec(text)?.[1] : undefined
+  if (text.includes('#')) {
+    if (scheme) {
+      const at = text.indexOf('#')
+      throw pathError(
+        raw,
+        origin,
+        `has a "#", where a URL ends (${JSON.stringify(text.slice(at))} would be a fragment, never sent): write %23 for a "#" that is part of the name (${JSON.stringify(text.replace(/#/g, '%23'))}), or leave the fragment out`
+      )
+    }
+    // A name may hold `#`; a URL parser would end the path there and merge /v#1.iso with /v#2.iso.
+    text = text.replace(/#/g, '%23')
+    changes.push('# sent as %23')
+  }
+  const host = !scheme && !changes.includes('backslashes read as /') ? HOST_OR_FOLDER.exec(text)?.[1] : undefined
   if (host !== undefined) {
     const rest = text.slice(2 + host.length)
     throw pathError(

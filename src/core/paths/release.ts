@@ -60,10 +60,11 @@ export async function readRelease(
         : status
           ? `HTTP ${status}`
           : networkText(error instanceof Error ? error.message : String(error), [settings.githubToken])
+    // GitHub answered: the token may be what it refused. Otherwise the reason says what failed on the way.
     throw new InputError(
       'release-tag',
       name =>
-        `${name('release-tag')}: could not read release ${JSON.stringify(tag)} of ${repository} (${why}); check ${name('github-token')}.`
+        `${name('release-tag')}: could not read release ${JSON.stringify(tag)} of ${repository} (${why})${status ? `; check ${name('github-token')}` : ''}.`
     )
   }
   if (assets.length === 0) throw noAssets(tag)

@@ -7,7 +7,7 @@ import nodePath from 'node:path'
 import { formatBytes, plural } from '../format.js'
 import type { FileSource, ReleaseAsset } from '../ports.js'
 import { actionInputName, InputError, inputError, type NameInput } from '../input-error.js'
-import { assetFiles, localFiles, type ListedFile } from './files.js'
+import { assetFiles, localFiles, type ListedFile, type Unreadable } from './files.js'
 import { describeOrigin, normaliseCdnPath, splitPathList, splitSeveralOnOneLine, type ListEntry, type PathOrigin } from './normalise.js'
 
 /** Larger lists are refused: an upload step's list of 100,000 paths is about 6 MB. */
@@ -81,6 +81,7 @@ export async function collectPaths(settings: PathSettings, options: SourceOption
   if (settings.files.length) {
     const baseDir = await resolveBaseDir(options.files, settings.baseDir, options.workspace)
     const found = await localFiles(options.files, settings.files, baseDir, settings.pathPrefix, skip)
+    warnings.push(...unreadableWarnings(found.unreadable, settings, name))
     for (const pattern of found.unmatched) {
       warnings.push(`Pattern ${JSON.stringify(pattern)} in ${name('files')} matched no file under ${settings.baseDir}.`)
     }
@@ -104,6 +105,56 @@ export async function collectPaths(settings: PathSettings, options: SourceOption
   }
 
   return { paths, skipped, files, warnings }
+}
+
+/** A segment of a glob pattern that is not a plain name. */
+const MAGIC = /[*?[\]{}]|[@+!]\(/
+
+/**
+ * What could not be read under base-dir: an error when the user named it (base-dir itself, or a
+ * pattern's plain leading part), else a warning naming each, for the files left out.
+ */
+function unreadableWarnings(unreadable: Unreadable[], settings: PathSettings, name: NameInput): string[] {
+  const named = settings.files
+    .filter(pattern => !pattern.startsWith('!'))
+    .map(pattern => {
+      const segments = pattern
+        .replace(/\\/g, '/')
+        .split('/')
+        .filter(segment => segment !== '' && segment !== '.')
+      const plain = segments.findIndex(segment => MAGIC.test(segment))
+      return { pattern, path: (plain === -1 ? segments : segments.slice(0, plain)).join('/') }
+    })
+  const within = (inner: string, outer: string): boolean => outer === '' || inner === outer || inner.startsWith(`${outer}/`)
+  for (const entry of unreadable) {
+    if (entry.path === '') {
+      throw inputError('base-dir', `${JSON.stringify(settings.baseDir)} cannot be read (${entry.code}): its files cannot be listed.`)
+    }
+    const pattern = named.find(({ path }) => path !== '' && within(path, entry.path))
+    if (pattern) {
+      throw new InputError(
+        'files',
+        n =>
+          `${n('files')} names ${JSON.stringify(pattern.path)} (pattern ${JSON.stringify(pattern.pattern)}), but the ${entry.kind} ${JSON.stringify(entry.path)} under ${settings.baseDir} cannot be read (${entry.code}).`
+      )
+    }
+  }
+  const describe = (kind: Unreadable['kind']): string[] =>
+    unreadable.filter(entry => entry.kind === kind).map(entry => `${entry.path} (${entry.code})`)
+  const warnings: string[] = []
+  const directories = describe('directory')
+  if (directories.length) {
+    warnings.push(
+      `${plural(directories.length, 'directory', 'directories')} under ${settings.baseDir} could not be read, so the files in ${directories.length === 1 ? 'it are' : 'them are'} left out of ${name('files')}: ${examples(directories)}.`
+    )
+  }
+  const files = describe('file')
+  if (files.length) {
+    warnings.push(
+      `${plural(files.length, 'file')} under ${settings.baseDir} could not be read and ${files.length === 1 ? 'is' : 'are'} left out of ${name('files')}: ${examples(files)}.`
+    )
+  }
+  return warnings
 }
 
 function examples(items: string[]): string {

@@ -74,56 +74,65 @@ export function patternCovers(pattern: string, path: string): boolean {
   return patternOf(path).startsWith(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern)
 }
 
-/** A resource's batches: its purge batches (pattern lane, then URL lane), then its prefetch batches. */
-export function batchesOf(input: BatchInput, sizes: BatchSizes): Batch[] {
-  const { resource, purge } = input
-  const purging = purge.size > 0
-  const lanes: Record<LaneName, Batch[]> = { 'purge-url': [], 'purge-pattern': [], prefetch: [] }
-  const batch = (lane: LaneName, kind: RequestKind, items: string[], covers: string[], after: Batch[] = []): Batch => {
-    const created: Batch = {
-      operation: kind === 'prefetch' ? 'prefetch' : 'purge',
-      kind,
-      lane,
-      resource,
-      index: lanes[lane].length + 1,
-      of: 0,
-      items,
-      covers,
-      after
-    }
-    lanes[lane].push(created)
-    return created
+/**
+ * Makes one resource's batches, group by group: the batches every group waits
+ * for (a purge all, the purge-patterns) once, up front; then, for each group
+ * of at most `sizes.prefetch` paths, the purges that clear its paths and its
+ * prefetch. The schedule forms groups as paths become ready at the origin; the
+ * plan forms them all at once (`batchesOf`), which is the same when every path
+ * is ready from the start.
+ */
+export class BatchMaker {
+  private readonly lanes: Record<LaneName, Batch[]> = { 'purge-url': [], 'purge-pattern': [], prefetch: [] }
+  /** A purge all and the purge-patterns: they clear paths of many groups. */
+  readonly upfront: Batch[]
+
+  constructor(
+    private readonly input: BatchInput,
+    private readonly sizes: BatchSizes,
+    /** How many batches each lane is expected to have, for "2/3" before the last group is formed. */
+    private readonly expected: Partial<Record<LaneName, number>> = {}
+  ) {
+    const { purge } = input
+    const purgeAll = [...purge.values()].includes('all')
+      ? [
+          this.batch(
+            'purge-pattern',
+            'all',
+            [],
+            input.paths.filter(path => purge.get(path) === 'all')
+          )
+        ]
+      : []
+    const user = chunk(purge.size > 0 ? input.userPatterns : [], sizes.purgePattern).map(patterns => {
+      const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)))
+      return Object.assign(this.batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true })
+    })
+    this.upfront = [...purgeAll, ...user]
   }
 
-  const purgeAll = [...purge.values()].includes('all')
-    ? batch(
-        'purge-pattern',
-        'all',
-        [],
-        input.paths.filter(path => purge.get(path) === 'all')
-      )
-    : null
-  const userBatches = chunk(purging ? input.userPatterns : [], sizes.purgePattern).map(patterns => {
-    const covers = input.paths.filter(path => patterns.some(pattern => patternCovers(pattern, path)))
-    return Object.assign(batch('purge-pattern', 'pattern', patterns, covers), { fromInput: true })
-  })
-
-  for (const group of chunk(input.paths, sizes.prefetch)) {
+  /** The batches of one group of paths: its own purges, then its prefetch, which waits for them. */
+  group(paths: string[]): Batch[] {
+    const { purge } = this.input
+    const made: Batch[] = []
     const after: Batch[] = []
-    if (purging) {
-      if (purgeAll) after.push(purgeAll)
-      after.push(...userBatches.filter(user => user.items.some(pattern => group.some(path => patternCovers(pattern, path)))))
-      const byUrl = group.filter(path => purge.get(path) === 'url')
-      for (const part of chunk(byUrl, sizes.purgeUrl)) after.push(batch('purge-url', 'url', part, part))
+    if (purge.size > 0) {
+      after.push(
+        ...this.upfront.filter(
+          batch => batch.kind === 'all' || batch.items.some(pattern => paths.some(path => patternCovers(pattern, path)))
+        )
+      )
+      const byUrl = paths.filter(path => purge.get(path) === 'url')
+      for (const part of chunk(byUrl, this.sizes.purgeUrl)) made.push(this.batch('purge-url', 'url', part, part))
       // Paths that differ only in their query share one pattern.
       const byPattern = new Map<string, string[]>()
-      for (const path of group.filter(path => purge.get(path) === 'pattern')) {
+      for (const path of paths.filter(path => purge.get(path) === 'pattern')) {
         const pattern = patternOf(path)
         byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), path])
       }
-      for (const part of chunk([...byPattern.keys()], sizes.purgePattern)) {
-        after.push(
-          batch(
+      for (const part of chunk([...byPattern.keys()], this.sizes.purgePattern)) {
+        made.push(
+          this.batch(
             'purge-pattern',
             'pattern',
             part,
@@ -131,9 +140,44 @@ export function batchesOf(input: BatchInput, sizes: BatchSizes): Batch[] {
           )
         )
       }
+      after.push(...made)
     }
-    batch('prefetch', 'prefetch', group, group, after)
+    made.push(this.batch('prefetch', 'prefetch', paths, paths, after))
+    return made
   }
-  for (const lane of Object.values(lanes)) for (const created of lane) created.of = lane.length
-  return [...lanes['purge-pattern'], ...lanes['purge-url'], ...lanes.prefetch]
+
+  /** How many batches a lane has so far: "batch 2/3" in the log. */
+  count(lane: LaneName): number {
+    return this.lanes[lane].length
+  }
+
+  /** Every batch made, in the report's order: pattern purges (and all), URL purges, prefetches. */
+  all(): Batch[] {
+    return [...this.lanes['purge-pattern'], ...this.lanes['purge-url'], ...this.lanes.prefetch]
+  }
+
+  private batch(lane: LaneName, kind: RequestKind, items: string[], covers: string[], after: Batch[] = []): Batch {
+    const created: Batch = {
+      operation: kind === 'prefetch' ? 'prefetch' : 'purge',
+      kind,
+      lane,
+      resource: this.input.resource,
+      index: this.lanes[lane].length + 1,
+      of: Math.max(this.expected[lane] ?? 0, this.lanes[lane].length + 1),
+      items,
+      covers,
+      after
+    }
+    this.lanes[lane].push(created)
+    return created
+  }
+}
+
+/** A resource's batches with every path ready: its purge batches (pattern lane, then URL lane), then its prefetches. */
+export function batchesOf(input: BatchInput, sizes: BatchSizes): Batch[] {
+  const maker = new BatchMaker(input, sizes)
+  for (const group of chunk(input.paths, sizes.prefetch)) maker.group(group)
+  const batches = maker.all()
+  for (const batch of batches) batch.of = maker.count(batch.lane)
+  return batches
 }

@@ -15,6 +15,7 @@ const OUTPUT_NAMES = [
   'purged-count',
   'failed-count',
   'failed-paths',
+  'failed-paths-file',
   'skipped-count',
   'skipped-paths',
   'verified-count',
@@ -26,8 +27,8 @@ const OUTPUT_NAMES = [
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 
-/** Every output with its natural JSON type. */
-export function outputFields(report: RunReport, reportFile: string): Record<OutputName, unknown> {
+/** Every output with its natural JSON type; the files' paths where they were written ('' where not). */
+export function outputFields(report: RunReport, reportFile: string, failedPathsFile = ''): Record<OutputName, unknown> {
   return {
     result: report.result,
     'total-count': report.totalCount,
@@ -35,6 +36,7 @@ export function outputFields(report: RunReport, reportFile: string): Record<Outp
     'purged-count': report.purgedCount,
     'failed-count': report.failedCount,
     'failed-paths': report.failedPaths,
+    'failed-paths-file': failedPathsFile,
     'skipped-count': report.skippedCount,
     'skipped-paths': report.skippedPaths,
     'verified-count': report.verifiedCount,
@@ -57,6 +59,17 @@ function jsonArrayWithin(items: readonly unknown[], budget: number): { json: str
   // Each kept item costs its text and one separator; the brackets cost two.
   const { kept, cut } = fitLines(items, item => JSON.stringify(item), budget - 2)
   return { json: `[${kept.join(',')}]`, cut }
+}
+
+/**
+ * The failed paths as `paths-file` reads them, in pieces: one path per line. A
+ * CDN path holds no line break or leading `[`, so the file reads back exactly.
+ */
+export function* failedPathsChunks(report: RunReport): Generator<string> {
+  const CHUNK = 1000
+  for (let start = 0; start < report.failedPaths.length; start += CHUNK) {
+    yield `${report.failedPaths.slice(start, start + CHUNK).join('\n')}\n`
+  }
 }
 
 /**
@@ -94,8 +107,8 @@ export interface StepOutputs {
  * shortened: `batches` first drops its path lists, then trailing records; the
  * path lists keep the paths that fit. The report file has it all.
  */
-export function stepOutputs(report: RunReport, reportFile: string): StepOutputs {
-  const fields = outputFields(report, reportFile)
+export function stepOutputs(report: RunReport, reportFile: string, failedPathsFile = ''): StepOutputs {
+  const fields = outputFields(report, reportFile, failedPathsFile)
   const notes: string[] = []
   const values = {} as Record<OutputName, string>
   for (const name of OUTPUT_NAMES) {
@@ -112,6 +125,10 @@ export function stepOutputs(report: RunReport, reportFile: string): StepOutputs 
       )
       notes.push(
         `batches leaves out the path lists${fit.cut ? ` and the last ${fit.cut} of ${value.length} batches` : ''} (GitHub's output limit); report-file has them.`
+      )
+    } else if (fit.cut && name === 'failed-paths' && failedPathsFile) {
+      notes.push(
+        `failed-paths lists the first ${value.length - fit.cut} of ${value.length} paths (GitHub's output limit); all are in failed-paths-file, one per line, for paths-file.`
       )
     } else if (fit.cut) {
       notes.push(

@@ -13,7 +13,7 @@ import { formatBytes, formatDuration, formatSeconds, middleEllipsis, plural, gro
 import type { ListedFile } from '../paths/files.js'
 import { describeRequest } from '../plan/batches.js'
 import type { Outcome } from '../schedule/run.js'
-import type { VerifyResult } from '../verify.js'
+import type { PathCheck } from './checks.js'
 import type { BatchRecord, ResourceReport, RunReport, RunResult } from './model.js'
 import { fitLines } from './fit.js'
 import { countsPhrase } from './sentence.js'
@@ -40,7 +40,8 @@ export interface RunContext {
 const RESULT_ICON: Record<RunResult, string> = { success: '✅', partial: '⚠️', failure: '❌', 'dry-run': '📝' }
 const CANCELLED_ICON = '⏹️'
 const OUTCOME_ICON: Record<Outcome, string> = { succeeded: '✅', failed: '❌', cancelled: '⏹️', 'not-attempted': '⏭️', planned: '📝' }
-const VERIFY_ICON: Record<string, string> = { HIT: '✅', stale: '❌', error: '❌' }
+const EDGE_ICON: Record<string, string> = { verified: '✅', stale: '❌', error: '❌', unproven: '⚠️', 'not-cached': '⚠️', unchecked: '⏭️' }
+const ORIGIN_ICON: Record<string, string> = { ready: '✅', missing: '❌', size: '❌', disagree: '❌', error: '⚠️' }
 
 const HTML_ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -116,6 +117,7 @@ function batchRow(record: BatchRecord): string {
   )
 }
 
+const EDGE_HEADER = ['Edge', 'Resource', 'Path', 'First answer', 'Edge size', 'Origin size', 'Attempts', 'Why']
 const BATCH_HEADER = ['Outcome', 'Request', 'Batch', 'Paths', 'HTTP', 'Attempts', 'Took', 'Purge done after', 'Error']
 const OUTCOME_ORDER: Outcome[] = ['failed', 'not-attempted', 'cancelled', 'succeeded', 'planned']
 /** Outcomes a reader has to look at. */
@@ -134,11 +136,21 @@ function fileRow(file: ListedFile): string {
   return `<tr><td>${shortPath(file.file)}</td><td>${formatBytes(file.size)}</td><td>${shortPath(file.cdnPath)}</td><td>${mark}</td></tr>`
 }
 
-function verifyRow(entry: VerifyResult): string {
-  const size = entry.size === null ? '' : formatBytes(entry.size)
+function edgeRow(entry: PathCheck): string {
+  const size = (bytes: number | null): string => (bytes === null ? '' : formatBytes(bytes))
   return (
-    `<tr><td>${VERIFY_ICON[entry.result] ?? '⚠️'} ${escapeHtml(entry.result)}</td><td>${entry.resource}</td><td>${shortPath(entry.path)}</td>` +
-    `<td>${entry.status ?? ''}</td><td>${size}</td><td>${entry.attempts}</td><td>${escapeHtml(entry.error ?? '')}</td></tr>`
+    `<tr><td>${unbroken(`${EDGE_ICON[entry.result] ?? '⚠️'} ${entry.result}`)}</td><td>${entry.resource}</td><td>${shortPath(entry.path)}</td>` +
+    `<td>${escapeHtml(entry.edge?.firstCache ?? '')}</td><td>${size(entry.size)}</td><td>${size(entry.expectedSize)}</td>` +
+    `<td>${entry.attempts}</td><td>${shortError(entry.error ?? '')}</td></tr>`
+  )
+}
+
+function originRow(entry: PathCheck): string {
+  const origin = entry.origin!
+  return (
+    `<tr><td>${unbroken(`${ORIGIN_ICON[origin.state] ?? '⚠️'} ${origin.state}`)}</td><td>${entry.resource}</td><td>${shortPath(entry.path)}</td>` +
+    `<td>${escapeHtml(origin.source ?? '')}</td><td>${origin.status ?? ''}</td><td>${origin.size === null ? '' : formatBytes(origin.size)}</td>` +
+    `<td>${shortError(origin.detail ?? '')}</td></tr>`
   )
 }
 
@@ -174,6 +186,8 @@ function folded(title: string, body: string[], open = false): string[] {
 export interface SummaryOptions {
   budgetBytes?: number
   reportFile?: string
+  /** The failed paths, one per line, for `paths-file` in a later step. */
+  failedPathsFile?: string
   /** Extra notes from publishing (outputs that were shortened). */
   notes?: string[]
   context?: RunContext
@@ -241,20 +255,43 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
     if (fit.cut) cutNotes.push(`${fit.cut} of ${report.files.length} matched files were cut from the files table.${where}`)
     body.push(...folded(`Matched files (${report.files.length})`, table(['File', 'Size', 'CDN path', 'Size window'], fit.kept)))
   }
-  if (report.verify.length) {
-    const fit = take(report.verify, verifyRow, 0.5)
-    if (fit.cut) cutNotes.push(`${fit.cut} of ${report.verify.length} edge checks were cut from the table.${where}`)
-    body.push(
-      '### Edge verification',
-      '',
-      `**${report.verifiedCount} of ${plural(report.verify.length, 'path')} HIT.** One HIT shows that one edge server (the one that answered) has the file, not every edge server.`,
-      '',
-      ...folded(
-        `Edge checks (${report.verify.length})`,
-        table(['Result', 'Resource', 'Path', 'HTTP', 'Size', 'Attempts', 'Error'], fit.kept),
-        report.verify.length <= OPEN_FAILED_PATHS
+  const origin = report.verify.filter(entry => entry.origin)
+  if (origin.length || report.skippedChecks.length) {
+    const notReady = origin.filter(entry => entry.origin!.state !== 'ready')
+    body.push('### The origin', '')
+    if (origin.length)
+      body.push(
+        `**The origin had the new file for ${grouped(origin.length - notReady.length)} of ${plural(origin.length, 'path')} before the purge.**`,
+        ''
       )
+    for (const skip of report.skippedChecks) body.push(`Origin check skipped for resource ${skip.resource}: ${escapeHtml(skip.why)}.`, '')
+    if (notReady.length) {
+      const fit = take(notReady, originRow, 0.25)
+      if (fit.cut) cutNotes.push(`${fit.cut} of ${notReady.length} paths not ready at the origin were cut from the table.${where}`)
+      body.push(
+        ...folded(
+          `Not ready at the origin, neither purged nor prefetched (${notReady.length})`,
+          table(['Origin', 'Resource', 'Path', 'Source', 'HTTP', 'Size', 'Why'], fit.kept),
+          notReady.length <= OPEN_FAILED_PATHS
+        )
+      )
+    }
+  }
+  const edge = report.verify.filter(entry => entry.edge)
+  if (edge.length) {
+    const failing = report.verify.filter(entry => !entry.verified)
+    body.push(
+      '### The edge',
+      '',
+      `**The edge serves the origin's file: ${grouped(report.verifiedCount)} of ${grouped(report.verify.length)}.**`,
+      ''
     )
+    if (failing.length) {
+      const fit = take(failing, edgeRow, 0.25)
+      if (fit.cut) cutNotes.push(`${fit.cut} of ${failing.length} paths not verified were cut from the table.${where}`)
+      body.push(...folded(`Not verified (${failing.length})`, table(EDGE_HEADER, fit.kept), failing.length <= OPEN_FAILED_PATHS))
+    }
+    body.push('One edge server answers each check: a verified path is on that server, not on every one.', '')
   }
   if (report.failedPaths.length) {
     const fit = take(report.failedPaths, shortPath, 1)
@@ -266,6 +303,13 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
         report.failedPaths.length <= OPEN_FAILED_PATHS
       )
     )
+    if (options.failedPathsFile) {
+      body.push(
+        `All ${plural(report.failedPaths.length, 'failed path')}, one per line, are in <code>${escapeHtml(options.failedPathsFile)}</code> ` +
+          `(output <code>failed-paths-file</code>): give it to <code>paths-file</code> in a later step to try them again.`,
+        ''
+      )
+    }
   }
   for (const note of [...notes, ...cutNotes]) body.push(`> ${note}`, '')
   if (options.reportFile && (cutNotes.length || notes.length)) {

@@ -9,7 +9,7 @@ import type { ListedFile } from '../paths/files.js'
 import type { RequestKind } from '../ports.js'
 import type { BatchResult, Outcome } from '../schedule/run.js'
 import type { PurgeMode } from '../settings.js'
-import type { VerifyResult } from '../verify.js'
+import type { PathCheck } from './checks.js'
 
 export type RunResult = 'success' | 'partial' | 'failure' | 'dry-run'
 
@@ -29,6 +29,8 @@ export interface BatchRecord {
   finished: string | null
   /** A purge: when it was known to be done. */
   completed: string | null
+  /** A purge: Gcore's ID for it, where its purge history gave it. */
+  purge_id: number | null
 }
 
 /** What the run learnt of a resource and decided for it. */
@@ -65,8 +67,12 @@ export interface RunReport {
   files: ListedFile[]
   /** How each limit in use was chosen, e.g. `prefetch interval 30 s (account: 2/m)`. */
   limits: string[]
-  verify: VerifyResult[]
+  /** Per resource and path: the origin's verdict and the edge's. */
+  verify: PathCheck[]
+  /** Paths the edge provably serves the origin's file for. */
   verifiedCount: number
+  /** Checks that could not run for a resource, and why (with the fix). */
+  skippedChecks: SkippedCheck[]
   batches: BatchRecord[]
   purge: PurgeMode
   dryRun: boolean
@@ -76,11 +82,20 @@ export interface RunReport {
   notes: string[]
 }
 
+/** A check that could not run for a resource. */
+export interface SkippedCheck {
+  resource: number
+  check: 'origin'
+  /** Why, and what would let it run. */
+  why: string
+}
+
 export interface RunFacts {
   skipped: string[]
   files: ListedFile[]
   limits: string[]
-  verify: VerifyResult[]
+  verify: PathCheck[]
+  skippedChecks: SkippedCheck[]
   resources: ResourceReport[]
   purge: PurgeMode
   dryRun: boolean
@@ -114,7 +129,8 @@ function toRecord(result: BatchResult): BatchRecord {
     error: result.error,
     started: iso(result.started),
     finished: iso(result.finished),
-    completed: iso(result.completed)
+    completed: iso(result.completed),
+    purge_id: result.purgeId
   }
 }
 
@@ -167,7 +183,8 @@ export function buildReport(plan: PlannedPaths, results: BatchResult[], facts: R
     files: facts.files,
     limits: facts.limits,
     verify: facts.verify,
-    verifiedCount: facts.verify.filter(entry => entry.result === 'HIT').length,
+    verifiedCount: facts.verify.filter(entry => entry.verified).length,
+    skippedChecks: facts.skippedChecks,
     batches: results.map(toRecord),
     purge: facts.purge,
     dryRun: facts.dryRun,
@@ -191,15 +208,21 @@ export function verdictOf(report: RunReport, rules: { failOnError: boolean; veri
     }
   }
   if (report.failedCount > 0 && rules.failOnError) {
-    const firstError = report.resources.find(resource => resource.error)?.error ?? report.batches.find(batch => batch.error)?.error
+    const firstError =
+      report.resources.find(resource => resource.error)?.error ??
+      report.verify.find(entry => entry.origin && entry.origin.state !== 'ready')?.origin?.detail ??
+      report.batches.find(batch => batch.error)?.error
     return {
       failed: true,
       message: `${report.failedCount} of ${report.totalCount} paths were not prefetched${firstError ? `; first error: ${firstError}` : ''}`
     }
   }
   const notVerified = report.verify.length - report.verifiedCount
-  if (rules.verifyRequired && notVerified > 0) {
-    return { failed: true, message: `Edge verification: ${notVerified} of ${report.verify.length} paths are not HIT (verify-required).` }
+  if (rules.verifyRequired && (notVerified > 0 || report.verify.length === 0)) {
+    return {
+      failed: true,
+      message: `Edge verification: the edge does not provably serve the origin's file for ${notVerified} of ${report.verify.length} paths (verify-required).`
+    }
   }
   return { failed: false, message: report.result }
 }

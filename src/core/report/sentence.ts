@@ -19,7 +19,8 @@ export function countsPhrase(report: RunReport): string {
   // In a dry run the planned paths are counted as skipped too; name only those left out by size.
   const skipped = report.dryRun ? report.skippedCount - report.plannedCount : report.skippedCount
   if (skipped) parts.push(`${grouped(skipped)} skipped`)
-  if (report.verify.length) parts.push(`${grouped(report.verifiedCount)} of ${grouped(report.verify.length)} HIT at the edge`)
+  if (report.verify.some(entry => entry.edge))
+    parts.push(`${grouped(report.verifiedCount)} of ${grouped(report.verify.length)} verified at the edge`)
   return parts.join(', ')
 }
 

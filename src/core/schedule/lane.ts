@@ -7,6 +7,7 @@
  * lane only keeps time and records everything in the batch's result.
  */
 import { GcoreError } from '../gcore/errors.js'
+import { parseGcoreTime } from '../gcore/time.js'
 import { formatSeconds, plural } from '../format.js'
 import { describeRequest, type Batch } from '../plan/batches.js'
 import type { Clock, GcoreApi, Logger } from '../ports.js'
@@ -26,6 +27,11 @@ export interface BatchResult {
   finished: number | null
   /** For an accepted purge: when it was known to be done (Gcore's status, or the settle wait). */
   completed: number | null
+  /** For an accepted request: the answer's `Date`, on Gcore's clock (null when absent or unreadable). */
+  acceptedAt: number | null
+  /** For an accepted purge: Gcore's `purge_id` and `created`, where the purge history gave them. */
+  purgeId: number | null
+  purgeCreatedAt: number | null
 }
 
 /** Why a lane sends nothing more: its outcome and error for every batch left. */
@@ -61,6 +67,18 @@ export class RateLane {
     private readonly context: LaneContext
   ) {}
 
+  /**
+   * Waits until this lane may send again, so that the next batch is formed at
+   * its turn (from the paths ready then); early when its resource stops.
+   */
+  async untilSlot(label: string, stopped: AbortSignal): Promise<void> {
+    const { clock, logger } = this.context
+    const wait = Math.min(this.nextSlot, this.context.sendBy) - clock.now()
+    if (wait <= 0 || stopped.aborted) return
+    if (wait >= 1000) logger.info(`${label}: waiting ${formatSeconds(wait)} for the next slot`)
+    await clock.sleep(wait, stopped)
+  }
+
   /** Sends one batch: waits for its slot, tries up to max-attempts, and records the result. */
   async send(result: BatchResult): Promise<void> {
     const { api, clock, logger, signal, policy } = this.context
@@ -94,7 +112,7 @@ export class RateLane {
       const title = `${label} · ${plural(result.items.length, batch.operation === 'prefetch' ? 'path' : batch.kind === 'url' ? 'URL' : 'pattern')} · attempt ${result.attempts}/${policy.maxAttempts}`
       if (!(answer instanceof GcoreError)) {
         this.context.answered()
-        Object.assign(result, { outcome: 'succeeded', status: answer.status, error: null })
+        Object.assign(result, { outcome: 'succeeded', status: answer.status, error: null, acceptedAt: parseGcoreTime(answer.date) })
         this.nextSlot = clock.now() + this.intervalMs
         logger.group(`${title} · HTTP ${answer.status} · ${took}`, result.items)
         return
