@@ -3229,14 +3229,8 @@ function parseVerifyUrls(value, resourceCount) {
         return 'auto';
     const urls = listItems(value);
     for (const text of urls) {
-        let url;
-        try {
-            url = new URL(text);
-        }
-        catch {
-            // reported below
-        }
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+        const url = httpBaseUrl(text);
+        if (!url || url.username || url.password) {
             throw inputError('verify-url', `must be auto, or http(s) base URLs such as https://cdn.example.com, got ${quote(text)}.`);
         }
     }
@@ -3251,17 +3245,11 @@ function parseOriginUrls(value, resourceCount) {
         return [];
     const urls = listItems(value);
     for (const text of urls) {
-        let url;
-        try {
-            url = new URL(text);
-        }
-        catch {
-            // reported below
-        }
+        const url = httpBaseUrl(text);
         if (url && (url.username || url.password)) {
             throw inputError('origin-url', 'must not carry a user name or password (the value is not shown); the runner asks the origin without credentials.');
         }
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+        if (!url) {
             // A text with `@` that is no URL may still hold a password: it is described, not quoted.
             const shown = text.includes('@') ? 'a value with "@" (not shown: it may carry credentials)' : quote(text);
             throw inputError('origin-url', `must be http(s) base URLs such as https://origin.example.com/files, got ${shown}.`);
@@ -3271,6 +3259,18 @@ function parseOriginUrls(value, resourceCount) {
         throw inputError('origin-url', `needs one URL, or one per resource (${resourceCount}), got ${urls.length}.`);
     }
     return urls.map(url => url.replace(/\/+$/, ''));
+}
+/** `text` as an http(s) base URL (no query, no fragment), or undefined where it is not one. */
+function httpBaseUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return undefined;
+    }
+    const http = url.protocol === 'https:' || url.protocol === 'http:';
+    return http && !url.search && !url.hash ? url : undefined;
 }
 function parseChoice(name, value, choices, fallback) {
     if (value === '')
