@@ -9,15 +9,19 @@
  * 2. Why the purge kind matters: the previous release is cached at the edge, a
  *    new one is uploaded, and the same file is purged by URL, then with
  *    `purge: auto`. The emulator's edge shows which version each part came from.
- * 3. An upload that reaches the origin 4 s late: without the origin check the
+ * 3. An upload that reaches the origin 20 s late: without the origin check the
  *    CDN caches the old file again and verification says so; with it the run
  *    waits for the new file, and the edge serves it.
+ *
+ * `npm run demo -- --late-upload <seconds>` shortens the late upload (the
+ * demo's own test uses 4; the end-to-end tests wait the whole 20 s).
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import nodePath from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { parse } from 'yaml'
 import { GcoreEmulator } from '../emulator/gcore-emulator.js'
 
@@ -26,6 +30,10 @@ const KEY = 'demo-key'
 const MiB = 1024 * 1024
 const RESOURCE = 123456
 const CELL = 48
+const { values: args } = parseArgs({ options: { 'late-upload': { type: 'string', default: '20' } } })
+const LATE_UPLOAD_S = Number(args['late-upload'])
+if (!Number.isInteger(LATE_UPLOAD_S) || LATE_UPLOAD_S < 1)
+  throw new Error(`--late-upload: a whole number of seconds, got ${args['late-upload']}`)
 const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
 const dim = (text: string): string => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)
 
@@ -233,11 +241,11 @@ function partsByVersion(gcore: GcoreEmulator, path: string): { parts: number; ve
   return { parts: state.parts.length, versions: [...counts].map(([version, count]) => `${count} from ${version}`).join(', ') }
 }
 
-/** v1 at the edge; v2 uploaded, reaching the origin 4 s later; the run starts at once. */
+/** v1 at the edge; v2 uploaded, reaching the origin LATE_UPLOAD_S later; the run starts at once. */
 async function lateUpload(): Promise<void> {
   console.log('')
-  console.log(bold('3. An upload that reaches the origin 4 s late'))
-  console.log('app.iso v1 (300 MiB) is cached; v2 (280 MiB) is uploaded, but the origin serves it only 4 s later.')
+  console.log(bold(`3. An upload that reaches the origin ${LATE_UPLOAD_S} s late`))
+  console.log(`app.iso v1 (300 MiB) is cached; v2 (280 MiB) is uploaded, but the origin serves it only ${LATE_UPLOAD_S} s later.`)
   for (const check of ['off', 'auto']) {
     const gcore = new GcoreEmulator({
       apiKey: KEY,
@@ -251,7 +259,7 @@ async function lateUpload(): Promise<void> {
     makeFiles(workspace, [['v/app.iso', 280 * MiB]])
     const base = { 'api-key': KEY, 'resource-id': String(RESOURCE), 'api-url': gcore.url, 'prefetch-interval': '0.2' }
     await runAction(workspace, { ...base, paths: '/v/app.iso' }, false)
-    gcore.publish('/v/app.iso', { size: 280 * MiB, version: 'v2' }, { delayMs: 4000 })
+    gcore.publish('/v/app.iso', { size: 280 * MiB, version: 'v2' }, { delayMs: LATE_UPLOAD_S * 1000 })
     const started = Date.now()
     const { code, outputFile } = await runAction(
       workspace,

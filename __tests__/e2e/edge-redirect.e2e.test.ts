@@ -5,32 +5,24 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { GcoreEmulator } from '../../emulator/gcore-emulator.js'
-import { runAction } from '../support/run-action.js'
+import { verifyOf } from '../support/checks.js'
+import { emulatorPerTest, runChecked } from '../support/e2e.js'
 
-const KEY = 'edge-key'
-let gcore: GcoreEmulator
+const emulator = emulatorPerTest({ windowMs: 200 })
 let edge: Server
 let edgeUrl: string
 
 beforeEach(async () => {
-  gcore = new GcoreEmulator({ apiKey: KEY, windowMs: 200 })
   // Every HEAD: a redirect to a login page, with a Cache header that says HIT.
   edge = createServer((_, res) => res.writeHead(302, { Location: 'https://login.example.com/', Cache: 'HIT', 'Content-Length': '0' }).end())
-  await Promise.all([gcore.start(), new Promise<void>(resolve => edge.listen(0, '127.0.0.1', resolve))])
+  await new Promise<void>(resolve => edge.listen(0, '127.0.0.1', resolve))
   edgeUrl = `http://127.0.0.1:${(edge.address() as AddressInfo).port}`
 })
-afterEach(async () => {
-  await gcore.stop()
-  await new Promise(resolve => edge.close(resolve))
-})
+afterEach(() => new Promise(resolve => edge.close(resolve)))
 
 describe('edge verification', () => {
   it('a 302 with Cache: HIT verifies nothing, and verify-required fails the step', async () => {
-    const run = await runAction({
-      'api-key': KEY,
-      'resource-id': '9',
-      'api-url': gcore.url,
+    const run = await runChecked(emulator.gcore, {
       'prefetch-interval': '0.2',
       paths: '/a.iso\n/b.iso\n/c.iso',
       'verify-url': edgeUrl,
@@ -40,8 +32,7 @@ describe('edge verification', () => {
     expect(run.code).toBe(1)
     expect(run.outputs['prefetched-count']).toBe('3')
     expect(run.outputs['verified-count']).toBe('0')
-    const verify = JSON.parse(run.outputs.verify) as { result: string; status: number; error: string }[]
-    expect(verify.map(entry => [entry.result, entry.status, entry.error])).toEqual(
+    expect(verifyOf(run).map(entry => [entry.result, entry.status, entry.error])).toEqual(
       Array(3).fill(['error', 302, 'first part: HTTP 302: a redirect, not the file; it proves nothing about the cache'])
     )
     expect(run.stdout).toMatch(/::error::.*verify-required/)

@@ -1,7 +1,7 @@
 /**
- * 100,000 paths through the process: its peak memory within a budget, its
- * planning under a second of real time, and outputs, summary and report file
- * that GitHub accepts.
+ * 100,000 paths through the process: its peak memory within a budget, and
+ * outputs, summary and report file that GitHub accepts. How fast it plans them
+ * is a target of `npm run bench` (scale rows), never a timed test.
  */
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
@@ -18,7 +18,6 @@ const maxRssMiB = (run: ActionRun) => Number(/max-rss-kib=(\d+)/.exec(run.stderr
 // generation, so the same run, with a live heap under 60 MB on either, holds more garbage between
 // collections there: the budget is 200 MiB on Node 20 and 256 MiB from Node 22.
 const RSS_BUDGET_MIB = Number(process.versions.node.split('.')[0]) >= 22 ? 256 : 200
-const planningMs = (run: ActionRun) => Number(/planned in (\d+) ms/.exec(run.stdout)?.[1])
 const pathsFile = () => workspaceWith({ 'paths.txt': paths(100_000, '/releases/v2.1.0/assets').join('\n') })
 
 function expectWellFormed(run: ActionRun, total: number): void {
@@ -33,12 +32,12 @@ function expectWellFormed(run: ActionRun, total: number): void {
 }
 
 describe('load', () => {
-  it('100,000 paths from paths-file, dry run: within the memory budget, planned in under 1 s, outputs well-formed', async () => {
+  it('100,000 paths from paths-file, dry run: within the memory budget, outputs well-formed', async () => {
     const run = await runChecked(emulator.gcore, { 'paths-file': 'paths.txt', 'dry-run': 'true' }, { cwd: pathsFile(), nodeArgs: probe })
 
     expect(run.code).toBe(0)
     expect(emulator.gcore.log.map(entry => entry.operation)).toEqual(['limits', 'resource', 'rules']) // a dry run reads, sends nothing
-    expect(planningMs(run)).toBeLessThan(1000)
+    expect(run.stdout).toMatch(/planned in \d+ ms/)
     expect(run.outputs).toMatchObject({ result: 'dry-run', 'total-count': '100000', 'skipped-count': '100000' })
     expectWellFormed(run, 100_000)
     expect(run.summary).toContain('skipped-paths lists the first')

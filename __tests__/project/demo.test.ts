@@ -5,7 +5,8 @@ import { ROOT } from '../support/run-action.js'
 
 describe('npm run demo', () => {
   it('shows the batches, a retry, the rendered summary, where the files are, why the purge kind matters, and a late upload', () => {
-    const run = spawnSync('npm', ['run', '-s', 'demo'], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 })
+    // The late upload shortened from the newcomer's 20 s to 4: e2e/origin-check.e2e waits the whole 20 s.
+    const run = spawnSync('npm', ['run', '-s', 'demo', '--', '--late-upload', '4'], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 })
 
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('▸ purge by pattern 1/3 (resource 123456)')
@@ -20,6 +21,7 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/Outputs file \/.*github-output\.txt/)
     expect(run.stdout).toContain('purge: url  → 30 parts cached: 1 from v2, 29 from v1: a download made of two releases')
     expect(run.stdout).toContain('purge: auto → 28 parts cached: 28 from v2: the new release only')
+    expect(run.stdout).toContain('3. An upload that reaches the origin 4 s late')
     expect(run.stdout).toMatch(/origin-check: off {2}→ exit 0 after \d+ s; 30 parts cached: 30 from v1; verification: stale/)
     expect(run.stdout).toMatch(/origin-check: auto → exit 0 after [4-9] s; 28 parts cached: 28 from v2; verification: verified/)
     expect(run.stdout).not.toContain('demo-key')

@@ -34,11 +34,12 @@ function tableRows(markdown: string, heading: string): string[][] {
  * the title of any `it.each` as it is written (`'%s: …'`), which names all its cases (with `templates`).
  */
 function testTitles(source: string, templates = true): string[] {
-  const titles = [...source.matchAll(/\bit\(\s*'((?:[^'\\]|\\.)*)'/g)].map(match => match[1])
-  for (const [, values, title] of source.matchAll(/\bit\.each\(\[([^\]]*)\]\)\(\s*'((?:[^'\\]|\\.)*)'/g)) {
+  const titles = [...source.matchAll(/\bit(?:\.concurrent)?\(\s*'((?:[^'\\]|\\.)*)'/g)].map(match => match[1])
+  for (const [, values, title] of source.matchAll(/\bit(?:\.concurrent)?\.each\(\[([^\]]*)\]\)\(\s*'((?:[^'\\]|\\.)*)'/g)) {
     for (const value of values.split(',')) titles.push(title.replace(/%[dsj]/, value.trim().replace(/^'|'$/g, '')))
   }
-  if (templates) for (const [, title] of source.matchAll(/\bit\.each\([\s\S]*?\]\)\(\s*'((?:[^'\\]|\\.)*)'/g)) titles.push(title)
+  if (templates)
+    for (const [, title] of source.matchAll(/\bit(?:\.concurrent)?\.each\([\s\S]*?\]\)\(\s*'((?:[^'\\]|\\.)*)'/g)) titles.push(title)
   return titles.map(title => title.replace(/\\'/g, "'"))
 }
 

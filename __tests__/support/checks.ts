@@ -106,6 +106,9 @@ export function expectOutputsPresent(run: ActionRun): void {
 
 interface BatchOutput {
   operation: 'purge' | 'prefetch'
+  /** A purge's kind: url, pattern or all. */
+  kind?: string
+  purge_id?: number | null
   resource: number
   paths: string[]
   outcome: string
@@ -116,6 +119,21 @@ interface BatchOutput {
 
 export function batchesOf(run: ActionRun): BatchOutput[] {
   return JSON.parse(run.outputs.batches) as BatchOutput[]
+}
+
+/** One path's entry in the `verify` output: the origin's verdict and the edge's. */
+export interface VerifyOutput {
+  path: string
+  url: string
+  verified: boolean
+  result: string
+  status: number | null
+  error: string | null
+  origin: { state: string; source: string | null; status: number | null; size: number | null; detail: string | null } | null
+}
+
+export function verifyOf(run: ActionRun): VerifyOutput[] {
+  return JSON.parse(run.outputs.verify) as VerifyOutput[]
 }
 
 /**
