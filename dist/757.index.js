@@ -888,6 +888,30 @@ async function mapLimit(items, limit, fn) {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
     return results;
 }
+/** At most `limit` calls of `use` in flight at once; the others wait their turn, in the order they came. */
+class Slots {
+    free;
+    queue = [];
+    constructor(limit) {
+        this.free = limit;
+    }
+    async use(fn) {
+        if (this.free > 0)
+            this.free--;
+        else
+            await new Promise(resolve => this.queue.push(resolve));
+        try {
+            return await fn();
+        }
+        finally {
+            const next = this.queue.shift();
+            if (next)
+                next();
+            else
+                this.free++;
+        }
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/core/text.ts
 /**
@@ -1206,7 +1230,10 @@ function originFinding(verdict) {
  * a path not ready is asked again every few seconds until the deadline
  * (origin-timeout, bounded by the time budget), then fails with its verdict.
  * The schedule forms its batches from the paths ready so far (Readiness), so
- * a path ready early is not held back by a slow one.
+ * a path ready early is not held back by a slow one. A resource's paths are
+ * first asked a little ahead of its schedule, not all at once: a thousand
+ * HEADs in the first second would only compete with its first purges and
+ * prefetches for the runner, and a path is asked closer to its purge.
  *
  * Before the rounds, each source is probed with a few paths: a source that
  * refuses the runner every time (401, 403, a reset, a timeout, an unknown
@@ -1218,7 +1245,11 @@ function originFinding(verdict) {
 
 
 /** Every path ready from the start: no check, or a check skipped. */
-const ALL_READY = { state: () => 'ready', changed: () => new Promise(() => undefined) };
+const ALL_READY = {
+    state: () => 'ready',
+    changed: () => new Promise(() => undefined),
+    taken: () => undefined
+};
 /** Paths asked at once. */
 const CONCURRENCY = 16;
 /** A path not ready is asked again after this long. */
@@ -1227,8 +1258,10 @@ const POLL_MS = 5000;
 const PROBE_PATHS = 3;
 class OriginCheck {
     options;
-    entries = new Map();
+    resources = new Map();
     skipped = new Map();
+    /** Paths asked and not ready, to be asked again: in the order they are due. */
+    waiting = new Set();
     pulse = deferred();
     running = null;
     /** Ends the check with the run, or when the schedule no longer waits for it. */
@@ -1245,10 +1278,10 @@ class OriginCheck {
                     this.skipped.set(resource.id, route);
                     break;
                 }
-                entries.set(path, { path, router: resource.router, state: 'unchecked', finding: null, dueAt: 0 });
+                entries.set(path, { path, router: resource.router, state: 'unchecked', finding: null, dueAt: 0, ahead: false });
             }
             if (!this.skipped.has(resource.id))
-                this.entries.set(resource.id, entries);
+                this.resources.set(resource.id, { entries, limit: resource.ahead ?? Infinity, ahead: 0 });
         }
     }
     /**
@@ -1256,11 +1289,11 @@ class OriginCheck {
      * cannot be checked, and why. Their paths count as ready.
      */
     async probe() {
-        for (const [resource, entries] of this.entries) {
+        for (const [resource, { entries }] of this.resources) {
             const refused = await this.refusingSource([...entries.values()].slice(0, PROBE_PATHS));
             if (refused) {
                 this.skipped.set(resource, refused);
-                this.entries.delete(resource);
+                this.resources.delete(resource);
             }
         }
         return this.skipped;
@@ -1271,10 +1304,18 @@ class OriginCheck {
         return this.running;
     }
     state(resource, path) {
-        return this.entries.get(resource)?.get(path)?.state ?? 'ready';
+        return this.resources.get(resource)?.entries.get(path)?.state ?? 'ready';
     }
     changed() {
         return this.pulse.promise;
+    }
+    taken(resource, paths) {
+        const checked = this.resources.get(resource);
+        if (!checked)
+            return;
+        for (const path of paths)
+            this.unlead(checked, checked.entries.get(path));
+        this.wake();
     }
     /** Stops asking; paths not ready stay as they are. */
     async stop() {
@@ -1284,35 +1325,93 @@ class OriginCheck {
     /** The last verdict of every path asked, by resource. */
     verdicts(resource) {
         const verdicts = new Map();
-        for (const entry of this.entries.get(resource)?.values() ?? [])
+        for (const entry of this.resources.get(resource)?.entries.values() ?? [])
             if (entry.finding)
                 verdicts.set(entry.path, entry.finding);
         return verdicts;
     }
+    /** Every path asked once, each resource a little ahead of its schedule; meanwhile, the paths not ready asked again. */
     async loop() {
-        const { clock, deadline, logger } = this.options;
-        const signal = this.signal;
-        const all = [...this.entries.values()].flatMap(entries => [...entries.values()]);
-        let due = all;
-        for (let round = 1; due.length && !signal.aborted; round++) {
-            await mapLimit(due, this.options.concurrency ?? CONCURRENCY, entry => this.ask(entry));
-            const waiting = all.filter(entry => entry.state === 'waiting');
-            const ready = all.filter(entry => entry.state === 'ready').length;
-            logger.info(`Origin check ${round}: ${ready} of ${all.length} paths ready at the origin${waiting.length ? `, ${waiting.length} not yet` : ''}`);
-            if (!waiting.length)
-                break;
-            const next = Math.min(...waiting.map(entry => entry.dueAt));
-            if (next > deadline || signal.aborted)
-                break;
-            await clock.sleep(Math.max(0, next - clock.now()), signal);
-            due = waiting.filter(entry => entry.dueAt <= clock.now());
-        }
-        if (signal.aborted)
+        const slots = new Slots(this.options.concurrency ?? CONCURRENCY);
+        const total = [...this.resources.values()].reduce((sum, { entries }) => sum + entries.size, 0);
+        let everyPathAsked = false;
+        const firstAsks = async () => {
+            await Promise.all([...this.resources.values()].map(checked => this.askInTurn(checked, slots)));
+            everyPathAsked = true;
+            this.say(total, 'every path asked');
+            this.wake();
+        };
+        await Promise.all([firstAsks(), this.askAgain(slots, total, () => everyPathAsked)]);
+        if (this.signal.aborted)
             return;
         // What is still not ready now stays so: it is neither purged nor prefetched.
-        for (const entry of all)
-            if (entry.state === 'waiting' || entry.state === 'unchecked')
-                this.settle(entry, 'failed');
+        for (const { entries } of this.resources.values()) {
+            for (const entry of entries.values())
+                if (entry.state === 'waiting' || entry.state === 'unchecked')
+                    this.settle(entry, 'failed');
+        }
+    }
+    /** A resource's paths, each asked once in the plan's order, while fewer than its limit are ahead of its schedule. */
+    async askInTurn(checked, slots) {
+        await mapLimit([...checked.entries.values()], this.options.concurrency ?? CONCURRENCY, async (entry) => {
+            while (checked.ahead >= checked.limit && !this.signal.aborted)
+                await this.change();
+            if (this.signal.aborted)
+                return;
+            entry.ahead = true;
+            checked.ahead++;
+            await slots.use(() => this.ask(entry));
+            if (entry.state === 'ready')
+                return;
+            // Not ready: it no longer stands for a batch's worth ahead, so the next path may be asked.
+            this.unlead(checked, entry);
+            this.wake();
+        });
+    }
+    /** The paths not ready, asked again as each falls due, until none is left and every path has been asked once. */
+    async askAgain(slots, total, everyPathAsked) {
+        const { clock } = this.options;
+        while (!this.signal.aborted) {
+            const next = this.waiting.values().next().value;
+            if (!next) {
+                if (everyPathAsked())
+                    return;
+                await this.change();
+                continue;
+            }
+            await clock.sleep(Math.max(0, next.dueAt - clock.now()), this.signal);
+            const due = [...this.waiting].filter(entry => entry.dueAt <= clock.now());
+            await Promise.all(due.map(entry => slots.use(() => this.ask(entry))));
+            if (due.length)
+                this.say(total, `${due.length} asked again`);
+        }
+    }
+    /**
+     * The next change of a path's state, or the end of the check. Nothing is
+     * left attached to a promise that lives long: a wait per path over 100,000
+     * paths must not add up.
+     */
+    change() {
+        const signal = this.signal;
+        if (signal.aborted)
+            return Promise.resolve();
+        return new Promise(resolve => {
+            const done = () => {
+                signal.removeEventListener('abort', done);
+                resolve();
+            };
+            signal.addEventListener('abort', done, { once: true });
+            void this.pulse.promise.then(done);
+        });
+    }
+    say(total, what) {
+        let ready = 0;
+        for (const { entries } of this.resources.values())
+            for (const entry of entries.values())
+                if (entry.state === 'ready')
+                    ready++;
+        const waiting = this.waiting.size;
+        this.options.logger.info(`Origin check (${what}): ${ready} of ${total} paths ready at the origin${waiting ? `, ${waiting} not yet` : ''}`);
     }
     async ask(entry) {
         const { probe, sizes, secrets } = this.options;
@@ -1361,6 +1460,20 @@ class OriginCheck {
     }
     settle(entry, state) {
         entry.state = state;
+        // Re-added when still waiting: the set stays in the order the paths fall due.
+        this.waiting.delete(entry);
+        if (state === 'waiting')
+            this.waiting.add(entry);
+        this.wake();
+    }
+    /** The entry no longer counts ahead of its resource's schedule. */
+    unlead(checked, entry) {
+        if (!entry?.ahead)
+            return;
+        entry.ahead = false;
+        checked.ahead--;
+    }
+    wake() {
         const pulse = this.pulse;
         this.pulse = deferred();
         pulse.resolve();
@@ -2843,6 +2956,7 @@ class BatchFeed {
             this.drop(path);
         while (this.start < this.input.paths.length && this.gone.has(this.input.paths[this.start]))
             this.start++;
+        this.readiness.taken(this.input.resource, picked);
         return picked;
     }
     drop(path) {
@@ -3908,8 +4022,11 @@ async function originCheckStep(run, plan, routers) {
         const router = routers.get(record.id);
         if (isNotCheckable(router))
             skipped.set(record.id, router);
-        else
+        // Asked two batches ahead of the schedule; all at once where a purge all or purge-patterns waits for every path it clears.
+        else if (record.batches.some(batch => batch.kind === 'all' || batch.fromInput))
             checked.push({ id: record.id, paths: record.paths, router });
+        else
+            checked.push({ id: record.id, paths: record.paths, router, ahead: 2 * plan.sizes.prefetch });
     }
     const check = new OriginCheck(checked, {
         probe: run.originProbe,

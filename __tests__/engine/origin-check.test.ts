@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { fakeGcore, linesAt, MINUTE, warmUp, expectPartitioned, type Warmed } from '../support/engine.js'
+import { paths } from '../support/paths.js'
 import { sent, writes } from '../support/requests.js'
 import { workspaceWith } from '../support/workspace.js'
 
@@ -131,6 +132,24 @@ describe('before any purge, the origin must hold the new file', () => {
     expect(run.elapsed).toBeLessThanOrEqual(120_000)
     expect(run.report.failedPaths).toEqual(['/v/late.iso'])
     expect(check(run, '/v/late.iso').origin?.state).toBe('missing')
+  })
+
+  it('asks each path once, two batches ahead of the schedule, or all first where a purge all waits for every path', async () => {
+    const given = paths(1000)
+    const gcore = fakeGcore()
+    const run = await warmUp({ paths: given.join('\n'), purge: 'url' }, { gcore })
+    expect(run.report).toMatchObject({ result: 'success', prefetchedCount: 1000 })
+    // Each HEAD, by the path's place in the list, against the groups formed by then (each sent at once as its purge).
+    const heads = gcore.originLog.slice(1) // after the probe
+    expect(heads.map(request => request.path)).toEqual(given)
+    const purgeTimes = gcore.acceptedRequests('purge').map(request => request.at)
+    heads.forEach((request, i) => expect(i).toBeLessThan((purgeTimes.filter(at => at <= request.at).length + 2) * 100))
+    expect(heads.at(-1)!.at).toBeGreaterThan(gcore.acceptedRequests('prefetch')[0].at)
+
+    const all = fakeGcore()
+    await warmUp({ paths: given.join('\n'), purge: 'all' }, { gcore: all })
+    const purgeAt = all.acceptedRequests('purge')[0].at
+    expect(all.originLog.filter(request => request.at <= purgeAt)).toHaveLength(1001)
   })
 
   it('origin-check off asks nothing of the origin, not even its group', async () => {

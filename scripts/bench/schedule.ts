@@ -248,20 +248,35 @@ export async function scheduleFigures(runs: number): Promise<Figure[]> {
     }
   }
   plainJobs(1000)
-  // The origin check on: one HEAD per path at the emulator's origin before its purge, batches formed from the ready paths.
+  const walls = await Promise.all(jobs.map(job => job.promise))
+
+  // The origin check on, beside its twin without it, a pair at a time once the rows above are done. Asking the
+  // origin adds round trips before the first purge (the origin group, then the first batch's HEADs), all answered by
+  // this process; under the load above, each would take the wait of a busy loopback server, not the action's time.
   const checked = Array.from({ length: 1000 }, (_, i) => `/bench/file-${i}.iso`)
+  const p = PROPORTIONS[0]
+  const bound = lowerBound(1000, true, p)
   for (let r = 0; r < runs; r++) {
-    jobs.push({
-      key: `action  purge+prefetch+origin-check  1000 paths  ${PROPORTIONS[0].name}`,
-      promise: later(() => actionSchedule(checked, 'auto', PLAIN, PROPORTIONS[0], 'auto')),
-      bound: lowerBound(1000, true, PROPORTIONS[0]),
-      ours: true,
-      target: { max: 1.02, text: '≤ 1.02' },
-      note: 'origin-check: 1,000 paths, each asked at the origin (a HEAD) before its purge; the other rows run with origin-check: off'
-    })
+    const pair: Job[] = [
+      {
+        key: `action  purge+prefetch+origin-check  1000 paths  ${p.name}`,
+        promise: actionSchedule(checked, 'auto', PLAIN, p, 'auto'),
+        bound,
+        ours: true,
+        target: { max: 1.02, text: '≤ 1.02' },
+        note: 'origin-check: 1,000 paths, each asked at the origin (a HEAD) before its purge, beside its twin without the check, a pair at a time after the other rows (which run with origin-check: off)'
+      },
+      {
+        key: `action  purge+prefetch, its twin  1000 paths  ${p.name}`,
+        promise: actionSchedule(checked, 'auto', PLAIN, p, 'off'),
+        bound,
+        ours: true
+      }
+    ]
+    jobs.push(...pair)
+    walls.push(...(await Promise.all(pair.map(job => job.promise))))
   }
 
-  const walls = await Promise.all(jobs.map(job => job.promise))
   const figures = new Map<string, Figure>()
   jobs.forEach((job, i) => {
     const was = WAS[job.key]

@@ -18,7 +18,7 @@ import { readOriginGroups } from './gcore/origin-group.js'
 import { awaitPurge } from './gcore/purge-status.js'
 import { edgeBaseUrl } from './gcore/resource.js'
 import { actionInputName, InputError, type NameInput } from './input-error.js'
-import { askOrigin, OriginCheck } from './origin/check.js'
+import { askOrigin, OriginCheck, type CheckedResource } from './origin/check.js'
 import { isNotCheckable, originUrlRouter, resourceRouter, type NotCheckable, type Router } from './origin/route.js'
 import { readRelease } from './paths/release.js'
 import { checkProxyEnvironment } from './proxy.js'
@@ -441,15 +441,18 @@ async function originsStep(run: Run, plan: Plan): Promise<Map<number, Router | N
  * probed, and a resource whose origin cannot be asked is skipped (`auto`, with
  * a notice) or stops the run before anything is sent (`required`).
  */
-async function originCheckStep(run: Run, plan: Plan, routers: Map<number, Router | NotCheckable>): Promise<OriginCheck | null> {
+async function originCheckStep(run: Run, plan: PlanOfRun, routers: Map<number, Router | NotCheckable>): Promise<OriginCheck | null> {
   const { settings, options } = run
   if (settings.originCheck === 'off' || settings.dryRun) return null
   const skipped = new Map<number, NotCheckable>()
-  const checked: { id: number; paths: string[]; router: Router }[] = []
+  const checked: CheckedResource[] = []
   for (const record of plan.resources.filter(entry => !entry.failure)) {
     const router = routers.get(record.id)!
     if (isNotCheckable(router)) skipped.set(record.id, router)
-    else checked.push({ id: record.id, paths: record.paths, router })
+    // Asked two batches ahead of the schedule; all at once where a purge all or purge-patterns waits for every path it clears.
+    else if (record.batches.some(batch => batch.kind === 'all' || batch.fromInput))
+      checked.push({ id: record.id, paths: record.paths, router })
+    else checked.push({ id: record.id, paths: record.paths, router, ahead: 2 * plan.sizes.prefetch })
   }
   const check = new OriginCheck(checked, {
     probe: run.originProbe,

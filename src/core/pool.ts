@@ -11,3 +11,25 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return results
 }
+
+/** At most `limit` calls of `use` in flight at once; the others wait their turn, in the order they came. */
+export class Slots {
+  private free: number
+  private readonly queue: (() => void)[] = []
+
+  constructor(limit: number) {
+    this.free = limit
+  }
+
+  async use<R>(fn: () => Promise<R>): Promise<R> {
+    if (this.free > 0) this.free--
+    else await new Promise<void>(resolve => this.queue.push(resolve))
+    try {
+      return await fn()
+    } finally {
+      const next = this.queue.shift()
+      if (next) next()
+      else this.free++
+    }
+  }
+}

@@ -84,10 +84,11 @@ function check(
   clock: FakeClock,
   probe: OriginProbe,
   paths: string[],
-  options: { router?: Router; timeoutMs?: number; sizes?: Map<string, number> } = {}
+  options: { router?: Router; timeoutMs?: number; sizes?: Map<string, number>; ahead?: number } = {}
 ) {
   const controller = new AbortController()
-  const running = new OriginCheck([{ id: 1, paths, router: options.router ?? originUrlRouter('http://origin.example.com') }], {
+  const router = options.router ?? originUrlRouter('http://origin.example.com')
+  const running = new OriginCheck([{ id: 1, paths, router, ...(options.ahead === undefined ? {} : { ahead: options.ahead }) }], {
     probe,
     clock,
     logger: recordingLogger(),
@@ -186,5 +187,57 @@ describe('OriginCheck', () => {
     await running.probe()
     await running.run()
     expect(new Set(asked.map(entry => entry.host))).toEqual(new Set(['cdn.example.com']))
+  })
+
+  it('asks a resource’s paths only as far ahead of its schedule as it may, and the rest as the schedule takes them', async () => {
+    const clock = new FakeClock()
+    const { probe, asked } = origin(clock, () => file(300))
+    const paths = ['/1', '/2', '/3', '/4', '/5', '/6', '/7']
+    const { running } = check(clock, probe, paths, { ahead: 3 })
+    await running.probe()
+    asked.length = 0
+    const done = running.run()
+    const settle = () => new Promise(resolve => setImmediate(resolve))
+    await settle()
+    expect(asked.map(entry => entry.path)).toEqual(['/1', '/2', '/3'])
+    expect(paths.map(path => running.state(1, path))).toEqual([
+      'ready',
+      'ready',
+      'ready',
+      'unchecked',
+      'unchecked',
+      'unchecked',
+      'unchecked'
+    ])
+
+    running.taken(1, ['/1', '/2'])
+    await settle()
+    expect(asked.map(entry => entry.path)).toEqual(['/1', '/2', '/3', '/4', '/5'])
+    running.taken(1, ['/3', '/4', '/5'])
+    await done
+    expect(asked.map(entry => entry.path)).toEqual(paths)
+    expect(paths.every(path => running.state(1, path) === 'ready')).toBe(true)
+  })
+
+  it('keeps asking further while the paths ahead are not ready, and asks those again meanwhile', async () => {
+    const clock = new FakeClock()
+    const { probe, asked } = origin(clock, (path, elapsed) => (['/1', '/2'].includes(path) && elapsed < 5000 ? missing : file(300)))
+    const paths = ['/1', '/2', '/3', '/4']
+    const { running } = check(clock, probe, paths, { ahead: 2 })
+    await running.probe()
+    asked.length = 0
+    const done = running.run()
+    await new Promise(resolve => setImmediate(resolve))
+    // /1 and /2 are not ready: they do not count ahead, so /3 and /4 are asked at once.
+    expect(asked.map(entry => [entry.path, entry.at])).toEqual([
+      ['/1', 0],
+      ['/2', 0],
+      ['/3', 0],
+      ['/4', 0]
+    ])
+    running.taken(1, ['/3', '/4'])
+    await done
+    expect(asked.filter(entry => entry.at === 5000).map(entry => entry.path)).toEqual(['/1', '/2'])
+    expect(paths.every(path => running.state(1, path) === 'ready')).toBe(true)
   })
 })

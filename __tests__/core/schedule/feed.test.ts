@@ -22,7 +22,7 @@ function scripted(clock: FakeClock, states: Record<string, (elapsed: number) => 
       wake()
     }
   })()
-  return { state: (_resource, path) => states[path]?.(clock.elapsed()) ?? 'ready', changed: () => changed }
+  return { state: (_resource, path) => states[path]?.(clock.elapsed()) ?? 'ready', changed: () => changed, taken: () => undefined }
 }
 
 function api(clock: FakeClock) {

@@ -5,14 +5,17 @@
  * a path not ready is asked again every few seconds until the deadline
  * (origin-timeout, bounded by the time budget), then fails with its verdict.
  * The schedule forms its batches from the paths ready so far (Readiness), so
- * a path ready early is not held back by a slow one.
+ * a path ready early is not held back by a slow one. A resource's paths are
+ * first asked a little ahead of its schedule, not all at once: a thousand
+ * HEADs in the first second would only compete with its first purges and
+ * prefetches for the runner, and a path is asked closer to its purge.
  *
  * Before the rounds, each source is probed with a few paths: a source that
  * refuses the runner every time (401, 403, a reset, a timeout, an unknown
  * host: an ACL that admits only Gcore's servers) cannot be asked, and the
  * resource's check is skipped, with why and how to fix it.
  */
-import { mapLimit } from '../pool.js'
+import { mapLimit, Slots } from '../pool.js'
 import type { Clock, Logger, OriginAnswer, OriginProbe } from '../ports.js'
 import { networkText } from '../text.js'
 import { isNotCheckable, type NotCheckable, type OriginRoute, type OriginTarget, type Router } from './route.js'
@@ -26,10 +29,16 @@ export interface Readiness {
   state(resource: number, path: string): PathState
   /** Resolves at the next change of any path's state. */
   changed(): Promise<void>
+  /** The schedule put these paths in a batch: the check may ask further ahead. */
+  taken(resource: number, paths: readonly string[]): void
 }
 
 /** Every path ready from the start: no check, or a check skipped. */
-export const ALL_READY: Readiness = { state: () => 'ready', changed: () => new Promise<void>(() => undefined) }
+export const ALL_READY: Readiness = {
+  state: () => 'ready',
+  changed: () => new Promise<void>(() => undefined),
+  taken: () => undefined
+}
 
 export interface OriginCheckOptions {
   probe: OriginProbe
@@ -50,6 +59,12 @@ export interface CheckedResource {
   id: number
   paths: string[]
   router: Router
+  /**
+   * How many of its paths may be ready and not yet in a batch (or being asked
+   * for the first time) before its next path is first asked. Unbounded when
+   * not given: a purge all or purge-patterns waits for every path it clears.
+   */
+  ahead?: number
 }
 
 /** Paths asked at once. */
@@ -67,11 +82,23 @@ interface Entry {
   /** The last verdict, as the report keeps it. */
   finding: OriginFinding | null
   dueAt: number
+  /** Counted ahead of the schedule: first asked, and not yet found unready or put in a batch. */
+  ahead: boolean
+}
+
+/** A resource's paths, and how far ahead of its schedule they are asked. */
+interface Checked {
+  entries: Map<string, Entry>
+  limit: number
+  /** Paths counted ahead of the schedule now. */
+  ahead: number
 }
 
 export class OriginCheck implements Readiness {
-  private readonly entries = new Map<number, Map<string, Entry>>()
+  private readonly resources = new Map<number, Checked>()
   private readonly skipped = new Map<number, NotCheckable>()
+  /** Paths asked and not ready, to be asked again: in the order they are due. */
+  private readonly waiting = new Set<Entry>()
   private pulse = deferred()
   private running: Promise<void> | null = null
   /** Ends the check with the run, or when the schedule no longer waits for it. */
@@ -91,9 +118,9 @@ export class OriginCheck implements Readiness {
           this.skipped.set(resource.id, route)
           break
         }
-        entries.set(path, { path, router: resource.router, state: 'unchecked', finding: null, dueAt: 0 })
+        entries.set(path, { path, router: resource.router, state: 'unchecked', finding: null, dueAt: 0, ahead: false })
       }
-      if (!this.skipped.has(resource.id)) this.entries.set(resource.id, entries)
+      if (!this.skipped.has(resource.id)) this.resources.set(resource.id, { entries, limit: resource.ahead ?? Infinity, ahead: 0 })
     }
   }
 
@@ -102,11 +129,11 @@ export class OriginCheck implements Readiness {
    * cannot be checked, and why. Their paths count as ready.
    */
   async probe(): Promise<Map<number, NotCheckable>> {
-    for (const [resource, entries] of this.entries) {
+    for (const [resource, { entries }] of this.resources) {
       const refused = await this.refusingSource([...entries.values()].slice(0, PROBE_PATHS))
       if (refused) {
         this.skipped.set(resource, refused)
-        this.entries.delete(resource)
+        this.resources.delete(resource)
       }
     }
     return this.skipped
@@ -119,11 +146,18 @@ export class OriginCheck implements Readiness {
   }
 
   state(resource: number, path: string): PathState {
-    return this.entries.get(resource)?.get(path)?.state ?? 'ready'
+    return this.resources.get(resource)?.entries.get(path)?.state ?? 'ready'
   }
 
   changed(): Promise<void> {
     return this.pulse.promise
+  }
+
+  taken(resource: number, paths: readonly string[]): void {
+    const checked = this.resources.get(resource)
+    if (!checked) return
+    for (const path of paths) this.unlead(checked, checked.entries.get(path))
+    this.wake()
   }
 
   /** Stops asking; paths not ready stay as they are. */
@@ -135,31 +169,86 @@ export class OriginCheck implements Readiness {
   /** The last verdict of every path asked, by resource. */
   verdicts(resource: number): Map<string, OriginFinding> {
     const verdicts = new Map<string, OriginFinding>()
-    for (const entry of this.entries.get(resource)?.values() ?? []) if (entry.finding) verdicts.set(entry.path, entry.finding)
+    for (const entry of this.resources.get(resource)?.entries.values() ?? []) if (entry.finding) verdicts.set(entry.path, entry.finding)
     return verdicts
   }
 
+  /** Every path asked once, each resource a little ahead of its schedule; meanwhile, the paths not ready asked again. */
   private async loop(): Promise<void> {
-    const { clock, deadline, logger } = this.options
-    const signal = this.signal
-    const all = [...this.entries.values()].flatMap(entries => [...entries.values()])
-    let due = all
-    for (let round = 1; due.length && !signal.aborted; round++) {
-      await mapLimit(due, this.options.concurrency ?? CONCURRENCY, entry => this.ask(entry))
-      const waiting = all.filter(entry => entry.state === 'waiting')
-      const ready = all.filter(entry => entry.state === 'ready').length
-      logger.info(
-        `Origin check ${round}: ${ready} of ${all.length} paths ready at the origin${waiting.length ? `, ${waiting.length} not yet` : ''}`
-      )
-      if (!waiting.length) break
-      const next = Math.min(...waiting.map(entry => entry.dueAt))
-      if (next > deadline || signal.aborted) break
-      await clock.sleep(Math.max(0, next - clock.now()), signal)
-      due = waiting.filter(entry => entry.dueAt <= clock.now())
+    const slots = new Slots(this.options.concurrency ?? CONCURRENCY)
+    const total = [...this.resources.values()].reduce((sum, { entries }) => sum + entries.size, 0)
+    let everyPathAsked = false
+    const firstAsks = async (): Promise<void> => {
+      await Promise.all([...this.resources.values()].map(checked => this.askInTurn(checked, slots)))
+      everyPathAsked = true
+      this.say(total, 'every path asked')
+      this.wake()
     }
-    if (signal.aborted) return
+    await Promise.all([firstAsks(), this.askAgain(slots, total, () => everyPathAsked)])
+    if (this.signal.aborted) return
     // What is still not ready now stays so: it is neither purged nor prefetched.
-    for (const entry of all) if (entry.state === 'waiting' || entry.state === 'unchecked') this.settle(entry, 'failed')
+    for (const { entries } of this.resources.values()) {
+      for (const entry of entries.values()) if (entry.state === 'waiting' || entry.state === 'unchecked') this.settle(entry, 'failed')
+    }
+  }
+
+  /** A resource's paths, each asked once in the plan's order, while fewer than its limit are ahead of its schedule. */
+  private async askInTurn(checked: Checked, slots: Slots): Promise<void> {
+    await mapLimit([...checked.entries.values()], this.options.concurrency ?? CONCURRENCY, async entry => {
+      while (checked.ahead >= checked.limit && !this.signal.aborted) await this.change()
+      if (this.signal.aborted) return
+      entry.ahead = true
+      checked.ahead++
+      await slots.use(() => this.ask(entry))
+      if (entry.state === 'ready') return
+      // Not ready: it no longer stands for a batch's worth ahead, so the next path may be asked.
+      this.unlead(checked, entry)
+      this.wake()
+    })
+  }
+
+  /** The paths not ready, asked again as each falls due, until none is left and every path has been asked once. */
+  private async askAgain(slots: Slots, total: number, everyPathAsked: () => boolean): Promise<void> {
+    const { clock } = this.options
+    while (!this.signal.aborted) {
+      const next = this.waiting.values().next().value
+      if (!next) {
+        if (everyPathAsked()) return
+        await this.change()
+        continue
+      }
+      await clock.sleep(Math.max(0, next.dueAt - clock.now()), this.signal)
+      const due = [...this.waiting].filter(entry => entry.dueAt <= clock.now())
+      await Promise.all(due.map(entry => slots.use(() => this.ask(entry))))
+      if (due.length) this.say(total, `${due.length} asked again`)
+    }
+  }
+
+  /**
+   * The next change of a path's state, or the end of the check. Nothing is
+   * left attached to a promise that lives long: a wait per path over 100,000
+   * paths must not add up.
+   */
+  private change(): Promise<void> {
+    const signal = this.signal
+    if (signal.aborted) return Promise.resolve()
+    return new Promise(resolve => {
+      const done = (): void => {
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      signal.addEventListener('abort', done, { once: true })
+      void this.pulse.promise.then(done)
+    })
+  }
+
+  private say(total: number, what: string): void {
+    let ready = 0
+    for (const { entries } of this.resources.values()) for (const entry of entries.values()) if (entry.state === 'ready') ready++
+    const waiting = this.waiting.size
+    this.options.logger.info(
+      `Origin check (${what}): ${ready} of ${total} paths ready at the origin${waiting ? `, ${waiting} not yet` : ''}`
+    )
   }
 
   private async ask(entry: Entry): Promise<void> {
@@ -204,6 +293,20 @@ export class OriginCheck implements Readiness {
 
   private settle(entry: Entry, state: PathState): void {
     entry.state = state
+    // Re-added when still waiting: the set stays in the order the paths fall due.
+    this.waiting.delete(entry)
+    if (state === 'waiting') this.waiting.add(entry)
+    this.wake()
+  }
+
+  /** The entry no longer counts ahead of its resource's schedule. */
+  private unlead(checked: Checked, entry: Entry | undefined): void {
+    if (!entry?.ahead) return
+    entry.ahead = false
+    checked.ahead--
+  }
+
+  private wake(): void {
     const pulse = this.pulse
     this.pulse = deferred()
     pulse.resolve()

@@ -134,6 +134,7 @@ export class BatchFeed {
   private take(picked: string[]): string[] {
     for (const path of picked) this.drop(path)
     while (this.start < this.input.paths.length && this.gone.has(this.input.paths[this.start])) this.start++
+    this.readiness.taken(this.input.resource, picked)
     return picked
   }
 
