@@ -908,6 +908,23 @@ class Slots {
         }
     }
 }
+/**
+ * Resolves when `event` does or `signal` aborts, whichever is first. Nothing is
+ * left attached to the signal, which lives long: a wait per path over 100,000
+ * paths must not add up.
+ */
+function untilOrAborted(event, signal) {
+    if (signal.aborted)
+        return Promise.resolve();
+    return new Promise(resolve => {
+        const done = () => {
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        signal.addEventListener('abort', done, { once: true });
+        void event.then(done);
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/core/text.ts
 /**
@@ -1382,23 +1399,9 @@ class OriginCheck {
                 this.say(total, `${due.length} asked again`);
         }
     }
-    /**
-     * The next change of a path's state, or the end of the check. Nothing is
-     * left attached to a promise that lives long: a wait per path over 100,000
-     * paths must not add up.
-     */
+    /** The next change of a path's state, or the end of the check. */
     change() {
-        const signal = this.signal;
-        if (signal.aborted)
-            return Promise.resolve();
-        return new Promise(resolve => {
-            const done = () => {
-                signal.removeEventListener('abort', done);
-                resolve();
-            };
-            signal.addEventListener('abort', done, { once: true });
-            void this.pulse.promise.then(done);
-        });
+        return untilOrAborted(this.pulse.promise, this.signal);
     }
     say(total, what) {
         let ready = 0;
@@ -2823,6 +2826,7 @@ class RateLane {
 
 ;// CONCATENATED MODULE: ./src/core/schedule/feed.ts
 
+
 class BatchFeed {
     input;
     sizes;
@@ -2930,22 +2934,9 @@ class BatchFeed {
             await this.change();
         }
     }
-    /**
-     * The next change at the origin, or the stop. Nothing is left attached to a
-     * promise that lives long: a wait per path over 100,000 paths must not add up.
-     */
+    /** The next change at the origin, or the stop. */
     change() {
-        const stopped = this.stopped;
-        if (stopped.aborted)
-            return Promise.resolve();
-        return new Promise(resolve => {
-            const done = () => {
-                stopped.removeEventListener('abort', done);
-                resolve();
-            };
-            stopped.addEventListener('abort', done, { once: true });
-            void this.readiness.changed().then(done);
-        });
+        return untilOrAborted(this.readiness.changed(), this.stopped);
     }
     take(picked) {
         for (const path of picked)

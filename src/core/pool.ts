@@ -33,3 +33,20 @@ export class Slots {
     }
   }
 }
+
+/**
+ * Resolves when `event` does or `signal` aborts, whichever is first. Nothing is
+ * left attached to the signal, which lives long: a wait per path over 100,000
+ * paths must not add up.
+ */
+export function untilOrAborted(event: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise(resolve => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+    void event.then(done)
+  })
+}

@@ -15,7 +15,7 @@
  * host: an ACL that admits only Gcore's servers) cannot be asked, and the
  * resource's check is skipped, with why and how to fix it.
  */
-import { mapLimit, Slots } from '../pool.js'
+import { mapLimit, Slots, untilOrAborted } from '../pool.js'
 import type { Clock, Logger, OriginAnswer, OriginProbe } from '../ports.js'
 import { networkText } from '../text.js'
 import { isNotCheckable, type NotCheckable, type OriginRoute, type OriginTarget, type Router } from './route.js'
@@ -224,22 +224,9 @@ export class OriginCheck implements Readiness {
     }
   }
 
-  /**
-   * The next change of a path's state, or the end of the check. Nothing is
-   * left attached to a promise that lives long: a wait per path over 100,000
-   * paths must not add up.
-   */
+  /** The next change of a path's state, or the end of the check. */
   private change(): Promise<void> {
-    const signal = this.signal
-    if (signal.aborted) return Promise.resolve()
-    return new Promise(resolve => {
-      const done = (): void => {
-        signal.removeEventListener('abort', done)
-        resolve()
-      }
-      signal.addEventListener('abort', done, { once: true })
-      void this.pulse.promise.then(done)
-    })
+    return untilOrAborted(this.pulse.promise, this.signal)
   }
 
   private say(total: number, what: string): void {

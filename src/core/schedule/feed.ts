@@ -11,6 +11,7 @@
  * left is formed at once, so every path ends in a batch with an outcome.
  */
 import type { Readiness } from '../origin/check.js'
+import { untilOrAborted } from '../pool.js'
 import { BatchMaker, type Batch, type BatchInput, type BatchSizes, type LaneName } from '../plan/batches.js'
 
 export class BatchFeed {
@@ -114,21 +115,9 @@ export class BatchFeed {
     }
   }
 
-  /**
-   * The next change at the origin, or the stop. Nothing is left attached to a
-   * promise that lives long: a wait per path over 100,000 paths must not add up.
-   */
+  /** The next change at the origin, or the stop. */
   private change(): Promise<void> {
-    const stopped = this.stopped
-    if (stopped.aborted) return Promise.resolve()
-    return new Promise(resolve => {
-      const done = (): void => {
-        stopped.removeEventListener('abort', done)
-        resolve()
-      }
-      stopped.addEventListener('abort', done, { once: true })
-      void this.readiness.changed().then(done)
-    })
+    return untilOrAborted(this.readiness.changed(), this.stopped)
   }
 
   private take(picked: string[]): string[] {
